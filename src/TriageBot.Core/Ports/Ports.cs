@@ -1,0 +1,171 @@
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Ceremonies;
+using TriageBot.Core.Items;
+using TriageBot.Core.Voting;
+
+namespace TriageBot.Core.Ports;
+
+/// <summary>A stored value with the opaque version (ETag) its next conditional update must present.</summary>
+public sealed record Versioned<T>(T Value, string ETag);
+
+/// <summary>A conditional write lost a race: someone else changed the row first.</summary>
+public sealed class ConcurrencyException(string message) : Exception(message);
+
+/// <summary>An insert found the key already taken.</summary>
+public sealed class DuplicateKeyException(string message) : Exception(message);
+
+/// <summary>The store could not be reached or failed; the request must not be acknowledged as done.</summary>
+public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+public interface IBacklogStore
+{
+    Task<Versioned<Backlog>?> GetAsync(string backlogId, CancellationToken ct);
+    /// <summary>Inserts a new backlog; false when the id is taken.</summary>
+    Task<bool> TryCreateAsync(Backlog backlog, CancellationToken ct);
+    /// <summary>Replaces a backlog if <paramref name="etag"/> still matches; otherwise <see cref="ConcurrencyException"/>.</summary>
+    Task<Versioned<Backlog>> ReplaceAsync(Backlog backlog, string etag, CancellationToken ct);
+    IAsyncEnumerable<Backlog> ListAsync(CancellationToken ct);
+    Task<Backlog?> FindByDashboardTokenAsync(string token, CancellationToken ct);
+}
+
+public interface IMemberStore
+{
+    Task<Member?> GetAsync(string backlogId, string userKey, CancellationToken ct);
+    Task UpsertAsync(Member member, CancellationToken ct);
+    Task<IReadOnlyList<Member>> ListAsync(string backlogId, CancellationToken ct);
+}
+
+public interface IBindingStore
+{
+    Task<Binding?> GetAsync(Platform platform, string workspace, string channelId, CancellationToken ct);
+    Task UpsertAsync(Binding binding, CancellationToken ct);
+    IAsyncEnumerable<Binding> ListForBacklogAsync(string backlogId, CancellationToken ct);
+}
+
+/// <summary>Filters for streaming a backlog's items. Null means "any".</summary>
+public sealed record ItemQuery(string BacklogId)
+{
+    public IReadOnlyCollection<ItemState>? States { get; init; }
+    public WorkStream? Stream { get; init; }
+    public DateTimeOffset? CreatedAfter { get; init; }
+}
+
+public interface IItemStore
+{
+    /// <summary>Hands out the backlog's next item number; never the same number twice, across instances.</summary>
+    Task<int> AllocateNumberAsync(string backlogId, CancellationToken ct);
+    /// <summary>Inserts an item; <see cref="DuplicateKeyException"/> when the number is taken.</summary>
+    Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct);
+    Task<Versioned<Item>?> GetAsync(string backlogId, int number, CancellationToken ct);
+    /// <summary>Replaces an item if <paramref name="etag"/> still matches; otherwise <see cref="ConcurrencyException"/>.</summary>
+    Task<Versioned<Item>> ReplaceAsync(Item item, string etag, CancellationToken ct);
+    /// <summary>Streams matching items page by page, in number order; never loads the backlog whole.</summary>
+    IAsyncEnumerable<Item> QueryAsync(ItemQuery query, CancellationToken ct);
+}
+
+public interface IHistoryStore
+{
+    Task AppendAsync(IReadOnlyList<HistoryEntry> entries, CancellationToken ct);
+    /// <summary>Entries of one backlog with <c>from &lt;= At &lt; to</c>, oldest first.</summary>
+    IAsyncEnumerable<HistoryEntry> ReadAsync(string backlogId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+    /// <summary>One item's entries, oldest first.</summary>
+    IAsyncEnumerable<HistoryEntry> ForItemAsync(string backlogId, int itemNumber, CancellationToken ct);
+}
+
+public interface IVoteStore
+{
+    /// <summary>Stores a vote, replacing the same person's earlier vote in that round.</summary>
+    Task UpsertAsync(Vote vote, CancellationToken ct);
+    Task<IReadOnlyList<Vote>> ListAsync(string backlogId, int itemNumber, int round, CancellationToken ct);
+}
+
+/// <summary>How a ceremony occurrence was handled.</summary>
+public enum OccurrenceOutcome { Posted, PostedLate, Skipped }
+
+/// <summary>The claim of one ceremony occurrence (or its reminder) by one instance.</summary>
+public sealed record LedgerEntry(
+    string BacklogId,
+    CeremonyKind Ceremony,
+    /// <summary>Stable id of the occurrence, e.g. <c>2026-12-02T14:00</c> or <c>2026-12-02T14:00:reminder</c>.</summary>
+    string Occurrence,
+    DateTimeOffset ScheduledAt,
+    DateTimeOffset ClaimedAt,
+    string ClaimedBy,
+    OccurrenceOutcome Outcome);
+
+public interface ICeremonyLedger
+{
+    /// <summary>Insert-only claim: true for exactly one caller per (backlog, ceremony, occurrence).</summary>
+    Task<bool> TryClaimAsync(LedgerEntry entry, CancellationToken ct);
+    IAsyncEnumerable<LedgerEntry> ListAsync(string backlogId, DateTimeOffset since, CancellationToken ct);
+}
+
+public interface IInbox
+{
+    /// <summary>Records a delivery id; false when it was already recorded (a retry).</summary>
+    Task<bool> TryRecordAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct);
+    /// <summary>Forgets a delivery whose handling failed, so the platform's retry is processed.</summary>
+    Task ForgetAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct);
+}
+
+public enum OutboxKind { Post, Update, Ephemeral, Direct }
+
+public enum OutboxStatus { Pending, Sent, Failed }
+
+/// <summary>Something to post or update later, through the delivery worker.</summary>
+public sealed record OutboxMessage
+{
+    public required string Id { get; init; }
+    public required OutboxKind Kind { get; init; }
+    public required ConversationAddress Target { get; init; }
+    public required Views.View Payload { get; init; }
+    /// <summary>Logical name of the message (e.g. <c>ballot:payments/42:1</c>): a Post stores the platform's id under it, an Update finds it.</summary>
+    public string? MessageRef { get; init; }
+    /// <summary>Backlog to tell about permanent failures.</summary>
+    public string? BacklogId { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public int Attempts { get; init; }
+    public DateTimeOffset NextAttemptAt { get; init; }
+    public string? LeaseOwner { get; init; }
+    public DateTimeOffset? LeaseUntil { get; init; }
+    public OutboxStatus Status { get; init; } = OutboxStatus.Pending;
+    public string? PlatformMessageId { get; init; }
+    public string? LastError { get; init; }
+}
+
+public interface IOutbox
+{
+    Task EnqueueAsync(OutboxMessage message, CancellationToken ct);
+    /// <summary>Leases up to <paramref name="max"/> due pending messages to <paramref name="owner"/>; a message leased to another owner whose lease has not expired is never returned.</summary>
+    Task<IReadOnlyList<Versioned<OutboxMessage>>> LeaseAsync(string owner, DateTimeOffset now, TimeSpan leaseFor, int max, CancellationToken ct);
+    /// <summary>Saves a leased message's new state (sent, retry later, failed); <see cref="ConcurrencyException"/> if the lease was lost.</summary>
+    Task<Versioned<OutboxMessage>> UpdateAsync(OutboxMessage message, string etag, CancellationToken ct);
+    Task<int> CountPendingAsync(CancellationToken ct);
+    Task<IReadOnlyList<OutboxMessage>> ListFailedAsync(DateTimeOffset since, CancellationToken ct);
+}
+
+/// <summary>Remembers which platform message a logical message name was posted as.</summary>
+public interface IMessageRefStore
+{
+    Task SetAsync(string messageRef, ConversationAddress where, string platformMessageId, CancellationToken ct);
+    Task<(ConversationAddress Where, string PlatformMessageId)?> GetAsync(string messageRef, CancellationToken ct);
+}
+
+/// <summary>Everything storage provides, so handlers take one dependency.</summary>
+public interface ITriageStore
+{
+    IBacklogStore Backlogs { get; }
+    IMemberStore Members { get; }
+    IBindingStore Bindings { get; }
+    IItemStore Items { get; }
+    IHistoryStore History { get; }
+    IVoteStore Votes { get; }
+    ICeremonyLedger Ledger { get; }
+    IInbox Inbox { get; }
+    IOutbox Outbox { get; }
+    IMessageRefStore MessageRefs { get; }
+    /// <summary>Creates tables or schema; safe to call on every start.</summary>
+    Task InitializeAsync(CancellationToken ct);
+    /// <summary>A cheap round trip that proves the store is reachable, for /health.</summary>
+    Task PingAsync(CancellationToken ct);
+}

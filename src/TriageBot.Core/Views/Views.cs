@@ -1,0 +1,179 @@
+using System.Text.Json.Serialization;
+using TriageBot.Core.Items;
+
+namespace TriageBot.Core.Views;
+
+/// <summary>
+/// A semantic view model. Core says *what* to show; each channel renders it in its own idiom
+/// (Block Kit for Slack, Adaptive Cards for Teams and the playground). Text in views is plain text
+/// exactly as people typed it: renderers escape it. Views are serialized into the outbox, so every
+/// concrete view is registered here.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$view")]
+[JsonDerivedType(typeof(TextView), "text")]
+[JsonDerivedType(typeof(HelpView), "help")]
+[JsonDerivedType(typeof(RubricView), "rubric")]
+[JsonDerivedType(typeof(ItemCardView), "item")]
+[JsonDerivedType(typeof(ItemListView), "list")]
+[JsonDerivedType(typeof(ItemCreatedView), "created")]
+[JsonDerivedType(typeof(CapabilityNoteRequestView), "noteRequest")]
+[JsonDerivedType(typeof(BallotView), "ballot")]
+[JsonDerivedType(typeof(WelcomeView), "welcome")]
+[JsonDerivedType(typeof(FormView), "form")]
+[JsonDerivedType(typeof(ReportView), "report")]
+public abstract record View;
+
+public enum Tone { Info, Success, Warning, Error }
+
+public enum ButtonStyle { Default, Primary, Danger }
+
+/// <summary>A button: an action id and an opaque argument (an item ref, never state).</summary>
+public sealed record ActionButton(string ActionId, string Label, string? Argument = null, ButtonStyle Style = ButtonStyle.Default);
+
+/// <summary>The facts about an item every list and card shows.</summary>
+public sealed record ItemSummary
+{
+    public required string BacklogId { get; init; }
+    public required int Number { get; init; }
+    public required string Key { get; init; }
+    public required string Title { get; init; }
+    public required WorkStream Stream { get; init; }
+    public required ItemState State { get; init; }
+    public int? Total { get; init; }
+    public Queue? Placement { get; init; }
+    public Queue? HeldPlacement { get; init; }
+    public FeatureColumn? Column { get; init; }
+    public UserRef? Owner { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Rollback risk scored 1: release through the cautious lane.</summary>
+    public bool CautiousRelease { get; init; }
+    /// <summary>Fix confidence scored 1: timebox, don't estimate.</summary>
+    public bool ResearchTimebox { get; init; }
+    public bool NeedsCapabilityNote { get; init; }
+    /// <summary>Not re-scored for 2 months while in Ready or Icebox.</summary>
+    public bool DueForRescore { get; init; }
+    /// <summary>Link to the item's dashboard page, when a public URL is configured.</summary>
+    public string? Url { get; init; }
+    /// <summary>Argument for buttons that act on this item: <c>backlogId/number</c>.</summary>
+    public string Ref => $"{BacklogId}/{Number}";
+}
+
+/// <summary>A short message: a confirmation, a refusal, an explanation.</summary>
+public sealed record TextView(string Text, Tone Tone = Tone.Info) : View
+{
+    public string? Title { get; init; }
+    public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+}
+
+public sealed record CommandHelp(string Usage, string Description);
+
+/// <summary>The command table, optionally after an error that says what was expected.</summary>
+public sealed record HelpView(IReadOnlyList<CommandHelp> Commands, string? Error = null) : View;
+
+public sealed record RubricLevel(int Score, string Meaning);
+
+public sealed record RubricDimensionView(string Name, int Weight, IReadOnlyList<RubricLevel> Levels);
+
+/// <summary>The rubric, weights and placement thresholds in force.</summary>
+public sealed record RubricView(IReadOnlyList<RubricDimensionView> Dimensions, int SprintThreshold, int ReadyThreshold) : View;
+
+public sealed record LabeledValue(string Label, string Value);
+
+/// <summary>One item in full: fields, latest score, flags and what the viewer may do.</summary>
+public sealed record ItemCardView(ItemSummary Item) : View
+{
+    public string Description { get; init; } = "";
+    public IReadOnlyList<LabeledValue> Fields { get; init; } = [];
+    public IReadOnlyList<LabeledValue> Scores { get; init; } = [];
+    public IReadOnlyList<string> Notices { get; init; } = [];
+    public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+}
+
+/// <summary>A ranked list of items (list, queue, icebox).</summary>
+public sealed record ItemListView(string Title, IReadOnlyList<ItemSummary> Items, int TotalCount) : View
+{
+    public string? EmptyText { get; init; }
+    public string? DashboardUrl { get; init; }
+}
+
+/// <summary>Posted where an item was reported: its key and what happens next.</summary>
+public sealed record ItemCreatedView(ItemSummary Item, UserRef Reporter) : View
+{
+    public string? SourceLink { get; init; }
+    public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+}
+
+/// <summary>Asks the backlog's engineers for a capability note, with a button that opens the note form.</summary>
+public sealed record CapabilityNoteRequestView(ItemSummary Item, IReadOnlyList<UserRef> Engineers, bool IsReminder = false) : View;
+
+/// <summary>A vote on one dimension, shown after reveal.</summary>
+public sealed record BallotVoteLine(UserRef Voter, Rubric.Scores Scores, IReadOnlyDictionary<Rubric.Dimension, string> Reasons);
+
+/// <summary>Per-dimension result after reveal.</summary>
+public sealed record DimensionResult(Rubric.Dimension Dimension, int Median, int Min, int Max);
+
+/// <summary>The clinic ballot: who has voted (never how, until reveal), then the votes and medians, then the outcome.</summary>
+public sealed record BallotView(ItemSummary Item, int Round, IReadOnlyList<UserRef> Voters) : View
+{
+    public bool Revealed { get; init; }
+    public IReadOnlyList<BallotVoteLine> Votes { get; init; } = [];
+    public IReadOnlyList<DimensionResult> Results { get; init; } = [];
+    public int? ImpliedTotal { get; init; }
+    /// <summary>Set once finalized: the recorded score and placement.</summary>
+    public ItemScore? Final { get; init; }
+    public IReadOnlyList<string> Consequences { get; init; } = [];
+    public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+}
+
+/// <summary>Posted when the bot joins a conversation.</summary>
+public sealed record WelcomeView(bool AlreadyBound, string? BacklogName) : View
+{
+    public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+}
+
+public enum FieldKind { Text, MultilineText, Choice, Number, Date, Toggle }
+
+public sealed record Choice(string Value, string Label);
+
+/// <summary>One input of a form. Ids are stable; channels use them as block ids / input ids.</summary>
+public sealed record FormField(string Id, string Label, FieldKind Kind)
+{
+    public bool Required { get; init; }
+    public int? MinLength { get; init; }
+    public int? MaxLength { get; init; }
+    public IReadOnlyList<Choice> Choices { get; init; } = [];
+    public string? Placeholder { get; init; }
+    /// <summary>Help shown under the field (e.g. the ≥ 5% line next to user impact).</summary>
+    public string? Hint { get; init; }
+}
+
+/// <summary>
+/// A form (Slack modal, Teams dialog, playground card). Comes back filled in with every value the person
+/// typed and an error per refused field, so nothing typed is lost.
+/// </summary>
+public sealed record FormView(string FormId, string Title, string SubmitLabel, IReadOnlyList<FormField> Fields) : View
+{
+    /// <summary>Opaque context returned with the submission (e.g. an item ref or a source message).</summary>
+    public string? Argument { get; init; }
+    public string? Intro { get; init; }
+    public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<FieldError> Errors { get; init; } = [];
+}
+
+/// <summary>A section of a report: a heading, lines (each optionally about an item) and a flag for problems.</summary>
+public sealed record ReportLine(string Text, ItemSummary? Item = null, bool Problem = false);
+
+public sealed record ReportSection(string Heading, IReadOnlyList<ReportLine> Lines)
+{
+    public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+}
+
+/// <summary>A ceremony post or on-demand report: weekly review, clinic agenda or summary, allocation review, icebox sweep, reminder, nudge.</summary>
+public sealed record ReportView(string Title, IReadOnlyList<ReportSection> Sections) : View
+{
+    public string? Subtitle { get; init; }
+    public bool Late { get; init; }
+    public string? ChartUrl { get; init; }
+    public string? DashboardUrl { get; init; }
+    public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+}
