@@ -1,0 +1,27 @@
+using TriageBot.Core.Items;
+
+namespace TriageBot.Core.Ports;
+
+/// <summary>The result of one delivery attempt.</summary>
+public abstract record SendResult;
+
+/// <summary>Delivered; the platform's id of the message (Slack ts, Teams activity id).</summary>
+public sealed record SendSucceeded(string PlatformMessageId) : SendResult;
+
+/// <summary>Try again later: throttled (429 with Retry-After) or a transient failure.</summary>
+public sealed record SendRetryLater(TimeSpan? After, string Reason) : SendResult;
+
+/// <summary>Will never succeed (bot removed from the channel, blocked, bad request): record and tell the facilitators.</summary>
+public sealed record SendFailedPermanently(string Reason, bool ChannelLost) : SendResult;
+
+/// <summary>Delivers outbox messages to one platform. Implemented by each channel; called by the host's delivery worker.</summary>
+public interface IChannelSender
+{
+    Platform Platform { get; }
+
+    /// <summary>
+    /// Sends one message. For <see cref="OutboxKind.Update"/>, <paramref name="existingMessageId"/> is the
+    /// platform id the original post was given. Renders the view in the platform's idiom.
+    /// </summary>
+    Task<SendResult> SendAsync(OutboxMessage message, string? existingMessageId, CancellationToken ct);
+}
