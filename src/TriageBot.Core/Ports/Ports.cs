@@ -121,6 +121,8 @@ public sealed record OutboxMessage
     public required Views.View Payload { get; init; }
     /// <summary>Logical name of the message (e.g. <c>ballot:payments/42:1</c>): a Post stores the platform's id under it, an Update finds it.</summary>
     public string? MessageRef { get; init; }
+    /// <summary>Post into the thread of the message known by this logical name (resolved at delivery, once that message is sent).</summary>
+    public string? ThreadRef { get; init; }
     /// <summary>Backlog to tell about permanent failures.</summary>
     public string? BacklogId { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
