@@ -72,6 +72,7 @@ public static class ActionIds
     public const string Extend = "extend";
     public const string Score = "score";
     public const string Show = "show";
+    public const string NewItem = "newItem";
 }
 
 /// <summary>Form ids, shared by renderers and handlers.</summary>

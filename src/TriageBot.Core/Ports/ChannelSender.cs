@@ -25,3 +25,9 @@ public interface IChannelSender
     /// </summary>
     Task<SendResult> SendAsync(OutboxMessage message, string? existingMessageId, CancellationToken ct);
 }
+
+/// <summary>Wakes the delivery worker when something was queued, so replies don't wait for the next poll.</summary>
+public interface IOutboxSignal
+{
+    void Notify();
+}

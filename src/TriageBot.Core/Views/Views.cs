@@ -21,6 +21,7 @@ namespace TriageBot.Core.Views;
 [JsonDerivedType(typeof(WelcomeView), "welcome")]
 [JsonDerivedType(typeof(FormView), "form")]
 [JsonDerivedType(typeof(ReportView), "report")]
+[JsonDerivedType(typeof(LiveBallotView), "liveBallot")]
 public abstract record View;
 
 public enum Tone { Info, Success, Warning, Error }
@@ -176,4 +177,16 @@ public sealed record ReportView(string Title, IReadOnlyList<ReportSection> Secti
     public string? ChartUrl { get; init; }
     public string? DashboardUrl { get; init; }
     public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+}
+
+/// <summary>
+/// A ballot to be rendered from storage at the moment it is sent, so a queued post or update always shows the
+/// latest votes. The delivery worker resolves it through <see cref="IViewResolver"/> before a channel renders it.
+/// </summary>
+public sealed record LiveBallotView(string BacklogId, int Number) : View;
+
+/// <summary>Turns views that are placeholders for live state (e.g. <see cref="LiveBallotView"/>) into concrete views.</summary>
+public interface IViewResolver
+{
+    Task<View?> ResolveAsync(View view, CancellationToken ct);
 }

@@ -1,0 +1,212 @@
+using System.Text.Json;
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Views;
+
+namespace TriageBot.Core.Conversation;
+
+/// <summary>Reporting items: the intake form, from a command, a button or a chat message; and capability notes.</summary>
+public sealed partial class TriageConversation
+{
+    /// <summary>What an intake form carries between opening and submitting: the message it came from and where to confirm.</summary>
+    private sealed record IntakeContext(MessageSource? Source, string? ThreadId, WorkStream Stream = WorkStream.Bug);
+
+    private void RegisterIntakeHandlers()
+    {
+        OnCommand<NewCommand>((c, cmd) =>
+        {
+            c.RequireBacklog();
+            Permissions.Require(c.Role, Permission.Report, "report items");
+            if (cmd.Stream is { } stream)
+            {
+                return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(new IntakeContext(null, c.Interaction.Place.ThreadId, stream))));
+            }
+
+            return Task.FromResult<Outcome>(new ReplyOutcome(new TextView("What kind of item is it?")
+            {
+                Actions =
+                [
+                    new(ActionIds.NewItem, "Model quality", "model"),
+                    new(ActionIds.NewItem, "Engineering bug", "bug"),
+                    new(ActionIds.NewItem, "Feature request", "feature"),
+                    new(ActionIds.NewItem, "Incident", "incident"),
+                ],
+            }));
+        });
+        OnAction(ActionIds.NewItem, (c, arg) =>
+        {
+            c.RequireBacklog();
+            var stream = Enum.TryParse<WorkStream>(arg, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : WorkStream.Bug;
+            return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(new IntakeContext(null, c.Interaction.Place.ThreadId, stream))));
+        });
+        OnForm(FormIds.Intake, SubmitIntakeAsync);
+
+        OnCommand<NoteCommand>(async (c, cmd) =>
+        {
+            Permissions.Require(c.Role, Permission.WriteCapabilityNote, "write capability notes");
+            return new OpenFormOutcome(Forms.CapabilityNote(Summarize(c, await LoadAsync(c, cmd.Key))));
+        });
+        OnAction(ActionIds.AddCapabilityNote, async (c, arg) =>
+        {
+            Permissions.Require(c.Role, Permission.WriteCapabilityNote, "write capability notes");
+            return new OpenFormOutcome(Forms.CapabilityNote(Summarize(c, await LoadAsync(c, arg))));
+        });
+        OnForm(FormIds.CapabilityNote, (c, f) => FormChangeAsync(c, f, Permission.WriteCapabilityNote, "write capability notes",
+            (item, now) => ItemRules.AddCapabilityNote(item, Value(f, Forms.NoteText),
+                Value(f, Forms.NoteScale) == "weeks" ? CapabilityScale.WeeksCapability : CapabilityScale.DaysFeature, c.Actor, now),
+            (item, errors) => Forms.CapabilityNote(Summarize(c, item), f.Values, errors),
+            i => i.HeldPlacement is null && i.State is ItemState.Ready or ItemState.Sprint
+                ? $"Capability note saved. {i.Key} is now in {i.State}."
+                : $"Capability note saved on {i.Key}."));
+    }
+
+    private Task<Outcome> OpenIntakeFromMessageAsync(Context c, ReportMessageIntent r)
+    {
+        c.RequireBacklog();
+        Permissions.Require(c.Role, Permission.Report, "report items");
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(r.MessageText))
+        {
+            var text = r.MessageText.Trim();
+            var firstLine = text.Split('\n', 2)[0].Trim();
+            values[FieldIds.Title] = firstLine.Length > 150 ? firstLine[..149] + "…" : firstLine;
+            values[FieldIds.Description] = text.Length > 3000 ? text[..2999] + "…" : text;
+        }
+
+        if (r.Source?.Link is { } link)
+        {
+            values[FieldIds.Link] = link;
+        }
+
+        var context = new IntakeContext(r.Source, c.Interaction.Place.ThreadId ?? r.Source?.MessageId, r.Stream ?? WorkStream.Bug);
+        return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(context, values)));
+    }
+
+    private async Task<Outcome> SubmitIntakeAsync(Context c, FormSubmitIntent f)
+    {
+        var backlog = c.RequireBacklog();
+        Permissions.Require(c.Role, Permission.Report, "report items");
+        var intake = DecodeIntake(f.Argument) ?? new IntakeContext(null, null, ParseStream(f.Values));
+        var formStream = ParseStream(f.Values, intake.Stream);
+
+        // The stream choice changed: show that stream's fields, keeping everything typed so far.
+        if (formStream != intake.Stream)
+        {
+            return new FormErrorsOutcome(IntakeForm(intake with { Stream = formStream }, f.Values,
+                [new FieldError(Forms.StreamField, $"Now showing the {StreamName(formStream).ToLowerInvariant()} fields. Fill them in and submit again.")]));
+        }
+
+        var errors = ItemValidation.Validate(formStream, f.Values);
+        if (errors.Count > 0)
+        {
+            return new FormErrorsOutcome(IntakeForm(intake, f.Values, errors));
+        }
+
+        var number = await _store.Items.AllocateNumberAsync(backlog.Id, c.Ct);
+        var source = intake.Source;
+        var change = ItemFactory.Create(new NewItemRequest(formStream, f.Values), backlog, number, c.Actor, source, c.Now);
+        await _store.Items.InsertAsync(change.Item, c.Ct);
+        await _store.History.AppendAsync(change.History, c.Ct);
+
+        var summary = Summarize(c, change.Item);
+        var target = await IntakeTargetAsync(c, backlog, intake);
+        var createdRef = $"created:{summary.Ref}";
+        await EnqueueAsync(c, OutboxKind.Post, target, new ItemCreatedView(summary, c.Actor)
+        {
+            SourceLink = source?.Link,
+            Actions = [new(ActionIds.Show, "Show", summary.Ref), new(ActionIds.Vote, "Score", summary.Ref)],
+        }, messageRef: createdRef);
+
+        if (change.Item.Stream == WorkStream.Feature)
+        {
+            var engineers = await EngineersAsync(backlog.Id, c.Ct);
+            await EnqueueAsync(c, OutboxKind.Post, target with { ThreadId = target.ThreadId }, new CapabilityNoteRequestView(summary, engineers),
+                threadRef: target.ThreadId is null ? createdRef : null);
+        }
+
+        return new CloseFormOutcome(new TextView($"Reported {change.Item.Key}: {change.Item.Title}", Tone.Success));
+    }
+
+    /// <summary>Where to confirm a new item: the thread it came from, else this channel if it takes intake, else the backlog's intake channel.</summary>
+    private async Task<ConversationAddress> IntakeTargetAsync(Context c, Backlog backlog, IntakeContext? intake)
+    {
+        var place = c.Interaction.Place;
+        // The thread comes from the form's context; the channel only ever from the verified request.
+        if (intake?.Source is not null && c.Binding?.BacklogId == backlog.Id)
+        {
+            return place with { ThreadId = intake.ThreadId, UserId = null };
+        }
+
+        if (c.Binding is { } b && b.BacklogId == backlog.Id && b.Roles.HasFlag(ChannelRoles.Intake))
+        {
+            return place with { ThreadId = intake?.ThreadId, UserId = null };
+        }
+
+        await foreach (var binding in _store.Bindings.ListForBacklogAsync(backlog.Id, c.Ct))
+        {
+            if (binding.Active && binding.Roles.HasFlag(ChannelRoles.Intake) && binding.Address.Platform == place.Platform)
+            {
+                return binding.Address;
+            }
+        }
+
+        return place with { UserId = null };
+    }
+
+    internal async Task<IReadOnlyList<UserRef>> EngineersAsync(string backlogId, CancellationToken ct) =>
+        [.. (await _store.Members.ListAsync(backlogId, ct)).Where(m => m.Role == Role.Engineer).Select(m => m.User)];
+
+    private static WorkStream ParseStream(IReadOnlyDictionary<string, string> values, WorkStream fallback = WorkStream.Bug) =>
+        values.TryGetValue(Forms.StreamField, out var s) && TryStream(s, out var stream) ? stream : fallback;
+
+    private static FormView IntakeForm(IntakeContext context, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
+        Forms.Intake(context.Stream, values, errors, EncodeIntake(context));
+
+    private static bool TryStream(string value, out WorkStream stream) =>
+        Enum.TryParse(value, ignoreCase: true, out stream) && Enum.IsDefined(stream) && !int.TryParse(value, out _);
+
+    private static string EncodeIntake(IntakeContext context) => "intake:" + JsonSerializer.Serialize(context, CoreJson.Options);
+
+    private static IntakeContext? DecodeIntake(string? argument)
+    {
+        if (argument is null || !argument.StartsWith("intake:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            var context = JsonSerializer.Deserialize<IntakeContext>(argument["intake:".Length..], CoreJson.Options);
+            // Links come back from the client: only keep web links, never script or chat-specific schemes.
+            if (context?.Source?.Link is { } link && !(link.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || link.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
+            {
+                context = context with { Source = context.Source with { Link = null } };
+            }
+
+            return context;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Queues a post or update for the delivery worker and wakes it.</summary>
+    internal async Task EnqueueAsync(Context c, OutboxKind kind, ConversationAddress target, View view, string? messageRef = null, string? threadRef = null)
+    {
+        await _store.Outbox.EnqueueAsync(new OutboxMessage
+        {
+            Id = $"{c.Now:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}",
+            Kind = kind,
+            Target = target,
+            Payload = view,
+            MessageRef = messageRef,
+            ThreadRef = threadRef,
+            BacklogId = c.Backlog?.Value.Id,
+            CreatedAt = c.Now,
+            NextAttemptAt = c.Now,
+        }, c.Ct);
+        _signal?.Notify();
+    }
+}

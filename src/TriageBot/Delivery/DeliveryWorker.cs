@@ -1,0 +1,301 @@
+using Microsoft.Extensions.Options;
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Views;
+
+namespace TriageBot.Delivery;
+
+/// <summary>Delivery settings (section <c>Delivery</c>).</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>How often the outbox is polled when nothing wakes the worker.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan LeaseFor { get; set; } = TimeSpan.FromSeconds(60);
+    public int BatchSize { get; set; } = 20;
+    /// <summary>Attempts before a message that keeps failing transiently is recorded as failed.</summary>
+    public int MaxAttempts { get; set; } = 12;
+    /// <summary>How long a post may wait for the message whose thread it goes into.</summary>
+    public TimeSpan MaxThreadWait { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>Names this instance in leases; defaults to machine name + process id.</summary>
+    public string? InstanceId { get; set; }
+}
+
+/// <summary>
+/// Drains the outbox: leases due messages (so any number of instances can run), resolves threads and live views,
+/// hands each to its platform's sender, and records the outcome — retry with backoff, or a permanent failure that
+/// marks the channel and tells the backlog's facilitators.
+/// </summary>
+public sealed partial class DeliveryWorker(
+    ITriageStore store,
+    IEnumerable<IChannelSender> senders,
+    IViewResolver resolver,
+    TimeProvider time,
+    IOptions<DeliveryOptions> options,
+    OutboxSignal signal,
+    ILogger<DeliveryWorker> logger) : BackgroundService
+{
+    private readonly Dictionary<Platform, IChannelSender> _senders = senders.ToDictionary(s => s.Platform);
+    private readonly DeliveryOptions _options = options.Value;
+    private readonly string _owner = options.Value.InstanceId ?? $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int handled;
+            try
+            {
+                handled = await DrainOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogDrainFailed(logger, e);
+                handled = 0;
+            }
+
+            if (handled == 0)
+            {
+                try
+                {
+                    await signal.WaitAsync(_options.PollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Leases and handles one batch; returns how many messages it handled.</summary>
+    public async Task<int> DrainOnceAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var batch = await store.Outbox.LeaseAsync(_owner, now, _options.LeaseFor, _options.BatchSize, ct);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        // Many votes queue many updates of one ballot; each renders live state, so only the newest needs sending.
+        var newestUpdate = batch.Where(m => m.Value.Kind == OutboxKind.Update && m.Value.MessageRef is not null)
+            .GroupBy(m => m.Value.MessageRef!)
+            .ToDictionary(g => g.Key, g => g.MaxBy(m => m.Value.CreatedAt)!.Value.Id);
+
+        foreach (var leased in batch.OrderBy(m => m.Value.CreatedAt))
+        {
+            var message = leased.Value;
+            if (message.Kind == OutboxKind.Update && message.MessageRef is { } r && newestUpdate[r] != message.Id)
+            {
+                await SaveAsync(leased, message with { Status = OutboxStatus.Sent, LastError = "superseded by a newer update" }, ct);
+                continue;
+            }
+
+            await DeliverAsync(leased, ct);
+        }
+
+        return batch.Count;
+    }
+
+    private async Task DeliverAsync(Versioned<OutboxMessage> leased, CancellationToken ct)
+    {
+        var message = leased.Value;
+        var now = time.GetUtcNow();
+        if (!_senders.TryGetValue(message.Target.Platform, out var sender))
+        {
+            await FailAsync(leased, $"No channel is configured for {message.Target.Platform}.", channelLost: false, ct);
+            return;
+        }
+
+        var target = message.Target;
+        if (message.ThreadRef is { } threadRef)
+        {
+            var thread = await store.MessageRefs.GetAsync(threadRef, ct);
+            if (thread is not { PlatformMessageId.Length: > 0 })
+            {
+                if (now - message.CreatedAt > _options.MaxThreadWait)
+                {
+                    await FailAsync(leased, $"The message to reply to ({threadRef}) was never posted.", channelLost: false, ct);
+                }
+                else
+                {
+                    await RetryAsync(leased, TimeSpan.FromSeconds(2), "waiting for the thread's first message", countAttempt: false, ct);
+                }
+
+                return;
+            }
+
+            target = target with { ThreadId = thread.Value.PlatformMessageId };
+        }
+
+        string? existingId = null;
+        if (message.Kind == OutboxKind.Update)
+        {
+            var original = message.MessageRef is null ? null : await store.MessageRefs.GetAsync(message.MessageRef, ct);
+            if (original is null)
+            {
+                await SaveAsync(leased, message with { Status = OutboxStatus.Sent, LastError = "nothing to update" }, ct);
+                return;
+            }
+
+            if (original.Value.PlatformMessageId.Length == 0)
+            {
+                await RetryAsync(leased, TimeSpan.FromSeconds(2), "waiting for the original post", countAttempt: false, ct);
+                return;
+            }
+
+            existingId = original.Value.PlatformMessageId;
+            target = original.Value.Where;
+        }
+
+        var view = await resolver.ResolveAsync(message.Payload, ct);
+        if (view is null)
+        {
+            await SaveAsync(leased, message with { Status = OutboxStatus.Sent, LastError = "the item no longer exists" }, ct);
+            return;
+        }
+
+        SendResult result;
+        try
+        {
+            result = await sender.SendAsync(message with { Target = target, Payload = view }, existingId, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            result = new SendRetryLater(null, e.GetType().Name + ": " + e.Message);
+        }
+
+        switch (result)
+        {
+            case SendSucceeded ok:
+                if (message.Kind == OutboxKind.Post && message.MessageRef is { } messageRef)
+                {
+                    await store.MessageRefs.SetAsync(messageRef, target, ok.PlatformMessageId, ct);
+                }
+
+                await SaveAsync(leased, message with { Status = OutboxStatus.Sent, PlatformMessageId = ok.PlatformMessageId, Attempts = message.Attempts + 1, LeaseOwner = null, LeaseUntil = null }, ct);
+                LogDelivered(logger, message.Id, message.Target.Platform);
+                break;
+            case SendRetryLater later:
+                await RetryAsync(leased, later.After, later.Reason, countAttempt: true, ct);
+                break;
+            case SendFailedPermanently failed:
+                await FailAsync(leased, failed.Reason, failed.ChannelLost, ct);
+                break;
+        }
+    }
+
+    private async Task RetryAsync(Versioned<OutboxMessage> leased, TimeSpan? after, string reason, bool countAttempt, CancellationToken ct)
+    {
+        var message = leased.Value;
+        var attempts = message.Attempts + (countAttempt ? 1 : 0);
+        if (attempts >= _options.MaxAttempts)
+        {
+            await FailAsync(leased, $"Gave up after {attempts} attempts: {reason}", channelLost: false, ct);
+            return;
+        }
+
+        var delay = after ?? Backoff(attempts);
+        LogRetry(logger, message.Id, delay.TotalSeconds, reason);
+        await SaveAsync(leased, message with
+        {
+            Attempts = attempts,
+            NextAttemptAt = time.GetUtcNow() + delay,
+            LastError = reason,
+            LeaseOwner = null,
+            LeaseUntil = null,
+        }, ct);
+    }
+
+    /// <summary>Exponential backoff with jitter: 1 s, 2 s, 4 s … capped at 5 minutes.</summary>
+    public static TimeSpan Backoff(int attempts)
+    {
+        var seconds = Math.Min(300, Math.Pow(2, Math.Max(0, attempts - 1)));
+        return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    private async Task FailAsync(Versioned<OutboxMessage> leased, string reason, bool channelLost, CancellationToken ct)
+    {
+        var message = leased.Value;
+        await SaveAsync(leased, message with { Status = OutboxStatus.Failed, LastError = reason, Attempts = message.Attempts + 1, LeaseOwner = null, LeaseUntil = null }, ct);
+        LogFailed(logger, message.Id, message.Target.Platform, reason);
+
+        if (channelLost)
+        {
+            var binding = await store.Bindings.GetAsync(message.Target.Platform, message.Target.Workspace, message.Target.ChannelId, ct);
+            if (binding is { Active: true })
+            {
+                await store.Bindings.UpsertAsync(binding with { Active = false, InactiveReason = reason }, ct);
+            }
+        }
+
+        // Tell the facilitators, unless this was itself such a notice (never loop on a dead channel).
+        if (message.BacklogId is { } backlogId && message.Kind != OutboxKind.Direct)
+        {
+            await NotifyFacilitatorsAsync(backlogId, message, reason, channelLost, ct);
+        }
+    }
+
+    private async Task NotifyFacilitatorsAsync(string backlogId, OutboxMessage failed, string reason, bool channelLost, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var text = channelLost
+            ? $"TriageBot can no longer post to a channel of this backlog ({failed.Target.Platform} {failed.Target.ChannelId}): {reason}. The channel was unbound; run `setup` in another channel or add the bot back."
+            : $"TriageBot could not deliver a message to {failed.Target.Platform} {failed.Target.ChannelId}: {reason}.";
+        foreach (var member in await store.Members.ListAsync(backlogId, ct))
+        {
+            if (member.Role != Role.Facilitator || !_senders.ContainsKey(member.User.Platform))
+            {
+                continue;
+            }
+
+            var workspace = member.User.Platform == failed.Target.Platform ? failed.Target.Workspace : "";
+            await store.Outbox.EnqueueAsync(new OutboxMessage
+            {
+                Id = $"{now:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}",
+                Kind = OutboxKind.Direct,
+                Target = new ConversationAddress
+                {
+                    Platform = member.User.Platform,
+                    Workspace = workspace,
+                    ChannelId = "",
+                    UserId = member.User.UserId,
+                    ServiceUrl = failed.Target.ServiceUrl,
+                },
+                Payload = new TextView(text, Tone.Warning) { Title = "Delivery problem" },
+                BacklogId = backlogId,
+                CreatedAt = now,
+                NextAttemptAt = now,
+            }, ct);
+        }
+    }
+
+    private async Task SaveAsync(Versioned<OutboxMessage> leased, OutboxMessage updated, CancellationToken ct)
+    {
+        try
+        {
+            await store.Outbox.UpdateAsync(updated, leased.ETag, ct);
+        }
+        catch (ConcurrencyException)
+        {
+            // The lease expired and another instance took the message; it will record the outcome.
+            LogLeaseLost(logger, updated.Id);
+        }
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Delivered outbox message {MessageId} to {Platform}")]
+    private static partial void LogDelivered(ILogger logger, string messageId, Platform platform);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Outbox message {MessageId} will be retried in {Seconds:0.#} s: {Reason}")]
+    private static partial void LogRetry(ILogger logger, string messageId, double seconds, string reason);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Outbox message {MessageId} to {Platform} failed permanently: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string messageId, Platform platform, string reason);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Lost the lease of outbox message {MessageId} before saving its outcome")]
+    private static partial void LogLeaseLost(ILogger logger, string messageId);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Draining the outbox failed; trying again on the next tick")]
+    private static partial void LogDrainFailed(ILogger logger, Exception e);
+}

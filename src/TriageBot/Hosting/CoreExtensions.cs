@@ -1,0 +1,23 @@
+using TriageBot.Core.Conversation;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Views;
+
+namespace TriageBot.Hosting;
+
+/// <summary>Registers Core's conversation (the one entry point channels call) and the clock.</summary>
+public static class CoreExtensions
+{
+    public static WebApplicationBuilder AddTriageCore(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new ConversationOptions { PublicBaseUrl = builder.Configuration["PublicBaseUrl"] });
+        builder.Services.AddSingleton(sp => new TriageConversation(
+            sp.GetRequiredService<ITriageStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ConversationOptions>(),
+            sp.GetService<IOutboxSignal>()));
+        builder.Services.AddSingleton<IConversation>(sp => sp.GetRequiredService<TriageConversation>());
+        builder.Services.AddSingleton<IViewResolver>(sp => sp.GetRequiredService<TriageConversation>());
+        return builder;
+    }
+}
