@@ -1,6 +1,6 @@
 using TriageBot.Core.Rubric;
 
-namespace TriageBot.Core.Tests;
+namespace TriageBot.Core.Tests.Rubric;
 
 public class ScoresTests
 {
