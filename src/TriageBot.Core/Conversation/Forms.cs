@@ -11,11 +11,6 @@ namespace TriageBot.Core.Conversation;
 public static class Forms
 {
     public const string StreamField = "stream";
-    public const string NoteText = "noteText";
-    public const string NoteScale = "noteScale";
-    public const string Rationale = "rationale";
-    public const string Days = "days";
-    public const string Reason = "reason";
 
     private static readonly IReadOnlyList<Choice> StreamChoices =
     [
@@ -94,7 +89,7 @@ public static class Forms
             fields.Add(new FormField(ScoreField(d), $"{RubricText.Name(d)} (weight {RubricRules.Weight(d)})", FieldKind.Choice)
             {
                 Required = true,
-                Choices = [.. new[] { 3, 2, 1 }.Select(s => new Choice(s.ToString(CultureInfo.InvariantCulture), $"{s} — {RubricText.Meaning(d, s)}"))],
+                Choices = [.. new[] { 3, 2, 1 }.Select(s => new Choice(s.ToString(CultureInfo.InvariantCulture), RubricText.ChoiceLabel(d, s)))],
                 Hint = d == Dimension.Impact ? RubricText.ImpactHint : null,
             });
             fields.Add(new FormField(ReasonField(d), $"Why ({RubricText.Name(d).ToLowerInvariant()}, optional)", FieldKind.Text) { MaxLength = 300 });
@@ -127,7 +122,7 @@ public static class Forms
             fields.Add(new FormField(ScoreField(d), $"{RubricText.Name(d)}: median {result.Median} (spread {result.Min}–{result.Max})", FieldKind.Choice)
             {
                 Required = true,
-                Choices = [.. new[] { 3, 2, 1 }.Select(s => new Choice(s.ToString(CultureInfo.InvariantCulture), $"{s} — {RubricText.Meaning(d, s)}"))],
+                Choices = [.. new[] { 3, 2, 1 }.Select(s => new Choice(s.ToString(CultureInfo.InvariantCulture), RubricText.ChoiceLabel(d, s)))],
             });
             fields.Add(new FormField(ReasonField(d), "Justification (required if you change the median)", FieldKind.Text) { MaxLength = 300 });
             values[ScoreField(d)] = result.Median.ToString(CultureInfo.InvariantCulture);
@@ -149,12 +144,12 @@ public static class Forms
     public static FormView CapabilityNote(ItemSummary item, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
         new(FormIds.CapabilityNote, $"Capability note {item.Key}", "Save note",
         [
-            new FormField(NoteText, "Capability note", FieldKind.MultilineText)
+            new FormField(FieldIds.NoteText, "Capability note", FieldKind.MultilineText)
             {
                 Required = true, MinLength = 3, MaxLength = 3000,
                 Hint = "One paragraph: which model, retrieval or evaluation capability this depends on.",
             },
-            new FormField(NoteScale, "Size", FieldKind.Choice)
+            new FormField(FieldIds.NoteScale, "Size", FieldKind.Choice)
             {
                 Required = true,
                 Choices = [new("days", "A days-long feature"), new("weeks", "A weeks-long capability project")],
@@ -170,7 +165,7 @@ public static class Forms
     public static FormView Close(ItemSummary item, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
         new(FormIds.Close, $"Close {item.Key}", "Close item",
         [
-            new FormField(Rationale, "Rationale", FieldKind.MultilineText) { Required = true, MinLength = 3, MaxLength = 3000, Hint = "Recorded in the item's history and shown to stakeholders." },
+            new FormField(FieldIds.Rationale, "Rationale", FieldKind.MultilineText) { Required = true, MinLength = 3, MaxLength = 3000, Hint = "Recorded in the item's history and shown to stakeholders." },
         ])
         {
             Argument = item.Ref,
@@ -182,8 +177,8 @@ public static class Forms
     public static FormView Extend(ItemSummary item, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
         new(FormIds.Extend, $"Extend {item.Key}", "Extend",
         [
-            new FormField(Days, "Extend by (days)", FieldKind.Number) { Required = true },
-            new FormField(Reason, "Re-scope reason", FieldKind.MultilineText) { Required = true, MinLength = 3, MaxLength = 3000 },
+            new FormField(FieldIds.TimeboxDays, "Extend by (days)", FieldKind.Number) { Required = true },
+            new FormField(FieldIds.Reason, "Re-scope reason", FieldKind.MultilineText) { Required = true, MinLength = 3, MaxLength = 3000 },
         ])
         {
             Argument = item.Ref,
@@ -195,7 +190,7 @@ public static class Forms
     public static FormView Keep(ItemSummary item, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
         new(FormIds.Keep, $"Keep {item.Key}", "Keep",
         [
-            new FormField(Reason, "Why keep it in the icebox", FieldKind.MultilineText) { Required = true, MinLength = 3, MaxLength = 3000 },
+            new FormField(FieldIds.Reason, "Why keep it in the icebox", FieldKind.MultilineText) { Required = true, MinLength = 3, MaxLength = 3000 },
         ])
         {
             Argument = item.Ref,
@@ -272,7 +267,7 @@ public static class Forms
         };
     }
 
-    public static string ScoreField(Dimension d) => d.ToString().ToLowerInvariant();
+    public static string ScoreField(Dimension d) => FieldIds.ScoreOf(d);
 
-    public static string ReasonField(Dimension d) => d.ToString().ToLowerInvariant() + "Reason";
+    public static string ReasonField(Dimension d) => FieldIds.ReasonOf(d);
 }

@@ -53,8 +53,8 @@ public sealed partial class TriageConversation
             return new OpenFormOutcome(Forms.CapabilityNote(Summarize(c, await LoadAsync(c, arg))));
         });
         OnForm(FormIds.CapabilityNote, (c, f) => FormChangeAsync(c, f, Permission.WriteCapabilityNote, "write capability notes",
-            (item, now) => ItemRules.AddCapabilityNote(item, Value(f, Forms.NoteText),
-                Value(f, Forms.NoteScale) == "weeks" ? CapabilityScale.WeeksCapability : CapabilityScale.DaysFeature, c.Actor, now),
+            (item, now) => ItemRules.AddCapabilityNote(item, Value(f, FieldIds.NoteText),
+                Value(f, FieldIds.NoteScale) == "weeks" ? CapabilityScale.WeeksCapability : CapabilityScale.DaysFeature, c.Actor, now),
             (item, errors) => Forms.CapabilityNote(Summarize(c, item), f.Values, errors),
             i => i.HeldPlacement is null && i.State is ItemState.Ready or ItemState.Sprint
                 ? $"Capability note saved. {i.Key} is now in {i.State}."

@@ -58,15 +58,15 @@ public sealed partial class TriageConversation
 
         OnAction(ActionIds.Close, async (c, arg) => new OpenFormOutcome(Forms.Close(Summarize(c, await LoadAsync(c, arg)))));
         OnForm(FormIds.Close, (c, f) => FormChangeAsync(c, f, Permission.Close, "close items",
-            (item, now) => ItemRules.Close(item, Value(f, Forms.Rationale), c.Actor, now),
+            (item, now) => ItemRules.Close(item, Value(f, FieldIds.Rationale), c.Actor, now),
             (item, errors) => Forms.Close(Summarize(c, item), f.Values, errors), i => $"{i.Key} is closed. Rationale recorded."));
         OnAction(ActionIds.Keep, async (c, arg) => new OpenFormOutcome(Forms.Keep(Summarize(c, await LoadAsync(c, arg)))));
         OnForm(FormIds.Keep, (c, f) => FormChangeAsync(c, f, Permission.Close, "keep icebox items",
-            (item, now) => ItemRules.Keep(item, Value(f, Forms.Reason), c.Actor, now),
+            (item, now) => ItemRules.Keep(item, Value(f, FieldIds.Reason), c.Actor, now),
             (item, errors) => Forms.Keep(Summarize(c, item), f.Values, errors), i => $"{i.Key} is kept out of the icebox sweep."));
         OnAction(ActionIds.Extend, async (c, arg) => new OpenFormOutcome(Forms.Extend(Summarize(c, await LoadAsync(c, arg)))));
         OnForm(FormIds.Extend, (c, f) => FormChangeAsync(c, f, Permission.SetTimebox, "extend timeboxes",
-            (item, now) => ItemRules.Extend(item, ParseInt(f, Forms.Days, 1, 365), Value(f, Forms.Reason), c.Actor, now),
+            (item, now) => ItemRules.Extend(item, ParseInt(f, FieldIds.TimeboxDays, 1, 365), Value(f, FieldIds.Reason), c.Actor, now),
             (item, errors) => Forms.Extend(Summarize(c, item), f.Values, errors), i => $"{i.Key}'s timebox now ends {i.Model?.Timebox?.End:yyyy-MM-dd}."));
     }
 

@@ -46,45 +46,21 @@ public sealed partial class TriageConversation
         Permissions.Require(c.Role, Permission.Vote, "vote");
         var item = await LoadAsync(c, f.Argument);
         var round = ItemRef.TryParse(f.Argument, out var r) && r.Round is { } rr ? rr : item.Round;
-        var errors = new List<FieldError>();
-        var scores = new Dictionary<Dimension, int>();
-        var reasons = new Dictionary<Dimension, string>();
-        foreach (var d in Enum.GetValues<Dimension>())
-        {
-            var raw = Value(f, Forms.ScoreField(d));
-            if (raw is "1" or "2" or "3")
-            {
-                scores[d] = raw[0] - '0';
-            }
-            else
-            {
-                errors.Add(new FieldError(Forms.ScoreField(d), $"Choose 1, 2 or 3 for {RubricText.Name(d).ToLowerInvariant()}."));
-            }
-
-            var reason = Value(f, Forms.ReasonField(d));
-            if (reason.Length > 300 || reason.Contains('\n', StringComparison.Ordinal))
-            {
-                errors.Add(new FieldError(Forms.ReasonField(d), "A reason is one line of at most 300 characters."));
-            }
-            else if (reason.Length > 0)
-            {
-                reasons[d] = reason;
-            }
-        }
-
-        if (round != item.Round || item.Score?.Round == item.Round)
+        if (round != item.Round || VotingRules.IsRoundFinalized(item))
         {
             return new CloseFormOutcome(new TextView($"Scoring round {round} of {item.Key} is closed; your vote was not recorded. Open the ballot again to vote in the current round.", Tone.Warning));
         }
 
-        if (errors.Count > 0)
+        Vote vote;
+        try
         {
-            return new FormErrorsOutcome(Forms.Vote(Summarize(c, item), round, null) with { Values = f.Values, Errors = errors });
+            vote = VotingRules.CastFromForm(item, c.Actor, f.Values, c.Now, round);
+        }
+        catch (ValidationException e)
+        {
+            return new FormErrorsOutcome(Forms.Vote(Summarize(c, item), round, null) with { Values = f.Values, Errors = e.Errors });
         }
 
-        var vote = new Vote(item.BacklogId, item.Number, round, c.Actor,
-            new Scores(scores[Dimension.Impact], scores[Dimension.Confidence], scores[Dimension.Rollback], scores[Dimension.Delay]),
-            reasons, c.Now);
         await _store.Votes.UpsertAsync(vote, c.Ct);
         await RefreshBallotAsync(c, item);
         return new CloseFormOutcome(new TextView($"Your vote on {item.Key} is in. It stays hidden until the facilitator reveals the votes.", Tone.Success));
