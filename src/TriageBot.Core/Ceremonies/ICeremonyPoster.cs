@@ -1,0 +1,13 @@
+using TriageBot.Core.Backlogs;
+
+namespace TriageBot.Core.Ceremonies;
+
+/// <summary>Builds and queues what a ceremony posts; called by the scheduler once an occurrence is claimed.</summary>
+public interface ICeremonyPoster
+{
+    Task PostCeremonyAsync(Backlog backlog, CeremonyKind kind, Occurrence occurrence, bool late, CancellationToken ct);
+
+    Task RemindAsync(Backlog backlog, CeremonyKind kind, Occurrence occurrence, CancellationToken ct);
+
+    Task PostClinicSummaryAsync(Backlog backlog, Occurrence occurrence, CancellationToken ct);
+}

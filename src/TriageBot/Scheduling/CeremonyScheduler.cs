@@ -1,0 +1,185 @@
+using Microsoft.Extensions.Options;
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Ceremonies;
+using TriageBot.Core.Ports;
+
+namespace TriageBot.Scheduling;
+
+/// <summary>Scheduler settings (section <c>Ceremonies</c>).</summary>
+public sealed class SchedulerOptions
+{
+    public bool Enabled { get; set; } = true;
+    public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How far back a tick looks for occurrences it has not handled (late posts and skips).</summary>
+    public TimeSpan LookBack { get; set; } = TimeSpan.FromDays(3);
+    /// <summary>An occurrence posted more than this after its time is marked late.</summary>
+    public TimeSpan Grace { get; set; } = TimeSpan.FromMinutes(5);
+    public string? InstanceId { get; set; }
+}
+
+/// <summary>
+/// Posts each backlog's ceremonies on their schedules, exactly once across any number of instances: every
+/// occurrence (and its reminder, and the clinic's closing summary) is claimed in the ledger by insert, and only the
+/// instance whose insert wins posts it. Occurrences missed while down are posted once, marked late; older than the
+/// backlog's missed window, they are recorded as skipped.
+/// </summary>
+public sealed partial class CeremonyScheduler(
+    ITriageStore store,
+    ICeremonyPoster poster,
+    TimeProvider time,
+    IOptions<SchedulerOptions> options,
+    ILogger<CeremonyScheduler> logger) : BackgroundService
+{
+    private readonly SchedulerOptions _options = options.Value;
+    private readonly string _owner = options.Value.InstanceId ?? $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(_options.Tick, time);
+        do
+        {
+            try
+            {
+                await TickAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogTickFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass over every backlog; public so tests can drive it with a fake clock.</summary>
+    public async Task TickAsync(CancellationToken ct)
+    {
+        await foreach (var backlog in store.Backlogs.ListAsync(ct))
+        {
+            try
+            {
+                await TickBacklogAsync(backlog, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogBacklogFailed(logger, backlog.Id, e);
+            }
+        }
+    }
+
+    private async Task TickBacklogAsync(Backlog backlog, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (!IanaZone.TryFind(backlog.TimeZone, out var zone, out _))
+        {
+            return;
+        }
+
+        var schedules = Schedules(backlog, zone);
+        var since = now - _options.LookBack;
+        var claimed = new Dictionary<(CeremonyKind, string), OccurrenceOutcome>();
+        await foreach (var entry in store.Ledger.ListAsync(backlog.Id, since - TimeSpan.FromDays(1), ct))
+        {
+            claimed[(entry.Ceremony, entry.Occurrence)] = entry.Outcome;
+        }
+
+        var window = TimeSpan.FromHours(backlog.Settings.MissedWindowHours);
+        foreach (var due in CeremonyCalendar.Due(schedules, zone, now, _options.LookBack, _options.Grace))
+        {
+            var occurrence = due.Occurrence;
+            if (occurrence.Kind is not { } kind || occurrence.At < backlog.CreatedAt || claimed.ContainsKey((kind, occurrence.Id)))
+            {
+                continue;
+            }
+
+            var skipped = now - occurrence.At > window;
+            var outcome = skipped ? OccurrenceOutcome.Skipped : due.Late ? OccurrenceOutcome.PostedLate : OccurrenceOutcome.Posted;
+            if (!await ClaimAsync(backlog, kind, occurrence.Id, occurrence.At, outcome, ct))
+            {
+                continue;
+            }
+
+            if (skipped)
+            {
+                LogSkipped(logger, backlog.Id, kind, occurrence.Id);
+                continue;
+            }
+
+            await poster.PostCeremonyAsync(backlog, kind, occurrence, due.Late, ct);
+            LogPosted(logger, backlog.Id, kind, occurrence.Id, due.Late);
+        }
+
+        foreach (var reminder in CeremonyCalendar.DueReminders(schedules, zone, now, backlog.Settings.ReminderLeadMinutes, _options.LookBack))
+        {
+            // A reminder whose ceremony has already started is pointless: claim it as skipped so no instance sends it later.
+            if (reminder.Kind is not { } kind || reminder.At < backlog.CreatedAt || claimed.ContainsKey((kind, reminder.ReminderId)))
+            {
+                continue;
+            }
+
+            var stale = now >= reminder.At;
+            if (await ClaimAsync(backlog, kind, reminder.ReminderId, CeremonyCalendar.ReminderAt(reminder, backlog.Settings.ReminderLeadMinutes),
+                    stale ? OccurrenceOutcome.Skipped : OccurrenceOutcome.Posted, ct) && !stale)
+            {
+                await poster.RemindAsync(backlog, kind, reminder, ct);
+            }
+        }
+
+        // The clinic's closing summary goes into its thread once the clinic's length has passed.
+        if (schedules.TryGetValue(CeremonyKind.TriageClinic, out var clinic) && clinic.Enabled)
+        {
+            var length = TimeSpan.FromMinutes(clinic.LengthMinutes);
+            foreach (var occurrence in CeremonyCalendar.Occurrences(CeremonyKind.TriageClinic, clinic, zone, now - _options.LookBack - length, now - length + TimeSpan.FromTicks(1)))
+            {
+                var id = occurrence.Id + ":summary";
+                var clinicPosted = claimed.TryGetValue((CeremonyKind.TriageClinic, occurrence.Id), out var how) && how != OccurrenceOutcome.Skipped;
+                if (!clinicPosted || claimed.ContainsKey((CeremonyKind.TriageClinic, id)))
+                {
+                    continue;
+                }
+
+                var end = occurrence.At + length;
+                var skipped = now - end > window;
+                if (await ClaimAsync(backlog, CeremonyKind.TriageClinic, id, end, skipped ? OccurrenceOutcome.Skipped : OccurrenceOutcome.Posted, ct) && !skipped)
+                {
+                    await poster.PostClinicSummaryAsync(backlog, occurrence, ct);
+                }
+            }
+        }
+    }
+
+    private Task<bool> ClaimAsync(Backlog backlog, CeremonyKind kind, string occurrenceId, DateTimeOffset scheduledAt, OccurrenceOutcome outcome, CancellationToken ct) =>
+        store.Ledger.TryClaimAsync(new LedgerEntry(backlog.Id, kind, occurrenceId, scheduledAt, time.GetUtcNow(), _owner, outcome), ct);
+
+    /// <summary>The backlog's schedules, or the defaults anchored on the week the backlog was created.</summary>
+    public static IReadOnlyDictionary<CeremonyKind, CeremonySchedule> Schedules(Backlog backlog, TimeZoneInfo zone) =>
+        backlog.Settings.Schedules ?? CeremonyCalendar.Defaults(ZoneClock.LocalDate(backlog.CreatedAt, zone));
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Posted {Ceremony} {Occurrence} for backlog {BacklogId} (late: {Late})")]
+    private static partial void LogPosted(ILogger logger, string backlogId, CeremonyKind ceremony, string occurrence, bool late);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Skipped {Ceremony} {Occurrence} for backlog {BacklogId}: missed by more than the backlog's window")]
+    private static partial void LogSkipped(ILogger logger, string backlogId, CeremonyKind ceremony, string occurrence);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Scheduling backlog {BacklogId} failed; it is retried on the next tick")]
+    private static partial void LogBacklogFailed(ILogger logger, string backlogId, Exception e);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "A scheduler tick failed; it is retried on the next tick")]
+    private static partial void LogTickFailed(ILogger logger, Exception e);
+}
+
+/// <summary>Registers the ceremony scheduler.</summary>
+public static class SchedulingExtensions
+{
+    public static WebApplicationBuilder AddCeremonies(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<SchedulerOptions>(builder.Configuration.GetSection("Ceremonies"));
+        builder.Services.AddSingleton<CeremonyScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CeremonyScheduler>());
+        return builder;
+    }
+}
