@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace TriageBot.Storage;
+
+/// <summary>Storage log events. Never logs keys' values, bodies or connection strings.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "SQLite store ready at {Path}")]
+    public static partial void SqliteReady(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Azure Table store ready with table prefix {Prefix} for account {Account}")]
+    public static partial void TablesReady(ILogger logger, string prefix, string account);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Store operation {Operation} failed: {ErrorType} (status {Status})")]
+    public static partial void StoreFailed(ILogger logger, string operation, string errorType, int status);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Item number counter contended; attempt {Attempt}")]
+    public static partial void CounterContended(ILogger logger, int attempt);
+}

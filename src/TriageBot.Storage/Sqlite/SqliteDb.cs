@@ -1,0 +1,97 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using TriageBot.Core.Ports;
+
+namespace TriageBot.Storage.Sqlite;
+
+/// <summary>
+/// Opens pooled connections to one SQLite file and turns SQLite failures into the ports' exceptions. A connection
+/// per operation keeps operations independent; Microsoft.Data.Sqlite's pool makes that cheap.
+/// </summary>
+internal sealed class SqliteDb(string path)
+{
+    private const int SqliteConstraint = 19;
+
+    public string Path { get; } = path;
+
+    private readonly string connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            // Per connection: wait for the single writer instead of failing at once.
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+            await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public static bool IsConstraint(SqliteException e) => e.SqliteErrorCode == SqliteConstraint;
+
+    /// <summary>Runs one operation on its own connection; SQLite errors other than the caller's own become <see cref="StoreUnavailableException"/>.</summary>
+    public async Task<T> RunAsync<T>(string operation, Func<SqliteConnection, Task<T>> work, CancellationToken ct)
+    {
+        try
+        {
+            var connection = await OpenAsync(ct).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await work(connection).ConfigureAwait(false);
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreUnavailableException($"SQLite store at '{Path}' failed during {operation}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException($"SQLite store at '{Path}' failed during {operation}: {e.Message}", e);
+        }
+    }
+
+    public Task RunAsync(string operation, Func<SqliteConnection, Task> work, CancellationToken ct) =>
+        RunAsync<bool>(operation, async c => { await work(c).ConfigureAwait(false); return true; }, ct);
+
+    /// <summary>
+    /// Streams rows page by page with keyset pagination: each page is one short query on its own connection, so a
+    /// slow consumer never holds a read transaction open and the whole result is never in memory.
+    /// </summary>
+    public async IAsyncEnumerable<T> PagesAsync<T, TKey>(
+        string operation,
+        Func<SqliteConnection, TKey?, int, Task<IReadOnlyList<(TKey Key, T Value)>>> page,
+        int pageSize,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        TKey? after = default;
+        while (true)
+        {
+            var rows = await RunAsync(operation, c => page(c, after, pageSize), ct).ConfigureAwait(false);
+            foreach (var (_, value) in rows)
+            {
+                yield return value;
+            }
+
+            if (rows.Count < pageSize)
+            {
+                yield break;
+            }
+
+            after = rows[^1].Key;
+        }
+    }
+}

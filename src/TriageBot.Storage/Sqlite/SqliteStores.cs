@@ -1,0 +1,412 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Voting;
+using static TriageBot.Storage.Sqlite.SqliteCommands;
+
+namespace TriageBot.Storage.Sqlite;
+
+internal sealed class SqliteBacklogStore(SqliteDb db) : IBacklogStore
+{
+    public Task<Versioned<Backlog>?> GetAsync(string backlogId, CancellationToken ct) =>
+        db.RunAsync("backlogs.get", async c =>
+            (await c.ListAsync("SELECT json, version FROM backlogs WHERE id = $id", Read, ct, ("$id", backlogId)).ConfigureAwait(false))
+            .FirstOrDefault(), ct);
+
+    public Task<bool> TryCreateAsync(Backlog backlog, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(backlog);
+        return db.RunAsync("backlogs.create", async c =>
+            await c.ExecAsync(
+                "INSERT INTO backlogs (id, dashboard_token, json, version) VALUES ($id, $token, $json, 1) ON CONFLICT (id) DO NOTHING",
+                ct, ("$id", backlog.Id), ("$token", backlog.DashboardToken), ("$json", StoredJson.Serialize(backlog))).ConfigureAwait(false) == 1, ct);
+    }
+
+    public Task<Versioned<Backlog>> ReplaceAsync(Backlog backlog, string etag, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(backlog);
+        ArgumentNullException.ThrowIfNull(etag);
+        return db.RunAsync("backlogs.replace", async c =>
+        {
+            var version = await c.ScalarAsync<long?>(
+                "UPDATE backlogs SET json = $json, dashboard_token = $token, version = version + 1 WHERE id = $id AND version = $v RETURNING version",
+                ct, ("$id", backlog.Id), ("$token", backlog.DashboardToken), ("$json", StoredJson.Serialize(backlog)), ("$v", Version(etag))).ConfigureAwait(false)
+                ?? throw new ConcurrencyException($"Backlog '{backlog.Id}' was changed by someone else (or does not exist); read it again.");
+            return new Versioned<Backlog>(backlog, ETag(version));
+        }, ct);
+    }
+
+    public IAsyncEnumerable<Backlog> ListAsync(CancellationToken ct) =>
+        db.PagesAsync<Backlog, string>("backlogs.list", (c, after, size) =>
+            Page(c, "SELECT id, json FROM backlogs WHERE id > $after ORDER BY id LIMIT $n", after ?? "", size, ct), 200, ct);
+
+    public Task<Backlog?> FindByDashboardTokenAsync(string token, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return Task.FromResult<Backlog?>(null);
+        }
+
+        return db.RunAsync("backlogs.byToken", async c =>
+            (await c.ListAsync("SELECT json FROM backlogs WHERE dashboard_token = $t", r => StoredJson.Deserialize<Backlog>(r.GetString(0)), ct, ("$t", token)).ConfigureAwait(false))
+            .FirstOrDefault(), ct);
+    }
+
+    private static Versioned<Backlog> Read(SqliteDataReader r) => new(StoredJson.Deserialize<Backlog>(r.GetString(0)), ETag(r.GetInt64(1)));
+
+    private static async Task<IReadOnlyList<(string, Backlog)>> Page(SqliteConnection c, string sql, string after, int size, CancellationToken ct) =>
+        await c.ListAsync(sql, r => (r.GetString(0), StoredJson.Deserialize<Backlog>(r.GetString(1))), ct, ("$after", after), ("$n", size)).ConfigureAwait(false);
+}
+
+internal sealed class SqliteMemberStore(SqliteDb db) : IMemberStore
+{
+    public Task<Member?> GetAsync(string backlogId, string userKey, CancellationToken ct) =>
+        db.RunAsync("members.get", async c =>
+            (await c.ListAsync("SELECT json FROM members WHERE backlog_id = $b AND user_key = $u", r => StoredJson.Deserialize<Member>(r.GetString(0)), ct,
+                ("$b", backlogId), ("$u", userKey)).ConfigureAwait(false)).FirstOrDefault(), ct);
+
+    public Task UpsertAsync(Member member, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return db.RunAsync("members.upsert", c => c.ExecAsync(
+            "INSERT INTO members (backlog_id, user_key, json) VALUES ($b, $u, $json) ON CONFLICT (backlog_id, user_key) DO UPDATE SET json = excluded.json",
+            ct, ("$b", member.BacklogId), ("$u", member.User.Key), ("$json", StoredJson.Serialize(member))), ct);
+    }
+
+    public Task<IReadOnlyList<Member>> ListAsync(string backlogId, CancellationToken ct) =>
+        db.RunAsync<IReadOnlyList<Member>>("members.list", async c =>
+            await c.ListAsync("SELECT json FROM members WHERE backlog_id = $b ORDER BY user_key", r => StoredJson.Deserialize<Member>(r.GetString(0)), ct,
+                ("$b", backlogId)).ConfigureAwait(false), ct);
+}
+
+internal sealed class SqliteBindingStore(SqliteDb db) : IBindingStore
+{
+    public Task<Binding?> GetAsync(Platform platform, string workspace, string channelId, CancellationToken ct) =>
+        db.RunAsync("bindings.get", async c =>
+            (await c.ListAsync("SELECT json FROM bindings WHERE platform = $p AND workspace = $w AND channel_id = $c", r => StoredJson.Deserialize<Binding>(r.GetString(0)), ct,
+                ("$p", platform.ToString()), ("$w", workspace), ("$c", channelId)).ConfigureAwait(false)).FirstOrDefault(), ct);
+
+    public Task UpsertAsync(Binding binding, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        var a = binding.Address;
+        return db.RunAsync("bindings.upsert", c => c.ExecAsync(
+            """
+            INSERT INTO bindings (platform, workspace, channel_id, backlog_id, json) VALUES ($p, $w, $c, $b, $json)
+            ON CONFLICT (platform, workspace, channel_id) DO UPDATE SET backlog_id = excluded.backlog_id, json = excluded.json
+            """,
+            ct, ("$p", a.Platform.ToString()), ("$w", a.Workspace), ("$c", a.ChannelId), ("$b", binding.BacklogId), ("$json", StoredJson.Serialize(binding))), ct);
+    }
+
+    public async IAsyncEnumerable<Binding> ListForBacklogAsync(string backlogId, [EnumeratorCancellation] CancellationToken ct)
+    {
+        // A backlog has a handful of bindings; one query is enough.
+        var all = await db.RunAsync("bindings.list", c => c.ListAsync(
+            "SELECT json FROM bindings WHERE backlog_id = $b ORDER BY platform, workspace, channel_id", r => StoredJson.Deserialize<Binding>(r.GetString(0)), ct,
+            ("$b", backlogId)), ct).ConfigureAwait(false);
+        foreach (var binding in all)
+        {
+            yield return binding;
+        }
+    }
+}
+
+internal sealed class SqliteItemStore(SqliteDb db) : IItemStore
+{
+    private const int PageSize = 500;
+
+    public Task<int> AllocateNumberAsync(string backlogId, CancellationToken ct) =>
+        // One statement is atomic in SQLite, so instances sharing the file never hand out the same number.
+        db.RunAsync("items.allocate", async c => (int)(await c.ScalarAsync<long>(
+            "INSERT INTO counters (backlog_id, last) VALUES ($b, 1) ON CONFLICT (backlog_id) DO UPDATE SET last = last + 1 RETURNING last",
+            ct, ("$b", backlogId)).ConfigureAwait(false)), ct);
+
+    public Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return db.RunAsync("items.insert", async c =>
+        {
+            try
+            {
+                await c.ExecAsync(
+                    "INSERT INTO items (backlog_id, number, state, stream, created_at, json, version) VALUES ($b, $n, $s, $st, $at, $json, 1)",
+                    ct, ("$b", item.BacklogId), ("$n", item.Number), ("$s", item.State.ToString()), ("$st", item.Stream.ToString()),
+                    ("$at", item.CreatedAt.UtcTicks), ("$json", StoredJson.Serialize(item))).ConfigureAwait(false);
+            }
+            catch (SqliteException e) when (SqliteDb.IsConstraint(e))
+            {
+                throw new DuplicateKeyException($"Item {item.Number} already exists in backlog '{item.BacklogId}'.");
+            }
+
+            return new Versioned<Item>(item, ETag(1));
+        }, ct);
+    }
+
+    public Task<Versioned<Item>?> GetAsync(string backlogId, int number, CancellationToken ct) =>
+        db.RunAsync("items.get", async c =>
+            (await c.ListAsync("SELECT json, version FROM items WHERE backlog_id = $b AND number = $n",
+                r => new Versioned<Item>(StoredJson.Deserialize<Item>(r.GetString(0)), ETag(r.GetInt64(1))), ct,
+                ("$b", backlogId), ("$n", number)).ConfigureAwait(false)).FirstOrDefault(), ct);
+
+    public Task<Versioned<Item>> ReplaceAsync(Item item, string etag, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(etag);
+        return db.RunAsync("items.replace", async c =>
+        {
+            var version = await c.ScalarAsync<long?>(
+                """
+                UPDATE items SET state = $s, stream = $st, created_at = $at, json = $json, version = version + 1
+                WHERE backlog_id = $b AND number = $n AND version = $v RETURNING version
+                """,
+                ct, ("$b", item.BacklogId), ("$n", item.Number), ("$s", item.State.ToString()), ("$st", item.Stream.ToString()),
+                ("$at", item.CreatedAt.UtcTicks), ("$json", StoredJson.Serialize(item)), ("$v", Version(etag))).ConfigureAwait(false)
+                ?? throw new ConcurrencyException($"Item {item.Number} of backlog '{item.BacklogId}' was changed by someone else (or does not exist); read it again.");
+            return new Versioned<Item>(item, ETag(version));
+        }, ct);
+    }
+
+    public IAsyncEnumerable<Item> QueryAsync(ItemQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var states = query.States?.Distinct().ToList();
+        if (states is { Count: 0 })
+        {
+            return AsyncEnumerable.Empty<Item>();
+        }
+
+        // Placeholders are generated from the count; every value travels as a parameter.
+        var where = "backlog_id = $b AND number > $after";
+        var parameters = new List<(string, object?)> { ("$b", query.BacklogId) };
+        if (states is not null)
+        {
+            where += " AND state IN (" + string.Join(", ", states.Select((_, i) => "$s" + i)) + ")";
+            parameters.AddRange(states.Select((s, i) => ("$s" + i, (object?)s.ToString())));
+        }
+
+        if (query.Stream is { } stream)
+        {
+            where += " AND stream = $stream";
+            parameters.Add(("$stream", stream.ToString()));
+        }
+
+        if (query.CreatedAfter is { } after)
+        {
+            where += " AND created_at > $created";
+            parameters.Add(("$created", after.UtcTicks));
+        }
+
+        var sql = $"SELECT number, json FROM items WHERE {where} ORDER BY number LIMIT $n";
+        return db.PagesAsync<Item, int>("items.query", async (c, afterNumber, size) =>
+            await c.ListAsync(sql, r => (r.GetInt32(0), StoredJson.Deserialize<Item>(r.GetString(1))), ct,
+                [.. parameters, ("$after", afterNumber), ("$n", size)]).ConfigureAwait(false), PageSize, ct);
+    }
+}
+
+internal sealed class SqliteHistoryStore(SqliteDb db) : IHistoryStore
+{
+    private const int PageSize = 500;
+
+    public Task AppendAsync(IReadOnlyList<HistoryEntry> entries, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return db.RunAsync("history.append", async c =>
+        {
+            using var tx = c.BeginTransaction();
+            foreach (var entry in entries)
+            {
+                var json = StoredJson.Serialize(entry);
+                using var command = c.Command(
+                    "INSERT INTO history (backlog_id, row_key, item_number, json) VALUES ($b, $k, $n, $json) ON CONFLICT DO NOTHING",
+                    ("$b", entry.BacklogId), ("$k", StoredJson.HistoryKey(entry, json)), ("$n", entry.ItemNumber), ("$json", json));
+                command.Transaction = tx;
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            tx.Commit();
+        }, ct);
+    }
+
+    public IAsyncEnumerable<HistoryEntry> ReadAsync(string backlogId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        db.PagesAsync<HistoryEntry, string>("history.read", async (c, after, size) =>
+            await c.ListAsync(
+                "SELECT row_key, json FROM history WHERE backlog_id = $b AND row_key >= $from AND row_key < $to AND row_key > $after ORDER BY row_key LIMIT $n",
+                r => (r.GetString(0), StoredJson.Deserialize<HistoryEntry>(r.GetString(1))), ct,
+                ("$b", backlogId), ("$from", StoredJson.HistoryBound(from)), ("$to", StoredJson.HistoryBound(to)), ("$after", after ?? ""), ("$n", size)).ConfigureAwait(false),
+            PageSize, ct);
+
+    public IAsyncEnumerable<HistoryEntry> ForItemAsync(string backlogId, int itemNumber, CancellationToken ct) =>
+        db.PagesAsync<HistoryEntry, string>("history.item", async (c, after, size) =>
+            await c.ListAsync(
+                "SELECT row_key, json FROM history WHERE backlog_id = $b AND item_number = $i AND row_key > $after ORDER BY row_key LIMIT $n",
+                r => (r.GetString(0), StoredJson.Deserialize<HistoryEntry>(r.GetString(1))), ct,
+                ("$b", backlogId), ("$i", itemNumber), ("$after", after ?? ""), ("$n", size)).ConfigureAwait(false),
+            PageSize, ct);
+}
+
+internal sealed class SqliteVoteStore(SqliteDb db) : IVoteStore
+{
+    public Task UpsertAsync(Vote vote, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(vote);
+        return db.RunAsync("votes.upsert", c => c.ExecAsync(
+            """
+            INSERT INTO votes (backlog_id, item_number, round, voter_key, json) VALUES ($b, $i, $r, $v, $json)
+            ON CONFLICT (backlog_id, item_number, round, voter_key) DO UPDATE SET json = excluded.json
+            """,
+            ct, ("$b", vote.BacklogId), ("$i", vote.ItemNumber), ("$r", vote.Round), ("$v", vote.Voter.Key), ("$json", StoredJson.Serialize(vote))), ct);
+    }
+
+    public Task<IReadOnlyList<Vote>> ListAsync(string backlogId, int itemNumber, int round, CancellationToken ct) =>
+        db.RunAsync<IReadOnlyList<Vote>>("votes.list", async c => await c.ListAsync(
+            "SELECT json FROM votes WHERE backlog_id = $b AND item_number = $i AND round = $r ORDER BY voter_key",
+            r => StoredJson.Deserialize<Vote>(r.GetString(0)), ct, ("$b", backlogId), ("$i", itemNumber), ("$r", round)).ConfigureAwait(false), ct);
+}
+
+internal sealed class SqliteCeremonyLedger(SqliteDb db) : ICeremonyLedger
+{
+    public Task<bool> TryClaimAsync(LedgerEntry entry, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return db.RunAsync("ledger.claim", async c => await c.ExecAsync(
+            "INSERT INTO ledger (backlog_id, ceremony, occurrence, scheduled_at, json) VALUES ($b, $c, $o, $at, $json) ON CONFLICT DO NOTHING",
+            ct, ("$b", entry.BacklogId), ("$c", entry.Ceremony.ToString()), ("$o", entry.Occurrence), ("$at", entry.ScheduledAt.UtcTicks),
+            ("$json", StoredJson.Serialize(entry))).ConfigureAwait(false) == 1, ct);
+    }
+
+    public IAsyncEnumerable<LedgerEntry> ListAsync(string backlogId, DateTimeOffset since, CancellationToken ct) =>
+        db.PagesAsync<LedgerEntry, (long, string, string)>("ledger.list", async (c, after, size) =>
+            await c.ListAsync(
+                """
+                SELECT scheduled_at, ceremony, occurrence, json FROM ledger
+                WHERE backlog_id = $b AND scheduled_at >= $since AND (scheduled_at, ceremony, occurrence) > ($a0, $a1, $a2)
+                ORDER BY scheduled_at, ceremony, occurrence LIMIT $n
+                """,
+                r => ((r.GetInt64(0), r.GetString(1), r.GetString(2)), StoredJson.Deserialize<LedgerEntry>(r.GetString(3))), ct,
+                ("$b", backlogId), ("$since", since.UtcTicks), ("$a0", after.Item1), ("$a1", after.Item2 ?? ""), ("$a2", after.Item3 ?? ""), ("$n", size)).ConfigureAwait(false),
+            200, ct);
+}
+
+internal sealed class SqliteInbox(SqliteDb db) : IInbox
+{
+    public Task<bool> TryRecordAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct) =>
+        db.RunAsync("inbox.record", async c => await c.ExecAsync(
+            "INSERT INTO inbox (platform, delivery_id, recorded_at) VALUES ($p, $d, $at) ON CONFLICT DO NOTHING",
+            ct, ("$p", platform.ToString()), ("$d", deliveryId), ("$at", at.UtcTicks)).ConfigureAwait(false) == 1, ct);
+
+    public Task ForgetAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct) =>
+        db.RunAsync("inbox.forget", c => c.ExecAsync(
+            "DELETE FROM inbox WHERE platform = $p AND delivery_id = $d", ct, ("$p", platform.ToString()), ("$d", deliveryId)), ct);
+}
+
+internal sealed class SqliteOutbox(SqliteDb db) : IOutbox
+{
+    private const string Columns = "json, version, lease_owner, lease_until";
+
+    public Task EnqueueAsync(OutboxMessage message, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return db.RunAsync("outbox.enqueue", async c =>
+        {
+            try
+            {
+                await c.ExecAsync(
+                    """
+                    INSERT INTO outbox (id, status, next_attempt_at, lease_owner, lease_until, created_at, json, version)
+                    VALUES ($id, $s, $next, $owner, $until, $created, $json, 1)
+                    """,
+                    ct, Parameters(message)).ConfigureAwait(false);
+            }
+            catch (SqliteException e) when (SqliteDb.IsConstraint(e))
+            {
+                throw new DuplicateKeyException($"Outbox message '{message.Id}' is already queued.");
+            }
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<Versioned<OutboxMessage>>> LeaseAsync(string owner, DateTimeOffset now, TimeSpan leaseFor, int max, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (max <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<Versioned<OutboxMessage>>>([]);
+        }
+
+        // One UPDATE picks and leases together; SQLite runs one writer at a time, so two workers never share a row.
+        return db.RunAsync<IReadOnlyList<Versioned<OutboxMessage>>>("outbox.lease", async c => await c.ListAsync(
+            $"""
+            UPDATE outbox SET lease_owner = $owner, lease_until = $until, version = version + 1
+            WHERE id IN (
+                SELECT id FROM outbox
+                WHERE status = 'Pending' AND next_attempt_at <= $now
+                  AND (lease_until IS NULL OR lease_until <= $now OR lease_owner = $owner)
+                ORDER BY next_attempt_at, created_at LIMIT $max)
+            RETURNING {Columns}
+            """,
+            Read, ct, ("$owner", owner), ("$until", (now + leaseFor).UtcTicks), ("$now", now.UtcTicks), ("$max", max)).ConfigureAwait(false), ct);
+    }
+
+    public Task<Versioned<OutboxMessage>> UpdateAsync(OutboxMessage message, string etag, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(etag);
+        return db.RunAsync("outbox.update", async c =>
+        {
+            var version = await c.ScalarAsync<long?>(
+                """
+                UPDATE outbox SET status = $s, next_attempt_at = $next, lease_owner = $owner, lease_until = $until, json = $json, version = version + 1
+                WHERE id = $id AND version = $v RETURNING version
+                """,
+                ct, [.. Parameters(message), ("$v", Version(etag))]).ConfigureAwait(false)
+                ?? throw new ConcurrencyException($"Outbox message '{message.Id}' was changed by someone else: its lease was lost.");
+            return new Versioned<OutboxMessage>(message, ETag(version));
+        }, ct);
+    }
+
+    public Task<int> CountPendingAsync(CancellationToken ct) =>
+        db.RunAsync("outbox.count", async c => (int)await c.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE status = 'Pending'", ct).ConfigureAwait(false), ct);
+
+    public Task<IReadOnlyList<OutboxMessage>> ListFailedAsync(DateTimeOffset since, CancellationToken ct) =>
+        db.RunAsync<IReadOnlyList<OutboxMessage>>("outbox.failed", async c => await c.ListAsync(
+            $"SELECT {Columns} FROM outbox WHERE status = 'Failed' AND created_at >= $since ORDER BY created_at LIMIT 1000",
+            r => Read(r).Value, ct, ("$since", since.UtcTicks)).ConfigureAwait(false), ct);
+
+    private static (string, object?)[] Parameters(OutboxMessage m) =>
+    [
+        ("$id", m.Id), ("$s", m.Status.ToString()), ("$next", m.NextAttemptAt.UtcTicks), ("$owner", m.LeaseOwner),
+        ("$until", m.LeaseUntil?.UtcTicks), ("$created", m.CreatedAt.UtcTicks), ("$json", StoredJson.Serialize(m)),
+    ];
+
+    // The lease columns are the truth: LeaseAsync changes them without rewriting the JSON.
+    private static Versioned<OutboxMessage> Read(SqliteDataReader r) => new(
+        StoredJson.Deserialize<OutboxMessage>(r.GetString(0)) with
+        {
+            LeaseOwner = r.IsDBNull(2) ? null : r.GetString(2),
+            LeaseUntil = r.IsDBNull(3) ? null : new DateTimeOffset(r.GetInt64(3), TimeSpan.Zero),
+        },
+        ETag(r.GetInt64(1)));
+}
+
+internal sealed class SqliteMessageRefStore(SqliteDb db) : IMessageRefStore
+{
+    private sealed record Stored(ConversationAddress Where, string PlatformMessageId);
+
+    public Task SetAsync(string messageRef, ConversationAddress where, string platformMessageId, CancellationToken ct) =>
+        db.RunAsync("refs.set", c => c.ExecAsync(
+            "INSERT INTO message_refs (ref, json) VALUES ($r, $json) ON CONFLICT (ref) DO UPDATE SET json = excluded.json",
+            ct, ("$r", messageRef), ("$json", StoredJson.Serialize(new Stored(where, platformMessageId)))), ct);
+
+    public Task<(ConversationAddress Where, string PlatformMessageId)?> GetAsync(string messageRef, CancellationToken ct) =>
+        db.RunAsync<(ConversationAddress, string)?>("refs.get", async c =>
+        {
+            var rows = await c.ListAsync("SELECT json FROM message_refs WHERE ref = $r", r => StoredJson.Deserialize<Stored>(r.GetString(0)), ct, ("$r", messageRef)).ConfigureAwait(false);
+            return rows.Count == 0 ? null : (rows[0].Where, rows[0].PlatformMessageId);
+        }, ct);
+}

@@ -1,0 +1,193 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TriageBot.Core.Ports;
+
+namespace TriageBot.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Domain records are JSON (<see cref="TriageBot.Core.CoreJson"/>);
+/// keys and filtered fields are real columns; times are UTC ticks so they compare and sort as numbers.
+/// Safe to share one file between several instances (processes) of the store.
+/// </summary>
+public sealed class SqliteTriageStore : ITriageStore
+{
+    private readonly SqliteDb db;
+    private readonly ILogger logger;
+
+    public SqliteTriageStore(string path, ILogger<SqliteTriageStore>? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        db = new SqliteDb(Path.GetFullPath(path));
+        this.logger = logger ?? NullLogger<SqliteTriageStore>.Instance;
+        Backlogs = new SqliteBacklogStore(db);
+        Members = new SqliteMemberStore(db);
+        Bindings = new SqliteBindingStore(db);
+        Items = new SqliteItemStore(db);
+        History = new SqliteHistoryStore(db);
+        Votes = new SqliteVoteStore(db);
+        Ledger = new SqliteCeremonyLedger(db);
+        Inbox = new SqliteInbox(db);
+        Outbox = new SqliteOutbox(db);
+        MessageRefs = new SqliteMessageRefStore(db);
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string FilePath => db.Path;
+
+    public IBacklogStore Backlogs { get; }
+    public IMemberStore Members { get; }
+    public IBindingStore Bindings { get; }
+    public IItemStore Items { get; }
+    public IHistoryStore History { get; }
+    public IVoteStore Votes { get; }
+    public ICeremonyLedger Ledger { get; }
+    public IInbox Inbox { get; }
+    public IOutbox Outbox { get; }
+    public IMessageRefStore MessageRefs { get; }
+
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(db.Path)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException($"Cannot create the folder of the SQLite store '{db.Path}': {e.Message}", e);
+        }
+
+        await db.RunAsync("initialize", async c =>
+        {
+            // WAL is a property of the file: set once, every later connection uses it.
+            await c.ExecAsync("PRAGMA journal_mode = WAL;", ct).ConfigureAwait(false);
+            await c.ExecAsync(Schema, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+        Log.SqliteReady(logger, db.Path);
+    }
+
+    public Task PingAsync(CancellationToken ct) =>
+        db.RunAsync("ping", c => c.ScalarAsync<long>("SELECT count(*) FROM backlogs WHERE id = 'ping'", ct, []), ct);
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS backlogs (
+            id TEXT NOT NULL PRIMARY KEY,
+            dashboard_token TEXT NOT NULL,
+            json TEXT NOT NULL,
+            version INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS backlogs_token ON backlogs (dashboard_token);
+        CREATE TABLE IF NOT EXISTS counters (
+            backlog_id TEXT NOT NULL PRIMARY KEY,
+            last INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS members (
+            backlog_id TEXT NOT NULL,
+            user_key TEXT NOT NULL,
+            json TEXT NOT NULL,
+            PRIMARY KEY (backlog_id, user_key));
+        CREATE TABLE IF NOT EXISTS bindings (
+            platform TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            backlog_id TEXT NOT NULL,
+            json TEXT NOT NULL,
+            PRIMARY KEY (platform, workspace, channel_id));
+        CREATE INDEX IF NOT EXISTS bindings_backlog ON bindings (backlog_id);
+        CREATE TABLE IF NOT EXISTS items (
+            backlog_id TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            json TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            PRIMARY KEY (backlog_id, number));
+        CREATE TABLE IF NOT EXISTS history (
+            backlog_id TEXT NOT NULL,
+            row_key TEXT NOT NULL,
+            item_number INTEGER NOT NULL,
+            json TEXT NOT NULL,
+            PRIMARY KEY (backlog_id, row_key)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS history_item ON history (backlog_id, item_number, row_key);
+        CREATE TABLE IF NOT EXISTS votes (
+            backlog_id TEXT NOT NULL,
+            item_number INTEGER NOT NULL,
+            round INTEGER NOT NULL,
+            voter_key TEXT NOT NULL,
+            json TEXT NOT NULL,
+            PRIMARY KEY (backlog_id, item_number, round, voter_key));
+        CREATE TABLE IF NOT EXISTS ledger (
+            backlog_id TEXT NOT NULL,
+            ceremony TEXT NOT NULL,
+            occurrence TEXT NOT NULL,
+            scheduled_at INTEGER NOT NULL,
+            json TEXT NOT NULL,
+            PRIMARY KEY (backlog_id, ceremony, occurrence));
+        CREATE TABLE IF NOT EXISTS inbox (
+            platform TEXT NOT NULL,
+            delivery_id TEXT NOT NULL,
+            recorded_at INTEGER NOT NULL,
+            PRIMARY KEY (platform, delivery_id));
+        CREATE TABLE IF NOT EXISTS outbox (
+            id TEXT NOT NULL PRIMARY KEY,
+            status TEXT NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            lease_owner TEXT,
+            lease_until INTEGER,
+            created_at INTEGER NOT NULL,
+            json TEXT NOT NULL,
+            version INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
+        CREATE INDEX IF NOT EXISTS outbox_status_created ON outbox (status, created_at);
+        CREATE TABLE IF NOT EXISTS message_refs (
+            ref TEXT NOT NULL PRIMARY KEY,
+            json TEXT NOT NULL);
+        """;
+}
+
+/// <summary>Small helpers so every statement is parameterized and short.</summary>
+internal static class SqliteCommands
+{
+    public static SqliteCommand Command(this SqliteConnection c, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = c.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    public static async Task<int> ExecAsync(this SqliteConnection c, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        using var command = c.Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    public static async Task<T?> ScalarAsync<T>(this SqliteConnection c, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        using var command = c.Command(sql, parameters);
+        var result = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        return result is null or DBNull ? default : (T)Convert.ChangeType(result, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<List<T>> ListAsync<T>(this SqliteConnection c, string sql, Func<SqliteDataReader, T> map, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        using var command = c.Command(sql, parameters);
+        using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var list = new List<T>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            list.Add(map(reader));
+        }
+
+        return list;
+    }
+
+    public static string ETag(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A version parsed from an ETag; a foreign ETag matches nothing.</summary>
+    public static long Version(string etag) =>
+        long.TryParse(etag, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1;
+}

@@ -1,0 +1,85 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TriageBot.Core.Ports;
+
+namespace TriageBot.Storage.Tables;
+
+/// <summary>
+/// The Azure Table Storage store (DESIGN §4). Every table name starts with the configured prefix so several
+/// environments can share one account. Values that become keys are encoded with <see cref="KeyCodec"/>.
+/// </summary>
+public sealed class TableTriageStore : ITriageStore
+{
+    private readonly TableSet tables;
+    private readonly ILogger logger;
+    private readonly string prefix;
+
+    public TableTriageStore(TableServiceClient service, string tablePrefix, ILogger<TableTriageStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentException.ThrowIfNullOrWhiteSpace(tablePrefix);
+        this.logger = logger ?? NullLogger<TableTriageStore>.Instance;
+        prefix = tablePrefix;
+        tables = new TableSet(service, tablePrefix, new TableOps(this.logger));
+        Backlogs = new TableBacklogStore(tables);
+        Members = new TableMemberStore(tables);
+        Bindings = new TableBindingStore(tables);
+        Items = new TableItemStore(tables, this.logger);
+        History = new TableHistoryStore(tables);
+        Votes = new TableVoteStore(tables);
+        Ledger = new TableCeremonyLedger(tables);
+        Inbox = new TableInbox(tables);
+        Outbox = new TableOutbox(tables);
+        MessageRefs = new TableMessageRefStore(tables);
+    }
+
+    public IBacklogStore Backlogs { get; }
+    public IMemberStore Members { get; }
+    public IBindingStore Bindings { get; }
+    public IItemStore Items { get; }
+    public IHistoryStore History { get; }
+    public IVoteStore Votes { get; }
+    public ICeremonyLedger Ledger { get; }
+    public IInbox Inbox { get; }
+    public IOutbox Outbox { get; }
+    public IMessageRefStore MessageRefs { get; }
+
+    /// <summary>The names of every table this store uses.</summary>
+    public IReadOnlyList<string> TableNames => tables.All.Select(t => t.Name).ToList();
+
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        await tables.Ops.RunAsync("initialize", async () =>
+        {
+            foreach (var table in tables.All)
+            {
+                await table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+        Log.TablesReady(logger, prefix, tables.AccountName);
+    }
+
+    public Task PingAsync(CancellationToken ct) =>
+        tables.Ops.RunAsync("ping", () => tables.Backlogs.GetEntityIfExistsAsync<TableEntity>("ping", "ping", cancellationToken: ct));
+}
+
+/// <summary>The store's tables and its error mapping.</summary>
+internal sealed class TableSet(TableServiceClient service, string prefix, TableOps ops)
+{
+    public TableOps Ops { get; } = ops;
+    public string AccountName { get; } = service.AccountName;
+    public TableClient Backlogs { get; } = service.GetTableClient(prefix + "Backlogs");
+    public TableClient Members { get; } = service.GetTableClient(prefix + "Members");
+    public TableClient Bindings { get; } = service.GetTableClient(prefix + "Bindings");
+    public TableClient Items { get; } = service.GetTableClient(prefix + "Items");
+    public TableClient History { get; } = service.GetTableClient(prefix + "History");
+    public TableClient ItemHistory { get; } = service.GetTableClient(prefix + "ItemHistory");
+    public TableClient Votes { get; } = service.GetTableClient(prefix + "Votes");
+    public TableClient Ledger { get; } = service.GetTableClient(prefix + "Ledger");
+    public TableClient Inbox { get; } = service.GetTableClient(prefix + "Inbox");
+    public TableClient Outbox { get; } = service.GetTableClient(prefix + "Outbox");
+    public TableClient MessageRefs { get; } = service.GetTableClient(prefix + "MessageRefs");
+
+    public IEnumerable<TableClient> All => [Backlogs, Members, Bindings, Items, History, ItemHistory, Votes, Ledger, Inbox, Outbox, MessageRefs];
+}
