@@ -1,7 +1,13 @@
+using TriageBot.Delivery;
 using TriageBot.Hosting;
+using TriageBot.Scheduling;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddTriageStorage();
+builder.AddTriageCore();
+builder.AddDelivery();
+builder.AddCeremonies();
 builder.AddTriageHealth();
 
 var app = builder.Build();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
@@ -9,7 +10,7 @@ public static class CoreExtensions
 {
     public static WebApplicationBuilder AddTriageCore(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ConversationOptions { PublicBaseUrl = builder.Configuration["PublicBaseUrl"] });
         builder.Services.AddSingleton(sp => new TriageConversation(
             sp.GetRequiredService<ITriageStore>(),

@@ -14,7 +14,7 @@ public static class HealthExtensions
 
     public static WebApplication MapTriageHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health", new() { Predicate = r => !r.Tags.Contains("live") || r.Name == "self" });
         app.MapHealthChecks("/alive", new() { Predicate = r => r.Tags.Contains("live") });
         return app;
     }
