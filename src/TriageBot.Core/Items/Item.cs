@@ -130,4 +130,8 @@ public sealed record Item
     public bool NeedsCapabilityNote { get; init; }
     public string? ClosedRationale { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>How many history entries the item has; the <see cref="HistoryEntry.Sequence"/> of the next one, so entries never collide.</summary>
+    public int HistoryCount { get; init; }
+    /// <summary>The capability note of a non-feature item flagged with a model dependency (features keep theirs in <see cref="FeatureFields"/>).</summary>
+    public CapabilityNote? DependencyNote { get; init; }
 }
