@@ -29,19 +29,17 @@ internal static class Fixtures
             Incident = stream == WorkStream.Incident ? new IncidentFields() : null,
         };
 
-    /// <summary>A score whose dimensions add up to the requested total (8–24 are all reachable).</summary>
-    public static ItemScore Score(int total, DateTimeOffset at, int rollback = 2, int confidence = 2)
+    /// <summary>A score with the requested total (8–24), preferring rollback and confidence 2 so no consequence flags are set.</summary>
+    public static ItemScore Score(int total, DateTimeOffset at)
     {
-        // Fix rollback and confidence, then fill impact (weight 3) and delay (weight 1).
-        var rest = total - 2 * rollback - 2 * confidence;
-        var impact = Math.Clamp((rest - 1) / 3, 1, 3);
-        var delay = rest - 3 * impact;
-        if (delay is < 1 or > 3)
-        {
-            throw new ArgumentOutOfRangeException(nameof(total), total, "Pick another rollback/confidence for this total.");
-        }
-
-        var scores = new Scores(impact, confidence, rollback, delay);
+        var combos =
+            from c in new[] { 2, 3, 1 }
+            from r in new[] { 2, 3, 1 }
+            from i in new[] { 1, 2, 3 }
+            from d in new[] { 1, 2, 3 }
+            where 3 * i + 2 * c + 2 * r + d == total
+            select new Scores(i, c, r, d);
+        var scores = combos.First();
         return new ItemScore(scores, new Dictionary<Dimension, string>(), total, Queue.Ready, 1, Pm, at);
     }
 
