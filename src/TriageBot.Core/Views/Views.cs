@@ -146,6 +146,10 @@ public sealed record FormField(string Id, string Label, FieldKind Kind)
     public string? Placeholder { get; init; }
     /// <summary>Help shown under the field (e.g. the ≥ 5% line next to user impact).</summary>
     public string? Hint { get; init; }
+    /// <summary>Smallest accepted value of a <see cref="FieldKind.Number"/> field.</summary>
+    public double? Min { get; init; }
+    /// <summary>Largest accepted value of a <see cref="FieldKind.Number"/> field.</summary>
+    public double? Max { get; init; }
 }
 
 /// <summary>

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Items;
+
+namespace TriageBot.Teams.Activities;
+
+/// <summary>Pure translations from a validated activity to Core's vocabulary: who, where, and what was typed.</summary>
+public static partial class ActivityTranslation
+{
+    /// <summary>Keys the cards put into submitted data; never treated as form values.</summary>
+    public const string FormIdKey = "formId";
+    public const string ArgKey = "arg";
+    public const string ActionIdKey = "actionId";
+    public const string MsTeamsKey = "msteams";
+
+    /// <summary>The person, from the validated activity only: AAD object id when present, else the Teams user id.</summary>
+    public static UserRef? Actor(TeamsActivity activity)
+    {
+        var from = activity.From;
+        if (from is null) return null;
+        var id = !string.IsNullOrWhiteSpace(from.AadObjectId) ? from.AadObjectId : from.Id;
+        if (string.IsNullOrWhiteSpace(id)) return null;
+        return new UserRef(Platform.Teams, id, from.Name ?? "");
+    }
+
+    public static string? TenantId(TeamsActivity activity) =>
+        NullIfBlank(activity.Conversation?.TenantId) ?? NullIfBlank(activity.ChannelData?.Tenant?.Id);
+
+    /// <summary>
+    /// Where the activity happened. In a channel thread Teams sends <c>19:…;messageid=&lt;root&gt;</c>: the channel id
+    /// is the part before the suffix and the thread is the root message id.
+    /// </summary>
+    public static ConversationAddress? Place(TeamsActivity activity)
+    {
+        var tenant = TenantId(activity);
+        var conversationId = activity.Conversation?.Id;
+        if (tenant is null || string.IsNullOrWhiteSpace(conversationId)) return null;
+        var (channelId, threadId) = SplitConversationId(conversationId);
+        return new ConversationAddress
+        {
+            Platform = Platform.Teams,
+            Workspace = tenant,
+            ChannelId = channelId,
+            ThreadId = threadId,
+            ServiceUrl = activity.ServiceUrl,
+            TeamId = NullIfBlank(activity.ChannelData?.Team?.Id),
+        };
+    }
+
+    public static (string ChannelId, string? ThreadId) SplitConversationId(string conversationId)
+    {
+        const string marker = ";messageid=";
+        var at = conversationId.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+        if (at < 0) return (conversationId, null);
+        var thread = conversationId[(at + marker.Length)..];
+        return (conversationId[..at], thread.Length == 0 ? null : thread);
+    }
+
+    /// <summary>
+    /// The command text of a message: the bot's own <c>&lt;at&gt;…&lt;/at&gt;</c> mentions removed (matched by the
+    /// mention entity whose id is the recipient's, as Bot Framework does), HTML line breaks and non-breaking spaces normalised.
+    /// </summary>
+    public static string CommandText(TeamsActivity activity)
+    {
+        var text = activity.Text ?? "";
+        var botId = activity.Recipient?.Id;
+        foreach (var entity in activity.Entities ?? [])
+        {
+            if (!string.Equals(entity.Type, "mention", StringComparison.OrdinalIgnoreCase)) continue;
+            if (botId is null || !string.Equals(entity.Mentioned?.Id, botId, StringComparison.Ordinal)) continue;
+            var markup = !string.IsNullOrEmpty(entity.Text) ? entity.Text : $"<at>{entity.Mentioned?.Name}</at>";
+            text = Regex.Replace(text, Regex.Escape(markup), " ", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+        }
+        text = text.Replace("&nbsp;", " ", StringComparison.OrdinalIgnoreCase).Replace('\u00A0', ' ');
+        if (string.Equals(activity.TextFormat, "xml", StringComparison.OrdinalIgnoreCase) || text.Contains('<', StringComparison.Ordinal))
+            text = HtmlToText(text);
+        return WhitespaceRun().Replace(text, " ").Trim();
+    }
+
+    /// <summary>Plain text of a Teams HTML message body (for "Report to triage").</summary>
+    public static string HtmlToText(string html)
+    {
+        var text = LineBreakTag().Replace(html, "\n");
+        text = AnyTag().Replace(text, "");
+        text = WebUtility.HtmlDecode(text).Replace('\u00A0', ' ');
+        var lines = text.Split('\n').Select(l => l.Trim());
+        return string.Join('\n', lines).Trim();
+    }
+
+    public static string? StringOf(JsonObject? data, string key) =>
+        data is not null && data.TryGetPropertyValue(key, out var node) && node is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            ? v.GetValue<string>()
+            : null;
+
+    /// <summary>The submitted inputs: every value except the card's own keys, as the strings the form fields expect.</summary>
+    public static IReadOnlyDictionary<string, string> FormValues(JsonObject? data)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (data is null) return values;
+        foreach (var (key, node) in data)
+        {
+            if (key is FormIdKey or ArgKey or ActionIdKey or MsTeamsKey || node is null) continue;
+            values[key] = node switch
+            {
+                JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+                JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
+                JsonValue v when v.GetValueKind() == JsonValueKind.True => "true",
+                JsonValue v when v.GetValueKind() == JsonValueKind.False => "false",
+                _ => node.ToJsonString(),
+            };
+        }
+        return values;
+    }
+
+    public static bool IsBotMember(IEnumerable<ChannelAccount>? members, ChannelAccount? recipient) =>
+        recipient?.Id is { } botId && members is not null && members.Any(m => string.Equals(m.Id, botId, StringComparison.Ordinal));
+
+    public static DateTimeOffset ParseOr(DateTimeOffset? value, DateTimeOffset fallback) => value ?? fallback;
+
+    internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    [GeneratedRegex(@"<\s*br\s*/?\s*>|</\s*(p|div|li)\s*>", RegexOptions.IgnoreCase)]
+    private static partial Regex LineBreakTag();
+
+    [GeneratedRegex(@"<[^>]*>")]
+    private static partial Regex AnyTag();
+
+    [GeneratedRegex(@"[ \t\r\n]+")]
+    private static partial Regex WhitespaceRun();
+}

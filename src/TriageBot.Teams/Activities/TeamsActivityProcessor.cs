@@ -1,0 +1,305 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Views;
+using TriageBot.Teams.Cards;
+using static TriageBot.Teams.Activities.ActivityTranslation;
+
+namespace TriageBot.Teams.Activities;
+
+/// <summary>
+/// Handles one validated activity: de-duplicates it through the inbox, translates it to a Core <see cref="Interaction"/>,
+/// and turns the <see cref="Outcome"/> into the HTTP answer (invokes) and outbox entries (everything posted later).
+/// </summary>
+public sealed class TeamsActivityProcessor(
+    IConversation conversation,
+    IInbox inbox,
+    IOutbox outbox,
+    IBindingStore bindings,
+    TimeProvider time,
+    ILogger<TeamsActivityProcessor> logger)
+{
+    public const string AdaptiveCardAction = "adaptiveCard/action";
+    public const string TaskFetch = "task/fetch";
+    public const string TaskSubmit = "task/submit";
+    public const string ComposeFetchTask = "composeExtension/fetchTask";
+    public const string ComposeSubmitAction = "composeExtension/submitAction";
+
+    private static readonly HashSet<string> HandledInvokes = [AdaptiveCardAction, TaskFetch, TaskSubmit, ComposeFetchTask, ComposeSubmitAction];
+
+    public async Task<TeamsResponse> ProcessAsync(TeamsActivity activity, CancellationToken ct)
+    {
+        var kind = activity.Type ?? "";
+        var handled = kind switch
+        {
+            "message" or "conversationUpdate" or "installationUpdate" => true,
+            "invoke" => activity.Name is not null && HandledInvokes.Contains(activity.Name),
+            _ => false,
+        };
+        if (!handled)
+        {
+            Log.Ignored(logger, kind, activity.Name);
+            return TeamsResponse.Ok;
+        }
+
+        var now = time.GetUtcNow();
+        var deliveryId = string.IsNullOrEmpty(activity.Id) ? null : activity.Id;
+        if (deliveryId is not null && !await inbox.TryRecordAsync(Platform.Teams, deliveryId, now, ct).ConfigureAwait(false))
+        {
+            Log.Duplicate(logger, deliveryId);
+            return kind == "invoke" ? DuplicateInvoke(activity.Name!) : TeamsResponse.Ok;
+        }
+
+        try
+        {
+            return kind switch
+            {
+                "message" => await MessageAsync(activity, now, ct).ConfigureAwait(false),
+                "conversationUpdate" => await ConversationUpdateAsync(activity, ct).ConfigureAwait(false),
+                "installationUpdate" => await InstallationUpdateAsync(activity, ct).ConfigureAwait(false),
+                _ => await InvokeAsync(activity, now, ct).ConfigureAwait(false),
+            };
+        }
+        catch (Exception) when (deliveryId is not null)
+        {
+            // Let Teams' retry (or the person's second click) be processed instead of swallowed as a duplicate.
+            await inbox.ForgetAsync(Platform.Teams, deliveryId, now, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    // ---- message ----
+
+    private async Task<TeamsResponse> MessageAsync(TeamsActivity activity, DateTimeOffset now, CancellationToken ct)
+    {
+        if (activity.From?.Id is { } fromId && fromId == activity.Recipient?.Id) return TeamsResponse.Ok;
+        if (Context(activity) is not ({ } actor, { } place)) return BadRequest("The message has no sender, tenant or conversation.");
+
+        Intent intent;
+        var data = activity.Value is { ValueKind: JsonValueKind.Object } v ? System.Text.Json.Nodes.JsonNode.Parse(v.GetRawText())?.AsObject() : null;
+        if (StringOf(data, FormIdKey) is { } formId)
+            intent = new FormSubmitIntent(formId, StringOf(data, ArgKey), FormValues(data));
+        else if (StringOf(data, ActionIdKey) is { } actionId)
+            intent = new ButtonIntent(actionId, StringOf(data, ArgKey));
+        else
+            intent = new CommandIntent(CommandText(activity));
+
+        var outcome = await HandleAsync(new Interaction(actor, place, intent, now), ct).ConfigureAwait(false);
+        var view = outcome switch
+        {
+            ReplyOutcome r => r.View,
+            OpenFormOutcome f => f.Form,
+            FormErrorsOutcome f => f.Form,
+            CloseFormOutcome c => c.Then,
+            UpdateCardOutcome u => u.View,
+            _ => null,
+        };
+        if (view is not null)
+        {
+            // Acknowledge first, work second: the reply is posted by the delivery worker, into the same thread.
+            var isPrivate = outcome is ReplyOutcome { Private: true };
+            await EnqueueAsync(activity, "reply", isPrivate ? OutboxKind.Ephemeral : OutboxKind.Post,
+                isPrivate ? place with { UserId = actor.UserId } : place, view, now, ct).ConfigureAwait(false);
+        }
+        return TeamsResponse.Ok;
+    }
+
+    // ---- membership ----
+
+    private async Task<TeamsResponse> ConversationUpdateAsync(TeamsActivity activity, CancellationToken ct)
+    {
+        var place = Place(activity);
+        if (place is null) return TeamsResponse.Ok;
+        if (IsBotMember(activity.MembersRemoved, activity.Recipient))
+        {
+            await DeactivateAsync(place, ct).ConfigureAwait(false);
+            return TeamsResponse.Ok;
+        }
+        if (!IsBotMember(activity.MembersAdded, activity.Recipient)) return TeamsResponse.Ok;
+
+        var binding = await RefreshBindingAsync(place, ct).ConfigureAwait(false);
+        var bound = binding is { Active: true };
+        var welcome = new WelcomeView(bound, null)
+        {
+            Actions = bound ? [] : [new ActionButton(ActionIds.Setup, "Set up", Style: ButtonStyle.Primary)],
+        };
+        await EnqueueAsync(activity, "welcome", OutboxKind.Post, place with { ThreadId = null }, welcome, time.GetUtcNow(), ct).ConfigureAwait(false);
+        return TeamsResponse.Ok;
+    }
+
+    private async Task<TeamsResponse> InstallationUpdateAsync(TeamsActivity activity, CancellationToken ct)
+    {
+        var place = Place(activity);
+        if (place is null) return TeamsResponse.Ok;
+        // The welcome comes with conversationUpdate; installationUpdate only keeps the stored reference right.
+        if (string.Equals(activity.Action, "remove", StringComparison.OrdinalIgnoreCase)) await DeactivateAsync(place, ct).ConfigureAwait(false);
+        else if (string.Equals(activity.Action, "add", StringComparison.OrdinalIgnoreCase)) await RefreshBindingAsync(place, ct).ConfigureAwait(false);
+        return TeamsResponse.Ok;
+    }
+
+    /// <summary>A binding is created by <c>setup</c>; here only its conversation reference (service URL, team) is refreshed.</summary>
+    private async Task<Binding?> RefreshBindingAsync(ConversationAddress place, CancellationToken ct)
+    {
+        var binding = await bindings.GetAsync(Platform.Teams, place.Workspace, place.ChannelId, ct).ConfigureAwait(false);
+        if (binding is null) return null;
+        var refreshed = binding with
+        {
+            Address = binding.Address with { ServiceUrl = place.ServiceUrl, TeamId = place.TeamId ?? binding.Address.TeamId },
+            Active = true,
+            InactiveReason = null,
+        };
+        if (refreshed != binding) await bindings.UpsertAsync(refreshed, ct).ConfigureAwait(false);
+        return refreshed;
+    }
+
+    private async Task DeactivateAsync(ConversationAddress place, CancellationToken ct)
+    {
+        var binding = await bindings.GetAsync(Platform.Teams, place.Workspace, place.ChannelId, ct).ConfigureAwait(false);
+        if (binding is null || !binding.Active) return;
+        await bindings.UpsertAsync(binding with { Active = false, InactiveReason = "TriageBot was removed from this conversation in Teams." }, ct).ConfigureAwait(false);
+        Log.BindingDeactivated(logger, place.ChannelId);
+    }
+
+    // ---- invokes ----
+
+    private async Task<TeamsResponse> InvokeAsync(TeamsActivity activity, DateTimeOffset now, CancellationToken ct)
+    {
+        if (Context(activity) is not ({ } actor, { } place)) return BadRequest("The invoke has no sender, tenant or conversation.");
+        switch (activity.Name)
+        {
+            case AdaptiveCardAction:
+            {
+                var value = Read<AdaptiveCardInvokeValue>(activity.Value);
+                if (value?.Action is not { } action || !string.Equals(action.Type, "Action.Execute", StringComparison.Ordinal) || string.IsNullOrEmpty(action.Verb))
+                    return BadRequest("adaptiveCard/action needs value.action of type Action.Execute with a verb.");
+                Intent intent = StringOf(action.Data, FormIdKey) is { } formId
+                    ? new FormSubmitIntent(formId, StringOf(action.Data, ArgKey), FormValues(action.Data))
+                    : new ButtonIntent(action.Verb, StringOf(action.Data, ArgKey));
+                var outcome = await HandleAsync(new Interaction(actor, place, intent, now), ct).ConfigureAwait(false);
+                return await ExecuteResponseAsync(activity, place, actor, outcome, now, ct).ConfigureAwait(false);
+            }
+            case TaskFetch:
+            {
+                var data = Read<TaskModuleValue>(activity.Value)?.Data;
+                var actionId = StringOf(data, ActionIdKey);
+                if (actionId is null) return Json(InvokeResponses.DialogMessage("This button does not open anything."));
+                var outcome = await HandleAsync(new Interaction(actor, place, new ButtonIntent(actionId, StringOf(data, ArgKey)), now), ct).ConfigureAwait(false);
+                return await DialogResponseAsync(activity, place, outcome, fetch: true, now, ct).ConfigureAwait(false);
+            }
+            case TaskSubmit or ComposeSubmitAction:
+            {
+                var data = activity.Name == TaskSubmit ? Read<TaskModuleValue>(activity.Value)?.Data : Read<MessagingExtensionActionValue>(activity.Value)?.Data;
+                if (StringOf(data, FormIdKey) is not { } formId) return Json(InvokeResponses.DialogMessage("This form was not recognised; open it again."));
+                var intent = new FormSubmitIntent(formId, StringOf(data, ArgKey), FormValues(data));
+                var outcome = await HandleAsync(new Interaction(actor, place, intent, now), ct).ConfigureAwait(false);
+                return await DialogResponseAsync(activity, place, outcome, fetch: false, now, ct).ConfigureAwait(false);
+            }
+            default: // composeExtension/fetchTask: "Report to triage" on a message.
+            {
+                var value = Read<MessagingExtensionActionValue>(activity.Value);
+                var payload = value?.MessagePayload;
+                var text = payload?.Body?.Content is { } content
+                    ? (string.Equals(payload.Body.ContentType, "html", StringComparison.OrdinalIgnoreCase) ? HtmlToText(content) : content.Trim())
+                    : null;
+                var source = payload is null ? null : new MessageSource(Platform.Teams, place.ChannelId, payload.Id, payload.LinkToMessage);
+                var outcome = await HandleAsync(new Interaction(actor, place, new ReportMessageIntent(text, source), now), ct).ConfigureAwait(false);
+                return await DialogResponseAsync(activity, place, outcome, fetch: true, now, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Action.Execute: the answer replaces the card for the person who clicked, or shows a short message.</summary>
+    private async Task<TeamsResponse> ExecuteResponseAsync(TeamsActivity activity, ConversationAddress place, UserRef actor, Outcome outcome, DateTimeOffset now, CancellationToken ct)
+    {
+        switch (outcome)
+        {
+            case OpenFormOutcome f: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(f.Form, CardHost.Message)));
+            case FormErrorsOutcome f: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(f.Form, CardHost.Message)));
+            case UpdateCardOutcome u: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(u.View)));
+            case CloseFormOutcome c: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(c.Then ?? new TextView("Saved.", Tone.Success))));
+            case ReplyOutcome { View: TextView t, Private: true }: return Json(InvokeResponses.ExecuteMessage(t.Text));
+            case ReplyOutcome r:
+                // The card stays as it is; the reply goes into the conversation (Teams has no private messages in channels).
+                await EnqueueAsync(activity, "reply", r.Private ? OutboxKind.Ephemeral : OutboxKind.Post,
+                    r.Private ? place with { UserId = actor.UserId } : place, r.View, now, ct).ConfigureAwait(false);
+                return Json(InvokeResponses.ExecuteMessage("Posted in the conversation."));
+            default: return Json(InvokeResponses.ExecuteMessage("Done."));
+        }
+    }
+
+    /// <summary>Dialogs (task modules and the message action): continue with a card, close with a message, or just close.</summary>
+    private async Task<TeamsResponse> DialogResponseAsync(TeamsActivity activity, ConversationAddress place, Outcome outcome, bool fetch, DateTimeOffset now, CancellationToken ct)
+    {
+        switch (outcome)
+        {
+            case OpenFormOutcome f: return Json(InvokeResponses.DialogForm(f.Form));
+            case FormErrorsOutcome f: return Json(InvokeResponses.DialogForm(f.Form));
+            case CloseFormOutcome { Then: null }: return fetch ? Json(InvokeResponses.DialogMessage("Done.")) : TeamsResponse.Ok;
+            case CloseFormOutcome { Then: TextView t }: return Json(InvokeResponses.DialogMessage(t.Text));
+            case CloseFormOutcome { Then: { } then }:
+                await EnqueueAsync(activity, "then", OutboxKind.Post, place, then, now, ct).ConfigureAwait(false);
+                return fetch ? Json(InvokeResponses.DialogMessage("Done.")) : TeamsResponse.Ok;
+            case ReplyOutcome { View: TextView t }: return Json(InvokeResponses.DialogMessage(t.Text));
+            case ReplyOutcome r: return Json(InvokeResponses.ContinueDialog("TriageBot", AdaptiveCardRenderer.Render(r.View, CardHost.Dialog)));
+            case UpdateCardOutcome u: return Json(InvokeResponses.ContinueDialog("TriageBot", AdaptiveCardRenderer.Render(u.View, CardHost.Dialog)));
+            default: return fetch ? Json(InvokeResponses.DialogMessage("Nothing to show.")) : TeamsResponse.Ok;
+        }
+    }
+
+    private static TeamsResponse DuplicateInvoke(string name) => name == AdaptiveCardAction
+        ? Json(InvokeResponses.ExecuteMessage("Already done."))
+        : TeamsResponse.Ok;
+
+    // ---- helpers ----
+
+    private async Task<Outcome> HandleAsync(Interaction interaction, CancellationToken ct)
+    {
+        try
+        {
+            return await conversation.HandleAsync(interaction, ct).ConfigureAwait(false);
+        }
+        catch (RuleViolationException ex)
+        {
+            // A refused request is an answer, not a server error.
+            return new ReplyOutcome(new TextView(ex.Message, Tone.Error));
+        }
+    }
+
+    private Task EnqueueAsync(TeamsActivity activity, string purpose, OutboxKind kind, ConversationAddress target, View view, DateTimeOffset now, CancellationToken ct) =>
+        outbox.EnqueueAsync(new OutboxMessage
+        {
+            // Derived from the activity id, so a retried activity can never enqueue twice.
+            Id = $"teams:{activity.Id ?? Guid.NewGuid().ToString("N")}:{purpose}",
+            Kind = kind,
+            Target = target,
+            Payload = view,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        }, ct);
+
+    private static (UserRef Actor, ConversationAddress Place)? Context(TeamsActivity activity) =>
+        Actor(activity) is { } actor && Place(activity) is { } place ? (actor, place) : null;
+
+    private static T? Read<T>(JsonElement? value) where T : class
+    {
+        if (value is not { ValueKind: JsonValueKind.Object } element) return null;
+        try
+        {
+            return element.Deserialize<T>(TeamsJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static TeamsResponse Json(System.Text.Json.Nodes.JsonNode body) => new(200, body);
+
+    private static TeamsResponse BadRequest(string message) => new(400, new System.Text.Json.Nodes.JsonObject
+    {
+        ["error"] = new System.Text.Json.Nodes.JsonObject { ["code"] = "BadRequest", ["message"] = message },
+    });
+}

@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TriageBot.Teams.Auth;
+using TriageBot.Teams.Connector;
+
+namespace TriageBot.Teams.Activities;
+
+/// <summary>
+/// <c>POST /api/messages</c>: verify the token (fail closed) → read the body with a size limit → parse → check the
+/// activity against the token (endorsement, serviceurl) → process → answer (invoke results in the body).
+/// </summary>
+internal static class TeamsEndpoint
+{
+    public static async Task HandleAsync(
+        HttpContext http,
+        ChannelTokenValidator validator,
+        TeamsActivityProcessor processor,
+        ServiceUrlTrust trust,
+        IOptions<TeamsOptions> options,
+        ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("TriageBot.Teams.Endpoint");
+        var ct = http.RequestAborted;
+
+        var check = await validator.ValidateAsync(http.Request.Headers.Authorization.ToString(), ct).ConfigureAwait(false);
+        if (!check.Succeeded)
+        {
+            Log.Refused(logger, check.Failure!);
+            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
+        var max = options.Value.MaxActivityBytes;
+        if (http.Request.ContentLength > max)
+        {
+            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+        var body = await ReadLimitedAsync(http.Request.Body, max, ct).ConfigureAwait(false);
+        if (body is null)
+        {
+            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        TeamsActivity? activity;
+        try
+        {
+            activity = JsonSerializer.Deserialize<TeamsActivity>(body, TeamsJson.Options);
+        }
+        catch (JsonException)
+        {
+            activity = null;
+        }
+        if (activity is null)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        var mismatch = ChannelTokenValidator.CheckActivity(check.Token!, activity.ChannelId, activity.ServiceUrl);
+        if (mismatch is not null)
+        {
+            Log.Refused(logger, mismatch);
+            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+        trust.RememberValidated(activity.ServiceUrl!);
+
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ActivityId"] = activity.Id, ["ActivityType"] = activity.Type, ["InvokeName"] = activity.Name });
+        TeamsResponse response;
+        try
+        {
+            response = await processor.ProcessAsync(activity, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            Log.Failed(logger, ex, activity.Id ?? "(no id)");
+            http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return;
+        }
+
+        http.Response.StatusCode = response.Status;
+        if (response.Body is not null)
+        {
+            http.Response.ContentType = "application/json; charset=utf-8";
+            await http.Response.WriteAsync(response.Body.ToJsonString(TeamsJson.Options), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The body, or null when it is larger than <paramref name="max"/> bytes (whatever Content-Length said).</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(Stream body, int max, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            using var memory = new MemoryStream();
+            int read;
+            while ((read = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+            {
+                if (memory.Length + read > max) return null;
+                memory.Write(buffer, 0, read);
+            }
+            return memory.ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

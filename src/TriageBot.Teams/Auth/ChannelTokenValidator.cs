@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Tokens;
+
+namespace TriageBot.Teams.Auth;
+
+/// <summary>What a validated channel token says: the key that signed it and the service URL it was issued for.</summary>
+public sealed record ChannelToken(string? KeyId, string? ServiceUrlClaim, IReadOnlyCollection<string>? KeyEndorsements);
+
+/// <summary>The outcome of checking the bearer token, before the body is read.</summary>
+public sealed record TokenCheck(ChannelToken? Token, string? Failure)
+{
+    public bool Succeeded => Token is not null;
+    public static TokenCheck Fail(string reason) => new(null, reason);
+}
+
+/// <summary>
+/// Validates Bot Connector JWTs: signature with a Bot Framework key, algorithm, issuer, audience, lifetime.
+/// The endorsement and <c>serviceurl</c> checks need the activity and are applied by <see cref="CheckActivity"/>.
+/// </summary>
+public sealed class ChannelTokenValidator
+{
+    private readonly TeamsOptions _options;
+    private readonly IConfigurationManager<BotFrameworkKeys> _keys;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ChannelTokenValidator> _logger;
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    public ChannelTokenValidator(IOptions<TeamsOptions> options, IConfigurationManager<BotFrameworkKeys> keys, TimeProvider time, ILogger<ChannelTokenValidator> logger)
+    {
+        _options = options.Value;
+        _keys = keys;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<TokenCheck> ValidateAsync(string? authorizationHeader, CancellationToken ct)
+    {
+        var problems = _options.Problems();
+        if (problems.Count > 0) return TokenCheck.Fail("the Teams channel is not configured: " + problems[0]);
+
+        var jwt = AuthChecks.BearerToken(authorizationHeader);
+        if (jwt is null) return TokenCheck.Fail("missing or malformed Authorization header (expected 'Bearer <token>')");
+        if (!_handler.CanReadToken(jwt)) return TokenCheck.Fail("the bearer token is not a JWT");
+
+        BotFrameworkKeys keys;
+        try
+        {
+            keys = await _keys.GetConfigurationAsync(ct).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return TokenCheck.Fail("the Bot Framework signing keys could not be loaded: " + ex.GetType().Name);
+        }
+
+        var result = await _handler.ValidateTokenAsync(jwt, Parameters(keys)).ConfigureAwait(false);
+        if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
+        {
+            // Keys rotate without notice: refresh once on an unknown kid, then decide.
+            Log.UnknownKid(_logger, (_handler.ReadToken(jwt) as JsonWebToken)?.Kid);
+            _keys.RequestRefresh();
+            keys = await _keys.GetConfigurationAsync(ct).ConfigureAwait(false);
+            result = await _handler.ValidateTokenAsync(jwt, Parameters(keys)).ConfigureAwait(false);
+        }
+        if (!result.IsValid)
+            return TokenCheck.Fail("token rejected: " + (result.Exception?.GetType().Name ?? "invalid"));
+
+        var token = (JsonWebToken)result.SecurityToken;
+        if (!AuthChecks.IsAllowedAlgorithm(token.Alg)) return TokenCheck.Fail($"algorithm {token.Alg} is not allowed");
+        var serviceUrl = token.TryGetPayloadValue<string>("serviceurl", out var claim) ? claim : null;
+        IReadOnlyCollection<string>? endorsements = token.Kid is not null && keys.Endorsements.TryGetValue(token.Kid, out var e) ? e : null;
+        return new TokenCheck(new ChannelToken(token.Kid, serviceUrl, endorsements), null);
+    }
+
+    /// <summary>The checks that need the parsed activity: key endorsed for its channel, token bound to its service URL.</summary>
+    public static string? CheckActivity(ChannelToken token, string? channelId, string? serviceUrl)
+    {
+        if (!AuthChecks.IsEndorsed(token.KeyEndorsements, channelId))
+            return $"signing key is not endorsed for channel '{channelId}'";
+        if (!AuthChecks.ServiceUrlMatches(token.ServiceUrlClaim, serviceUrl))
+            return "the token's serviceurl claim does not match the activity's serviceUrl";
+        return null;
+    }
+
+    private TokenValidationParameters Parameters(BotFrameworkKeys keys) => new()
+    {
+        ValidateIssuer = true,
+        ValidIssuers = _options.EffectiveIssuers,
+        ValidateAudience = true,
+        ValidAudience = _options.AppId,
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        ClockSkew = AuthChecks.ClockSkew,
+        LifetimeValidator = (notBefore, expires, _, _) => AuthChecks.IsWithinLifetime(
+            notBefore is null ? null : new DateTimeOffset(notBefore.Value, TimeSpan.Zero),
+            expires is null ? null : new DateTimeOffset(expires.Value, TimeSpan.Zero),
+            _time.GetUtcNow(), AuthChecks.ClockSkew),
+        RequireSignedTokens = true,
+        ValidateIssuerSigningKey = true,
+        IssuerSigningKeys = keys.SigningKeys,
+        ValidAlgorithms = AuthChecks.AllowedAlgorithms,
+        TryAllIssuerSigningKeys = false,
+    };
+}

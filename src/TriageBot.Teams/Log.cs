@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace TriageBot.Teams;
+
+/// <summary>Source-generated logs of the Teams channel. Never a token, secret, signature or body.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "Teams channel is not configured; every request to /api/messages is refused. {Problems}")]
+    public static partial void NotConfigured(ILogger logger, string problems);
+
+    [LoggerMessage(2, LogLevel.Information, "Teams request refused: {Reason}")]
+    public static partial void Refused(ILogger logger, string reason);
+
+    [LoggerMessage(3, LogLevel.Debug, "Teams activity {ActivityId} already handled; ignoring the retry")]
+    public static partial void Duplicate(ILogger logger, string activityId);
+
+    [LoggerMessage(4, LogLevel.Debug, "Teams activity of type {Type} ({Name}) ignored")]
+    public static partial void Ignored(ILogger logger, string type, string? name);
+
+    [LoggerMessage(5, LogLevel.Error, "Teams activity {ActivityId} failed")]
+    public static partial void Failed(ILogger logger, Exception exception, string activityId);
+
+    [LoggerMessage(6, LogLevel.Information, "Signing key {Kid} not in the cached Bot Framework keys; refreshing once")]
+    public static partial void UnknownKid(ILogger logger, string? kid);
+
+    [LoggerMessage(7, LogLevel.Warning, "Bot Connector answered {Status} ({Code}) for {Operation}; retry {Attempt} in {Delay}. Correlation {CorrelationId}")]
+    public static partial void ConnectorRetry(ILogger logger, int status, string? code, string operation, int attempt, TimeSpan delay, string? correlationId);
+
+    [LoggerMessage(8, LogLevel.Warning, "Bot Connector call {Operation} failed with {Status} ({Code}). Correlation {CorrelationId}")]
+    public static partial void ConnectorFailed(ILogger logger, string operation, int status, string? code, string? correlationId);
+
+    [LoggerMessage(9, LogLevel.Warning, "Refused to send the bot token to untrusted service URL host {Host}")]
+    public static partial void UntrustedServiceUrl(ILogger logger, string host);
+
+    [LoggerMessage(10, LogLevel.Information, "Bot removed from Teams conversation {ConversationId}; binding marked inactive")]
+    public static partial void BindingDeactivated(ILogger logger, string conversationId);
+}
