@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using TriageBot.Core.Views;
+
+namespace TriageBot.Slack.Blocks;
+
+/// <summary>
+/// Slack needs action ids unique within a message, but a view may repeat one (a Vote button per item).
+/// Repeats get a <c>:{n}</c> suffix on the way out, stripped on the way in.
+/// </summary>
+public static class ActionIdCodec
+{
+    /// <summary>Slack-only action: re-runs a command (the value) with a fresh trigger id, e.g. to open a form asked for by @mention.</summary>
+    public const string RunCommand = "slack_run_command";
+
+    /// <summary>The action id as Core knows it: anything after the last ':' is dropped when it is a number.</summary>
+    public static string Strip(string actionId)
+    {
+        var colon = actionId.LastIndexOf(':');
+        if (colon <= 0 || colon == actionId.Length - 1)
+        {
+            return actionId;
+        }
+
+        for (var i = colon + 1; i < actionId.Length; i++)
+        {
+            if (!char.IsAsciiDigit(actionId[i]))
+            {
+                return actionId;
+            }
+        }
+
+        return actionId[..colon];
+    }
+}
+
+/// <summary>Makes the buttons of one message, keeping their action ids unique.</summary>
+internal sealed class ButtonFactory
+{
+    private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+
+    public JsonObject Button(ActionButton button) => Make(button.ActionId, button.Label, button.Argument, button.Style);
+
+    public JsonObject Make(string actionId, string label, string? value, ButtonStyle style = ButtonStyle.Default)
+    {
+        var count = _seen.GetValueOrDefault(actionId);
+        _seen[actionId] = count + 1;
+        var id = count == 0 ? actionId : $"{actionId}:{count}";
+        var json = new JsonObject
+        {
+            ["type"] = "button",
+            ["action_id"] = id.Length <= BlockLimits.ActionId ? id : id[..BlockLimits.ActionId],
+            ["text"] = SlackText.Plain(label, BlockLimits.ButtonText),
+        };
+        if (!string.IsNullOrEmpty(value))
+        {
+            // An argument is an id ("backlog/42"); one longer than Slack allows is a bug upstream, so fail loudly.
+            if (value.Length > BlockLimits.ButtonValue)
+            {
+                throw new InvalidOperationException($"Button '{actionId}' has an argument of {value.Length} characters; Slack allows {BlockLimits.ButtonValue}. Buttons must carry ids, not state.");
+            }
+
+            json["value"] = value;
+        }
+
+        if (style != ButtonStyle.Default)
+        {
+            json["style"] = style == ButtonStyle.Primary ? "primary" : "danger";
+        }
+
+        return json;
+    }
+}

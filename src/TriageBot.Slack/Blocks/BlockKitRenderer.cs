@@ -1,0 +1,420 @@
+using System.Globalization;
+using System.Text;
+using TriageBot.Core.Conversation;
+using TriageBot.Core.Items;
+using TriageBot.Core.Rubric;
+using TriageBot.Core.Views;
+
+namespace TriageBot.Slack.Blocks;
+
+/// <summary>
+/// Renders every Core <see cref="View"/> as a Slack message (Block Kit). Pure: the same view always gives the
+/// same JSON. People's text is escaped; limits are respected by <see cref="MessageComposer"/>.
+/// </summary>
+public static class BlockKitRenderer
+{
+    /// <summary>How many item lines a list or report section shows before "… and N more".</summary>
+    public const int MaxListLines = 40;
+
+    public static SlackMessage Render(View view) => view switch
+    {
+        TextView v => RenderText(v),
+        HelpView v => RenderHelp(v),
+        RubricView v => RenderRubric(v),
+        ItemCardView v => RenderCard(v),
+        ItemListView v => RenderList(v),
+        ItemCreatedView v => RenderCreated(v),
+        CapabilityNoteRequestView v => RenderNoteRequest(v),
+        BallotView v => RenderBallot(v),
+        WelcomeView v => RenderWelcome(v),
+        FormView v => RenderFormAsMessage(v),
+        ReportView v => RenderReport(v),
+        _ => throw new NotSupportedException($"No Slack rendering for view type {view.GetType().Name}; add one to {nameof(BlockKitRenderer)}."),
+    };
+
+    private static string ToneIcon(Tone tone) => tone switch
+    {
+        Tone.Success => ":white_check_mark:",
+        Tone.Warning => ":warning:",
+        Tone.Error => ":x:",
+        _ => ":information_source:",
+    };
+
+    private static SlackMessage RenderText(TextView v)
+    {
+        var c = new MessageComposer();
+        c.Header(v.Title);
+        c.Section($"{ToneIcon(v.Tone)} {SlackText.Escape(v.Text)}");
+        c.TailActions(v.Actions);
+        return c.Build(v.Title is null ? v.Text : $"{v.Title}: {v.Text}");
+    }
+
+    private static SlackMessage RenderHelp(HelpView v)
+    {
+        var c = new MessageComposer();
+        if (!string.IsNullOrWhiteSpace(v.Error))
+        {
+            c.Section($":warning: {SlackText.Escape(v.Error)}");
+        }
+
+        c.Header("TriageBot commands");
+        var lines = v.Commands.Select(cmd => $"`/triage {SlackText.Escape(cmd.Usage).Replace("`", "'", StringComparison.Ordinal)}` — {SlackText.Escape(cmd.Description)}").ToList();
+        c.Lines(lines, MaxListLines);
+        return c.Build(v.Error ?? "TriageBot commands");
+    }
+
+    private static SlackMessage RenderRubric(RubricView v)
+    {
+        var c = new MessageComposer();
+        c.Header("Triage rubric");
+        foreach (var d in v.Dimensions)
+        {
+            var sb = new StringBuilder($"*{SlackText.Escape(d.Name)}* (weight ×{SlackText.Number(d.Weight)})");
+            foreach (var level in d.Levels.OrderByDescending(l => l.Score))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\n*{level.Score}* — {SlackText.Escape(level.Meaning)}");
+            }
+
+            c.Section(sb.ToString());
+        }
+
+        var weights = string.Join(" + ", v.Dimensions.Select(d => $"{SlackText.Number(d.Weight)}·{SlackText.Escape(d.Name)}"));
+        c.Section($"*Weighted total* = {weights}\n"
+            + $"*{SlackText.Number(v.SprintThreshold)} or more* → Sprint · "
+            + $"*{SlackText.Number(v.ReadyThreshold)}–{SlackText.Number(v.SprintThreshold - 1)}* → Ready · "
+            + $"*below {SlackText.Number(v.ReadyThreshold)}* → Icebox");
+        return c.Build("Triage rubric");
+    }
+
+    private static SlackMessage RenderCard(ItemCardView v)
+    {
+        var item = v.Item;
+        var c = new MessageComposer { DashboardUrl = item.Url };
+        c.Header($"{item.Key} · {item.Title}");
+        c.Context(Facts(item));
+        if (!string.IsNullOrWhiteSpace(v.Description))
+        {
+            c.Section(SlackText.Escape(v.Description));
+        }
+
+        c.Fields(v.Fields);
+        if (v.Scores.Count > 0)
+        {
+            c.Section("*Score*");
+            c.Fields(v.Scores);
+        }
+
+        var notices = Flags(item).Concat(v.Notices.Select(n => ":warning: " + SlackText.Escape(n))).ToList();
+        if (notices.Count > 0)
+        {
+            c.Lines(notices, 20);
+        }
+
+        if (item.Url is not null)
+        {
+            c.Context(SlackText.Link(item.Url, "Open on the dashboard"));
+        }
+
+        c.TailActions(v.Actions);
+        return c.Build($"{item.Key}: {item.Title}");
+    }
+
+    private static SlackMessage RenderList(ItemListView v)
+    {
+        var c = new MessageComposer { DashboardUrl = v.DashboardUrl };
+        c.Header(v.Title);
+        if (v.Items.Count == 0)
+        {
+            c.Section(SlackText.Escape(v.EmptyText ?? "Nothing here."));
+        }
+        else
+        {
+            c.Lines(v.Items.Select(ItemLine).ToList(), MaxListLines, v.TotalCount);
+        }
+
+        if (v.DashboardUrl is not null)
+        {
+            c.Context(SlackText.Link(v.DashboardUrl, "Open the dashboard"));
+        }
+
+        return c.Build($"{v.Title} ({SlackText.Number(v.TotalCount)})");
+    }
+
+    private static SlackMessage RenderCreated(ItemCreatedView v)
+    {
+        var item = v.Item;
+        var c = new MessageComposer { DashboardUrl = item.Url };
+        c.Section($":inbox_tray: *{KeyLink(item)}* {SlackText.Escape(item.Title)}\nReported by {SlackText.Name(v.Reporter)}");
+        var context = new List<string> { StreamName(item.Stream), StateText(item) };
+        if (v.SourceLink is not null)
+        {
+            context.Add(SlackText.Link(v.SourceLink, "original message"));
+        }
+
+        c.Context(context);
+        var flags = Flags(item).ToList();
+        if (flags.Count > 0)
+        {
+            c.Lines(flags, 10);
+        }
+
+        c.TailActions(v.Actions);
+        return c.Build($"{item.Key} reported: {item.Title}");
+    }
+
+    private static SlackMessage RenderNoteRequest(CapabilityNoteRequestView v)
+    {
+        var item = v.Item;
+        var c = new MessageComposer { DashboardUrl = item.Url };
+        var who = v.Engineers.Count == 0 ? "Engineers" : string.Join(", ", v.Engineers.Take(20).Select(SlackText.Person));
+        var lead = v.IsReminder ? ":alarm_clock: *Reminder:* still waiting for a capability note." : ":memo: *Capability note needed.*";
+        c.Section($"{lead}\n{who}: which model, retrieval or evaluation capability does *{KeyLink(item)}* {SlackText.Escape(item.Title)} depend on, and is it a days-long feature or a weeks-long capability project?");
+        c.TailActions([new ActionButton(ActionIds.AddCapabilityNote, "Add capability note", item.Ref, ButtonStyle.Primary)]);
+        return c.Build($"Capability note needed for {item.Key}");
+    }
+
+    private static SlackMessage RenderBallot(BallotView v)
+    {
+        var item = v.Item;
+        var c = new MessageComposer { DashboardUrl = item.Url };
+        c.Header($"Scoring {item.Key} · {item.Title}");
+        c.Context(StreamName(item.Stream), $"round {SlackText.Number(v.Round)}", StateText(item));
+
+        if (v.Final is { } final)
+        {
+            var placement = item.HeldPlacement is { } held
+                ? $"{held} (held: waiting for a capability note)"
+                : final.Placement.ToString();
+            c.Section($":checkered_flag: *Finalized* by {SlackText.Name(final.FinalizedBy)}: total *{SlackText.Number(final.Total)}* → *{placement}*");
+            var lines = Enum.GetValues<Dimension>().Select(d =>
+                $"*{DimensionName(d)}*: {SlackText.Number(final.Scores[d])}" +
+                (final.Justifications.TryGetValue(d, out var why) && !string.IsNullOrWhiteSpace(why) ? " — " + SlackText.Escape(why) : "")).ToList();
+            c.Lines(lines, 4);
+        }
+        else if (v.Revealed)
+        {
+            if (v.Results.Count > 0)
+            {
+                var results = v.Results.Select(r =>
+                    $"*{DimensionName(r.Dimension)}*: median *{SlackText.Number(r.Median)}* (spread {SlackText.Number(r.Min)}–{SlackText.Number(r.Max)})").ToList();
+                if (v.ImpliedTotal is { } total)
+                {
+                    results.Add($"Implied total: *{SlackText.Number(total)}*");
+                }
+
+                c.Lines(results, 10);
+            }
+
+            var votes = v.Votes.Select(VoteLine).ToList();
+            c.Lines(votes, 25);
+        }
+        else
+        {
+            var names = v.Voters.Count == 0 ? "nobody yet" : string.Join(", ", v.Voters.Select(SlackText.Name));
+            c.Section($":ballot_box_with_ballot: *{SlackText.Number(v.Voters.Count)}* voted so far: {SlackText.TruncateMrkdwn(names, 2500)}\n_Votes stay hidden until the facilitator reveals them._");
+        }
+
+        if (v.Consequences.Count > 0)
+        {
+            c.Lines(v.Consequences.Select(x => ":point_right: " + SlackText.Escape(x)).ToList(), 10);
+        }
+
+        c.TailActions(v.Actions);
+        return c.Build($"Scoring {item.Key}: {item.Title}");
+    }
+
+    private static string VoteLine(BallotVoteLine line)
+    {
+        var sb = new StringBuilder($"{SlackText.Name(line.Voter)}: ");
+        sb.Append(string.Join(" · ", Enum.GetValues<Dimension>().Select(d => $"{DimensionShort(d)} {SlackText.Number(line.Scores[d])}")));
+        var reasons = line.Reasons.Where(r => !string.IsNullOrWhiteSpace(r.Value))
+            .Select(r => $"{DimensionShort(r.Key)}: {SlackText.Escape(r.Value)}").ToList();
+        if (reasons.Count > 0)
+        {
+            sb.Append("\n    _").Append(string.Join("; ", reasons)).Append('_');
+        }
+
+        return sb.ToString();
+    }
+
+    private static SlackMessage RenderWelcome(WelcomeView v)
+    {
+        var c = new MessageComposer();
+        c.Section(":wave: Hi, I'm *TriageBot*. I keep your AI product's backlog honest: report items from chat, score them in the triage clinic, and get the ceremony reports.");
+        c.Section(v.AlreadyBound
+            ? $"This channel is bound to the backlog *{SlackText.Escape(v.BacklogName ?? "?")}*. Try `/triage help`."
+            : "This channel is not bound to a backlog yet: run `/triage setup` to bind it.");
+        c.TailActions(v.Actions);
+        return c.Build("Hi, I'm TriageBot");
+    }
+
+    private static SlackMessage RenderFormAsMessage(FormView v)
+    {
+        var c = new MessageComposer();
+        c.Section($":memo: *{SlackText.Escape(v.Title)}*" + (v.Intro is null ? "" : "\n" + SlackText.Escape(v.Intro)));
+        return c.Build(v.Title);
+    }
+
+    private static SlackMessage RenderReport(ReportView v)
+    {
+        var c = new MessageComposer { DashboardUrl = v.DashboardUrl };
+        c.Header(v.Late ? $"{v.Title} (late)" : v.Title);
+        var context = new List<string>();
+        if (v.Subtitle is not null)
+        {
+            context.Add(SlackText.Escape(v.Subtitle));
+        }
+
+        if (v.Late)
+        {
+            context.Add(":hourglass: posted late: the bot was down at the scheduled time");
+        }
+
+        c.Context(context);
+        foreach (var section in v.Sections)
+        {
+            c.Section($"*{SlackText.Escape(section.Heading)}*");
+            var lines = section.Lines.Select(ReportLineText).ToList();
+            if (lines.Count > 0)
+            {
+                c.Lines(lines, 20);
+            }
+
+            c.Actions(section.Actions);
+        }
+
+        var links = new List<string>();
+        if (v.ChartUrl is not null)
+        {
+            links.Add(SlackText.Link(v.ChartUrl, "View the chart"));
+        }
+
+        if (v.DashboardUrl is not null)
+        {
+            links.Add(SlackText.Link(v.DashboardUrl, "Open the dashboard"));
+        }
+
+        c.Context(links);
+        c.TailActions(v.Actions);
+        return c.Build(v.Title);
+    }
+
+    private static string ReportLineText(ReportLine line)
+    {
+        var prefix = line.Problem ? ":warning: " : "• ";
+        var text = SlackText.Escape(line.Text);
+        return line.Item is { } item ? $"{prefix}*{KeyLink(item)}* {SlackText.Escape(item.Title)} — {text}" : prefix + text;
+    }
+
+    private static string ItemLine(ItemSummary item)
+    {
+        var sb = new StringBuilder($"*{KeyLink(item)}* {SlackText.Escape(item.Title)} — {StreamName(item.Stream)} · {StateText(item)}");
+        if (item.Owner is { } owner)
+        {
+            sb.Append(" · ").Append(SlackText.Name(owner));
+        }
+
+        var flags = ShortFlags(item);
+        if (flags.Length > 0)
+        {
+            sb.Append(' ').Append(flags);
+        }
+
+        return sb.ToString();
+    }
+
+    private static string KeyLink(ItemSummary item) => SlackText.Link(item.Url, item.Key);
+
+    private static IEnumerable<string> Facts(ItemSummary item)
+    {
+        yield return StreamName(item.Stream);
+        yield return StateText(item);
+        if (item.Owner is { } owner)
+        {
+            yield return "owner " + SlackText.Name(owner);
+        }
+
+        yield return "reported " + item.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
+    private static string StateText(ItemSummary item)
+    {
+        var sb = new StringBuilder(item.State.ToString());
+        if (item.Column is { } column)
+        {
+            sb.Append(" (").Append(column).Append(')');
+        }
+
+        if (item.Total is { } total)
+        {
+            sb.Append(" · total ").Append(SlackText.Number(total));
+            if (item.Placement is { } placement)
+            {
+                sb.Append(" → ").Append(placement);
+            }
+        }
+
+        if (item.HeldPlacement is { } held)
+        {
+            sb.Append(" · held for ").Append(held);
+        }
+
+        return sb.ToString();
+    }
+
+    private static IEnumerable<string> Flags(ItemSummary item)
+    {
+        if (item.CautiousRelease)
+        {
+            yield return ":rotating_light: *Cautious release lane*: rollback risk scored 1.";
+        }
+
+        if (item.ResearchTimebox)
+        {
+            yield return ":hourglass_flowing_sand: *Timebox, don't estimate*: fix confidence scored 1.";
+        }
+
+        if (item.NeedsCapabilityNote)
+        {
+            yield return ":memo: *Needs capability note*.";
+        }
+
+        if (item.DueForRescore)
+        {
+            yield return ":recycle: *Due for re-scoring*: not scored for 2 months.";
+        }
+    }
+
+    private static string ShortFlags(ItemSummary item) =>
+        (item.CautiousRelease ? ":rotating_light:" : "")
+        + (item.ResearchTimebox ? ":hourglass_flowing_sand:" : "")
+        + (item.NeedsCapabilityNote ? ":memo:" : "")
+        + (item.DueForRescore ? ":recycle:" : "");
+
+    internal static string StreamName(WorkStream stream) => stream switch
+    {
+        WorkStream.Model => "Model quality",
+        WorkStream.Bug => "Engineering bug",
+        WorkStream.Feature => "Feature request",
+        WorkStream.Incident => "Incident lane",
+        _ => stream.ToString(),
+    };
+
+    internal static string DimensionName(Dimension d) => d switch
+    {
+        Dimension.Impact => "User impact",
+        Dimension.Confidence => "Fix confidence",
+        Dimension.Rollback => "Rollback risk",
+        Dimension.Delay => "Cost of delay",
+        _ => d.ToString(),
+    };
+
+    private static string DimensionShort(Dimension d) => d switch
+    {
+        Dimension.Impact => "impact",
+        Dimension.Confidence => "confidence",
+        Dimension.Rollback => "rollback",
+        Dimension.Delay => "delay",
+        _ => d.ToString(),
+    };
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Slack.Payloads;
+
+namespace TriageBot.Slack.Endpoints;
+
+/// <summary>
+/// <c>POST /slack/events</c>: the Events API. Verifies, answers <c>url_verification</c>, records each
+/// <c>event_id</c> in the inbox (a retry of a recorded event is acknowledged and dropped), queues the event
+/// and acknowledges at once; <see cref="SlackEventProcessor"/> does the work after the ack.
+/// </summary>
+internal static class EventsEndpoint
+{
+    public static async Task<IResult> HandleAsync(
+        HttpContext http,
+        [FromServices] IOptions<SlackOptions> options,
+        [FromServices] TimeProvider time,
+        [FromServices] IInbox inbox,
+        [FromServices] SlackEventQueue queue,
+        [FromServices] ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("TriageBot.Slack.Events");
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackEndpoint"] = "events" });
+
+        var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxPayloadBodyBytes, options.Value, time, logger).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        EventsRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<EventsRequest>(body!.Bytes, SlackJson.Options);
+        }
+        catch (JsonException)
+        {
+            return SlackRequest.BadRequest(logger, "the body is not Events API JSON");
+        }
+
+        switch (request)
+        {
+            case UrlVerification verification:
+                return Results.Content(new JsonObject { ["challenge"] = verification.Challenge }.ToJsonString(), "application/json; charset=utf-8");
+
+            case EventCallback callback:
+                return await AcceptAsync(http, callback, time, inbox, queue, logger).ConfigureAwait(false);
+
+            case AppRateLimited limited:
+                Log.AppRateLimited(logger, limited.TeamId, limited.MinuteRateLimited);
+                return Results.Ok();
+
+            default:
+                return SlackRequest.BadRequest(logger, "unsupported Events API request type (expected url_verification or event_callback)");
+        }
+    }
+
+    private static async Task<IResult> AcceptAsync(HttpContext http, EventCallback callback, TimeProvider time, IInbox inbox, SlackEventQueue queue, ILogger logger)
+    {
+        if (string.IsNullOrWhiteSpace(callback.EventId) || string.IsNullOrWhiteSpace(callback.TeamId) || callback.Event.ValueKind != JsonValueKind.Object)
+        {
+            return SlackRequest.BadRequest(logger, "event_callback needs event_id, team_id and an event object");
+        }
+
+        SlackEvent? inner;
+        try
+        {
+            inner = callback.Event.Deserialize<SlackEvent>(SlackJson.Options);
+        }
+        catch (JsonException)
+        {
+            return SlackRequest.BadRequest(logger, "the inner event is malformed");
+        }
+
+        using var teamScope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = callback.TeamId, ["SlackEventId"] = callback.EventId });
+        var now = time.GetUtcNow();
+        bool first;
+        try
+        {
+            first = await inbox.TryRecordAsync(Platform.Slack, callback.EventId, now, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            // Not acknowledged: Slack retries, and the retry is deduplicated once the store is back.
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (!first)
+        {
+            Log.DuplicateEvent(logger, callback.EventId, http.Request.Headers[SlackRequest.RetryNumHeader].ToString());
+            return Results.Ok();
+        }
+
+        if (inner is null || inner.GetType() == typeof(SlackEvent))
+        {
+            Log.Ignored(logger, "event", callback.Event.TryGetProperty("type", out var t) ? t.ToString() : "?");
+            return Results.Ok();
+        }
+
+        if (!queue.TryEnqueue(new SlackEventWork(callback.EventId, callback.TeamId, callback.BotUserId, inner, now)))
+        {
+            Log.QueueFull(logger, callback.EventId);
+            await inbox.ForgetAsync(Platform.Slack, callback.EventId, now, CancellationToken.None).ConfigureAwait(false);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return Results.Ok();
+    }
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Views;
+using TriageBot.Slack.Blocks;
+using TriageBot.Slack.Payloads;
+using TriageBot.Slack.WebApi;
+
+namespace TriageBot.Slack.Endpoints;
+
+/// <summary>An acknowledged event waiting to be handled.</summary>
+internal sealed record SlackEventWork(string EventId, string TeamId, string? BotUserId, SlackEvent Event, DateTimeOffset ReceivedAt);
+
+/// <summary>The hand-off between the Events endpoint (which must ack within 3 s) and the processor.</summary>
+internal sealed class SlackEventQueue
+{
+    private readonly Channel<SlackEventWork> _channel = Channel.CreateBounded<SlackEventWork>(
+        new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+
+    public bool TryEnqueue(SlackEventWork work) => _channel.Writer.TryWrite(work);
+
+    public ChannelReader<SlackEventWork> Reader => _channel.Reader;
+}
+
+/// <summary>
+/// Handles acknowledged events in the background: mentions and DMs become commands, the bot joining a channel
+/// gets a welcome. Answers go through the outbox (the person is no longer waiting on an HTTP response).
+/// </summary>
+internal sealed partial class SlackEventProcessor(
+    SlackEventQueue queue,
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    ILogger<SlackEventProcessor> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, (string Name, DateTimeOffset Until)> _names = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var work in queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        {
+            using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = work.TeamId, ["SlackEventId"] = work.EventId });
+            try
+            {
+                await using var services = scopes.CreateAsyncScope();
+                await ProcessAsync(work, services.ServiceProvider, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                Log.EventFailed(logger, e, work.EventId);
+                try
+                {
+                    // Let a retry of this event (if Slack sends one) be handled instead of dropped.
+                    await using var services = scopes.CreateAsyncScope();
+                    await services.ServiceProvider.GetRequiredService<IInbox>().ForgetAsync(Platform.Slack, work.EventId, work.ReceivedAt, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception forgetError) when (forgetError is not OperationCanceledException)
+                {
+                    Log.EventFailed(logger, forgetError, work.EventId);
+                }
+            }
+        }
+    }
+
+    internal async Task ProcessAsync(SlackEventWork work, IServiceProvider services, CancellationToken ct)
+    {
+        var responder = services.GetRequiredService<SlackResponder>();
+        switch (work.Event)
+        {
+            case MemberJoinedChannelEvent joined when joined.User.Length > 0 && joined.User == work.BotUserId:
+                var place = new ConversationAddress { Platform = Platform.Slack, Workspace = work.TeamId, ChannelId = joined.Channel };
+                var welcome = new WelcomeView(AlreadyBound: false, BacklogName: null)
+                {
+                    Actions = [new ActionButton(ActionIds.Setup, "Set up this channel", null, ButtonStyle.Primary)],
+                };
+                await services.GetRequiredService<IOutbox>().EnqueueAsync(responder.NewOutbox(OutboxKind.Post, place, welcome, null, "welcome"), ct).ConfigureAwait(false);
+                break;
+
+            case AppMentionEvent mention when IsFromPerson(mention, work.BotUserId):
+                await CommandAsync(work, mention, services, responder, ct).ConfigureAwait(false);
+                break;
+
+            case MessageEvent message when message.ChannelType == "im" && IsFromPerson(message, work.BotUserId):
+                await CommandAsync(work, message, services, responder, ct).ConfigureAwait(false);
+                break;
+
+            default:
+                Log.Ignored(logger, "event", work.Event.GetType().Name);
+                break;
+        }
+    }
+
+    /// <summary>People only: not bots (ours or others), not edits/joins/other subtypes, which would loop or repeat.</summary>
+    private static bool IsFromPerson(MessageLikeEvent e, string? botUserId) =>
+        e.BotId is null && e.Subtype is null && !string.IsNullOrEmpty(e.User) && e.User != botUserId && !string.IsNullOrEmpty(e.Channel);
+
+    private async Task CommandAsync(SlackEventWork work, MessageLikeEvent e, IServiceProvider services, SlackResponder responder, CancellationToken ct)
+    {
+        var userId = e.User!;
+        var text = StripMentions(e.Text ?? "", work.BotUserId);
+        var name = await DisplayNameAsync(userId, services, ct).ConfigureAwait(false);
+        var place = new ConversationAddress { Platform = Platform.Slack, Workspace = work.TeamId, ChannelId = e.Channel, ThreadId = e.ThreadTs };
+        var interaction = new Interaction(new UserRef(Platform.Slack, userId, name), place, new CommandIntent(text), time.GetUtcNow());
+        var outcome = await services.GetRequiredService<IConversation>().HandleAsync(interaction, ct).ConfigureAwait(false);
+
+        var hint = "event-" + work.EventId;
+        switch (outcome)
+        {
+            case ReplyOutcome reply:
+                await responder.EnqueueReplyAsync(place, userId, reply.View, reply.Private, hint, ct).ConfigureAwait(false);
+                break;
+            case OpenFormOutcome { Form: var form }:
+                await responder.EnqueueReplyAsync(place, userId, OpenFormPrompt(form, text), isPrivate: true, hint, ct).ConfigureAwait(false);
+                break;
+            case FormErrorsOutcome { Form: var form }:
+                await responder.EnqueueReplyAsync(place, userId, OpenFormPrompt(form, text), isPrivate: true, hint, ct).ConfigureAwait(false);
+                break;
+            case UpdateCardOutcome update:
+                await responder.EnqueueReplyAsync(place, userId, update.View, isPrivate: false, hint, ct).ConfigureAwait(false);
+                break;
+            case CloseFormOutcome { Then: { } then }:
+                await responder.EnqueueReplyAsync(place, userId, then, isPrivate: true, hint, ct).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A message can't open a modal (no trigger id), so the answer is a button that re-runs the same command from
+    /// a click, which does carry one. The button carries the command text, not state.
+    /// </summary>
+    internal static TextView OpenFormPrompt(FormView form, string commandText) =>
+        new($"{form.Title} opens in a form: press the button to fill it in.")
+        {
+            Actions = [new ActionButton(ActionIdCodec.RunCommand, "Open " + form.Title, commandText.Length <= BlockLimits.ButtonValue ? commandText : commandText[..BlockLimits.ButtonValue], ButtonStyle.Primary)],
+        };
+
+    /// <summary>Removes mentions of the bot (<c>&lt;@U123&gt;</c> or <c>&lt;@U123|name&gt;</c>) so "@TriageBot new bug" reads as "new bug".</summary>
+    internal static string StripMentions(string text, string? botUserId)
+    {
+        if (string.IsNullOrEmpty(botUserId))
+        {
+            return MentionPattern().Replace(text, "", 1).Trim();
+        }
+
+        return Regex.Replace(text, "<@" + Regex.Escape(botUserId) + @"(\|[^>]*)?>", "", RegexOptions.None, TimeSpan.FromSeconds(1)).Trim();
+    }
+
+    [GeneratedRegex(@"^\s*<@[UW][A-Z0-9]+(\|[^>]*)?>", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex MentionPattern();
+
+    private async Task<string> DisplayNameAsync(string userId, IServiceProvider services, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_names.TryGetValue(userId, out var cached) && cached.Until > now)
+        {
+            return cached.Name;
+        }
+
+        try
+        {
+            var info = await services.GetRequiredService<SlackApiClient>().GetUserAsync(userId, ct).ConfigureAwait(false);
+            _names[userId] = (info.DisplayName, now.AddHours(1));
+            return info.DisplayName;
+        }
+        catch (Exception e) when (e is SlackApiException or SlackRateLimitedException or SlackTransientException)
+        {
+            // A name is a nicety; the id is what identifies the person.
+            Log.ReplyFailed(logger, "users.info", e.Message);
+            return userId;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+using TriageBot.Slack.Signing;
+
+namespace TriageBot.Slack.Endpoints;
+
+/// <summary>An inbound Slack request after the body was read within its limit and the signature checked.</summary>
+internal sealed record VerifiedBody(byte[] Bytes)
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The body as an x-www-form-urlencoded form; null when it is not valid UTF-8.</summary>
+    public Dictionary<string, StringValues>? TryReadForm()
+    {
+        try
+        {
+            return QueryHelpers.ParseQuery(StrictUtf8.GetString(Bytes));
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>The first of the five inbound steps: read the raw body (bounded) and verify it, failing closed.</summary>
+internal static class SlackRequest
+{
+    public const string SignatureHeader = "X-Slack-Signature";
+    public const string TimestampHeader = "X-Slack-Request-Timestamp";
+    public const string RetryNumHeader = "X-Slack-Retry-Num";
+
+    /// <summary>Either the verified body or the response that refuses the request (401, 413).</summary>
+    public static async Task<(VerifiedBody? Body, IResult? Refusal)> ReadVerifiedAsync(
+        HttpContext http, int limit, SlackOptions options, TimeProvider time, ILogger logger)
+    {
+        // Fail closed before reading anything: without a secret nothing can be verified.
+        if (string.IsNullOrEmpty(options.SigningSecret))
+        {
+            Log.SignatureRefused(logger, SignatureOutcome.NoSecretConfigured, SlackSignature.Describe(SignatureOutcome.NoSecretConfigured));
+            return (null, Unauthorized(SignatureOutcome.NoSecretConfigured));
+        }
+
+        if (http.Request.ContentLength > limit)
+        {
+            Log.BodyTooLarge(logger, limit);
+            return (null, TooLarge(limit));
+        }
+
+        var bytes = await ReadBoundedAsync(http.Request.Body, limit, http.RequestAborted).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            Log.BodyTooLarge(logger, limit);
+            return (null, TooLarge(limit));
+        }
+
+        var outcome = SlackSignature.Verify(
+            http.Request.Headers[SignatureHeader].ToString(),
+            http.Request.Headers[TimestampHeader].ToString(),
+            bytes,
+            options.SigningSecret,
+            time.GetUtcNow());
+        if (outcome != SignatureOutcome.Valid)
+        {
+            Log.SignatureRefused(logger, outcome, SlackSignature.Describe(outcome));
+            return (null, Unauthorized(outcome));
+        }
+
+        return (new VerifiedBody(bytes), null);
+    }
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer (never buffers more than limit + one chunk).</summary>
+    internal static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            using var collected = new MemoryStream();
+            while (true)
+            {
+                var read = await body.ReadAsync(buffer.AsMemory(), ct).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return collected.ToArray();
+                }
+
+                if (collected.Length + read > limit)
+                {
+                    return null;
+                }
+
+                collected.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public static IResult Unauthorized(SignatureOutcome outcome) =>
+        Results.Text("Unauthorized: " + SlackSignature.Describe(outcome), "text/plain", Encoding.UTF8, StatusCodes.Status401Unauthorized);
+
+    public static IResult TooLarge(int limit) =>
+        Results.Text($"Payload too large: Slack requests here are at most {limit} bytes.", "text/plain", Encoding.UTF8, StatusCodes.Status413PayloadTooLarge);
+
+    public static IResult BadRequest(ILogger logger, string reason)
+    {
+        Log.Malformed(logger, reason);
+        return Results.Text("Bad request: " + reason, "text/plain", Encoding.UTF8, StatusCodes.Status400BadRequest);
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Logging;
+using TriageBot.Slack.Signing;
+
+namespace TriageBot.Slack;
+
+/// <summary>Source-generated logs of the Slack channel. None of them carries a secret, token, signature or body.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "Slack request refused: {Reason} ({Outcome})")]
+    public static partial void SignatureRefused(ILogger logger, SignatureOutcome outcome, string reason);
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Slack request refused: body larger than {Limit} bytes")]
+    public static partial void BodyTooLarge(ILogger logger, int limit);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Slack request refused as malformed: {Reason}")]
+    public static partial void Malformed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Debug, Message = "Slack event {EventId} already handled (retry {RetryNum}); ignored")]
+    public static partial void DuplicateEvent(ILogger logger, string eventId, string? retryNum);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Debug, Message = "Slack {Kind} '{Type}' ignored")]
+    public static partial void Ignored(ILogger logger, string kind, string type);
+
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Error, Message = "Handling Slack event {EventId} failed")]
+    public static partial void EventFailed(ILogger logger, Exception exception, string eventId);
+
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Error, Message = "Handling a Slack {Kind} failed")]
+    public static partial void InteractionFailed(ILogger logger, Exception exception, string kind);
+
+    [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "Slack reply after {Kind} could not be delivered: {Error}")]
+    public static partial void ReplyFailed(ILogger logger, string kind, string error);
+
+    [LoggerMessage(EventId = 5108, Level = LogLevel.Warning, Message = "Slack event {EventId} dropped: the event queue is full")]
+    public static partial void QueueFull(ILogger logger, string eventId);
+
+    [LoggerMessage(EventId = 5109, Level = LogLevel.Warning, Message = "Slack rate-limited our app in team {TeamId}: events dropped for minute {Minute}")]
+    public static partial void AppRateLimited(ILogger logger, string? teamId, long minute);
+
+    [LoggerMessage(EventId = 5120, Level = LogLevel.Warning, Message = "Slack Web API {Method} answered ok:false with {Error}")]
+    public static partial void ApiError(ILogger logger, string method, string error);
+
+    [LoggerMessage(EventId = 5121, Level = LogLevel.Warning, Message = "Slack Web API {Method} rate limited; retry after {Seconds} s")]
+    public static partial void ApiRateLimited(ILogger logger, string method, double seconds);
+
+    [LoggerMessage(EventId = 5122, Level = LogLevel.Warning, Message = "Slack Web API {Method} failed transiently: {Reason}")]
+    public static partial void ApiTransportFailed(ILogger logger, string method, string reason);
+
+    [LoggerMessage(EventId = 5130, Level = LogLevel.Warning, Message = "Slack is off: no signing secret is configured, so every Slack request will be refused with 401. Set Slack__SigningSecret and Slack__BotToken to turn it on.")]
+    public static partial void NotConfigured(ILogger logger);
+}

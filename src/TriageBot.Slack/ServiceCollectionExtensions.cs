@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TriageBot.Core.Ports;
+using TriageBot.Slack.Delivery;
+using TriageBot.Slack.Endpoints;
+using TriageBot.Slack.WebApi;
+
+namespace TriageBot.Slack;
+
+/// <summary>Adds the Slack channel to the host: <c>services.AddSlack(configuration)</c>.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers options (section <c>Slack</c>, validated at start), the Web API client, the sender for the delivery
+    /// worker and the event processor. The host provides <see cref="Core.Conversation.IConversation"/>,
+    /// <see cref="IInbox"/>, <see cref="IOutbox"/> and <see cref="TimeProvider"/> (defaulting to the system clock).
+    /// </summary>
+    public static IServiceCollection AddSlack(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<SlackOptions>()
+            .Bind(configuration.GetSection(SlackOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddTransient<BotTokenHandler>();
+        services.AddHttpClient<SlackApiClient>((sp, http) =>
+            {
+                http.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUri;
+                http.Timeout = TimeSpan.FromSeconds(15);
+            })
+            .AddHttpMessageHandler<BotTokenHandler>();
+
+        services.TryAddSingleton<ChannelPacer>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IChannelSender, SlackSender>());
+        services.TryAddScoped<SlackResponder>();
+        services.TryAddSingleton<SlackEventQueue>();
+        services.AddHostedService<SlackEventProcessor>();
+        return services;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace TriageBot.Slack.Tests.Fakes;
+
+/// <summary>One call the fake Slack Web API received.</summary>
+public sealed record SlackApiCall(string Method, string ContentType, string Body, string? Authorization)
+{
+    public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
+
+    /// <summary>Form fields, for methods called with form encoding.</summary>
+    public IReadOnlyDictionary<string, string> Form =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Body).ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+}
+
+/// <summary>A scripted answer: an HTTP status, an optional Retry-After, and a JSON body.</summary>
+public sealed record FakeAnswer(int Status, string? Json, int? RetryAfterSeconds = null)
+{
+    public static FakeAnswer Error(string code) => new(200, new JsonObject { ["ok"] = false, ["error"] = code }.ToJsonString());
+    public static FakeAnswer RateLimited(int seconds) => new(429, null, seconds);
+    public static FakeAnswer ServerError(int status = 503) => new(status, null);
+}
+
+/// <summary>
+/// A fake Slack Web API: a real Kestrel server on loopback that records every call (method, body, auth header)
+/// and answers like Slack, or with a scripted 429, 5xx or <c>ok:false</c>.
+/// </summary>
+public sealed class FakeSlackApi : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<SlackApiCall> _calls = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeAnswer>> _scripts = new(StringComparer.Ordinal);
+    private int _counter;
+
+    private FakeSlackApi(WebApplication app) => _app = app;
+
+    /// <summary>Base URL to put in <c>Slack:ApiBaseUrl</c>, ending in <c>/api/</c>.</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    public IReadOnlyList<SlackApiCall> Calls => [.. _calls];
+
+    public IReadOnlyList<SlackApiCall> CallsTo(string method) => [.. _calls.Where(c => c.Method == method)];
+
+    public static async Task<FakeSlackApi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var fake = new FakeSlackApi(app);
+        app.MapPost("/api/{method}", fake.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        fake.BaseUrl = address.TrimEnd('/') + "/api/";
+        return fake;
+    }
+
+    /// <summary>The next call to <paramref name="method"/> gets this answer (answers queue up in order).</summary>
+    public void Answer(string method, FakeAnswer answer) => _scripts.GetOrAdd(method, _ => new()).Enqueue(answer);
+
+    /// <summary>Polls until a call to <paramref name="method"/> arrived (no sleeps in tests: a bounded poll).</summary>
+    public async Task<SlackApiCall> WaitForCallAsync(string method, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < until)
+        {
+            var call = _calls.FirstOrDefault(c => c.Method == method);
+            if (call is not null)
+            {
+                return call;
+            }
+
+            await Task.Yield();
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"No call to {method} arrived; calls: {string.Join(", ", _calls.Select(c => c.Method))}");
+    }
+
+    private async Task HandleAsync(HttpContext http, string method)
+    {
+        using var reader = new StreamReader(http.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        _calls.Enqueue(new SlackApiCall(method, http.Request.ContentType ?? "", body, http.Request.Headers.Authorization.ToString()));
+
+        var answer = _scripts.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted) ? scripted : new FakeAnswer(200, Success(method));
+        http.Response.StatusCode = answer.Status;
+        if (answer.RetryAfterSeconds is { } seconds)
+        {
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (answer.Json is not null)
+        {
+            http.Response.ContentType = "application/json; charset=utf-8";
+            await http.Response.WriteAsync(answer.Json);
+        }
+    }
+
+    private string Success(string method)
+    {
+        var n = Interlocked.Increment(ref _counter);
+        var ts = $"1700000000.{n:000000}";
+        JsonObject json = method switch
+        {
+            "chat.postMessage" => new() { ["ok"] = true, ["channel"] = "C1", ["ts"] = ts },
+            "chat.update" => new() { ["ok"] = true, ["channel"] = "C1", ["ts"] = ts },
+            "chat.postEphemeral" => new() { ["ok"] = true, ["message_ts"] = ts },
+            "chat.getPermalink" => new() { ["ok"] = true, ["permalink"] = "https://example.slack.com/archives/C1/p1700000000000100" },
+            "views.open" or "views.push" or "views.update" => new() { ["ok"] = true, ["view"] = new JsonObject { ["id"] = $"V{n}" } },
+            "users.info" => new() { ["ok"] = true, ["user"] = new JsonObject { ["id"] = "U1", ["name"] = "ada", ["profile"] = new JsonObject { ["display_name"] = "Ada Lovelace" } } },
+            "conversations.open" => new() { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D42" } },
+            _ => new() { ["ok"] = false, ["error"] = "unknown_method" },
+        };
+        return json.ToJsonString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
