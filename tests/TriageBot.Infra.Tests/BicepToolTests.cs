@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace TriageBot.Infra.Tests;
 
 /// <summary>The Bicep CLI builds infra/main.bicep and its linter, configured by infra/bicepconfig.json, finds nothing.</summary>
-public sealed class BicepToolTests(CompiledTemplate template) : IClassFixture<CompiledTemplate>
+public sealed class BicepToolTests(CompiledTemplate template)
 {
     [Fact]
     public void Build_MainTemplate_ExitsZeroWithNoDiagnostics()
