@@ -1,0 +1,227 @@
+// TriageBot on Azure: one Linux web app (.NET 10) running as a user-assigned managed identity, Table Storage reached
+// with Entra ID only, an Azure Bot with the Teams channel, Slack secrets in Key Vault, and Application Insights.
+// Deploy into a resource group: docs/deploy.md.
+targetScope = 'resourceGroup'
+
+metadata description = 'TriageBot: App Service, Table Storage, Azure Bot + Teams channel, managed identity, Key Vault, Application Insights.'
+
+@description('Azure region of every regional resource (the bot itself is global).')
+param location string = resourceGroup().location
+
+@description('Short lowercase name used in every resource name.')
+@minLength(2)
+@maxLength(12)
+param baseName string = 'triagebot'
+
+@description('Tags for every resource.')
+param tags object = {
+  app: 'triagebot'
+}
+
+@description('App Service plan SKU. Always On needs Basic or higher.')
+@allowed([
+  'B1'
+  'B2'
+  'B3'
+  'S1'
+  'S2'
+  'S3'
+  'P0v3'
+  'P1v3'
+  'P2v3'
+  'P3v3'
+])
+param appServiceSku string = 'B1'
+
+@description('Number of web app instances.')
+@minValue(1)
+@maxValue(30)
+param instanceCount int = 1
+
+@description('Storage account replication.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSku string = 'Standard_LRS'
+
+@description('Prefix of the app\'s table names (Storage__TablePrefix).')
+@minLength(1)
+@maxLength(20)
+param tablePrefix string = 'triage'
+
+@description('Azure Bot pricing tier.')
+@allowed([
+  'F0'
+  'S1'
+])
+param botSku string = 'F0'
+
+@description('Name people see for the bot in Teams.')
+param botDisplayName string = 'TriageBot'
+
+@description('Tenant of the bot identity (MicrosoftAppTenantId). Defaults to the tenant you deploy into.')
+param tenantId string = tenant().tenantId
+
+@description('Slack signing secret (Slack app > Basic Information > App Credentials). Stored in Key Vault only.')
+@secure()
+param slackSigningSecret string
+
+@description('Slack bot token, xoxb-... (Slack app > OAuth & Permissions). Stored in Key Vault only.')
+@secure()
+param slackBotToken string
+
+@description('Public https base URL when a custom domain fronts the app (e.g. https://triage.example.com). Empty: https://<app>.azurewebsites.net.')
+param customPublicBaseUrl string = ''
+
+@description('Optional object id of a person or group who runs backups and rotates secrets. Empty: no operator role assignments.')
+param operatorPrincipalId string = ''
+
+@description('Principal type of operatorPrincipalId.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param operatorPrincipalType string = 'Group'
+
+@description('Key Vault purge protection. Recommended in production; once on it cannot be turned off.')
+param enableKeyVaultPurgeProtection bool = true
+
+@description('Whether the ceremony scheduler runs (Ceremonies__Enabled).')
+param ceremoniesEnabled bool = true
+
+@description('Outbox poll interval when nothing signals new work (Delivery__PollInterval, a TimeSpan).')
+param deliveryPollInterval string = '00:00:05'
+
+@description('Days Log Analytics keeps telemetry.')
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = 30
+
+// Globally unique names need a suffix; uniqueString keeps it stable across redeployments to the same resource group.
+var suffix = uniqueString(subscription().id, resourceGroup().id, baseName)
+var names = {
+  identity: 'id-${baseName}-${suffix}'
+  workspace: 'log-${baseName}-${suffix}'
+  appInsights: 'appi-${baseName}-${suffix}'
+  storage: take('st${replace(baseName, '-', '')}${suffix}', 24)
+  keyVault: take('kv-${baseName}-${suffix}', 24)
+  plan: 'asp-${baseName}-${suffix}'
+  app: 'app-${baseName}-${suffix}'
+  bot: 'bot-${baseName}-${suffix}'
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: names.workspace
+    appInsightsName: names.appInsights
+    location: location
+    tags: tags
+    retentionInDays: logRetentionInDays
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    skuName: storageSku
+    appIdentityName: names.identity
+    appPrincipalId: identity.outputs.principalId
+    operatorPrincipalId: operatorPrincipalId
+    operatorPrincipalType: operatorPrincipalType
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    tenantId: tenantId
+    appIdentityName: names.identity
+    appPrincipalId: identity.outputs.principalId
+    operatorPrincipalId: operatorPrincipalId
+    operatorPrincipalType: operatorPrincipalType
+    slackSigningSecret: slackSigningSecret
+    slackBotToken: slackBotToken
+    enablePurgeProtection: enableKeyVaultPurgeProtection
+  }
+}
+
+module app 'modules/appservice.bicep' = {
+  name: 'appservice'
+  params: {
+    planName: names.plan
+    appName: names.app
+    location: location
+    tags: tags
+    skuName: appServiceSku
+    instanceCount: instanceCount
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    identityTenantId: tenantId
+    tableServiceUri: storage.outputs.tableEndpoint
+    tablePrefix: tablePrefix
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    slackSigningRefUri: keyVault.outputs.slackSigningRefUri
+    slackBotTokenRefUri: keyVault.outputs.slackBotTokenRefUri
+    customPublicBaseUrl: customPublicBaseUrl
+    ceremoniesEnabled: ceremoniesEnabled
+    deliveryPollInterval: deliveryPollInterval
+  }
+}
+
+module bot 'modules/bot.bicep' = {
+  name: 'bot'
+  params: {
+    name: names.bot
+    displayName: botDisplayName
+    tags: tags
+    skuName: botSku
+    endpoint: '${app.outputs.publicBaseUrl}/api/messages'
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    identityTenantId: tenantId
+  }
+}
+
+@description('The app\'s public https URL (PublicBaseUrl).')
+output appUrl string = app.outputs.publicBaseUrl
+
+@description('Web app name, for az webapp deploy.')
+output webAppName string = app.outputs.name
+
+@description('Bot messaging endpoint registered with Azure Bot.')
+output botMessagingEndpoint string = bot.outputs.endpoint
+
+@description('Client id of the managed identity: the bot app id for the Teams app package.')
+output identityClientId string = identity.outputs.clientId
+
+@description('Table service endpoint (Storage__TableServiceUri).')
+output storageTableEndpoint string = storage.outputs.tableEndpoint
+
+@description('Storage account name, for az storage commands.')
+output storageAccountName string = storage.outputs.name
+
+@description('Key Vault name, for rotating the Slack secrets.')
+output keyVaultName string = keyVault.outputs.name
+
+@description('Azure Bot handle.')
+output botName string = bot.outputs.name

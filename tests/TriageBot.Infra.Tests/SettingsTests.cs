@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace TriageBot.Infra.Tests;
+
+/// <summary>The parameters file, appsettings.sample.json and docs/deploy.md agree with the template and with each other.</summary>
+public sealed partial class SettingsTests(CompiledTemplate template)
+{
+    /// <summary>Every setting the app reads, in environment-variable form.</summary>
+    public static TheoryData<string> AppSettingNames =>
+    [
+        "PublicBaseUrl",
+        "Storage__Provider",
+        "Storage__ConnectionString",
+        "Storage__TableServiceUri",
+        "Storage__ManagedIdentityClientId",
+        "Storage__TablePrefix",
+        "Storage__SqlitePath",
+        "MicrosoftAppType",
+        "MicrosoftAppId",
+        "MicrosoftAppTenantId",
+        "MicrosoftAppPassword",
+        "Slack__SigningSecret",
+        "Slack__BotToken",
+        "Playground__Enabled",
+        "Ceremonies__Enabled",
+        "Delivery__PollInterval",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+    ];
+
+    [Theory]
+    [MemberData(nameof(AppSettingNames))]
+    public void Sample_HasEverySetting(string name)
+    {
+        SampleSettings().ShouldContainKey(name);
+    }
+
+    [Theory]
+    [MemberData(nameof(AppSettingNames))]
+    public void DeployGuide_DocumentsEverySetting(string name)
+    {
+        File.ReadAllText(Repository.File("docs", "deploy.md")).ShouldContain($"`{name}`");
+    }
+
+    [Fact]
+    public void Sample_CoversEverySettingTheTemplateGivesTheApp()
+    {
+        var sample = SampleSettings();
+        var deployed = template.Resources("Microsoft.Web/sites/config")
+            .SelectMany(c => c.GetProperty("properties").EnumerateObject().Select(p => p.Name))
+            // Host and SDK variables, not TriageBot settings.
+            .Where(n => n is not ("ASPNETCORE_ENVIRONMENT" or "AZURE_CLIENT_ID"))
+            .ToList();
+
+        deployed.Count.ShouldBeGreaterThan(10);
+        deployed.ShouldAllBe(n => sample.ContainsKey(n));
+    }
+
+    [Fact]
+    public void Sample_HoldsNoRealLookingSecret()
+    {
+        var values = SampleSettings().Values.ToList();
+
+        values.ShouldNotContain(v => SlackToken().IsMatch(v));
+        values.ShouldNotContain(v => v.Contains("AccountKey=", StringComparison.OrdinalIgnoreCase));
+        values.ShouldNotContain(v => v.Contains("InstrumentationKey=", StringComparison.OrdinalIgnoreCase));
+        SampleSettings()["Slack__SigningSecret"].ShouldStartWith("<");
+    }
+
+    [Fact]
+    public void ParametersFile_NamesOnlyTemplateParameters_AndNoSecret()
+    {
+        using var file = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Infra, "main.parameters.json")));
+        var declared = template.Root.GetProperty("parameters");
+        var given = file.RootElement.GetProperty("parameters").EnumerateObject().ToList();
+
+        given.Count.ShouldBeGreaterThan(0);
+        foreach (var parameter in given)
+        {
+            declared.TryGetProperty(parameter.Name, out var declaration).ShouldBeTrue($"{parameter.Name} is not a parameter of main.bicep");
+            declaration.GetProperty("type").GetString().ShouldNotBe("securestring", $"{parameter.Name} is secret: pass it on the command line, never in the file");
+            parameter.Value.TryGetProperty("value", out _).ShouldBeTrue($"{parameter.Name} needs a value");
+        }
+    }
+
+    [Fact]
+    public void ParametersFile_WithTheTwoSlackSecrets_CoversEveryRequiredParameter()
+    {
+        using var file = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Infra, "main.parameters.json")));
+        var given = file.RootElement.GetProperty("parameters").EnumerateObject().Select(p => p.Name).ToHashSet();
+        var required = template.Root.GetProperty("parameters").EnumerateObject()
+            .Where(p => !p.Value.TryGetProperty("defaultValue", out _))
+            .Select(p => p.Name)
+            .ToList();
+
+        required.Where(n => !given.Contains(n)).ShouldBe(["slackSigningSecret", "slackBotToken"], ignoreOrder: true);
+    }
+
+    /// <summary>The sample flattened to environment-variable names, without the "_comment" keys.</summary>
+    private static Dictionary<string, string> SampleSettings()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Repository.File("appsettings.sample.json")));
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        Flatten(sample.RootElement, "", settings);
+        return settings;
+    }
+
+    private static void Flatten(JsonElement element, string prefix, Dictionary<string, string> into)
+    {
+        foreach (var property in element.EnumerateObject().Where(p => !p.Name.StartsWith("_comment", StringComparison.Ordinal)))
+        {
+            var name = prefix.Length == 0 ? property.Name : $"{prefix}__{property.Name}";
+            if (property.Value.ValueKind == JsonValueKind.Object)
+            {
+                Flatten(property.Value, name, into);
+            }
+            else
+            {
+                into[name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+            }
+        }
+    }
+
+    [GeneratedRegex(@"xox[abpr]-[0-9]")]
+    private static partial Regex SlackToken();
+}

@@ -1,0 +1,241 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace TriageBot.Infra.Tests;
+
+/// <summary>What the compiled ARM template deploys: the security and wiring decisions of docs/deploy.md.</summary>
+public sealed partial class TemplateTests(CompiledTemplate template)
+{
+    private const string TableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
+    private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
+
+    [Fact]
+    public void WebApp_IsHttpsOnlyAlwaysOnAndHealthChecked()
+    {
+        var site = template.Single("Microsoft.Web/sites").GetProperty("properties");
+        var config = site.GetProperty("siteConfig");
+
+        site.GetProperty("httpsOnly").GetBoolean().ShouldBeTrue();
+        config.GetProperty("alwaysOn").GetBoolean().ShouldBeTrue();
+        config.GetProperty("healthCheckPath").GetString().ShouldBe("/health");
+    }
+
+    [Fact]
+    public void WebApp_RunsDotNet10OnLinux_WithTls12AndNoFtp()
+    {
+        var config = template.Single("Microsoft.Web/sites").GetProperty("properties").GetProperty("siteConfig");
+
+        config.GetProperty("linuxFxVersion").GetString().ShouldBe("DOTNETCORE|10.0");
+        config.GetProperty("minTlsVersion").GetString().ShouldBe("1.2");
+        config.GetProperty("ftpsState").GetString().ShouldBe("Disabled");
+    }
+
+    [Fact]
+    public void Plan_IsLinux_AndItsInstanceCountIsAParameter()
+    {
+        var plan = template.Single("Microsoft.Web/serverfarms");
+
+        plan.GetProperty("properties").GetProperty("reserved").GetBoolean().ShouldBeTrue();
+        plan.GetProperty("sku").GetProperty("capacity").GetString().ShouldBe("[parameters('instanceCount')]");
+        template.Root.GetProperty("parameters").GetProperty("instanceCount").GetProperty("type").GetString().ShouldBe("int");
+    }
+
+    [Fact]
+    public void WebApp_RunsAsTheUserAssignedIdentity_AndResolvesKeyVaultReferencesWithIt()
+    {
+        var site = template.Single("Microsoft.Web/sites");
+        var identity = site.GetProperty("identity");
+
+        identity.GetProperty("type").GetString().ShouldBe("UserAssigned");
+        var assigned = identity.GetProperty("userAssignedIdentities").EnumerateObject().Single().Name;
+        assigned.ShouldContain("parameters('identityId')");
+        site.GetProperty("properties").GetProperty("keyVaultReferenceIdentity").GetString().ShouldBe("[parameters('identityId')]");
+        ModuleParameter("appservice", "identityId").ShouldContain("'identity'");
+    }
+
+    [Fact]
+    public void StorageAccount_AllowsNoSharedKeysNoPublicBlobsAndOnlyTls12()
+    {
+        var account = template.Single("Microsoft.Storage/storageAccounts");
+        var properties = account.GetProperty("properties");
+
+        account.GetProperty("kind").GetString().ShouldBe("StorageV2");
+        properties.GetProperty("allowSharedKeyAccess").GetBoolean().ShouldBeFalse();
+        properties.GetProperty("allowBlobPublicAccess").GetBoolean().ShouldBeFalse();
+        properties.GetProperty("minimumTlsVersion").GetString().ShouldBe("TLS1_2");
+        properties.GetProperty("supportsHttpsTrafficOnly").GetBoolean().ShouldBeTrue();
+        template.Resources("Microsoft.Storage/storageAccounts/tableServices").Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void AppIdentity_IsGrantedTableDataContributor_OnTheStorageAccount()
+    {
+        var assignment = RoleAssignment("Microsoft.Storage/storageAccounts", TableDataContributor, conditional: false);
+
+        assignment.GetProperty("scope").GetString()!.ShouldContain("Microsoft.Storage/storageAccounts");
+        assignment.GetProperty("properties").GetProperty("principalType").GetString().ShouldBe("ServicePrincipal");
+        assignment.GetProperty("properties").GetProperty("principalId").GetString().ShouldBe("[parameters('appPrincipalId')]");
+        ModuleParameter("storage", "appPrincipalId").ShouldContain("'identity'");
+    }
+
+    [Fact]
+    public void AppIdentity_IsGrantedKeyVaultSecretsUser_OnAnRbacModeVault()
+    {
+        var vault = template.Single("Microsoft.KeyVault/vaults").GetProperty("properties");
+        var assignment = RoleAssignment("Microsoft.KeyVault/vaults", KeyVaultSecretsUser, conditional: false);
+
+        vault.GetProperty("enableRbacAuthorization").GetBoolean().ShouldBeTrue();
+        assignment.GetProperty("properties").GetProperty("principalId").GetString().ShouldBe("[parameters('appPrincipalId')]");
+        ModuleParameter("keyvault", "appPrincipalId").ShouldContain("'identity'");
+    }
+
+    [Fact]
+    public void SlackSecrets_AreSecureParameters_WithoutDefaults_StoredOnlyInKeyVault()
+    {
+        var parameters = template.Root.GetProperty("parameters");
+        foreach (var name in new[] { "slackSigningSecret", "slackBotToken" })
+        {
+            parameters.GetProperty(name).GetProperty("type").GetString().ShouldBe("securestring");
+            parameters.GetProperty(name).TryGetProperty("defaultValue", out _).ShouldBeFalse($"{name} must not have a default");
+        }
+
+        var secrets = template.Resources("Microsoft.KeyVault/vaults/secrets");
+        secrets.Count.ShouldBe(2);
+        secrets.Select(s => s.GetProperty("properties").GetProperty("value").GetString())
+            .ShouldBe(["[parameters('slackSigningSecret')]", "[parameters('slackBotToken')]"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void AppSettings_ConfigureAzureTablesTeamsMsiAndProduction()
+    {
+        var settings = AppSettings();
+
+        settings["ASPNETCORE_ENVIRONMENT"].ShouldBe("Production");
+        settings["Playground__Enabled"].ShouldBe("false");
+        settings["Storage__Provider"].ShouldBe("AzureTables");
+        settings["Storage__TableServiceUri"].ShouldBe("[parameters('tableServiceUri')]");
+        settings["Storage__ManagedIdentityClientId"].ShouldBe("[parameters('identityClientId')]");
+        settings["MicrosoftAppType"].ShouldBe("UserAssignedMSI");
+        settings["MicrosoftAppId"].ShouldBe("[parameters('identityClientId')]");
+        settings["MicrosoftAppTenantId"].ShouldBe("[parameters('identityTenantId')]");
+        settings["PublicBaseUrl"].ShouldContain("defaultHostName");
+        settings["APPLICATIONINSIGHTS_CONNECTION_STRING"].ShouldBe("[parameters('appInsightsConnectionString')]");
+        settings.ShouldContainKey("Storage__TablePrefix");
+        settings.ShouldContainKey("Ceremonies__Enabled");
+        settings.ShouldContainKey("Delivery__PollInterval");
+        settings.ShouldNotContainKey("MicrosoftAppPassword");
+        ModuleParameter("appservice", "tableServiceUri").ShouldContain("'storage'");
+        ModuleParameter("appservice", "appInsightsConnectionString").ShouldContain("'monitoring'");
+    }
+
+    [Fact]
+    public void AppSettings_ReadSlackSecretsThroughKeyVaultReferences()
+    {
+        var settings = AppSettings();
+
+        settings["Slack__SigningSecret"].ShouldBe("[format('@Microsoft.KeyVault(SecretUri={0})', parameters('slackSigningRefUri'))]");
+        settings["Slack__BotToken"].ShouldBe("[format('@Microsoft.KeyVault(SecretUri={0})', parameters('slackBotTokenRefUri'))]");
+        ModuleParameter("appservice", "slackSigningRefUri").ShouldContain("'keyvault'");
+        ModuleParameter("appservice", "slackBotTokenRefUri").ShouldContain("'keyvault'");
+    }
+
+    [Fact]
+    public void NoAppSettingAndNoValueAnywhere_CarriesAStorageKeyOrConnectionString()
+    {
+        AppSettings().Values.ShouldAllBe(v => !v.Contains("AccountKey=", StringComparison.OrdinalIgnoreCase));
+
+        var strings = template.AllStrings().ToList();
+        strings.ShouldNotContain(s => s.Contains("AccountKey=", StringComparison.OrdinalIgnoreCase));
+        strings.ShouldNotContain(s => s.Contains("listKeys(", StringComparison.OrdinalIgnoreCase));
+        strings.ShouldNotContain(s => s.Contains("Storage__ConnectionString", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bot_IsAnAzureBotWithTheUserAssignedIdentity_AndATeamsChannel()
+    {
+        var bot = template.Single("Microsoft.BotService/botServices");
+        var properties = bot.GetProperty("properties");
+
+        bot.GetProperty("kind").GetString().ShouldBe("azurebot");
+        bot.GetProperty("sku").GetProperty("name").GetString().ShouldBe("[parameters('skuName')]");
+        properties.GetProperty("msaAppType").GetString().ShouldBe("UserAssignedMSI");
+        properties.GetProperty("msaAppId").GetString().ShouldBe("[parameters('identityClientId')]");
+        properties.GetProperty("msaAppTenantId").GetString().ShouldBe("[parameters('identityTenantId')]");
+        properties.GetProperty("msaAppMSIResourceId").GetString().ShouldBe("[parameters('identityId')]");
+        ModuleParameter("bot", "endpoint").ShouldContain("/api/messages");
+
+        var channel = template.Single("Microsoft.BotService/botServices/channels").GetProperty("properties");
+        channel.GetProperty("channelName").GetString().ShouldBe("MsTeamsChannel");
+        channel.GetProperty("properties").GetProperty("isEnabled").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
+    public void BotSku_IsLimitedToF0AndS1()
+    {
+        var botSku = template.Root.GetProperty("parameters").GetProperty("botSku");
+
+        botSku.GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()).ShouldBe(["F0", "S1"]);
+    }
+
+    [Fact]
+    public void ApplicationInsights_IsWorkspaceBased()
+    {
+        var insights = template.Single("Microsoft.Insights/components").GetProperty("properties");
+
+        insights.GetProperty("WorkspaceResourceId").GetString()!.ShouldContain("Microsoft.OperationalInsights/workspaces");
+        template.Resources("Microsoft.OperationalInsights/workspaces").Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Outputs_NameTheAppUrlBotEndpointIdentityAndTableEndpoint()
+    {
+        var outputs = template.Root.GetProperty("outputs").EnumerateObject().Select(o => o.Name).ToList();
+
+        outputs.ShouldContain("appUrl");
+        outputs.ShouldContain("botMessagingEndpoint");
+        outputs.ShouldContain("identityClientId");
+        outputs.ShouldContain("storageTableEndpoint");
+        template.Root.GetProperty("outputs").EnumerateObject()
+            .ShouldAllBe(o => o.Value.GetProperty("type").GetString() == "string");
+    }
+
+    /// <summary>The web app settings as written in the compiled template (literals or ARM expressions).</summary>
+    private Dictionary<string, string> AppSettings()
+    {
+        var config = template.Resources("Microsoft.Web/sites/config")
+            .Single(c => c.GetProperty("name").GetString()!.Contains("'appsettings'", StringComparison.Ordinal));
+        return config.GetProperty("properties").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+    }
+
+    /// <summary>The one role assignment granting <paramref name="roleId"/> on a resource of <paramref name="scopeType"/>.</summary>
+    private JsonElement RoleAssignment(string scopeType, string roleId, bool conditional)
+    {
+        var matches = template.AllResources()
+            .Where(r => r.Resource.GetProperty("type").GetString() == "Microsoft.Authorization/roleAssignments")
+            .Where(r => r.Resource.GetProperty("scope").GetString()!.Contains(scopeType, StringComparison.Ordinal))
+            .Where(r => Inline(r.Resource.GetProperty("properties").GetProperty("roleDefinitionId").GetString()!, r.Template).Contains(roleId, StringComparison.Ordinal))
+            .Where(r => r.Resource.TryGetProperty("condition", out _) == conditional)
+            .Select(r => r.Resource)
+            .ToList();
+        matches.Count.ShouldBe(1, $"expected one {(conditional ? "conditional" : "unconditional")} assignment of role {roleId} on {scopeType}");
+        return matches[0];
+    }
+
+    /// <summary>The expression main.bicep passes to a module parameter.</summary>
+    private string ModuleParameter(string module, string parameter) =>
+        template.Resources("Microsoft.Resources/deployments")
+            .Single(d => d.GetProperty("name").GetString() == module)
+            .GetProperty("properties").GetProperty("parameters").GetProperty(parameter).GetProperty("value").GetRawText();
+
+    private static string Inline(string expression, JsonElement declaringTemplate) =>
+        VariableReference().Replace(expression, m =>
+            declaringTemplate.TryGetProperty("variables", out var variables)
+            && variables.TryGetProperty(m.Groups["name"].Value, out var value)
+            && value.ValueKind == JsonValueKind.String
+                ? $"'{value.GetString()}'"
+                : m.Value);
+
+    [GeneratedRegex(@"variables\('(?<name>[^']+)'\)")]
+    private static partial Regex VariableReference();
+}
