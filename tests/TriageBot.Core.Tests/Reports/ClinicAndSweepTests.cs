@@ -220,7 +220,7 @@ public class ReminderAndAllocationViewTests
         var now = T0.AddDays(56);
         HistoryEntry[] history = [Activated(1, WorkStream.Model, T0.AddDays(42)), Activated(2, WorkStream.Feature, T0)];
         Item[] active = [Item(1, WorkStream.Model, ItemState.Active) with { StateSince = T0.AddDays(42) }, Item(2, WorkStream.Feature, ItemState.Active) with { StateSince = T0 }];
-        var settings = new Backlogs.BacklogSettings { LaunchDate = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-5) };
+        var settings = new TriageBot.Core.Backlogs.BacklogSettings { LaunchDate = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-5) };
 
         var view = ReportViews.Allocation(AllocationReviewBuilder.Build(settings, TimeZoneInfo.Utc, now, history, active));
 
