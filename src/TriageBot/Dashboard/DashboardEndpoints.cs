@@ -1,0 +1,106 @@
+using Microsoft.Extensions.FileProviders;
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+
+namespace TriageBot.Dashboard;
+
+/// <summary>The read-only backlog dashboard: <c>/d/{token}</c>, its item pages and its CSV export (SPEC §9, §11).</summary>
+public static class DashboardEndpoints
+{
+    /// <summary>
+    /// The token is in the URL, so it must not leak through the Referer header or caches; pages load nothing but their
+    /// own stylesheet. Inline SVG is markup, not a script, so the chart needs no exception.
+    /// </summary>
+    internal const string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /// <summary>Longer than any token the bot issues; anything longer is not looked up at all.</summary>
+    private const int MaxTokenLength = 128;
+
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder;
+    }
+
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var group = app.MapGroup("/d/{token}");
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            SetSecurityHeaders(context.HttpContext.Response);
+            return await next(context);
+        });
+
+        group.MapGet("", async (string token, ITriageStore store, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        {
+            var backlog = await FindAsync(store, token, ct);
+            if (backlog is null)
+            {
+                return Results.NotFound();
+            }
+
+            var snapshot = await DashboardSnapshot.LoadAsync(store, backlog, time.GetUtcNow(), ct);
+            return Results.Content(DashboardPages.Backlog(snapshot, BasePath(token)), "text/html; charset=utf-8");
+        });
+
+        group.MapGet("/items/{number:int}", async (string token, int number, ITriageStore store, TimeProvider time, CancellationToken ct) =>
+        {
+            var backlog = await FindAsync(store, token, ct);
+            var item = backlog is null || number < 1 ? null : await store.Items.GetAsync(backlog.Id, number, ct);
+            if (backlog is null || item is null)
+            {
+                return Results.NotFound();
+            }
+
+            var history = new List<HistoryEntry>();
+            await foreach (var e in store.History.ForItemAsync(backlog.Id, number, ct))
+            {
+                history.Add(e);
+            }
+
+            return Results.Content(DashboardPages.Item(backlog, item.Value, history, time.GetUtcNow(), BasePath(token)), "text/html; charset=utf-8");
+        });
+
+        group.MapGet("/export.csv", async (string token, ITriageStore store, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        {
+            var backlog = await FindAsync(store, token, ct);
+            if (backlog is null)
+            {
+                return Results.NotFound();
+            }
+
+            var name = $"{backlog.Id}-{time.GetUtcNow():yyyyMMdd}.csv";
+            return Results.Stream(stream => CsvExport.WriteAsync(store, backlog, stream, http.RequestAborted), "text/csv; charset=utf-8", name);
+        });
+
+        app.MapGet(DashboardPages.StylesheetPath, (IWebHostEnvironment env) => Asset(env.WebRootFileProvider, "dashboard/dashboard.css", "text/css; charset=utf-8"));
+        return app;
+    }
+
+    internal static void SetSecurityHeaders(HttpResponse response)
+    {
+        var headers = response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers.CacheControl = "no-store";
+    }
+
+    /// <summary>A file from wwwroot, or a plain 404 when it is missing.</summary>
+    internal static IResult Asset(IFileProvider files, string path, string contentType)
+    {
+        var file = files.GetFileInfo(path);
+        return file.Exists && !file.IsDirectory
+            ? Results.Stream(file.CreateReadStream(), contentType)
+            : Results.NotFound();
+    }
+
+    private static async Task<Backlog?> FindAsync(ITriageStore store, string token, CancellationToken ct) =>
+        string.IsNullOrEmpty(token) || token.Length > MaxTokenLength ? null : await store.Backlogs.FindByDashboardTokenAsync(token, ct);
+
+    private static string BasePath(string token) => "/d/" + Uri.EscapeDataString(token);
+}

@@ -1,0 +1,131 @@
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Ceremonies;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Reports;
+using TriageBot.Core.Streams;
+using TriageBot.Scheduling;
+
+namespace TriageBot.Dashboard;
+
+/// <summary>One stream's line on the dashboard: what is in flight against what is queued, and WIP against its limit.</summary>
+internal sealed record StreamLine(WorkStream Stream, int Active, int Sprint, int Ready, int New, int Icebox, int Limit, bool Breached)
+{
+    public int Queued => Sprint + Ready;
+}
+
+/// <summary>A ranked list shown on the dashboard: the first items and how many there are in all.</summary>
+internal sealed record RankedList(IReadOnlyList<Item> Items, int TotalCount);
+
+/// <summary>The next occurrence of one ceremony, in the backlog's time zone.</summary>
+internal sealed record NextCeremony(CeremonyKind Kind, DateTimeOffset At);
+
+/// <summary>Everything the dashboard page shows, read from storage in one streamed pass over the open items.</summary>
+internal sealed record DashboardSnapshot(
+    Backlog Backlog,
+    DateTimeOffset Now,
+    TimeZoneInfo Zone,
+    IReadOnlyList<StreamLine> Streams,
+    IReadOnlyList<Item> ActiveIncidents,
+    RankedList Sprint,
+    RankedList Ready,
+    RankedList Icebox,
+    RankedList New,
+    AllocationReview Allocation,
+    IReadOnlyList<NextCeremony> Ceremonies)
+{
+    /// <summary>How many items each list shows; the rest are counted (the CSV export has them all).</summary>
+    public const int ListLimit = 50;
+
+    /// <summary>States the page reads; done and closed items are only in the CSV export and item pages.</summary>
+    private static readonly ItemState[] OpenStates = [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Icebox, ItemState.Active];
+
+    public static async Task<DashboardSnapshot> LoadAsync(ITriageStore store, Backlog backlog, DateTimeOffset now, CancellationToken ct)
+    {
+        var zone = IanaZone.TryFind(backlog.TimeZone, out var z, out _) ? z : TimeZoneInfo.Utc;
+        var settings = backlog.Settings;
+        var allocation = new AllocationReviewBuilder(settings, zone, now);
+        var counts = new int[Enum.GetValues<WorkStream>().Length, Enum.GetValues<ItemState>().Length];
+        var sprint = new BoundedRanking(ListLimit, ItemRules.Ranking);
+        var ready = new BoundedRanking(ListLimit, ItemRules.Ranking);
+        var fresh = new BoundedRanking(ListLimit, ItemRules.Ranking);
+        // The icebox is shown oldest first: age is what the sweep acts on.
+        var icebox = new BoundedRanking(ListLimit, Comparer<Item>.Create((a, b) =>
+            a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : a.Number.CompareTo(b.Number)));
+        var incidents = new List<Item>();
+
+        await foreach (var item in store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = OpenStates }, ct))
+        {
+            counts[(int)item.Stream, (int)item.State]++;
+            switch (item.State)
+            {
+                case ItemState.Sprint: sprint.Add(item); break;
+                case ItemState.Ready: ready.Add(item); break;
+                case ItemState.Icebox: icebox.Add(item); break;
+                case ItemState.New: fresh.Add(item); break;
+                case ItemState.Active:
+                    allocation.Add(item);
+                    if (item.Stream == WorkStream.Incident)
+                    {
+                        incidents.Add(item);
+                    }
+
+                    break;
+            }
+        }
+
+        await foreach (var entry in store.History.ReadAsync(backlog.Id, allocation.HistorySince, now, ct))
+        {
+            allocation.Add(entry);
+        }
+
+        var streams = Enum.GetValues<WorkStream>().Select(s =>
+        {
+            int C(ItemState st) => counts[(int)s, (int)st];
+            var limit = Wip.Limit(s, settings);
+            return new StreamLine(s, C(ItemState.Active), C(ItemState.Sprint), C(ItemState.Ready), C(ItemState.New), C(ItemState.Icebox),
+                limit, Wip.IsBreached(C(ItemState.Active), limit));
+        }).ToList();
+
+        var schedules = CeremonyScheduler.Schedules(backlog, zone);
+        var next = new List<NextCeremony>();
+        foreach (var (kind, schedule) in schedules.OrderBy(s => s.Key))
+        {
+            // A quarterly ceremony is at most a little over three months away.
+            var first = CeremonyCalendar.Occurrences(kind, schedule, zone, now, now.AddDays(400)).FirstOrDefault();
+            if (first is not null)
+            {
+                next.Add(new NextCeremony(kind, ZoneClock.InZone(first.At, zone)));
+            }
+        }
+
+        return new DashboardSnapshot(backlog, now, zone, streams, [.. incidents.OrderBy(i => i.StateSince)],
+            sprint.Result(), ready.Result(), icebox.Result(), fresh.Result(), allocation.Build(), [.. next.OrderBy(n => n.At)]);
+    }
+
+    /// <summary>Keeps the first N items of a stream in order and counts them all, so a list never holds a whole backlog.</summary>
+    private sealed class BoundedRanking(int limit, IComparer<Item> order)
+    {
+        private readonly List<Item> _best = [];
+        private int _count;
+
+        public void Add(Item item)
+        {
+            _count++;
+            var index = _best.BinarySearch(item, order);
+            index = index < 0 ? ~index : index;
+            if (index >= limit)
+            {
+                return;
+            }
+
+            _best.Insert(index, item);
+            if (_best.Count > limit)
+            {
+                _best.RemoveAt(_best.Count - 1);
+            }
+        }
+
+        public RankedList Result() => new(_best, _count);
+    }
+}
