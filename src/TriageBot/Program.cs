@@ -1,5 +1,7 @@
+using TriageBot.Dashboard;
 using TriageBot.Delivery;
 using TriageBot.Hosting;
+using TriageBot.Playground;
 using TriageBot.Scheduling;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,10 +11,12 @@ builder.AddTriageCore();
 builder.AddDelivery();
 builder.AddCeremonies();
 builder.AddTriageHealth();
+builder.AddDashboard(); builder.AddPlayground();
 
 var app = builder.Build();
 
 app.MapTriageHealth();
+app.MapDashboard(); app.MapPlayground();
 app.LogListeningAddresses();
 
 app.Run();

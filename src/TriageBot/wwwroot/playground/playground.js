@@ -1,0 +1,362 @@
+// TriageBot playground: a chat-like page over the playground API. Cards are rendered by the official
+// Adaptive Cards renderer when it is installed, else by the small plain renderer below.
+"use strict";
+
+(() => {
+  const state = { version: 0, entries: new Map(), nodes: new Map(), as: "priya", channel: "triage", thread: null, dialog: null, people: [] };
+  const $ = (id) => document.getElementById(id);
+  const rich = typeof window.AdaptiveCards !== "undefined";
+
+  // ---- text: the card renderer on the server escapes people's text as Markdown; show it as plain text.
+  const MENTION = /(^|[^\\])<at>([^<]{0,80})<\/at>/g;
+  function plainText(markdown) {
+    return String(markdown ?? "")
+      .replace(MENTION, (_, pre, name) => pre + "@" + name)
+      .replace(/\\(.)/g, "$1")
+      .replace(/\u200B/g, "");
+  }
+  function escapeHtml(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+  if (rich) {
+    // Paragraphs only, every character escaped: no link or markup from people's text can survive.
+    window.AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => {
+      result.outputHtml = plainText(text).split(/\n\n+/).map((p) => "<p>" + escapeHtml(p) + "</p>").join("");
+      result.didProcess = true;
+    };
+  }
+
+  // ---- card rendering
+  function renderCard(card, onAction) {
+    if (rich) {
+      const ac = new window.AdaptiveCards.AdaptiveCard();
+      ac.onExecuteAction = (action) => onAction({
+        type: action.getJsonTypeName(),
+        verb: action.verb,
+        data: action.data || {},
+        url: action.url,
+      });
+      ac.parse(card);
+      const el = ac.render();
+      el.classList.add("card");
+      return el;
+    }
+    return renderPlain(card, onAction);
+  }
+
+  function renderPlain(card, onAction) {
+    const root = document.createElement("div");
+    root.className = "card plain-card";
+    const inputs = [];
+    const addElements = (items, parent) => {
+      for (const el of items || []) {
+        switch (el.type) {
+          case "TextBlock": {
+            const p = document.createElement(el.size === "Large" || el.size === "Medium" ? "h3" : "p");
+            p.textContent = plainText(el.text);
+            if (el.color === "Attention" || el.color === "Warning") p.className = "warn";
+            parent.appendChild(p);
+            break;
+          }
+          case "FactSet": {
+            const dl = document.createElement("dl");
+            for (const f of el.facts || []) {
+              const dt = document.createElement("dt"); dt.textContent = plainText(f.title);
+              const dd = document.createElement("dd"); dd.textContent = plainText(f.value);
+              dl.append(dt, dd);
+            }
+            parent.appendChild(dl);
+            break;
+          }
+          case "ActionSet":
+            addActions(el.actions, parent);
+            break;
+          default:
+            if (typeof el.type === "string" && el.type.startsWith("Input.")) addInput(el, parent);
+        }
+      }
+    };
+    const addInput = (el, parent) => {
+      const id = "plain-" + Math.random().toString(36).slice(2);
+      const label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = el.label || el.title || el.id;
+      let input;
+      if (el.type === "Input.ChoiceSet") {
+        input = document.createElement("select");
+        input.appendChild(new Option("", ""));
+        for (const c of el.choices || []) input.appendChild(new Option(c.title, c.value, false, c.value === el.value));
+      } else if (el.type === "Input.Toggle") {
+        input = document.createElement("input");
+        input.type = "checkbox";
+        input.checked = el.value === (el.valueOn || "true");
+      } else if (el.type === "Input.Text" && el.isMultiline) {
+        input = document.createElement("textarea");
+        input.value = el.value || "";
+      } else {
+        input = document.createElement("input");
+        input.type = el.type === "Input.Number" ? "number" : el.type === "Input.Date" ? "date" : "text";
+        input.value = el.value ?? "";
+      }
+      input.id = id;
+      const wrap = document.createElement("div");
+      wrap.className = "field";
+      wrap.append(label, input);
+      parent.appendChild(wrap);
+      inputs.push({ el, input });
+    };
+    const values = () => {
+      const v = {};
+      for (const { el, input } of inputs) {
+        v[el.id] = el.type === "Input.Toggle" ? (input.checked ? el.valueOn || "true" : el.valueOff || "false") : input.value;
+      }
+      return v;
+    };
+    const addActions = (actions, parent) => {
+      const bar = document.createElement("div");
+      bar.className = "actions";
+      for (const a of actions || []) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.textContent = a.title;
+        b.addEventListener("click", () => onAction({ type: a.type, verb: a.verb, data: Object.assign({}, a.data || {}, values()), url: a.url }));
+        bar.appendChild(b);
+      }
+      parent.appendChild(bar);
+    };
+    addElements(card.body, root);
+    addActions(card.actions, root);
+    return root;
+  }
+
+  // ---- talking to the server
+  async function post(path, body) {
+    const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const json = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(json.detail || json.error || ("HTTP " + response.status));
+    return json;
+  }
+
+  function status(text) { $("status").textContent = text; }
+
+  async function interact(payload, context) {
+    const ctx = context || { channel: state.channel, thread: state.thread, messageId: null };
+    try {
+      const result = await post("/playground/api/interact", Object.assign({ as: state.as, channel: ctx.channel, thread: ctx.thread, messageId: ctx.messageId }, payload));
+      handleOutcome(result, ctx);
+    } catch (e) {
+      status("Error: " + e.message);
+    }
+  }
+
+  function handleOutcome(result, ctx) {
+    switch (result.kind) {
+      case "form":
+      case "formErrors":
+        openDialog(result.card, ctx);
+        break;
+      case "close":
+        closeDialog();
+        if (result.card) addPrivate(result.card, ctx);
+        break;
+      case "reply":
+        addPrivate(result.card, ctx);
+        break;
+      case "posted":
+      case "updated":
+        poll();
+        break;
+      default:
+        break;
+    }
+  }
+
+  // A card action becomes what Teams would send: a button (verb + arg) or a form submission (formId + arg + inputs).
+  function actionHandler(ctx) {
+    return (action) => {
+      if (action.type === "Action.OpenUrl") {
+        if (action.url) window.open(action.url, "_blank", "noopener");
+        return;
+      }
+      const data = action.data || {};
+      if (action.type === "Action.Submit" || (action.type === "Action.Execute" && action.verb === "submit")) {
+        const values = {};
+        for (const [k, v] of Object.entries(data)) {
+          if (k !== "formId" && k !== "arg" && v !== undefined && v !== null) values[k] = String(v);
+        }
+        interact({ submit: { formId: data.formId, arg: data.arg ?? null, values } }, ctx);
+      } else if (action.type === "Action.Execute") {
+        interact({ action: { id: action.verb, arg: data.arg ?? null } }, ctx);
+      }
+    };
+  }
+
+  // ---- dialog
+  function openDialog(card, ctx) {
+    state.dialog = ctx;
+    const body = $("form-body");
+    body.replaceChildren(renderCard(card, actionHandler(ctx)));
+    const dialog = $("form-dialog");
+    if (!dialog.open) dialog.showModal();
+  }
+  function closeDialog() {
+    const dialog = $("form-dialog");
+    if (dialog.open) dialog.close();
+    $("form-body").replaceChildren();
+    state.dialog = null;
+  }
+
+  function addPrivate(card, ctx) {
+    const list = $("private-list");
+    const item = document.createElement("div");
+    item.className = "private-msg";
+    item.appendChild(renderCard(card, actionHandler({ channel: ctx.channel, thread: ctx.thread, messageId: null })));
+    list.prepend(item);
+    while (list.children.length > 6) list.lastElementChild.remove();
+  }
+
+  // ---- feed
+  function messageNode(entry) {
+    const node = document.createElement("article");
+    node.className = "msg" + (entry.fromBot ? " bot" : " person");
+    node.dataset.id = entry.id;
+    fillMessage(node, entry);
+    return node;
+  }
+
+  function fillMessage(node, entry) {
+    const head = document.createElement("p");
+    head.className = "who";
+    const time = new Date(entry.at);
+    head.textContent = entry.author + (entry.to ? " → " + entry.to : "") + " · " + time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const content = document.createElement("div");
+    content.className = "content";
+    if (entry.card) {
+      content.appendChild(renderCard(entry.card, actionHandler({ channel: entry.channel, thread: entry.thread, messageId: entry.id })));
+    } else {
+      content.textContent = entry.text;
+    }
+    const replies = node.querySelector(":scope > .replies") || document.createElement("div");
+    replies.className = "replies";
+    const parts = [head, content];
+    if (!entry.thread) {
+      const reply = document.createElement("button");
+      reply.type = "button";
+      reply.className = "reply-link";
+      reply.textContent = "Reply in thread";
+      reply.addEventListener("click", () => enterThread(entry.id));
+      parts.push(reply, replies);
+    }
+    node.replaceChildren(...parts);
+  }
+
+  function upsert(entry) {
+    state.entries.set(entry.id, entry);
+    let node = state.nodes.get(entry.id);
+    if (node) {
+      fillMessage(node, entry);
+    } else {
+      node = messageNode(entry);
+      state.nodes.set(entry.id, node);
+      const parent = entry.thread ? state.nodes.get(entry.thread)?.querySelector(":scope > .replies") : null;
+      (parent || $("feed")).appendChild(node);
+    }
+    node.hidden = entry.channel !== state.channel;
+  }
+
+  let polling = false;
+  async function poll() {
+    if (polling) return;
+    polling = true;
+    try {
+      const response = await fetch("/playground/api/feed?after=" + state.version);
+      if (response.ok) {
+        const body = await response.json();
+        for (const entry of body.entries) upsert(entry);
+        state.version = Math.max(state.version, body.version);
+      }
+    } catch (e) {
+      status("Lost the connection to the bot: " + e.message);
+    } finally {
+      polling = false;
+    }
+  }
+
+  function showChannel(channel) {
+    state.channel = channel;
+    leaveThread();
+    for (const b of document.querySelectorAll("[data-channel]")) b.setAttribute("aria-pressed", String(b.dataset.channel === channel));
+    for (const [id, entry] of state.entries) state.nodes.get(id).hidden = entry.channel !== channel;
+    $("feed-heading").textContent = "Messages in #" + channel;
+  }
+
+  function enterThread(id) {
+    state.thread = id;
+    $("thread-bar").hidden = false;
+    for (const n of document.querySelectorAll(".msg.in-thread")) n.classList.remove("in-thread");
+    state.nodes.get(id)?.classList.add("in-thread");
+    $("command").focus();
+  }
+  function leaveThread() {
+    state.thread = null;
+    $("thread-bar").hidden = true;
+    for (const n of document.querySelectorAll(".msg.in-thread")) n.classList.remove("in-thread");
+  }
+
+  async function loadState() {
+    const response = await fetch("/playground/api/state");
+    const s = await response.json();
+    state.people = s.people;
+    const select = $("as");
+    const current = select.value || state.as;
+    select.replaceChildren(...s.people.map((p) => new Option(p.name + " — " + p.role, p.id, false, p.id === current)));
+    state.as = select.value;
+    const link = $("dashboard-link");
+    if (s.backlog) {
+      link.href = s.backlog.dashboard;
+      link.hidden = false;
+      link.textContent = "Open the dashboard of " + s.backlog.name;
+    }
+  }
+
+  // ---- wiring
+  document.addEventListener("DOMContentLoaded", async () => {
+    $("as").addEventListener("change", (e) => { state.as = e.target.value; status("Acting as " + e.target.selectedOptions[0].textContent); });
+    for (const b of document.querySelectorAll("[data-channel]")) b.addEventListener("click", () => showChannel(b.dataset.channel));
+    $("leave-thread").addEventListener("click", leaveThread);
+    $("dialog-cancel").addEventListener("click", closeDialog);
+    $("composer").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const input = $("command");
+      const text = input.value.trim();
+      if (!text) return;
+      input.value = "";
+      interact({ command: text }).then(poll);
+    });
+    $("ballot-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const key = $("ballot-key").value.trim();
+      if (!key) return;
+      try {
+        const result = await post("/playground/api/ballot", { as: state.as, key });
+        status("Ballot for " + result.opened + " posted in #clinic.");
+        showChannel("clinic");
+      } catch (err) {
+        status("Error: " + err.message);
+      }
+    });
+    $("seed").addEventListener("click", async () => {
+      status("Seeding…");
+      try {
+        const result = await post("/playground/api/seed", {});
+        await loadState();
+        status(result.created ? "Demo backlog ready: " + result.backlog + " with " + result.items + " items." : "Demo backlog ready: " + result.backlog + " (already seeded).");
+      } catch (err) {
+        status("Error: " + err.message);
+      }
+    });
+    await loadState();
+    await poll();
+    setInterval(poll, 700);
+  });
+})();
