@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 
 namespace TriageBot.Dashboard;
 
@@ -10,6 +11,9 @@ namespace TriageBot.Dashboard;
 /// </summary>
 internal sealed class Html
 {
+    /// <summary>Encodes what HTML gives meaning to (&lt; &gt; &amp; quotes) and leaves other scripts readable in the source.</summary>
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
     private readonly StringBuilder _sb = new(16 * 1024);
 
     /// <summary>Writes trusted markup written in this code base (never people's text).</summary>
@@ -24,7 +28,7 @@ internal sealed class Html
     {
         if (!string.IsNullOrEmpty(text))
         {
-            _sb.Append(HtmlEncoder.Default.Encode(text));
+            _sb.Append(Encoder.Encode(text));
         }
 
         return this;
@@ -75,7 +79,7 @@ internal sealed class Html
     }
 
     private void Attr(string name, string value) =>
-        _sb.Append(' ').Append(name).Append("=\"").Append(HtmlEncoder.Default.Encode(value)).Append('"');
+        _sb.Append(' ').Append(name).Append("=\"").Append(Encoder.Encode(value)).Append('"');
 
     public override string ToString() => _sb.ToString();
 }

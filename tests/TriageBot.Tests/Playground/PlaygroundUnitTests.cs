@@ -1,0 +1,137 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Views;
+using TriageBot.Dashboard;
+using TriageBot.Playground;
+
+namespace TriageBot.Tests.Playground;
+
+public sealed class PlaygroundAccessTests
+{
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("::1", true)]
+    [InlineData("127.8.9.10", true)]
+    [InlineData("10.0.0.5", false)]
+    [InlineData("192.168.1.20", false)]
+    [InlineData("::ffff:203.0.113.9", false)]
+    public void OnlyLoopbackCallers_AreAllowed(string address, bool allowed) =>
+        PlaygroundAccess.IsLoopbackCaller(IPAddress.Parse(address)).ShouldBe(allowed);
+
+    [Fact]
+    public void ACallerWithNoAddress_IsRefused() => PlaygroundAccess.IsLoopbackCaller(null).ShouldBeFalse();
+
+    [Theory]
+    [InlineData("localhost", true)]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("[::1]", true)]
+    [InlineData("triage.example.com", false)]
+    [InlineData("127.0.0.1.nip.io", false)]
+    [InlineData("", false)]
+    public void OnlyLoopbackHostNames_AreAllowed(string host, bool allowed) => PlaygroundAccess.IsLoopbackHost(host).ShouldBe(allowed);
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("http://127.0.0.1:5170", true)]
+    [InlineData("http://evil.example", false)]
+    [InlineData("http://127.0.0.1:9999", false)]
+    public void AnOrigin_MustBeThisHost(string? origin, bool allowed) =>
+        PlaygroundAccess.IsSameOrigin(origin, "http", "127.0.0.1:5170").ShouldBe(allowed);
+}
+
+public sealed class PlaygroundFeedTests
+{
+    private static readonly ConversationAddress Clinic = new() { Platform = Platform.Playground, Workspace = "local", ChannelId = "clinic" };
+
+    [Fact]
+    public async Task Sender_PostsIntoTheFeed_AndUpdatesInPlace()
+    {
+        var feed = new PlaygroundFeed(new FakeTimeProvider());
+        var sender = new PlaygroundSender(feed);
+
+        var posted = (SendSucceeded)await sender.SendAsync(Message(OutboxKind.Post, Clinic, "first"), null, CancellationToken.None);
+        var (_, afterPost) = feed.Since(0);
+        var updated = await sender.SendAsync(Message(OutboxKind.Update, Clinic, "second"), posted.PlatformMessageId, CancellationToken.None);
+
+        updated.ShouldBe(new SendSucceeded(posted.PlatformMessageId));
+        var (changes, _) = feed.Since(afterPost);
+        changes.Single().Id.ShouldBe(posted.PlatformMessageId);
+        changes.Single().Channel.ShouldBe("clinic");
+        changes.Single().Card!.ToJsonString().ShouldContain("second");
+        feed.Since(0).Entries.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Sender_PostsIntoAThread_UnderItsParent()
+    {
+        var feed = new PlaygroundFeed(new FakeTimeProvider());
+        var sender = new PlaygroundSender(feed);
+        var parent = (SendSucceeded)await sender.SendAsync(Message(OutboxKind.Post, Clinic, "agenda"), null, CancellationToken.None);
+
+        var reply = (SendSucceeded)await sender.SendAsync(Message(OutboxKind.Post, Clinic.InThread(parent.PlatformMessageId), "ballot"), null, CancellationToken.None);
+
+        feed.Find(reply.PlatformMessageId)!.Thread.ShouldBe(parent.PlatformMessageId);
+    }
+
+    [Fact]
+    public async Task Sender_UpdatingAMessageTheFeedForgot_FailsPermanently()
+    {
+        var sender = new PlaygroundSender(new PlaygroundFeed(new FakeTimeProvider()));
+        var result = await sender.SendAsync(Message(OutboxKind.Update, Clinic, "x"), "m404", CancellationToken.None);
+        result.ShouldBeOfType<SendFailedPermanently>().ChannelLost.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Feed_KeepsABoundedNumberOfMessages()
+    {
+        var feed = new PlaygroundFeed(new FakeTimeProvider());
+        for (var i = 0; i < PlaygroundFeed.MaxEntries + 10; i++)
+        {
+            feed.PostText("triage", null, "Mei", "hello " + i);
+        }
+
+        var (entries, version) = feed.Since(0);
+        entries.Count.ShouldBe(PlaygroundFeed.MaxEntries);
+        version.ShouldBe(PlaygroundFeed.MaxEntries + 10);
+        entries[0].Text.ShouldBe("hello 10");
+    }
+
+    private static OutboxMessage Message(OutboxKind kind, ConversationAddress target, string text) => new()
+    {
+        Id = Guid.NewGuid().ToString("N"),
+        Kind = kind,
+        Target = target,
+        Payload = new TextView(text),
+        CreatedAt = DateTimeOffset.UnixEpoch,
+    };
+}
+
+public sealed class CsvSafetyTests
+{
+    [Theory]
+    [InlineData("=1+1", "'=1+1")]
+    [InlineData("+1", "'+1")]
+    [InlineData("-1", "'-1")]
+    [InlineData("@A1", "'@A1")]
+    [InlineData("\tTAB", "'\tTAB")]
+    [InlineData("TRI-5", "TRI-5")]
+    [InlineData("", "")]
+    [InlineData("a=b", "a=b")]
+    public void Safe_PrefixesOnlyCellsThatStartLikeAFormula(string input, string expected) => CsvExport.Safe(input).ShouldBe(expected);
+}
+
+public sealed class HtmlEncodingTests
+{
+    [Fact]
+    public void Text_IsEncoded_InElementsAndAttributes()
+    {
+        var html = new Html().Open("td", null, ("data-x", "\"><script>")).Text("<b>&'").Close("td").ToString();
+        html.ShouldNotContain("<script>");
+        html.ShouldNotContain("<b>");
+        html.ShouldContain("&lt;b&gt;&amp;");
+    }
+
+}
