@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
+using TriageBot.Core.Reports;
 using TriageBot.Core.Views;
 
 namespace TriageBot.Core.Conversation;
@@ -78,14 +79,14 @@ public sealed partial class TriageConversation
             Stream = cmd.Stream,
             States = cmd.State is { } s ? [s] : [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Active],
         };
-        var top = new TopItems(ListLimit);
+        var top = new TopN<Item>(ListLimit, ItemRules.Ranking);
         await foreach (var item in _store.Items.QueryAsync(query, c.Ct))
         {
             top.Add(item);
         }
 
         var title = $"{(cmd.Stream is { } st ? StreamName(st) + " — " : "")}{(cmd.State is { } q ? QueueName(q) : "Open items")}";
-        return new ReplyOutcome(new ItemListView(title, [.. top.Ranked().Select(i => Summarize(c, i))], top.Count)
+        return new ReplyOutcome(new ItemListView(title, [.. top.Sorted().Select(i => Summarize(c, i))], top.Count)
         {
             EmptyText = "Nothing here.",
             DashboardUrl = DashboardUrl(backlog),

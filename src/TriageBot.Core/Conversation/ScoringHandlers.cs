@@ -230,21 +230,17 @@ public sealed partial class TriageConversation
 
     public async Task<View?> ResolveAsync(View view, CancellationToken ct)
     {
-        if (view is not LiveBallotView live)
+        switch (view)
         {
-            return view;
+            case LiveBallotView live:
+                var backlog = await _store.Backlogs.GetAsync(live.BacklogId, ct);
+                var item = await _store.Items.GetAsync(live.BacklogId, live.Number, ct);
+                return backlog is null || item is null ? null : await BuildBallotAsync(SystemContext(backlog.Value, _time.GetUtcNow(), ct), item.Value);
+            case LiveReportView report:
+                var b = await _store.Backlogs.GetAsync(report.BacklogId, ct);
+                return b is null ? null : await BuildReportAsync(b.Value, report.Kind, _time.GetUtcNow(), ct) with { Late = report.Late };
+            default:
+                return view;
         }
-
-        var backlog = await _store.Backlogs.GetAsync(live.BacklogId, ct);
-        var item = await _store.Items.GetAsync(live.BacklogId, live.Number, ct);
-        if (backlog is null || item is null)
-        {
-            return null;
-        }
-
-        var system = new UserRef(Platform.Playground, "triagebot", "TriageBot");
-        var context = new Context(new Interaction(system, new ConversationAddress { Platform = Platform.Playground, Workspace = "", ChannelId = "" }, new CommandIntent(""), _time.GetUtcNow()),
-            null, backlog, Role.Facilitator, ct);
-        return await BuildBallotAsync(context, item.Value);
     }
 }

@@ -22,6 +22,7 @@ namespace TriageBot.Core.Views;
 [JsonDerivedType(typeof(FormView), "form")]
 [JsonDerivedType(typeof(ReportView), "report")]
 [JsonDerivedType(typeof(LiveBallotView), "liveBallot")]
+[JsonDerivedType(typeof(LiveReportView), "liveReport")]
 public abstract record View;
 
 public enum Tone { Info, Success, Warning, Error }
@@ -193,4 +194,11 @@ public sealed record LiveBallotView(string BacklogId, int Number) : View;
 public interface IViewResolver
 {
     Task<View?> ResolveAsync(View view, CancellationToken ct);
+}
+
+/// <summary>A report built from storage when it is sent (so a queued or late post shows the state at posting time).</summary>
+public sealed record LiveReportView(string BacklogId, Conversation.ReportKind Kind) : View
+{
+    /// <summary>Posted after its scheduled time because the bot was down.</summary>
+    public bool Late { get; init; }
 }
