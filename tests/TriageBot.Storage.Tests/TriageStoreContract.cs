@@ -620,7 +620,10 @@ public abstract class TriageStoreContract : IAsyncLifetime
         leased.Value.Id.ShouldBe(message.Id);
         leased.Value.LeaseOwner.ShouldBe("w1");
         leased.Value.LeaseUntil.ShouldBe(Build.T0.AddMinutes(1));
-        leased.Value.Payload.ShouldBe(message.Payload);
+        var payload = leased.Value.Payload.ShouldBeOfType<TextView>();
+        payload.Text.ShouldBe("hi");
+        payload.Tone.ShouldBe(Tone.Warning);
+        payload.Title.ShouldBe("T");
         leased.Value.MessageRef.ShouldBe("ballot:b/1:1");
     }
 

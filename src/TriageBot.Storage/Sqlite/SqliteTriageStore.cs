@@ -169,7 +169,9 @@ internal static class SqliteCommands
     {
         using var command = c.Command(sql, parameters);
         var result = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
-        return result is null or DBNull ? default : (T)Convert.ChangeType(result, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return result is null or DBNull
+            ? default
+            : (T)Convert.ChangeType(result, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static async Task<List<T>> ListAsync<T>(this SqliteConnection c, string sql, Func<SqliteDataReader, T> map, CancellationToken ct, params (string Name, object? Value)[] parameters)
