@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+#if !AZURITE_STANDALONE
+using Xunit;
+#endif
 
 namespace TriageBot.Storage.Tests.Azurite;
 
