@@ -10,7 +10,7 @@ namespace TriageBot.Storage.Sqlite;
 /// keys and filtered fields are real columns; times are UTC ticks so they compare and sort as numbers.
 /// Safe to share one file between several instances (processes) of the store.
 /// </summary>
-public sealed class SqliteTriageStore : ITriageStore
+public sealed class SqliteTriageStore : ITriageStore, IStoreMaintenance
 {
     private readonly SqliteDb db;
     private readonly ILogger logger;
@@ -68,6 +68,10 @@ public sealed class SqliteTriageStore : ITriageStore
 
     public Task PingAsync(CancellationToken ct) =>
         db.RunAsync("ping", c => c.ScalarAsync<long>("SELECT count(*) FROM backlogs WHERE id = 'ping'", ct, []), ct);
+
+    public Task<int> PurgeSentOutboxAsync(DateTimeOffset createdBefore, CancellationToken ct) =>
+        db.RunAsync("outbox.purge", c => c.ExecAsync(
+            "DELETE FROM outbox WHERE status = 'Sent' AND created_at < $before", ct, ("$before", createdBefore.UtcTicks)), ct);
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS backlogs (
