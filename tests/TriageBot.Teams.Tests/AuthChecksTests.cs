@@ -39,6 +39,19 @@ public sealed class AuthChecksTests
         AuthChecks.IsAllowedIssuer(issuer, ["https://api.botframework.com"]).ShouldBe(allowed);
 
     [Theory]
+    [InlineData("6f1f2a3b-1111-4c4c-9d9d-0123456789ab", true)]
+    [InlineData("6F1F2A3B-1111-4C4C-9D9D-0123456789AB", true)]
+    [InlineData("https://api.botframework.com", false)]
+    [InlineData("api://6f1f2a3b-1111-4c4c-9d9d-0123456789ab", false)]
+    [InlineData("", false)]
+    public void IsExpectedAudience_IsTheBotsAppIdOnly(string audience, bool expected) =>
+        AuthChecks.IsExpectedAudience([audience], "6f1f2a3b-1111-4c4c-9d9d-0123456789ab").ShouldBe(expected);
+
+    [Fact]
+    public void IsExpectedAudience_WithoutAnAppId_RefusesEverything() =>
+        AuthChecks.IsExpectedAudience(["6f1f2a3b-1111-4c4c-9d9d-0123456789ab"], null).ShouldBeFalse();
+
+    [Theory]
     [InlineData(-60, 30, 0, true)]       // inside
     [InlineData(-60, -4, 0, true)]       // expired 4 min ago: inside the 5 min skew
     [InlineData(-60, -6, 0, false)]      // expired 6 min ago
