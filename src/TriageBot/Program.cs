@@ -6,12 +6,14 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddTriageStorage();
 builder.AddTriageCore();
+builder.AddChannels();
 builder.AddDelivery();
 builder.AddCeremonies();
 builder.AddTriageHealth();
 
 var app = builder.Build();
 
+app.MapChannels();
 app.MapTriageHealth();
 app.LogListeningAddresses();
 

@@ -81,6 +81,8 @@ public sealed partial class TriageConversation
             item = await UpdateAsync(c, item.Number, i => Task.FromResult(i.RoundRevealed ? new ItemChange(i, []) : ItemRules.MarkRevealed(i, c.Actor, c.Now)));
         }
 
+        // The card the button was on changes at once; every other copy (and, in Teams, everyone else's view) through the outbox.
+        await RefreshBallotAsync(c, item);
         return new UpdateCardOutcome(await BuildBallotAsync(c, item));
     }
 
