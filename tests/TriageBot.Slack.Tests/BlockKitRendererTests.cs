@@ -27,7 +27,8 @@ public class BlockKitRendererTests
     [Fact]
     public void Render_EveryViewType_HasARendering()
     {
-        var viewTypes = typeof(View).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(View)) && !t.IsAbstract).ToHashSet();
+        // Live views are placeholders the delivery worker resolves before a channel sees them.
+        var viewTypes = typeof(View).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(View)) && !t.IsAbstract && !typeof(ILiveView).IsAssignableFrom(t)).ToHashSet();
         var sampled = SampleViews.All("x").Select(s => s.View.GetType()).ToHashSet();
         sampled.ShouldBe(viewTypes, ignoreOrder: true);
         foreach (var (name, view) in SampleViews.All("plain words"))

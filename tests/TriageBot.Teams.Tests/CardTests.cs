@@ -71,7 +71,9 @@ public sealed class CardTests
     public void TheGallery_CoversEveryViewType()
     {
         var registered = typeof(View).GetCustomAttributes(typeof(JsonDerivedTypeAttribute), false)
-            .Cast<JsonDerivedTypeAttribute>().Select(a => a.DerivedType).ToHashSet();
+            .Cast<JsonDerivedTypeAttribute>().Select(a => a.DerivedType)
+            .Where(t => !typeof(ILiveView).IsAssignableFrom(t)) // placeholders resolved by the delivery worker, never rendered
+            .ToHashSet();
         var covered = CardGallery.All().Select(v => v.View.GetType()).ToHashSet();
 
         registered.Except(covered).ShouldBeEmpty();
