@@ -130,30 +130,30 @@ public sealed partial class TriageConversation
         }
     }
 
-    /// <summary>Re-reads and re-applies the change when another instance saved the item first; gives up after a few tries.</summary>
+    /// <summary>Re-reads and re-applies the change when another instance saved the item first; then appends the history it implies.</summary>
     private async Task<Item> UpdateAsync(Context c, int number, Func<Item, Task<ItemChange>> change)
     {
         var backlog = c.RequireBacklog();
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            var current = await _store.Items.GetAsync(backlog.Id, number, c.Ct)
-                ?? throw new RuleViolationException($"{backlog.KeyPrefix}-{number} does not exist.");
-            var result = await change(current.Value);
-            try
-            {
-                await _store.Items.ReplaceAsync(result.Item with { UpdatedAt = c.Now }, current.ETag, c.Ct);
-            }
-            catch (ConcurrencyException) when (attempt < MaxUpdateAttempts)
-            {
-                continue;
-            }
-
+            var (saved, result) = await Retrying.UpdateAsync($"{backlog.KeyPrefix}-{number}",
+                ct => _store.Items.GetAsync(backlog.Id, number, ct),
+                async item =>
+                {
+                    var r = await change(item);
+                    return (r.Item with { UpdatedAt = c.Now }, r);
+                },
+                _store.Items.ReplaceAsync, MaxUpdateAttempts, c.Ct);
             if (result.History.Count > 0)
             {
                 await _store.History.AppendAsync(result.History, c.Ct);
             }
 
-            return result.Item;
+            return saved.Value;
+        }
+        catch (KeyNotFoundException)
+        {
+            throw new RuleViolationException($"{backlog.KeyPrefix}-{number} does not exist.");
         }
     }
 
