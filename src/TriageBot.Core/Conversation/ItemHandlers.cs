@@ -34,6 +34,8 @@ public sealed partial class TriageConversation
         }, i => $"{i.Key} is now Active."));
         OnCommand<DoneCommand>((c, cmd) => ChangeAsync(c, cmd.Key, Permission.ChangeState, "mark items done",
             (item, now) => Task.FromResult(ItemRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
+        OnCommand<GateCommand>((c, cmd) => ChangeAsync(c, cmd.Key, Permission.SetTimebox, "record evaluation gates",
+            (item, now) => Task.FromResult(ItemRules.PassEvaluationGate(item, c.Actor, now)), i => $"{i.Key} passed its evaluation gate; it can be marked done."));
         OnAction(ActionIds.Done, (c, arg) => ChangeAsync(c, arg, Permission.ChangeState, "mark items done",
             (item, now) => Task.FromResult(ItemRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
         OnCommand<CloseCommand>((c, cmd) => ChangeAsync(c, cmd.Key, Permission.Close, "close items",
