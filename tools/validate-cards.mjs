@@ -38,7 +38,7 @@ for (const name of readdirSync(folder).filter(f => f.endsWith(".json")).sort()) 
     result.hostExtensions.push("msteams");
   }
   if (!validate(forSchema)) {
-    result.schemaErrors.push(...validate.errors.slice(0, 12).map(e => `${e.instancePath || "/"} ${e.message}${e.params ? " " + JSON.stringify(e.params) : ""}`));
+    result.schemaErrors.push(...validate.errors.slice(0, 80).map(e => `${e.instancePath || "/"} ${e.message}${e.params ? " " + JSON.stringify(e.params) : ""}`));
   }
 
   const context = new AC.SerializationContext(new AC.Version(1, 5));

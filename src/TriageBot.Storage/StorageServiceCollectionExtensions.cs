@@ -26,7 +26,6 @@ public static class StorageServiceCollectionExtensions
             .Bind(configuration.GetSection(StorageOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
-        services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<ITriageStore>(sp =>
             Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, env.ContentRootPath, sp.GetRequiredService<ILoggerFactory>()));

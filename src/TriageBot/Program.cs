@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddTriageStorage();
 builder.AddTriageCore();
+builder.AddChannels();
 builder.AddDelivery();
 builder.AddCeremonies();
 builder.AddTriageHealth();
@@ -15,6 +16,7 @@ builder.AddDashboard(); builder.AddPlayground();
 
 var app = builder.Build();
 
+app.MapChannels();
 app.MapTriageHealth();
 app.MapDashboard(); app.MapPlayground();
 app.LogListeningAddresses();

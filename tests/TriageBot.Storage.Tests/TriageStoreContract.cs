@@ -620,7 +620,10 @@ public abstract class TriageStoreContract : IAsyncLifetime
         leased.Value.Id.ShouldBe(message.Id);
         leased.Value.LeaseOwner.ShouldBe("w1");
         leased.Value.LeaseUntil.ShouldBe(Build.T0.AddMinutes(1));
-        leased.Value.Payload.ShouldBe(message.Payload);
+        var payload = leased.Value.Payload.ShouldBeOfType<TextView>();
+        payload.Text.ShouldBe("hi");
+        payload.Tone.ShouldBe(Tone.Warning);
+        payload.Title.ShouldBe("T");
         leased.Value.MessageRef.ShouldBe("ballot:b/1:1");
     }
 
@@ -729,6 +732,24 @@ public abstract class TriageStoreContract : IAsyncLifetime
         list.ShouldHaveSingleItem().Id.ShouldBe("new");
         list[0].LastError.ShouldBe("channel_not_found");
         (await Store.Outbox.CountPendingAsync(Ct)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Outbox_SentMessagesAreKept_UntilPurgedAfterRetention()
+    {
+        await Store.Outbox.EnqueueAsync(Build.Message("sent-old", created: Build.T0), Ct);
+        await Store.Outbox.EnqueueAsync(Build.Message("sent-new", created: Build.T0.AddDays(3)), Ct);
+        await Store.Outbox.EnqueueAsync(Build.Message("pending-old", due: Build.T0.AddDays(9), created: Build.T0), Ct);
+        foreach (var leased in await Store.Outbox.LeaseAsync("w1", Build.T0.AddDays(4), TimeSpan.FromMinutes(1), 10, Ct))
+        {
+            await Store.Outbox.UpdateAsync(leased.Value with { Status = OutboxStatus.Sent, PlatformMessageId = "1.0" }, leased.ETag, Ct);
+        }
+
+        var purged = await ((IStoreMaintenance)Store).PurgeSentOutboxAsync(Build.T0.AddDays(1), Ct);
+
+        purged.ShouldBe(1);
+        (await Store.Outbox.CountPendingAsync(Ct)).ShouldBe(1);
+        (await ((IStoreMaintenance)Store).PurgeSentOutboxAsync(Build.T0.AddDays(4), Ct)).ShouldBe(1);
     }
 
     // ---------- message refs and health ----------

@@ -10,4 +10,7 @@ public interface ICeremonyPoster
     Task RemindAsync(Backlog backlog, CeremonyKind kind, Occurrence occurrence, CancellationToken ct);
 
     Task PostClinicSummaryAsync(Backlog backlog, Occurrence occurrence, CancellationToken ct);
+
+    /// <summary>Batched nudges to the people concerned; called at most once an hour per backlog.</summary>
+    Task NudgeAsync(Backlog backlog, CancellationToken ct);
 }

@@ -18,6 +18,7 @@ public sealed record NoteCommand(string Key) : Command { public override string 
 public sealed record ListCommand(WorkStream? Stream, ItemState? State) : Command { public override string Name => "list"; }
 public sealed record StartCommand(string Key) : Command { public override string Name => "start"; }
 public sealed record DoneCommand(string Key) : Command { public override string Name => "done"; }
+public sealed record GateCommand(string Key) : Command { public override string Name => "gate"; }
 public sealed record CloseCommand(string Key, string Rationale) : Command { public override string Name => "close"; }
 public sealed record MoveCommand(string Key, FeatureColumn Column) : Command { public override string Name => "move"; }
 public sealed record ExtendCommand(string Key, int? Days, string Reason) : Command { public override string Name => "extend"; }
@@ -54,6 +55,7 @@ public static partial class CommandParser
         new("icebox", "The icebox."),
         new("start TRI-42", "Start work (counts toward WIP)."),
         new("done TRI-42", "Mark done."),
+        new("gate TRI-42", "Record that a model item passed its evaluation gate (needed before done)."),
         new("close TRI-42 <rationale>", "Close with a written rationale."),
         new("move TRI-42 discovery|build|measure", "Move a feature to a column."),
         new("timebox TRI-42 3d|1w|<n>d", "Set a model item's timebox."),
@@ -91,6 +93,7 @@ public static partial class CommandParser
             "icebox" => NoArgs(args, "icebox", new ListCommand(null, ItemState.Icebox)),
             "start" => OneKey(args, "start TRI-42", k => new StartCommand(k)),
             "done" => OneKey(args, "done TRI-42", k => new DoneCommand(k)),
+            "gate" => OneKey(args, "gate TRI-42", k => new GateCommand(k)),
             "close" => KeyAndText(args, "close TRI-42 <rationale>", "a rationale", (k, t) => new CloseCommand(k, t)),
             "move" => ParseMove(args),
             "timebox" => ParseTimebox(args),

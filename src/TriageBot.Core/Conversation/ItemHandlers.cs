@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
+using TriageBot.Core.Reports;
 using TriageBot.Core.Views;
 
 namespace TriageBot.Core.Conversation;
@@ -33,6 +34,8 @@ public sealed partial class TriageConversation
         }, i => $"{i.Key} is now Active."));
         OnCommand<DoneCommand>((c, cmd) => ChangeAsync(c, cmd.Key, Permission.ChangeState, "mark items done",
             (item, now) => Task.FromResult(ItemRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
+        OnCommand<GateCommand>((c, cmd) => ChangeAsync(c, cmd.Key, Permission.SetTimebox, "record evaluation gates",
+            (item, now) => Task.FromResult(ItemRules.PassEvaluationGate(item, c.Actor, now)), i => $"{i.Key} passed its evaluation gate; it can be marked done."));
         OnAction(ActionIds.Done, (c, arg) => ChangeAsync(c, arg, Permission.ChangeState, "mark items done",
             (item, now) => Task.FromResult(ItemRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
         OnCommand<CloseCommand>((c, cmd) => ChangeAsync(c, cmd.Key, Permission.Close, "close items",
@@ -78,14 +81,14 @@ public sealed partial class TriageConversation
             Stream = cmd.Stream,
             States = cmd.State is { } s ? [s] : [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Active],
         };
-        var top = new TopItems(ListLimit);
+        var top = new TopN<Item>(ListLimit, ItemRules.Ranking);
         await foreach (var item in _store.Items.QueryAsync(query, c.Ct))
         {
             top.Add(item);
         }
 
         var title = $"{(cmd.Stream is { } st ? StreamName(st) + " — " : "")}{(cmd.State is { } q ? QueueName(q) : "Open items")}";
-        return new ReplyOutcome(new ItemListView(title, [.. top.Ranked().Select(i => Summarize(c, i))], top.Count)
+        return new ReplyOutcome(new ItemListView(title, [.. top.Sorted().Select(i => Summarize(c, i))], top.Count)
         {
             EmptyText = "Nothing here.",
             DashboardUrl = DashboardUrl(backlog),
@@ -129,30 +132,30 @@ public sealed partial class TriageConversation
         }
     }
 
-    /// <summary>Re-reads and re-applies the change when another instance saved the item first; gives up after a few tries.</summary>
+    /// <summary>Re-reads and re-applies the change when another instance saved the item first; then appends the history it implies.</summary>
     private async Task<Item> UpdateAsync(Context c, int number, Func<Item, Task<ItemChange>> change)
     {
         var backlog = c.RequireBacklog();
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            var current = await _store.Items.GetAsync(backlog.Id, number, c.Ct)
-                ?? throw new RuleViolationException($"{backlog.KeyPrefix}-{number} does not exist.");
-            var result = await change(current.Value);
-            try
-            {
-                await _store.Items.ReplaceAsync(result.Item with { UpdatedAt = c.Now }, current.ETag, c.Ct);
-            }
-            catch (ConcurrencyException) when (attempt < MaxUpdateAttempts)
-            {
-                continue;
-            }
-
+            var (saved, result) = await Retrying.UpdateAsync($"{backlog.KeyPrefix}-{number}",
+                ct => _store.Items.GetAsync(backlog.Id, number, ct),
+                async item =>
+                {
+                    var r = await change(item);
+                    return (r.Item with { UpdatedAt = c.Now }, r);
+                },
+                _store.Items.ReplaceAsync, MaxUpdateAttempts, c.Ct);
             if (result.History.Count > 0)
             {
                 await _store.History.AppendAsync(result.History, c.Ct);
             }
 
-            return result.Item;
+            return saved.Value;
+        }
+        catch (KeyNotFoundException)
+        {
+            throw new RuleViolationException($"{backlog.KeyPrefix}-{number} does not exist.");
         }
     }
 

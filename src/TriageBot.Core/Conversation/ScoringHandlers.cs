@@ -81,6 +81,8 @@ public sealed partial class TriageConversation
             item = await UpdateAsync(c, item.Number, i => Task.FromResult(i.RoundRevealed ? new ItemChange(i, []) : ItemRules.MarkRevealed(i, c.Actor, c.Now)));
         }
 
+        // The card the button was on changes at once; every other copy (and, in Teams, everyone else's view) through the outbox.
+        await RefreshBallotAsync(c, item);
         return new UpdateCardOutcome(await BuildBallotAsync(c, item));
     }
 
@@ -230,21 +232,17 @@ public sealed partial class TriageConversation
 
     public async Task<View?> ResolveAsync(View view, CancellationToken ct)
     {
-        if (view is not LiveBallotView live)
+        switch (view)
         {
-            return view;
+            case LiveBallotView live:
+                var backlog = await _store.Backlogs.GetAsync(live.BacklogId, ct);
+                var item = await _store.Items.GetAsync(live.BacklogId, live.Number, ct);
+                return backlog is null || item is null ? null : await BuildBallotAsync(SystemContext(backlog.Value, _time.GetUtcNow(), ct), item.Value);
+            case LiveReportView report:
+                var b = await _store.Backlogs.GetAsync(report.BacklogId, ct);
+                return b is null ? null : await BuildReportAsync(b.Value, report.Kind, _time.GetUtcNow(), ct) with { Late = report.Late };
+            default:
+                return view;
         }
-
-        var backlog = await _store.Backlogs.GetAsync(live.BacklogId, ct);
-        var item = await _store.Items.GetAsync(live.BacklogId, live.Number, ct);
-        if (backlog is null || item is null)
-        {
-            return null;
-        }
-
-        var system = new UserRef(Platform.Playground, "triagebot", "TriageBot");
-        var context = new Context(new Interaction(system, new ConversationAddress { Platform = Platform.Playground, Workspace = "", ChannelId = "" }, new CommandIntent(""), _time.GetUtcNow()),
-            null, backlog, Role.Facilitator, ct);
-        return await BuildBallotAsync(context, item.Value);
     }
 }

@@ -197,16 +197,13 @@ public sealed partial class TriageConversation
 
     private async Task<Backlog> UpdateBacklogAsync(string backlogId, Func<Backlog, Backlog> change, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            var current = await _store.Backlogs.GetAsync(backlogId, ct) ?? throw new RuleViolationException("That backlog no longer exists.");
-            try
-            {
-                return (await _store.Backlogs.ReplaceAsync(change(current.Value), current.ETag, ct)).Value;
-            }
-            catch (ConcurrencyException) when (attempt < MaxUpdateAttempts)
-            {
-            }
+            return (await Retrying.UpdateBacklogAsync(_store.Backlogs, backlogId, change, MaxUpdateAttempts, ct)).Value;
+        }
+        catch (KeyNotFoundException)
+        {
+            throw new RuleViolationException("That backlog no longer exists.");
         }
     }
 

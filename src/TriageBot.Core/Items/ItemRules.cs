@@ -384,7 +384,7 @@ public static class ItemRules
             if (!evaluationGatePassed)
             {
                 throw new RuleViolationException(
-                    $"{item.Key} is model-quality work: it is done only after it passes an evaluation gate before merge. Confirm the gate passed when marking it done.");
+                    $"{item.Key} is model-quality work: it is done only after it passes an evaluation gate before merge. Record the gate with `gate {item.Key}`, then mark it done.");
             }
 
             c.Item = c.Item with { Model = (item.Model ?? new ModelFields()) with { EvaluationGatePassed = true } };

@@ -7,66 +7,68 @@ namespace TriageBot.Core.Ports;
 public static class Retrying
 {
     /// <summary>
-    /// Reads the item, applies <paramref name="change"/> and replaces it with the ETag it was read with; when
-    /// someone else wrote first, reads again and re-applies, at most <paramref name="maxAttempts"/> times.
+    /// Reads a record, applies <paramref name="change"/> and replaces it with the ETag it was read with; when someone
+    /// else wrote first, reads again and re-applies, at most <paramref name="maxAttempts"/> times. The change returns the
+    /// next value and a result for the caller (e.g. the history entries it implies).
     /// </summary>
-    /// <exception cref="KeyNotFoundException">The item does not exist.</exception>
+    /// <exception cref="KeyNotFoundException">The record does not exist.</exception>
     /// <exception cref="ConcurrencyException">Every attempt lost its race.</exception>
+    public static async Task<(Versioned<T> Saved, TResult Result)> UpdateAsync<T, TResult>(
+        string what,
+        Func<CancellationToken, Task<Versioned<T>?>> read,
+        Func<T, Task<(T Next, TResult Result)>> change,
+        Func<T, string, CancellationToken, Task<Versioned<T>>> replace,
+        int maxAttempts,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(replace);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await read(ct).ConfigureAwait(false) ?? throw new KeyNotFoundException($"{what} does not exist.");
+            var (next, result) = await change(current.Value).ConfigureAwait(false);
+            try
+            {
+                return (await replace(next, current.ETag, ct).ConfigureAwait(false), result);
+            }
+            catch (ConcurrencyException) when (attempt < maxAttempts)
+            {
+                await BackOffAsync(attempt, ct).ConfigureAwait(false);
+            }
+            catch (ConcurrencyException e)
+            {
+                throw new ConcurrencyException(
+                    $"Updating {what} gave up after {maxAttempts} attempts: another writer changed it every time ({e.Message}).");
+            }
+        }
+    }
+
+    /// <summary>The loop of <see cref="UpdateAsync{T, TResult}"/> for an item.</summary>
     public static async Task<Versioned<Item>> UpdateItemAsync(
         IItemStore store, string backlogId, int number, Func<Item, Item> change, int maxAttempts, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(change);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await store.GetAsync(backlogId, number, ct).ConfigureAwait(false)
-                ?? throw new KeyNotFoundException($"Item {number} of backlog '{backlogId}' does not exist.");
-            try
-            {
-                return await store.ReplaceAsync(change(current.Value), current.ETag, ct).ConfigureAwait(false);
-            }
-            catch (ConcurrencyException) when (attempt < maxAttempts)
-            {
-                await BackOffAsync(attempt, ct).ConfigureAwait(false);
-            }
-            catch (ConcurrencyException e)
-            {
-                throw new ConcurrencyException(
-                    $"Updating item {number} of backlog '{backlogId}' gave up after {maxAttempts} attempts: " +
-                    $"another writer changed it every time ({e.Message}).");
-            }
-        }
+        var (saved, _) = await UpdateAsync($"item {number} of backlog '{backlogId}'",
+            c => store.GetAsync(backlogId, number, c),
+            i => Task.FromResult((change(i), true)),
+            store.ReplaceAsync, maxAttempts, ct).ConfigureAwait(false);
+        return saved;
     }
 
-    /// <summary>The same loop as <see cref="UpdateItemAsync"/>, for a backlog's settings.</summary>
-    /// <exception cref="KeyNotFoundException">The backlog does not exist.</exception>
-    /// <exception cref="ConcurrencyException">Every attempt lost its race.</exception>
+    /// <summary>The loop of <see cref="UpdateAsync{T, TResult}"/> for a backlog's settings.</summary>
     public static async Task<Versioned<Backlog>> UpdateBacklogAsync(
         IBacklogStore store, string backlogId, Func<Backlog, Backlog> change, int maxAttempts, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(change);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await store.GetAsync(backlogId, ct).ConfigureAwait(false)
-                ?? throw new KeyNotFoundException($"Backlog '{backlogId}' does not exist.");
-            try
-            {
-                return await store.ReplaceAsync(change(current.Value), current.ETag, ct).ConfigureAwait(false);
-            }
-            catch (ConcurrencyException) when (attempt < maxAttempts)
-            {
-                await BackOffAsync(attempt, ct).ConfigureAwait(false);
-            }
-            catch (ConcurrencyException e)
-            {
-                throw new ConcurrencyException(
-                    $"Updating backlog '{backlogId}' gave up after {maxAttempts} attempts: " +
-                    $"another writer changed it every time ({e.Message}).");
-            }
-        }
+        var (saved, _) = await UpdateAsync($"backlog '{backlogId}'",
+            c => store.GetAsync(backlogId, c),
+            b => Task.FromResult((change(b), true)),
+            store.ReplaceAsync, maxAttempts, ct).ConfigureAwait(false);
+        return saved;
     }
 
     // Jitter spreads writers that collided so they do not collide again in lock step.

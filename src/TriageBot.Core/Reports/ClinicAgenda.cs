@@ -18,7 +18,11 @@ public sealed record ClinicAgenda(
     IReadOnlyList<AgendaItem> ReadyTop,
     int ReadyCount,
     Listed<AgendaItem> DueForRescore,
-    IReadOnlyList<AgendaItem> RescoreRequested);
+    IReadOnlyList<AgendaItem> RescoreRequested)
+{
+    /// <summary>Every agenda item once, in agenda order: the items that get a ballot.</summary>
+    public IReadOnlyList<AgendaItem> Items => [.. ReportedSinceLastClinic, .. ReadyTop, .. DueForRescore.Shown, .. RescoreRequested];
+}
 
 /// <summary>
 /// Builds the clinic agenda in one pass over the backlog's items. Without a previous clinic, "since the last

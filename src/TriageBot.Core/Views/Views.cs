@@ -22,6 +22,7 @@ namespace TriageBot.Core.Views;
 [JsonDerivedType(typeof(FormView), "form")]
 [JsonDerivedType(typeof(ReportView), "report")]
 [JsonDerivedType(typeof(LiveBallotView), "liveBallot")]
+[JsonDerivedType(typeof(LiveReportView), "liveReport")]
 public abstract record View;
 
 public enum Tone { Info, Success, Warning, Error }
@@ -187,10 +188,20 @@ public sealed record ReportView(string Title, IReadOnlyList<ReportSection> Secti
 /// A ballot to be rendered from storage at the moment it is sent, so a queued post or update always shows the
 /// latest votes. The delivery worker resolves it through <see cref="IViewResolver"/> before a channel renders it.
 /// </summary>
-public sealed record LiveBallotView(string BacklogId, int Number) : View;
+public sealed record LiveBallotView(string BacklogId, int Number) : View, ILiveView;
 
 /// <summary>Turns views that are placeholders for live state (e.g. <see cref="LiveBallotView"/>) into concrete views.</summary>
 public interface IViewResolver
 {
     Task<View?> ResolveAsync(View view, CancellationToken ct);
 }
+
+/// <summary>A report built from storage when it is sent (so a queued or late post shows the state at posting time).</summary>
+public sealed record LiveReportView(string BacklogId, Conversation.ReportKind Kind) : View, ILiveView
+{
+    /// <summary>Posted after its scheduled time because the bot was down.</summary>
+    public bool Late { get; init; }
+}
+
+/// <summary>Marks a placeholder view that the delivery worker resolves into a concrete view; channels never render one.</summary>
+public interface ILiveView;

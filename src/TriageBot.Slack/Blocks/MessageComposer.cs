@@ -77,7 +77,32 @@ internal sealed class MessageComposer
     /// </summary>
     public void Lines(IReadOnlyList<string> lines, int maxLines, int? totalCount = null)
     {
-        var shown = lines.Take(maxLines).Select(l => SlackText.TruncateMrkdwn(l, 1000)).ToList();
+        // Stop early enough that the "… and N more" note itself fits in the message's text and block budgets.
+        var textRoom = BlockLimits.MessageTextBudget - 1500 - _body.Sum(TextLength);
+        var blockRoom = BlockLimits.MessageBlocks - 6 - _body.Count;
+        var shown = new List<string>();
+        var used = 0;
+        var sections = 1;
+        var current = 0;
+        foreach (var line in lines.Take(maxLines).Select(l => SlackText.TruncateMrkdwn(l, 1000)))
+        {
+            var startsSection = current > 0 && current + 1 + line.Length > BlockLimits.SectionText;
+            if (used + line.Length + 1 > textRoom || (startsSection && sections + 1 > blockRoom))
+            {
+                break;
+            }
+
+            if (startsSection)
+            {
+                sections++;
+                current = 0;
+            }
+
+            current += line.Length + 1;
+            used += line.Length + 1;
+            shown.Add(line);
+        }
+
         var more = Math.Max(totalCount ?? lines.Count, lines.Count) - shown.Count;
         if (more > 0)
         {

@@ -10,7 +10,7 @@ namespace TriageBot.Storage.Sqlite;
 /// keys and filtered fields are real columns; times are UTC ticks so they compare and sort as numbers.
 /// Safe to share one file between several instances (processes) of the store.
 /// </summary>
-public sealed class SqliteTriageStore : ITriageStore
+public sealed class SqliteTriageStore : ITriageStore, IStoreMaintenance
 {
     private readonly SqliteDb db;
     private readonly ILogger logger;
@@ -68,6 +68,10 @@ public sealed class SqliteTriageStore : ITriageStore
 
     public Task PingAsync(CancellationToken ct) =>
         db.RunAsync("ping", c => c.ScalarAsync<long>("SELECT count(*) FROM backlogs WHERE id = 'ping'", ct, []), ct);
+
+    public Task<int> PurgeSentOutboxAsync(DateTimeOffset createdBefore, CancellationToken ct) =>
+        db.RunAsync("outbox.purge", c => c.ExecAsync(
+            "DELETE FROM outbox WHERE status = 'Sent' AND created_at < $before", ct, ("$before", createdBefore.UtcTicks)), ct);
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS backlogs (
@@ -169,8 +173,9 @@ internal static class SqliteCommands
     {
         using var command = c.Command(sql, parameters);
         var result = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
-        // Convert.ChangeType cannot target Nullable<T> (e.g. long? for "RETURNING version"); convert to the underlying type.
-        return result is null or DBNull ? default : (T)Convert.ChangeType(result, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return result is null or DBNull
+            ? default
+            : (T)Convert.ChangeType(result, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static async Task<List<T>> ListAsync<T>(this SqliteConnection c, string sql, Func<SqliteDataReader, T> map, CancellationToken ct, params (string Name, object? Value)[] parameters)

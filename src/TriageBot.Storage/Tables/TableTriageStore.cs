@@ -9,7 +9,7 @@ namespace TriageBot.Storage.Tables;
 /// The Azure Table Storage store (DESIGN §4). Every table name starts with the configured prefix so several
 /// environments can share one account. Values that become keys are encoded with <see cref="KeyCodec"/>.
 /// </summary>
-public sealed class TableTriageStore : ITriageStore
+public sealed class TableTriageStore : ITriageStore, IStoreMaintenance
 {
     private readonly TableSet tables;
     private readonly ILogger logger;
@@ -59,6 +59,22 @@ public sealed class TableTriageStore : ITriageStore
         }).ConfigureAwait(false);
         Log.TablesReady(logger, prefix, tables.AccountName);
     }
+
+    public Task<int> PurgeSentOutboxAsync(DateTimeOffset createdBefore, CancellationToken ct) =>
+        tables.Ops.RunAsync("outbox.purge", async () =>
+        {
+            var purged = 0;
+            var sent = tables.Outbox.QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"Status eq {nameof(OutboxStatus.Sent)} and CreatedAt lt {createdBefore}"),
+                maxPerPage: 500, select: ["PartitionKey", "RowKey"], cancellationToken: ct);
+            await foreach (var row in sent.ConfigureAwait(false))
+            {
+                await tables.Outbox.DeleteEntityAsync(row.PartitionKey, row.RowKey, Azure.ETag.All, ct).ConfigureAwait(false);
+                purged++;
+            }
+
+            return purged;
+        });
 
     public Task PingAsync(CancellationToken ct) =>
         tables.Ops.RunAsync("ping", () => tables.Backlogs.GetEntityIfExistsAsync<TableEntity>("ping", "ping", cancellationToken: ct));

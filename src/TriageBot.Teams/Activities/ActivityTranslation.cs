@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -118,10 +117,6 @@ public static partial class ActivityTranslation
 
     public static bool IsBotMember(IEnumerable<ChannelAccount>? members, ChannelAccount? recipient) =>
         recipient?.Id is { } botId && members is not null && members.Any(m => string.Equals(m.Id, botId, StringComparison.Ordinal));
-
-    public static DateTimeOffset ParseOr(DateTimeOffset? value, DateTimeOffset fallback) => value ?? fallback;
-
-    internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 

@@ -45,15 +45,8 @@ public sealed class ChannelTokenValidator
         if (jwt is null) return TokenCheck.Fail("missing or malformed Authorization header (expected 'Bearer <token>')");
         if (!_handler.CanReadToken(jwt)) return TokenCheck.Fail("the bearer token is not a JWT");
 
-        BotFrameworkKeys keys;
-        try
-        {
-            keys = await _keys.GetConfigurationAsync(ct).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException ex)
-        {
-            return TokenCheck.Fail("the Bot Framework signing keys could not be loaded: " + ex.GetType().Name);
-        }
+        var keys = await LoadKeysAsync(ct).ConfigureAwait(false);
+        if (keys is null) return TokenCheck.Fail("the Bot Framework signing keys could not be loaded");
 
         var result = await _handler.ValidateTokenAsync(jwt, Parameters(keys)).ConfigureAwait(false);
         if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
@@ -61,7 +54,8 @@ public sealed class ChannelTokenValidator
             // Keys rotate without notice: refresh once on an unknown kid, then decide.
             Log.UnknownKid(_logger, (_handler.ReadToken(jwt) as JsonWebToken)?.Kid);
             _keys.RequestRefresh();
-            keys = await _keys.GetConfigurationAsync(ct).ConfigureAwait(false);
+            keys = await LoadKeysAsync(ct).ConfigureAwait(false);
+            if (keys is null) return TokenCheck.Fail("the Bot Framework signing keys could not be refreshed");
             result = await _handler.ValidateTokenAsync(jwt, Parameters(keys)).ConfigureAwait(false);
         }
         if (!result.IsValid)
@@ -84,12 +78,29 @@ public sealed class ChannelTokenValidator
         return null;
     }
 
+    private async Task<BotFrameworkKeys?> LoadKeysAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await _keys.GetConfigurationAsync(ct).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // The metadata endpoint is down or returned garbage: fail closed, never accept unverified tokens.
+            return null;
+        }
+    }
+
     private TokenValidationParameters Parameters(BotFrameworkKeys keys) => new()
     {
         ValidateIssuer = true,
         ValidIssuers = _options.EffectiveIssuers,
+        IssuerValidator = (issuer, _, _) => AuthChecks.IsAllowedIssuer(issuer, _options.EffectiveIssuers)
+            ? issuer
+            : throw new SecurityTokenInvalidIssuerException("The token's issuer is not in Teams:ValidIssuers."),
         ValidateAudience = true,
         ValidAudience = _options.AppId,
+        AudienceValidator = (audiences, _, _) => AuthChecks.IsExpectedAudience(audiences, _options.AppId),
         ValidateLifetime = true,
         RequireExpirationTime = true,
         ClockSkew = AuthChecks.ClockSkew,

@@ -19,6 +19,7 @@ public static class CoreExtensions
             sp.GetService<IOutboxSignal>()));
         builder.Services.AddSingleton<IConversation>(sp => sp.GetRequiredService<TriageConversation>());
         builder.Services.AddSingleton<IViewResolver>(sp => sp.GetRequiredService<TriageConversation>());
+        builder.Services.AddSingleton<Core.Ceremonies.ICeremonyPoster>(sp => sp.GetRequiredService<TriageConversation>());
         return builder;
     }
 }

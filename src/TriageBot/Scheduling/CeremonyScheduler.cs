@@ -129,6 +129,14 @@ public sealed partial class CeremonyScheduler(
             }
         }
 
+        // Nudges (capability notes waiting, timeboxes ended) at most once an hour per backlog, by whichever instance claims the hour.
+        var hour = $"nudges:{now:yyyy-MM-ddTHH}";
+        if (!claimed.ContainsKey((CeremonyKind.WeeklyStreamReview, hour))
+            && await ClaimAsync(backlog, CeremonyKind.WeeklyStreamReview, hour, new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero), OccurrenceOutcome.Posted, ct))
+        {
+            await poster.NudgeAsync(backlog, ct);
+        }
+
         // The clinic's closing summary goes into its thread once the clinic's length has passed.
         if (schedules.TryGetValue(CeremonyKind.TriageClinic, out var clinic) && clinic.Enabled)
         {

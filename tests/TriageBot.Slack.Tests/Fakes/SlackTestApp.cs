@@ -26,19 +26,23 @@ public sealed class SlackTestApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private SlackTestApp(WebApplication app, FakeSlackApi api, HttpClient client)
+    private SlackTestApp(WebApplication app, FakeSlackApi api, HttpClient client, ScriptedConversation conversation, InMemoryInbox inbox, InMemoryOutbox outbox, FakeTimeProvider time)
     {
         _app = app;
         Api = api;
         Client = client;
+        Conversation = conversation;
+        Inbox = inbox;
+        Outbox = outbox;
+        Time = time;
     }
 
     public FakeSlackApi Api { get; }
     public HttpClient Client { get; }
-    public ScriptedConversation Conversation { get; } = new();
-    public InMemoryInbox Inbox { get; } = new();
-    public InMemoryOutbox Outbox { get; } = new();
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
+    public ScriptedConversation Conversation { get; }
+    public InMemoryInbox Inbox { get; }
+    public InMemoryOutbox Outbox { get; }
+    public FakeTimeProvider Time { get; }
 
     public static async Task<SlackTestApp> StartAsync(string? signingSecret = Secret, Action<SlackTestApp>? configure = null)
     {
@@ -57,26 +61,32 @@ public sealed class SlackTestApp : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
-        SlackTestApp? self = null;
+        var conversation = new ScriptedConversation();
+        var inbox = new InMemoryInbox();
+        var outbox = new InMemoryOutbox();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
         builder.Services.AddSlack(builder.Configuration);
-        builder.Services.AddSingleton<IConversation>(_ => self!.Conversation);
-        builder.Services.AddSingleton<IInbox>(_ => self!.Inbox);
-        builder.Services.AddSingleton<IOutbox>(_ => self!.Outbox);
-        builder.Services.AddSingleton<TimeProvider>(_ => self!.Time);
+        builder.Services.AddSingleton<IConversation>(conversation);
+        builder.Services.AddSingleton<IInbox>(inbox);
+        builder.Services.AddSingleton<IOutbox>(outbox);
+        builder.Services.AddSingleton<TimeProvider>(time);
         var app = builder.Build();
         app.MapSlack();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        self = new SlackTestApp(app, api, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) });
+        var self = new SlackTestApp(app, api, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) }, conversation, inbox, outbox, time);
         configure?.Invoke(self);
         return self;
     }
 
     /// <summary>Posts a body signed with <paramref name="secret"/> at the fake clock's time (or <paramref name="timestamp"/>).</summary>
     public Task<HttpResponseMessage> PostSignedAsync(
-        string path, string body, string contentType, string? secret = Secret, long? timestamp = null, IDictionary<string, string>? headers = null)
+        string path, string body, string contentType, string? secret = Secret, long? timestamp = null, IDictionary<string, string>? headers = null) =>
+        PostSignedBytesAsync(path, Encoding.UTF8.GetBytes(body), contentType, secret, timestamp, headers);
+
+    public Task<HttpResponseMessage> PostSignedBytesAsync(
+        string path, byte[] bytes, string contentType, string? secret = Secret, long? timestamp = null, IDictionary<string, string>? headers = null)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
         var ts = (timestamp ?? Time.GetUtcNow().ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+#if !AZURITE_STANDALONE
+using Xunit;
+#endif
 
 namespace TriageBot.Storage.Tests.Azurite;
 
@@ -64,7 +67,7 @@ public sealed class AzuriteFixture
             Stop();
             if (attempt == 3)
             {
-                throw new InvalidOperationException($"Azurite did not start listening on 127.0.0.1 within {StartTimeout.TotalSeconds} s. Its output:\n{Output()}");
+                throw new InvalidOperationException($"Azurite exited or did not listen on 127.0.0.1 within {StartTimeout.TotalSeconds} s (3 tries). Its output:\n{Output()}");
             }
         }
     }
@@ -138,7 +141,7 @@ public sealed class AzuriteFixture
         foreach (var arg in new[]
                  {
                      "--tableHost", "127.0.0.1", "--tablePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--location", location, "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
+                     "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
                  })
         {
             info.ArgumentList.Add(arg);

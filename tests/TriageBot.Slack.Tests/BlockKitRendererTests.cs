@@ -1,0 +1,203 @@
+using System.Text.Json.Nodes;
+using TriageBot.Core.Conversation;
+using TriageBot.Core.Items;
+using TriageBot.Core.Rubric;
+using TriageBot.Core.Views;
+using TriageBot.Slack.Blocks;
+using TriageBot.Slack.Payloads;
+
+namespace TriageBot.Slack.Tests;
+
+public class BlockKitRendererTests
+{
+    private static IEnumerable<JsonObject> Blocks(SlackMessage m) => m.Blocks.Select(b => b!.AsObject());
+
+    private static IEnumerable<JsonObject> Buttons(SlackMessage m) =>
+        Blocks(m).Where(b => (string?)b["type"] == "actions").SelectMany(b => b["elements"]!.AsArray().Select(e => e!.AsObject()));
+
+    private static string AllText(JsonNode node) => string.Join("\n", Texts(node));
+
+    internal static IEnumerable<string> Texts(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => p.Key == "text" && p.Value is JsonValue v ? [v.GetValue<string>()] : Texts(p.Value)),
+        JsonArray a => a.SelectMany(Texts),
+        _ => [],
+    };
+
+    [Fact]
+    public void Render_EveryViewType_HasARendering()
+    {
+        // Live views are placeholders the delivery worker resolves before a channel sees them.
+        var viewTypes = typeof(View).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(View)) && !t.IsAbstract && !typeof(ILiveView).IsAssignableFrom(t)).ToHashSet();
+        var sampled = SampleViews.All("x").Select(s => s.View.GetType()).ToHashSet();
+        sampled.ShouldBe(viewTypes, ignoreOrder: true);
+        foreach (var (name, view) in SampleViews.All("plain words"))
+        {
+            var message = BlockKitRenderer.Render(view);
+            message.Blocks.Count.ShouldBeGreaterThan(0, name);
+            message.Text.ShouldNotBeNullOrWhiteSpace(name);
+        }
+    }
+
+    [Fact]
+    public void Render_RepeatedActionIds_AreSuffixedAndStripBackToTheConstant()
+    {
+        var view = new TextView("pick one") { Actions = [new(ActionIds.Vote, "A", "b/1"), new(ActionIds.Vote, "B", "b/2"), new(ActionIds.Vote, "C", "b/3"), new(ActionIds.Show, "D", "b/1")] };
+        var ids = Buttons(BlockKitRenderer.Render(view)).Select(b => (string)b["action_id"]!).ToList();
+        ids.ShouldBe(["vote", "vote:1", "vote:2", "show"]);
+        ids.Distinct().Count().ShouldBe(ids.Count);
+        ids.Select(ActionIdCodec.Strip).ShouldBe(["vote", "vote", "vote", "show"]);
+    }
+
+    [Theory]
+    [InlineData("vote", "vote")]
+    [InlineData("vote:12", "vote")]
+    [InlineData("slack_run_command", "slack_run_command")]
+    [InlineData("a:b", "a:b")]
+    [InlineData("vote:", "vote:")]
+    [InlineData(":3", ":3")]
+    public void Strip_RemovesOnlyANumericSuffix(string incoming, string expected) => ActionIdCodec.Strip(incoming).ShouldBe(expected);
+
+    [Fact]
+    public void Render_Button_CarriesTheArgumentAsValueAndStyle()
+    {
+        var view = new TextView("x") { Actions = [new(ActionIds.Finalize, "Finalize", "payments/42", ButtonStyle.Danger)] };
+        var button = Buttons(BlockKitRenderer.Render(view)).Single();
+        ((string)button["value"]!).ShouldBe("payments/42");
+        ((string)button["style"]!).ShouldBe("danger");
+        ((string)button["text"]!["text"]!).ShouldBe("Finalize");
+    }
+
+    [Fact]
+    public void Render_OpenBallot_ShowsWhoVotedButNeverHow()
+    {
+        var item = SampleViews.Item("Search returns stale answers");
+        var ballot = new BallotView(item, 1, [new UserRef(Platform.Slack, "U1", "Ada"), new UserRef(Platform.Slack, "U2", "Grace")])
+        {
+            Votes = [new BallotVoteLine(new UserRef(Platform.Slack, "U1", "Ada"), new Scores(3, 3, 3, 3), new Dictionary<Dimension, string> { [Dimension.Impact] = "SECRET-REASON" })],
+            Actions = [new(ActionIds.Vote, "Vote", item.Ref), new(ActionIds.Reveal, "Reveal", item.Ref), new(ActionIds.Finalize, "Finalize", item.Ref)],
+        };
+        var text = AllText(BlockKitRenderer.Render(ballot).Blocks);
+        text.ShouldContain("Ada");
+        text.ShouldContain("Grace");
+        text.ShouldContain("*2* voted");
+        text.ShouldNotContain("SECRET-REASON");
+        text.ShouldNotContain("median");
+        Buttons(BlockKitRenderer.Render(ballot)).Select(b => (string)b["action_id"]!).ShouldBe(["vote", "reveal", "finalize"]);
+    }
+
+    [Fact]
+    public void Render_RevealedBallot_ShowsEveryVoteMediansSpreadAndImpliedTotal()
+    {
+        var item = SampleViews.Item("Search returns stale answers");
+        var ballot = new BallotView(item, 1, [])
+        {
+            Revealed = true,
+            Votes = [new BallotVoteLine(new UserRef(Platform.Slack, "U1", "Ada"), new Scores(3, 2, 2, 1), new Dictionary<Dimension, string> { [Dimension.Impact] = "blocks checkout" })],
+            Results = [new DimensionResult(Dimension.Impact, 3, 2, 3)],
+            ImpliedTotal = 19,
+        };
+        var text = AllText(BlockKitRenderer.Render(ballot).Blocks);
+        text.ShouldContain("Ada: impact 3 · confidence 2 · rollback 2 · delay 1");
+        text.ShouldContain("blocks checkout");
+        text.ShouldContain("*User impact*: median *3* (spread 2–3)");
+        text.ShouldContain("Implied total: *19*");
+    }
+
+    [Fact]
+    public void Render_FinalizedBallot_ShowsOutcomeAndPlacement()
+    {
+        var item = SampleViews.Item("Search returns stale answers") with { HeldPlacement = null };
+        var ballot = new BallotView(item, 1, [])
+        {
+            Final = new ItemScore(new Scores(3, 2, 2, 2), new Dictionary<Dimension, string>(), 19, Queue.Sprint, 1, new UserRef(Platform.Slack, "U1", "Pat"), DateTimeOffset.UnixEpoch),
+        };
+        var text = AllText(BlockKitRenderer.Render(ballot).Blocks);
+        text.ShouldContain("total *19* → *Sprint*");
+        text.ShouldContain("Finalized");
+    }
+
+    [Fact]
+    public void Render_LongList_IsSummarisedWithTheDashboardLink_AndStaysWithinLimits()
+    {
+        var items = Enumerable.Range(1, 500).Select(n => SampleViews.Item(new string('x', 140), n)).ToList();
+        var message = BlockKitRenderer.Render(new ItemListView("Ready queue", items, 500) { DashboardUrl = SampleViews.DashboardUrl });
+        message.Blocks.Count.ShouldBeLessThanOrEqualTo(BlockLimits.MessageBlocks);
+        var text = AllText(message.Blocks);
+        text.ShouldMatch(@"and \d+ more");
+        text.ShouldNotContain("did not fit");
+        text.ShouldContain(SampleViews.DashboardUrl);
+        MessageComposer.TextLength(message.Blocks).ShouldBeLessThanOrEqualTo(BlockLimits.MessageTextBudget);
+    }
+
+    [Fact]
+    public void Render_HugeReport_KeepsWithin50BlocksAndKeepsItsButtons()
+    {
+        var sections = Enumerable.Range(1, 80).Select(i => new ReportSection($"Section {i}", [new ReportLine(new string('y', 2000))])).ToList();
+        var view = new ReportView("Weekly stream review", sections) { DashboardUrl = SampleViews.DashboardUrl, Actions = [new(ActionIds.Show, "Open", "x")] };
+        var message = BlockKitRenderer.Render(view);
+        message.Blocks.Count.ShouldBeLessThanOrEqualTo(BlockLimits.MessageBlocks);
+        MessageComposer.TextLength(message.Blocks).ShouldBeLessThanOrEqualTo(BlockLimits.MessageTextBudget);
+        ((string)message.Blocks[^1]!["type"]!).ShouldBe("actions");
+        AllText(message.Blocks).ShouldContain("did not fit in one Slack message");
+    }
+
+    [Fact]
+    public void Render_CapabilityNoteRequest_MentionsRealSlackEngineers_AndOffersTheNoteButton()
+    {
+        var view = new CapabilityNoteRequestView(SampleViews.Item("Summaries"), [new UserRef(Platform.Slack, "U0ENG001", "Eng"), new UserRef(Platform.Teams, "29:abc", "Teams person")]);
+        var message = BlockKitRenderer.Render(view);
+        var text = AllText(message.Blocks);
+        text.ShouldContain("<@U0ENG001>");
+        text.ShouldContain("Teams person");
+        var button = Buttons(message).Single();
+        ((string)button["action_id"]!).ShouldBe(ActionIds.AddCapabilityNote);
+        ((string)button["value"]!).ShouldBe("payments/42");
+    }
+
+    [Fact]
+    public void Render_Modal_UsesFieldIdsAsBlockAndActionIds_AndPrefillsValues()
+    {
+        var form = SampleViews.Form("Checkout fails");
+        var modal = ModalRenderer.Render(form, new FormMetadata(form.FormId, form.Argument, "C1", "1700.1"));
+        var inputs = modal["blocks"]!.AsArray().Select(b => b!.AsObject()).Where(b => (string?)b["type"] == "input").ToList();
+        inputs.Select(b => (string)b["block_id"]!).ShouldBe(["title", "description", "stream", "wau", "due", "gate"]);
+        inputs.Select(b => (string)b["element"]!["action_id"]!).ShouldBe(["title", "description", "stream", "wau", "due", "gate"]);
+        var element = (string id) => inputs.Single(b => (string)b["block_id"]! == id)["element"]!;
+        ((string)element("title")["initial_value"]!).ShouldBe("Checkout fails");
+        ((int)element("title")["min_length"]!).ShouldBe(3);
+        ((int)element("title")["max_length"]!).ShouldBe(150);
+        ((bool)element("description")["multiline"]!).ShouldBeTrue();
+        ((string)element("stream")["initial_option"]!["value"]!).ShouldBe("feature");
+        ((string)element("wau")["type"]!).ShouldBe("number_input");
+        ((string)element("wau")["initial_value"]!).ShouldBe("12.5");
+        ((string)element("due")["initial_date"]!).ShouldBe("2026-12-01");
+        ((string)element("gate")["initial_options"]![0]!["value"]!).ShouldBe("true");
+        ((bool)inputs[0]["optional"]!).ShouldBeFalse();
+        ((bool)inputs[1]["optional"]!).ShouldBeTrue();
+        var metadata = FormMetadata.TryParse((string)modal["private_metadata"]!)!;
+        metadata.ShouldBe(new FormMetadata(FormIds.Intake, "payments/42", "C1", "1700.1"));
+        ((string)modal["title"]!["text"]!).Length.ShouldBeLessThanOrEqualTo(BlockLimits.ModalTitle);
+    }
+
+    [Fact]
+    public void Render_ModalErrors_AreKeyedByBlockId_AndUnknownFieldsFallToTheFirstField()
+    {
+        var form = SampleViews.Form("x") with { Errors = [new FieldError("title", "Titles are 3–150 characters."), new FieldError("stream", "Pick a stream."), new FieldError("elsewhere", "Backlog is closed.")] };
+        var errors = ModalRenderer.Errors(form);
+        ((string)errors["response_action"]!).ShouldBe("errors");
+        var byBlock = errors["errors"]!.AsObject();
+        byBlock.Select(p => p.Key).ShouldBe(["title", "stream"], ignoreOrder: true);
+        ((string)byBlock["title"]!).ShouldContain("Titles are 3–150 characters.");
+        ((string)byBlock["title"]!).ShouldContain("Backlog is closed.");
+        ((string)byBlock["stream"]!).ShouldBe("Pick a stream.");
+    }
+
+    [Fact]
+    public void Render_ModalWithAnOversizedArgument_FailsWithAClearMessage()
+    {
+        var form = SampleViews.Form("x") with { Argument = new string('a', 4000) };
+        Should.Throw<InvalidOperationException>(() => ModalRenderer.Render(form, new FormMetadata(form.FormId, form.Argument, "C1", null)))
+            .Message.ShouldContain("private_metadata");
+    }
+}

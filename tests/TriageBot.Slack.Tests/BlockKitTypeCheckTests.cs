@@ -1,0 +1,112 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using TriageBot.Core.Views;
+using TriageBot.Slack.Blocks;
+using TriageBot.Slack.Endpoints;
+using TriageBot.Slack.Payloads;
+
+namespace TriageBot.Slack.Tests;
+
+/// <summary>
+/// Checks every message and modal the bot renders against Slack's published Block Kit types (<c>@slack/types</c>)
+/// by compiling them as typed TypeScript constants with <c>tsc --strict</c>: a wrong field name or type fails.
+/// </summary>
+public class BlockKitTypeCheckTests
+{
+    private const string Hostile = "<!channel> <@U123> & *bold* <http://evil|click> \u202Eevil";
+
+    [Fact]
+    public async Task EveryRenderedMessageAndModal_CompilesAgainstSlackTypes()
+    {
+        var constants = new List<string>();
+        var n = 0;
+        foreach (var text in new[] { Hostile, "plain" })
+        {
+            foreach (var (name, view) in SampleViews.All(text))
+            {
+                constants.Add(Message($"{name}_{n++}", BlockKitRenderer.Render(view).ToJson()));
+            }
+
+            var form = SampleViews.Form(text);
+            constants.Add(Modal($"form_{n++}", ModalRenderer.Render(form, new FormMetadata(form.FormId, form.Argument, "C1", "1.2", "1.3"))));
+            constants.Add(Modal($"formNoFields_{n++}", ModalRenderer.Render(form with { Fields = [], Errors = [] }, new FormMetadata(form.FormId, null, null, null))));
+        }
+
+        var prompt = SlackEventProcessor.OpenFormPrompt(SampleViews.Form("New item"), "new bug");
+        constants.Add(Message($"openFormPrompt_{n++}", BlockKitRenderer.Render(prompt).ToJson()));
+
+        var (code, output) = await CompileAsync(constants);
+        code.ShouldBe(0, "tsc found Block Kit errors:\n" + output);
+    }
+
+    [Fact]
+    public async Task TheTypeCheck_CatchesAWrongFieldName()
+    {
+        var message = BlockKitRenderer.Render(new TextView("hello")).ToJson();
+        var section = message["blocks"]!.AsArray().Select(b => b!.AsObject()).First(b => (string?)b["type"] == "section");
+        section["txt"] = section["text"]!.DeepClone();
+        section.Remove("text");
+
+        var (code, output) = await CompileAsync([Message("broken", message)]);
+        code.ShouldNotBe(0);
+        output.ShouldContain("txt");
+    }
+
+    [Fact]
+    public async Task TheTypeCheck_CatchesAWrongModalField()
+    {
+        var form = SampleViews.Form("x");
+        var modal = ModalRenderer.Render(form, new FormMetadata(form.FormId, null, null, null));
+        modal["tittle"] = modal["title"]!.DeepClone();
+
+        var (code, output) = await CompileAsync([Modal("brokenModal", modal)]);
+        code.ShouldNotBe(0);
+        output.ShouldContain("tittle");
+    }
+
+    private static string Message(string name, JsonObject json) =>
+        $"export const m_{name}: {{ text: string; blocks: KnownBlock[] }} = {json.ToJsonString()};";
+
+    private static string Modal(string name, JsonObject json) =>
+        $"export const v_{name}: ModalView = {json.ToJsonString()};";
+
+    private static async Task<(int Code, string Output)> CompileAsync(IEnumerable<string> constants)
+    {
+        await RepoTools.EnsureInstalledAsync();
+        var dir = Directory.CreateTempSubdirectory("blockkit-check-");
+        try
+        {
+            var source = new StringBuilder("import type { KnownBlock, ModalView } from '@slack/types';\n");
+            foreach (var constant in constants)
+            {
+                source.AppendLine(constant);
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "check.ts"), source.ToString());
+            var slackTypes = Path.Combine(RepoTools.ToolsDir, "node_modules", "@slack", "types");
+            var tsconfig = new JsonObject
+            {
+                ["compilerOptions"] = new JsonObject
+                {
+                    ["strict"] = true,
+                    ["noEmit"] = true,
+                    ["target"] = "es2020",
+                    ["module"] = "commonjs",
+                    ["moduleResolution"] = "node",
+                    ["skipLibCheck"] = true,
+                    ["types"] = new JsonArray(),
+                    ["baseUrl"] = ".",
+                    ["paths"] = new JsonObject { ["@slack/types"] = new JsonArray(slackTypes) },
+                },
+                ["files"] = new JsonArray("check.ts"),
+            };
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "tsconfig.json"), tsconfig.ToJsonString());
+            var tsc = Path.Combine(RepoTools.ToolsDir, "node_modules", "typescript", "bin", "tsc");
+            return await RepoTools.RunAsync("node", [tsc, "-p", "tsconfig.json", "--noEmit", "--strict", "--pretty", "false"], dir.FullName, TimeSpan.FromMinutes(3));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}

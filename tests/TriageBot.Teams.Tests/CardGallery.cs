@@ -1,0 +1,104 @@
+using TriageBot.Core.Conversation;
+using TriageBot.Core.Items;
+using TriageBot.Core.Rubric;
+using TriageBot.Core.Views;
+
+namespace TriageBot.Teams.Tests;
+
+/// <summary>A sample of every view the bot can render, filled with hostile text where people type.</summary>
+internal static class CardGallery
+{
+    public const string Hostile = "[click me](https://evil.example) **bold** _it_ <at>Everyone</at> {{DATE(2026-01-01T00:00:00Z, SHORT)}}\n# Heading\n- list\n1. one\n> quote ~~x~~ `code` | pipe !";
+
+    private static readonly UserRef Ada = new(Platform.Teams, "aad-ada", "Ada [admin](https://x)");
+    private static readonly UserRef Grace = new(Platform.Teams, "aad-grace", "Grace <b>H</b>");
+
+    public static ItemSummary Item(int n, string title = Hostile) => Sample.Item(n, title) with
+    {
+        Owner = Ada,
+        CautiousRelease = true,
+        ResearchTimebox = n % 2 == 0,
+        NeedsCapabilityNote = true,
+        DueForRescore = true,
+        Column = FeatureColumn.Build,
+    };
+
+    private static IReadOnlyList<ActionButton> Buttons(params string[] ids) => ids.Select(id => new ActionButton(id, "Do " + id + " [x]", "payments/42")).ToList();
+
+    public static IEnumerable<(string Name, View View)> All()
+    {
+        yield return ("text", new TextView(Hostile, Tone.Error) { Title = Hostile, Actions = Buttons(ActionIds.Show) });
+        yield return ("text-plain", new TextView("Saved."));
+        yield return ("help", new HelpView([new CommandHelp("new [model|bug|feature|incident]", "opens the intake form"), new CommandHelp("show TRI-42", "the item card")], Error: "Unknown command '" + Hostile + "'"));
+        yield return ("rubric", new RubricView(
+        [
+            new RubricDimensionView("User impact", 3, [new RubricLevel(3, "blocks a core workflow"), new RubricLevel(2, "≥ 5% of weekly active users"), new RubricLevel(1, "an annoyance")]),
+            new RubricDimensionView("Fix confidence", 2, [new RubricLevel(3, "knows exactly how"), new RubricLevel(2, "a hypothesis"), new RubricLevel(1, "no clear path")]),
+        ], 19, 12));
+        yield return ("item", new ItemCardView(Item(42))
+        {
+            Description = Hostile,
+            Fields = [new LabeledValue("Repro [steps]", Hostile), new LabeledValue("Severity", "S2")],
+            Scores = [new LabeledValue("User impact", "3 — " + Hostile)],
+            Notices = [Hostile],
+            Actions = Buttons(ActionIds.Start, ActionIds.Done, ActionIds.Close, ActionIds.Score),
+        });
+        yield return ("list", new ItemListView("Ready queue", Enumerable.Range(1, 30).Select(i => Item(i)).ToList(), 130) { DashboardUrl = "https://triage.example.com/b/payments?t=abc" });
+        yield return ("list-empty", new ItemListView("Icebox", [], 0) { EmptyText = Hostile });
+        yield return ("created", new ItemCreatedView(Item(7), Grace) { SourceLink = "https://teams.microsoft.com/l/message/19:x/1", Actions = Buttons(ActionIds.Score) });
+        yield return ("note-request", new CapabilityNoteRequestView(Item(8), [Ada, Grace], IsReminder: true));
+        yield return ("note-request-nobody", new CapabilityNoteRequestView(Item(8), []));
+        yield return ("ballot-open", new BallotView(Item(42), 2, [Ada, Grace]) { Actions = Buttons(ActionIds.Vote, ActionIds.Reveal, ActionIds.Finalize) });
+        yield return ("ballot-revealed", new BallotView(Item(42), 2, [Ada, Grace])
+        {
+            Revealed = true,
+            Votes =
+            [
+                new BallotVoteLine(Ada, new Scores(3, 2, 2, 2), new Dictionary<Dimension, string> { [Dimension.Impact] = Hostile }),
+                new BallotVoteLine(Grace, new Scores(2, 1, 3, 1), new Dictionary<Dimension, string>()),
+            ],
+            Results = [new DimensionResult(Dimension.Impact, 3, 2, 3), new DimensionResult(Dimension.Confidence, 1, 1, 2)],
+            ImpliedTotal = 19,
+            Actions = Buttons(ActionIds.Vote, ActionIds.Finalize),
+        });
+        yield return ("ballot-final", new BallotView(Item(42), 2, [Ada, Grace])
+        {
+            Revealed = true,
+            Final = new ItemScore(new Scores(3, 2, 2, 2), new Dictionary<Dimension, string> { [Dimension.Rollback] = Hostile }, 19, Queue.Sprint, 2, Grace, DateTimeOffset.UnixEpoch),
+            Consequences = ["cautious release lane: " + Hostile],
+        });
+        yield return ("welcome", new WelcomeView(false, null));
+        yield return ("welcome-bound", new WelcomeView(true, Hostile));
+        var form = new FormView(FormIds.Intake, "Report " + Hostile, "Report", Fields())
+        {
+            Argument = "payments/bug",
+            Intro = Hostile,
+            Values = new Dictionary<string, string> { ["title"] = Hostile, ["wau"] = "7.5", ["due"] = "2026-12-01", ["flag"] = "true", ["stream"] = "bug" },
+            Errors = [new FieldError("title", "Title must be 3–150 characters: " + Hostile), new FieldError("elsewhere", "Something else is wrong.")],
+        };
+        yield return ("form-message", form);
+        yield return ("form-empty", form with { Values = new Dictionary<string, string>(), Errors = [] });
+        yield return ("report", new ReportView("Weekly stream review " + Hostile,
+        [
+            new ReportSection("Model quality", Enumerable.Range(1, 40).Select(i => new ReportLine(Hostile, Item(i), Problem: i % 3 == 0)).ToList()),
+            new ReportSection("Icebox sweep", [new ReportLine("old item", Item(3))]) { Actions = Buttons(ActionIds.Close, ActionIds.Rescore, ActionIds.Promote, ActionIds.Keep) },
+        ])
+        {
+            Subtitle = Hostile,
+            Late = true,
+            ChartUrl = "https://triage.example.com/charts/allocation.svg",
+            DashboardUrl = "https://triage.example.com/b/payments",
+            Actions = Buttons(ActionIds.Show),
+        });
+    }
+
+    public static IReadOnlyList<FormField> Fields() =>
+    [
+        new FormField("title", "Title " + Hostile, FieldKind.Text) { Required = true, MinLength = 3, MaxLength = 150, Placeholder = "What is wrong?" },
+        new FormField("description", "Description", FieldKind.MultilineText) { MaxLength = 3000, Hint = Hostile },
+        new FormField("stream", "Stream", FieldKind.Choice) { Required = true, Choices = [new Choice("bug", "Engineering bug " + Hostile), new Choice("model", "Model quality")] },
+        new FormField("wau", "Affected share of weekly active users (%)", FieldKind.Number) { Min = 0, Max = 100, Hint = "≥ 5% is a meaningful segment" },
+        new FormField("due", "Timebox end", FieldKind.Date),
+        new FormField("flag", "Behind a quality flag", FieldKind.Toggle),
+    ];
+}
