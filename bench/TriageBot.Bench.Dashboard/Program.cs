@@ -5,11 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using TriageBot.Core.Backlogs;
-using TriageBot.Core.Ceremonies;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Rubric;
@@ -107,16 +104,6 @@ internal sealed class BenchHost : WebApplicationFactory<Program>
         builder.UseSetting("Storage:SqlitePath", _dbPath);
         builder.UseSetting("Ceremonies:Enabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.ConfigureTestServices(s => s.TryAddSingleton<ICeremonyPoster, NoCeremonies>());
-    }
-
-    private sealed class NoCeremonies : ICeremonyPoster
-    {
-        public Task PostCeremonyAsync(Backlog backlog, CeremonyKind kind, Occurrence occurrence, bool late, CancellationToken ct) => Task.CompletedTask;
-
-        public Task RemindAsync(Backlog backlog, CeremonyKind kind, Occurrence occurrence, CancellationToken ct) => Task.CompletedTask;
-
-        public Task PostClinicSummaryAsync(Backlog backlog, Occurrence occurrence, CancellationToken ct) => Task.CompletedTask;
     }
 }
 

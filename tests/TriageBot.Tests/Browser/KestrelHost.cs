@@ -3,11 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using TriageBot.Core.Backlogs;
-using TriageBot.Core.Ceremonies;
 using TriageBot.Core.Ports;
 
 namespace TriageBot.Tests.Browser;
@@ -51,12 +47,6 @@ public sealed class KestrelHost : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-
-        builder.ConfigureTestServices(services =>
-        {
-            // Ceremony posting belongs to another part of the bot; these tests never reach a ceremony.
-            services.TryAddSingleton<ICeremonyPoster, NoCeremonies>();
-        });
     }
 
     public override async ValueTask DisposeAsync()
@@ -71,14 +61,5 @@ public sealed class KestrelHost : WebApplicationFactory<Program>
         {
             // A file still held open by the OS is cleaned with the temp folder.
         }
-    }
-
-    private sealed class NoCeremonies : ICeremonyPoster
-    {
-        public Task PostCeremonyAsync(Backlog backlog, CeremonyKind kind, Occurrence occurrence, bool late, CancellationToken ct) => Task.CompletedTask;
-
-        public Task RemindAsync(Backlog backlog, CeremonyKind kind, Occurrence occurrence, CancellationToken ct) => Task.CompletedTask;
-
-        public Task PostClinicSummaryAsync(Backlog backlog, Occurrence occurrence, CancellationToken ct) => Task.CompletedTask;
     }
 }
