@@ -165,3 +165,41 @@ public sealed class PlaygroundEnvironmentTests
         (await http.GetAsync("/playground")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 }
+
+public sealed class PlaygroundClinicTests : IAsyncLifetime
+{
+    private readonly KestrelHost _host = new();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    [Fact]
+    public async Task ClinicCommand_PostsTheAgenda_WithBallotsInItsThread()
+    {
+        using var http = _host.Http();
+        await http.PostAsJsonAsync("/playground/api/seed", new { });
+
+        var started = await http.PostAsJsonAsync("/playground/api/interact", new { @as = "priya", channel = "clinic", command = "clinic" });
+        started.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // The delivery worker drains the outbox into the feed; poll it until a ballot sits in a thread.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        JsonElement? ballot = null;
+        while (ballot is null && DateTime.UtcNow < deadline)
+        {
+            var feed = await http.GetFromJsonAsync<JsonElement>("/playground/api/feed?after=0");
+            ballot = feed.GetProperty("entries").EnumerateArray()
+                .Where(e => e.GetProperty("channel").GetString() == "clinic" && e.GetProperty("thread").ValueKind == JsonValueKind.String)
+                .Where(e => e.GetProperty("card").ValueKind == JsonValueKind.Object && e.GetProperty("card").GetRawText().Contains("Scoring ", StringComparison.Ordinal))
+                .Cast<JsonElement?>().FirstOrDefault();
+            if (ballot is null)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        ballot.ShouldNotBeNull("no ballot reached the #clinic feed within 20 s");
+        ballot.Value.GetProperty("card").GetRawText().ShouldContain("\"verb\":\"vote\"");
+    }
+}
