@@ -86,19 +86,7 @@ public sealed class IntakeTests
         await SetUpChannelAsync(h);
         const string messageTs = "1712345678.000100";
 
-        var shortcut = await h.InteractAsync(new JsonObject
-        {
-            ["type"] = "message_action",
-            ["callback_id"] = "report_to_triage",
-            ["team"] = TeamJson(),
-            ["user"] = User(Members[1]),
-            ["channel"] = new JsonObject { ["id"] = Channel, ["name"] = "triage" },
-            ["message_ts"] = messageTs,
-            ["message"] = new JsonObject { ["type"] = "message", ["ts"] = messageTs, ["user"] = "U9", ["text"] = "Answers cite the wrong policy\nSeen for three customers today." },
-            ["trigger_id"] = h.NextTrigger(),
-            ["response_url"] = "https://hooks.slack.invalid/actions/1",
-            ["api_app_id"] = "A0E2E",
-        });
+        var shortcut = await h.ReportMessageAsync(Members[1], messageTs, "Answers cite the wrong policy\nSeen for three customers today.");
 
         shortcut.StatusCode.ShouldBe(HttpStatusCode.OK);
         var permalinkCall = h.Api.CallsTo("chat.getPermalink").ShouldHaveSingleItem();

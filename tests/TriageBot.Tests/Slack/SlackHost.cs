@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -94,7 +95,7 @@ public sealed class SlackHost : IAsyncDisposable
     public string NextTrigger() => $"trigger-{Interlocked.Increment(ref _triggers)}";
 
     /// <summary><c>/triage {text}</c> typed by <paramref name="who"/> in <paramref name="channel"/>.</summary>
-    public Task<HttpResponseMessage> CommandAsync(
+    public async Task<HttpResponseMessage> CommandAsync(
         SlackPerson who, string text, string channel = Channel, string secret = Secret, DateTimeOffset? timestamp = null)
     {
         var fields = new Dictionary<string, string>
@@ -113,8 +114,33 @@ public sealed class SlackHost : IAsyncDisposable
             ["response_url"] = "https://hooks.slack.invalid/commands/T0E2E/1/abc",
             ["trigger_id"] = NextTrigger(),
         };
-        return PostSignedAsync("/slack/commands", Form(fields), "application/x-www-form-urlencoded", secret, timestamp);
+        var response = await PostSignedAsync("/slack/commands", Form(fields), "application/x-www-form-urlencoded", secret, timestamp);
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.IsSuccessStatusCode && body.StartsWith('{'))
+        {
+            CommandReplies.Enqueue(JsonNode.Parse(body)!.AsObject());
+        }
+
+        return response;
     }
+
+    /// <summary>Every message the bot answered a slash command with (the HTTP response bodies).</summary>
+    public ConcurrentQueue<JsonObject> CommandReplies { get; } = new();
+
+    /// <summary><paramref name="who"/> picks "Report to triage" on a message in <see cref="Channel"/>.</summary>
+    public Task<HttpResponseMessage> ReportMessageAsync(SlackPerson who, string messageTs, string text) => InteractAsync(new JsonObject
+    {
+        ["type"] = "message_action",
+        ["callback_id"] = "report_to_triage",
+        ["team"] = TeamJson(),
+        ["user"] = User(who),
+        ["channel"] = new JsonObject { ["id"] = Channel, ["name"] = "triage" },
+        ["message_ts"] = messageTs,
+        ["message"] = new JsonObject { ["type"] = "message", ["ts"] = messageTs, ["user"] = "U9", ["text"] = text },
+        ["trigger_id"] = NextTrigger(),
+        ["response_url"] = "https://hooks.slack.invalid/actions/1",
+        ["api_app_id"] = "A0E2E",
+    });
 
     /// <summary>An interactivity payload (<c>payload=</c> form field), as Slack posts it.</summary>
     public Task<HttpResponseMessage> InteractAsync(JsonObject payload, string secret = Secret, DateTimeOffset? timestamp = null) =>
