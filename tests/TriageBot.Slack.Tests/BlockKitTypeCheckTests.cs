@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using TriageBot.Core.Views;
 using TriageBot.Slack.Blocks;
@@ -24,18 +23,18 @@ public class BlockKitTypeCheckTests
         {
             foreach (var (name, view) in SampleViews.All(text))
             {
-                constants.Add(Message($"{name}_{n++}", BlockKitRenderer.Render(view).ToJson()));
+                constants.Add(BlockKitTypeCheck.Message($"{name}_{n++}", BlockKitRenderer.Render(view).ToJson()));
             }
 
             var form = SampleViews.Form(text);
-            constants.Add(Modal($"form_{n++}", ModalRenderer.Render(form, new FormMetadata(form.FormId, form.Argument, "C1", "1.2", "1.3"))));
-            constants.Add(Modal($"formNoFields_{n++}", ModalRenderer.Render(form with { Fields = [], Errors = [] }, new FormMetadata(form.FormId, null, null, null))));
+            constants.Add(BlockKitTypeCheck.Modal($"form_{n++}", ModalRenderer.Render(form, new FormMetadata(form.FormId, form.Argument, "C1", "1.2", "1.3"))));
+            constants.Add(BlockKitTypeCheck.Modal($"formNoFields_{n++}", ModalRenderer.Render(form with { Fields = [], Errors = [] }, new FormMetadata(form.FormId, null, null, null))));
         }
 
         var prompt = SlackEventProcessor.OpenFormPrompt(SampleViews.Form("New item"), "new bug");
-        constants.Add(Message($"openFormPrompt_{n++}", BlockKitRenderer.Render(prompt).ToJson()));
+        constants.Add(BlockKitTypeCheck.Message($"openFormPrompt_{n++}", BlockKitRenderer.Render(prompt).ToJson()));
 
-        var (code, output) = await CompileAsync(constants);
+        var (code, output) = await BlockKitTypeCheck.CompileAsync(constants);
         code.ShouldBe(0, "tsc found Block Kit errors:\n" + output);
     }
 
@@ -47,7 +46,7 @@ public class BlockKitTypeCheckTests
         section["txt"] = section["text"]!.DeepClone();
         section.Remove("text");
 
-        var (code, output) = await CompileAsync([Message("broken", message)]);
+        var (code, output) = await BlockKitTypeCheck.CompileAsync([BlockKitTypeCheck.Message("broken", message)]);
         code.ShouldNotBe(0);
         output.ShouldContain("txt");
     }
@@ -59,54 +58,8 @@ public class BlockKitTypeCheckTests
         var modal = ModalRenderer.Render(form, new FormMetadata(form.FormId, null, null, null));
         modal["tittle"] = modal["title"]!.DeepClone();
 
-        var (code, output) = await CompileAsync([Modal("brokenModal", modal)]);
+        var (code, output) = await BlockKitTypeCheck.CompileAsync([BlockKitTypeCheck.Modal("brokenModal", modal)]);
         code.ShouldNotBe(0);
         output.ShouldContain("tittle");
-    }
-
-    private static string Message(string name, JsonObject json) =>
-        $"export const m_{name}: {{ text: string; blocks: KnownBlock[] }} = {json.ToJsonString()};";
-
-    private static string Modal(string name, JsonObject json) =>
-        $"export const v_{name}: ModalView = {json.ToJsonString()};";
-
-    private static async Task<(int Code, string Output)> CompileAsync(IEnumerable<string> constants)
-    {
-        await RepoTools.EnsureInstalledAsync();
-        var dir = Directory.CreateTempSubdirectory("blockkit-check-");
-        try
-        {
-            var source = new StringBuilder("import type { KnownBlock, ModalView } from '@slack/types';\n");
-            foreach (var constant in constants)
-            {
-                source.AppendLine(constant);
-            }
-
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "check.ts"), source.ToString());
-            var slackTypes = Path.Combine(RepoTools.ToolsDir, "node_modules", "@slack", "types");
-            var tsconfig = new JsonObject
-            {
-                ["compilerOptions"] = new JsonObject
-                {
-                    ["strict"] = true,
-                    ["noEmit"] = true,
-                    ["target"] = "es2020",
-                    ["module"] = "commonjs",
-                    ["moduleResolution"] = "node",
-                    ["skipLibCheck"] = true,
-                    ["types"] = new JsonArray(),
-                    ["baseUrl"] = ".",
-                    ["paths"] = new JsonObject { ["@slack/types"] = new JsonArray(slackTypes) },
-                },
-                ["files"] = new JsonArray("check.ts"),
-            };
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "tsconfig.json"), tsconfig.ToJsonString());
-            var tsc = Path.Combine(RepoTools.ToolsDir, "node_modules", "typescript", "bin", "tsc");
-            return await RepoTools.RunAsync("node", [tsc, "-p", "tsconfig.json", "--noEmit", "--strict", "--pretty", "false"], dir.FullName, TimeSpan.FromMinutes(3));
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
     }
 }

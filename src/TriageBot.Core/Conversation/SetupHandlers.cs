@@ -252,7 +252,8 @@ public sealed partial class TriageConversation
             return new UserRef(platform, id, name);
         }
 
-        return token.Length > 1 && token[0] == '@' && token.Length <= 100 ? new UserRef(platform, token[1..], token[1..]) : null;
+        // Slack escapes a real mention to <@U…>; a bare "@eli" there is a display name, not an id, so it names nobody.
+        return platform != Platform.Slack && token.Length > 1 && token[0] == '@' && token.Length <= 100 ? new UserRef(platform, token[1..], token[1..]) : null;
     }
 
     private static bool IsOn(FormSubmitIntent f, string id) => Value(f, id) is "true" or "on" or "1";

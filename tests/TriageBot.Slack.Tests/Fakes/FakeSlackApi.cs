@@ -11,10 +11,15 @@ using Microsoft.Extensions.Logging;
 
 namespace TriageBot.Slack.Tests.Fakes;
 
-/// <summary>One call the fake Slack Web API received.</summary>
-public sealed record SlackApiCall(string Method, string ContentType, string Body, string? Authorization)
+/// <summary>One call the fake Slack Web API received, with the status and JSON it answered.</summary>
+public sealed record SlackApiCall(string Method, string ContentType, string Body, string? Authorization, int Status = 200, string? AnswerJson = null)
 {
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
+
+    /// <summary>The <c>ts</c> the fake handed out for a successful post or update; null otherwise.</summary>
+    public string? AnsweredTs => Status == 200 && AnswerJson is not null && JsonNode.Parse(AnswerJson) is JsonObject a && a["ok"]?.GetValue<bool>() == true
+        ? (string?)a["ts"] ?? (string?)a["message_ts"]
+        : null;
 
     /// <summary>Form fields, for methods called with form encoding.</summary>
     public IReadOnlyDictionary<string, string> Form =>
@@ -89,9 +94,9 @@ public sealed class FakeSlackApi : IAsyncDisposable
     {
         using var reader = new StreamReader(http.Request.Body);
         var body = await reader.ReadToEndAsync();
-        _calls.Enqueue(new SlackApiCall(method, http.Request.ContentType ?? "", body, http.Request.Headers.Authorization.ToString()));
-
         var answer = _scripts.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted) ? scripted : new FakeAnswer(200, Success(method));
+        _calls.Enqueue(new SlackApiCall(method, http.Request.ContentType ?? "", body, http.Request.Headers.Authorization.ToString(), answer.Status, answer.Json));
+
         http.Response.StatusCode = answer.Status;
         if (answer.RetryAfterSeconds is { } seconds)
         {

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using TriageBot.Slack.Tests;
+using TriageBot.Slack.Tests.Fakes;
+using static TriageBot.Tests.Slack.SlackFlows;
+using static TriageBot.Tests.Slack.SlackHost;
+
+namespace TriageBot.Tests.Slack;
+
+/// <summary>Every Block Kit payload the bot sent during the flows, checked against <c>@slack/types</c> in one tsc run.</summary>
+public sealed class PayloadCheckTests
+{
+    [Fact]
+    public async Task EveryMessageAndModalSentDuringTheFlows_CompilesAgainstSlackTypes()
+    {
+        await using var h = await SlackHost.StartAsync();
+
+        // Setup, roles, a bug, a clinic with votes, reveal and finalize.
+        await ClinicFlow.RunAsync(h);
+        // A feature (capability-note request), a form refused, a message reported, help, rubric, a list and a report.
+        await ReportAsync(h, Eli, "feature", "Bulk refunds", new Dictionary<string, string?> { ["successMetric"] = "Refund time -50%" });
+        var opened = h.Api.CallsTo("views.open").Count;
+        await h.CommandAsync(Members[0], "new model");
+        var model = await h.OpenedModalAsync(opened + 1);
+        (await JsonBody(await h.SubmitAsync(Members[0], model, new Dictionary<string, string?> { ["title"] = "x" })))!["response_action"]!.ToString().ShouldBe("errors");
+        (await h.ReportMessageAsync(Members[1], "1712345678.000300", "Latency doubled after deploy")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await h.SubmitAsync(Members[1], await h.OpenedModalAsync(opened + 2));
+        foreach (var command in new[] { "help", "rubric", "list", "show TRI-1", "new", "frobnicate", "report weekly", "report allocation", "report icebox" })
+        {
+            (await h.CommandAsync(Ada, command)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Weekly stream review"), "the weekly report");
+        await Eventually.Async(async () => await h.Store.Outbox.CountPendingAsync(default) == 0 ? "" : null, "the outbox to drain");
+
+        var constants = new List<string>();
+        var n = 0;
+        foreach (var call in ClinicFlow.BlockKitCalls(h.Api).Where(c => c.Status == 200))
+        {
+            constants.Add(call.Method.StartsWith("views.", StringComparison.Ordinal)
+                ? BlockKitTypeCheck.Modal($"{Name(call.Method)}_{n++}", call.Json["view"]!.AsObject())
+                : BlockKitTypeCheck.Message($"{Name(call.Method)}_{n++}", Message(call)));
+        }
+
+        foreach (var reply in h.CommandReplies)
+        {
+            constants.Add(BlockKitTypeCheck.Message($"commandReply_{n++}", new JsonObject { ["text"] = reply["text"]?.DeepClone(), ["blocks"] = reply["blocks"]?.DeepClone() }));
+        }
+
+        // The flows produced every kind of payload they should have; an empty check would prove nothing.
+        var methods = ClinicFlow.BlockKitCalls(h.Api).Select(c => c.Method).ToHashSet();
+        methods.ShouldBe(["chat.postMessage", "chat.update", "chat.postEphemeral", "views.open"], ignoreOrder: true);
+        h.CommandReplies.Count.ShouldBeGreaterThanOrEqualTo(9);
+        constants.Count.ShouldBeGreaterThan(40);
+
+        var (code, output) = await BlockKitTypeCheck.CompileAsync(constants);
+        code.ShouldBe(0, "tsc found Block Kit errors:\n" + output);
+    }
+
+    private static string Name(string method) => method.Replace(".", "_", StringComparison.Ordinal);
+}
