@@ -1,3 +1,4 @@
+using TriageBot.Charts;
 using TriageBot.Delivery;
 using TriageBot.Hosting;
 using TriageBot.Scheduling;
@@ -14,6 +15,7 @@ builder.AddTriageHealth();
 var app = builder.Build();
 
 app.MapChannels();
+app.MapCharts();
 app.MapTriageHealth();
 app.LogListeningAddresses();
 

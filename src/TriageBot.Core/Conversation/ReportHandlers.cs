@@ -66,7 +66,7 @@ public sealed partial class TriageConversation : ICeremonyPoster
     public async Task RemindAsync(Backlog backlog, CeremonyKind kind, Occurrence occurrence, CancellationToken ct)
     {
         var role = kind == CeremonyKind.TriageClinic ? ChannelRoles.Clinic : ChannelRoles.Reports;
-        var schedules = backlog.Settings.Schedules ?? CeremonyCalendar.Defaults(ZoneClock.LocalDate(backlog.CreatedAt, IanaZone.Find(backlog.TimeZone)));
+        var schedules = CeremonyCalendar.InForce(backlog, IanaZone.Find(backlog.TimeZone));
         var length = schedules.TryGetValue(kind, out var s) ? s.LengthMinutes : 30;
         var context = SystemContext(backlog, _time.GetUtcNow(), ct);
         foreach (var channel in await ChannelsAsync(backlog.Id, role, ct))
@@ -236,18 +236,8 @@ public sealed partial class TriageConversation : ICeremonyPoster
                 view = ReportViews.Weekly(weekly.Build());
                 break;
             case ReportKind.Allocation:
-                var allocation = new AllocationReviewBuilder(backlog.Settings, zone, now);
-                await foreach (var entry in _store.History.ReadAsync(backlog.Id, allocation.HistorySince, now.AddTicks(1), ct))
-                {
-                    allocation.Add(entry);
-                }
-
-                await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = [ItemState.Active] }, ct))
-                {
-                    allocation.Add(item);
-                }
-
-                view = ReportViews.Allocation(allocation.Build()) with { ChartUrl = ChartUrl(backlog) };
+                // The chart link carries the report's instant, so the picture shows the figures this message shows.
+                view = ReportViews.Allocation(await BuildAllocationAsync(backlog, now, ct)) with { ChartUrl = ChartLinks.Url(_options.PublicBaseUrl, backlog, now) };
                 break;
             default:
                 var sweep = new IceboxSweepBuilder(now);
@@ -263,11 +253,27 @@ public sealed partial class TriageConversation : ICeremonyPoster
         return view with { DashboardUrl = DashboardUrl(backlog) };
     }
 
+    /// <summary>The allocation review as of <paramref name="now"/>, from history and the items active now; the allocation chart draws it.</summary>
+    public async Task<AllocationReview> BuildAllocationAsync(Backlog backlog, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(backlog);
+        var allocation = new AllocationReviewBuilder(backlog.Settings, IanaZone.Find(backlog.TimeZone), now);
+        await foreach (var entry in _store.History.ReadAsync(backlog.Id, allocation.HistorySince, now.AddTicks(1), ct))
+        {
+            allocation.Add(entry);
+        }
+
+        await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = [ItemState.Active] }, ct))
+        {
+            allocation.Add(item);
+        }
+
+        return allocation.Build();
+    }
+
     /// <summary>Clinic ledger ids name starts (scheduled or manual); reminders and summaries carry a suffix.</summary>
     private static bool IsClinicStart(string occurrence) =>
         !occurrence.EndsWith(":reminder", StringComparison.Ordinal) && !occurrence.EndsWith(":summary", StringComparison.Ordinal);
-
-    private string? ChartUrl(Backlog backlog) => DashboardUrl(backlog) is { } d ? $"{d}/allocation.png" : null;
 
     private async Task<IReadOnlyList<ConversationAddress>> ChannelsAsync(string backlogId, ChannelRoles role, CancellationToken ct)
     {
