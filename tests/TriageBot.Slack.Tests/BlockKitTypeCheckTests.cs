@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using TriageBot.Core.Views;
 using TriageBot.Slack.Blocks;
@@ -64,49 +63,9 @@ public class BlockKitTypeCheckTests
         output.ShouldContain("tittle");
     }
 
-    private static string Message(string name, JsonObject json) =>
-        $"export const m_{name}: {{ text: string; blocks: KnownBlock[] }} = {json.ToJsonString()};";
+    private static string Message(string name, JsonObject json) => BlockKitTypeCheck.Message(name, json);
 
-    private static string Modal(string name, JsonObject json) =>
-        $"export const v_{name}: ModalView = {json.ToJsonString()};";
+    private static string Modal(string name, JsonObject json) => BlockKitTypeCheck.Modal(name, json);
 
-    private static async Task<(int Code, string Output)> CompileAsync(IEnumerable<string> constants)
-    {
-        await RepoTools.EnsureInstalledAsync();
-        var dir = Directory.CreateTempSubdirectory("blockkit-check-");
-        try
-        {
-            var source = new StringBuilder("import type { KnownBlock, ModalView } from '@slack/types';\n");
-            foreach (var constant in constants)
-            {
-                source.AppendLine(constant);
-            }
-
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "check.ts"), source.ToString());
-            var slackTypes = Path.Combine(RepoTools.ToolsDir, "node_modules", "@slack", "types");
-            var tsconfig = new JsonObject
-            {
-                ["compilerOptions"] = new JsonObject
-                {
-                    ["strict"] = true,
-                    ["noEmit"] = true,
-                    ["target"] = "es2020",
-                    ["module"] = "commonjs",
-                    ["moduleResolution"] = "node",
-                    ["skipLibCheck"] = true,
-                    ["types"] = new JsonArray(),
-                    ["baseUrl"] = ".",
-                    ["paths"] = new JsonObject { ["@slack/types"] = new JsonArray(slackTypes) },
-                },
-                ["files"] = new JsonArray("check.ts"),
-            };
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "tsconfig.json"), tsconfig.ToJsonString());
-            var tsc = Path.Combine(RepoTools.ToolsDir, "node_modules", "typescript", "bin", "tsc");
-            return await RepoTools.RunAsync("node", [tsc, "-p", "tsconfig.json", "--noEmit", "--strict", "--pretty", "false"], dir.FullName, TimeSpan.FromMinutes(3));
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
-    }
+    private static Task<(int Code, string Output)> CompileAsync(IEnumerable<string> constants) => BlockKitTypeCheck.CompileAsync(constants);
 }
