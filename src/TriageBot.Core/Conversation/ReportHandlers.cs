@@ -105,7 +105,7 @@ public sealed partial class TriageConversation : ICeremonyPoster
             new("Left unscored", unscored.Count == 0 ? [new ReportLine("Everything on the agenda was scored.")] :
                 [.. unscored.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}", ItemRules.Summarize(i, now), Problem: true))]),
         };
-        var view = new ReportView("Triage clinic summary", sections) { Subtitle = $"{finalized.Count + iced.Count} finalized, {unscored.Count} left unscored", DashboardUrl = DashboardUrl(backlog) };
+        var view = WithItemLinks(new ReportView("Triage clinic summary", sections), backlog) with { Subtitle = $"{finalized.Count + iced.Count} finalized, {unscored.Count} left unscored", DashboardUrl = DashboardUrl(backlog) };
         var context = SystemContext(backlog, now, ct);
         foreach (var channel in await ChannelsAsync(backlog.Id, ChannelRoles.Clinic, ct))
         {
@@ -172,7 +172,7 @@ public sealed partial class TriageConversation : ICeremonyPoster
     private async Task<int> StartClinicAsync(Backlog backlog, IReadOnlyList<ConversationAddress> channels, string occurrenceId, DateTimeOffset now, bool late, CancellationToken ct)
     {
         var agenda = await AgendaAsync(backlog, await LastClinicBeforeAsync(backlog.Id, now, ct, excluding: occurrenceId), now, ct);
-        var kickoff = ReportViews.Agenda(agenda) with { Late = late, DashboardUrl = DashboardUrl(backlog) };
+        var kickoff = WithItemLinks(ReportViews.Agenda(agenda), backlog) with { Late = late, DashboardUrl = DashboardUrl(backlog) };
         var context = SystemContext(backlog, now, ct);
         foreach (var channel in channels)
         {
@@ -250,8 +250,17 @@ public sealed partial class TriageConversation : ICeremonyPoster
                 break;
         }
 
-        return view with { DashboardUrl = DashboardUrl(backlog) };
+        return WithItemLinks(view, backlog) with { DashboardUrl = DashboardUrl(backlog) };
     }
+
+    /// <summary>Points every line about an item at the item's dashboard page, so channels can link each problem line to its item.</summary>
+    private ReportView WithItemLinks(ReportView view, Backlog backlog) => DashboardUrl(backlog) is null ? view : view with
+    {
+        Sections = [.. view.Sections.Select(s => s with
+        {
+            Lines = [.. s.Lines.Select(l => l.Item is { } i ? l with { Item = i with { Url = ItemUrl(backlog, i.Number) } } : l)],
+        })],
+    };
 
     /// <summary>The allocation review as of <paramref name="now"/>, from history and the items active now; the allocation chart draws it.</summary>
     public async Task<AllocationReview> BuildAllocationAsync(Backlog backlog, DateTimeOffset now, CancellationToken ct)

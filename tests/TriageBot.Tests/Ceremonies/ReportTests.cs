@@ -39,6 +39,24 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task ReportWeekly_WithAPublicUrl_EachProblemLineLinksToItsItem_AndChannelsShowTheKeyOnce()
+    {
+        await using var host = await StartAsync("https://triage.example.test");
+        var token = (await host.Store.Backlogs.GetAsync(ReportBacklog.Id, CancellationToken.None))!.Value.DashboardToken;
+
+        var report = await PostAsync(host, "report weekly");
+
+        var line = report.Sections.SelectMany(s => s.Lines).Single(l => l.Item?.Key == "REP-7");
+        line.Item!.Url.ShouldBe($"https://triage.example.test/d/{token}/items/7");
+        var readable = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var slack = BlockKitRenderer.Render(report).ToJson().ToJsonString(readable);
+        slack.ShouldContain($"<https://triage.example.test/d/{token}/items/7|REP-7>* Tune retrieval for long queries: timebox ended");
+        slack.Split("REP-7").Length.ShouldBe(2, "the key appears once, as the link");
+        var teams = AdaptiveCardRenderer.Render(report).ToJsonString(readable);
+        teams.Split("REP-7").Length.ShouldBe(2, "the key appears once");
+    }
+
+    [Fact]
     public async Task ReportWeekly_AStreamWithNothingToSay_SaysSoInOneLine()
     {
         await using var host = TestHost.Sqlite(ReportBacklog.Now);
