@@ -1,3 +1,4 @@
+using TriageBot.Charts;
 using TriageBot.Dashboard;
 using TriageBot.Delivery;
 using TriageBot.Hosting;
@@ -12,13 +13,16 @@ builder.AddChannels();
 builder.AddDelivery();
 builder.AddCeremonies();
 builder.AddTriageHealth();
-builder.AddDashboard(); builder.AddPlayground();
+builder.AddDashboard();
+builder.AddPlayground();
 
 var app = builder.Build();
 
 app.MapChannels();
+app.MapCharts();
 app.MapTriageHealth();
-app.MapDashboard(); app.MapPlayground();
+app.MapDashboard();
+app.MapPlayground();
 app.LogListeningAddresses();
 
 app.Run();

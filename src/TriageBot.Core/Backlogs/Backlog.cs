@@ -47,6 +47,11 @@ public sealed record BacklogSettings
     /// <summary>Planned shares in percent; null means the stage's defaults.</summary>
     public PlannedShares? Planned { get; init; }
     public IReadOnlyDictionary<CeremonyKind, CeremonySchedule>? Schedules { get; init; }
+    /// <summary>
+    /// When each ceremony's schedule was last changed (or turned back on). The scheduler posts no occurrence from
+    /// before it, so a change never makes the new schedule's recent past look "missed" and get posted late.
+    /// </summary>
+    public IReadOnlyDictionary<CeremonyKind, DateTimeOffset>? ScheduleChangedAt { get; init; }
     public int ReminderLeadMinutes { get; init; } = 15;
     /// <summary>How late a missed ceremony may still be posted (marked late) before it is skipped.</summary>
     public int MissedWindowHours { get; init; } = 24;

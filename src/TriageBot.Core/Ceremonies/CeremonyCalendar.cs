@@ -24,6 +24,29 @@ public static class CeremonyCalendar
             [CeremonyKind.IceboxSweep] = new(new MonthlyNthWeekdayRecurrence(1, DayOfWeek.Tuesday, new TimeOnly(15, 0), [1, 4, 7, 10]), 90),
         };
 
+    /// <summary>
+    /// The schedules in force for a backlog: its own, with any ceremony it does not set taken from the defaults
+    /// anchored on the week the backlog was created (so every instance derives the same clinic weeks).
+    /// </summary>
+    public static IReadOnlyDictionary<CeremonyKind, CeremonySchedule> InForce(Backlogs.Backlog backlog, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(backlog);
+        var defaults = Defaults(ZoneClock.LocalDate(backlog.CreatedAt, zone));
+        if (backlog.Settings.Schedules is not { } own)
+        {
+            return defaults;
+        }
+
+        return Enum.GetValues<CeremonyKind>().ToDictionary(k => k, k => own.TryGetValue(k, out var s) ? s : defaults[k]);
+    }
+
+    /// <summary>The earliest instant whose occurrences of a ceremony may be posted: the backlog's creation or the ceremony's last schedule change.</summary>
+    public static DateTimeOffset PostableFrom(Backlogs.Backlog backlog, CeremonyKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(backlog);
+        return backlog.Settings.ScheduleChangedAt?.TryGetValue(kind, out var changed) == true && changed > backlog.CreatedAt ? changed : backlog.CreatedAt;
+    }
+
     /// <summary>Every problem with a schedule, each saying how to fix it; empty when it is valid.</summary>
     public static IReadOnlyList<string> Problems(CeremonySchedule schedule)
     {

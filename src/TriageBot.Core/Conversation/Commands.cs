@@ -33,6 +33,8 @@ public sealed record SetupCommand : Command { public override string Name => "se
 public sealed record RoleCommand(string UserMention, Backlogs.Role Role) : Command { public override string Name => "role"; }
 public sealed record DashboardCommand(bool Rotate) : Command { public override string Name => "dashboard"; }
 public sealed record HelpCommand : Command { public override string Name => "help"; }
+/// <summary><c>schedule</c>: show the ceremony schedules in force (<see cref="Change"/> null) or change one of them.</summary>
+public sealed record ScheduleCommand(ScheduleChange? Change) : Command { public override string Name => "schedule"; }
 
 /// <summary>The reports that can be asked for on demand.</summary>
 public enum ReportKind { Weekly, Allocation, Icebox }
@@ -67,6 +69,7 @@ public static partial class CommandParser
         new("clinic", "Start a triage clinic thread now."),
         new("rubric", "The rubric, weights and placement thresholds in force."),
         new("setup", "Bind this channel to a backlog: roles, time zone, schedule."),
+        new("schedule [weekly|clinic|allocation|sweep <when>|off|on] [lead <minutes>]", "Show the ceremony schedules, or change one (facilitators): `schedule clinic wed 14:00 every 2 weeks`, `schedule allocation first mon 11:00`, `schedule sweep first tue jan,apr,jul,oct 15:00`, `schedule clinic off`, `schedule lead 30`."),
         new("role @person facilitator|engineer|member", "Set someone's role (facilitators)."),
         new("dashboard [rotate]", "The dashboard link; rotate makes a new one and retires the old."),
         new("help", "This list."),
@@ -105,6 +108,9 @@ public static partial class CommandParser
             "clinic" => NoArgs(args, "clinic", new ClinicCommand()),
             "rubric" => NoArgs(args, "rubric", new RubricCommand()),
             "setup" => NoArgs(args, "setup", new SetupCommand()),
+            "schedule" or "schedules" => ScheduleParser.Parse(args) is var (change, problem) && problem is null
+                ? Ok(new ScheduleCommand(change))
+                : Fail(problem!),
             "role" => ParseRole(args),
             "dashboard" => ParseDashboard(args),
             "help" or "?" => Ok(new HelpCommand()),

@@ -66,7 +66,7 @@ public sealed partial class TriageConversation : ICeremonyPoster
     public async Task RemindAsync(Backlog backlog, CeremonyKind kind, Occurrence occurrence, CancellationToken ct)
     {
         var role = kind == CeremonyKind.TriageClinic ? ChannelRoles.Clinic : ChannelRoles.Reports;
-        var schedules = backlog.Settings.Schedules ?? CeremonyCalendar.Defaults(ZoneClock.LocalDate(backlog.CreatedAt, IanaZone.Find(backlog.TimeZone)));
+        var schedules = CeremonyCalendar.InForce(backlog, IanaZone.Find(backlog.TimeZone));
         var length = schedules.TryGetValue(kind, out var s) ? s.LengthMinutes : 30;
         var context = SystemContext(backlog, _time.GetUtcNow(), ct);
         foreach (var channel in await ChannelsAsync(backlog.Id, role, ct))
@@ -105,7 +105,7 @@ public sealed partial class TriageConversation : ICeremonyPoster
             new("Left unscored", unscored.Count == 0 ? [new ReportLine("Everything on the agenda was scored.")] :
                 [.. unscored.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}", ItemRules.Summarize(i, now), Problem: true))]),
         };
-        var view = new ReportView("Triage clinic summary", sections) { Subtitle = $"{finalized.Count + iced.Count} finalized, {unscored.Count} left unscored", DashboardUrl = DashboardUrl(backlog) };
+        var view = WithItemLinks(new ReportView("Triage clinic summary", sections), backlog) with { Subtitle = $"{finalized.Count + iced.Count} finalized, {unscored.Count} left unscored", DashboardUrl = DashboardUrl(backlog) };
         var context = SystemContext(backlog, now, ct);
         foreach (var channel in await ChannelsAsync(backlog.Id, ChannelRoles.Clinic, ct))
         {
@@ -172,7 +172,7 @@ public sealed partial class TriageConversation : ICeremonyPoster
     private async Task<int> StartClinicAsync(Backlog backlog, IReadOnlyList<ConversationAddress> channels, string occurrenceId, DateTimeOffset now, bool late, CancellationToken ct)
     {
         var agenda = await AgendaAsync(backlog, await LastClinicBeforeAsync(backlog.Id, now, ct, excluding: occurrenceId), now, ct);
-        var kickoff = ReportViews.Agenda(agenda) with { Late = late, DashboardUrl = DashboardUrl(backlog) };
+        var kickoff = WithItemLinks(ReportViews.Agenda(agenda), backlog) with { Late = late, DashboardUrl = DashboardUrl(backlog) };
         var context = SystemContext(backlog, now, ct);
         foreach (var channel in channels)
         {
@@ -236,18 +236,8 @@ public sealed partial class TriageConversation : ICeremonyPoster
                 view = ReportViews.Weekly(weekly.Build());
                 break;
             case ReportKind.Allocation:
-                var allocation = new AllocationReviewBuilder(backlog.Settings, zone, now);
-                await foreach (var entry in _store.History.ReadAsync(backlog.Id, allocation.HistorySince, now.AddTicks(1), ct))
-                {
-                    allocation.Add(entry);
-                }
-
-                await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = [ItemState.Active] }, ct))
-                {
-                    allocation.Add(item);
-                }
-
-                view = ReportViews.Allocation(allocation.Build()) with { ChartUrl = ChartUrl(backlog) };
+                // The chart link carries the report's instant, so the picture shows the figures this message shows.
+                view = ReportViews.Allocation(await BuildAllocationAsync(backlog, now, ct)) with { ChartUrl = ChartLinks.Url(_options.PublicBaseUrl, backlog, now) };
                 break;
             default:
                 var sweep = new IceboxSweepBuilder(now);
@@ -260,14 +250,39 @@ public sealed partial class TriageConversation : ICeremonyPoster
                 break;
         }
 
-        return view with { DashboardUrl = DashboardUrl(backlog) };
+        return WithItemLinks(view, backlog) with { DashboardUrl = DashboardUrl(backlog) };
+    }
+
+    /// <summary>Points every line about an item at the item's dashboard page, so channels can link each problem line to its item.</summary>
+    private ReportView WithItemLinks(ReportView view, Backlog backlog) => DashboardUrl(backlog) is null ? view : view with
+    {
+        Sections = [.. view.Sections.Select(s => s with
+        {
+            Lines = [.. s.Lines.Select(l => l.Item is { } i ? l with { Item = i with { Url = ItemUrl(backlog, i.Number) } } : l)],
+        })],
+    };
+
+    /// <summary>The allocation review as of <paramref name="now"/>, from history and the items active now; the allocation chart draws it.</summary>
+    public async Task<AllocationReview> BuildAllocationAsync(Backlog backlog, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(backlog);
+        var allocation = new AllocationReviewBuilder(backlog.Settings, IanaZone.Find(backlog.TimeZone), now);
+        await foreach (var entry in _store.History.ReadAsync(backlog.Id, allocation.HistorySince, now.AddTicks(1), ct))
+        {
+            allocation.Add(entry);
+        }
+
+        await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = [ItemState.Active] }, ct))
+        {
+            allocation.Add(item);
+        }
+
+        return allocation.Build();
     }
 
     /// <summary>Clinic ledger ids name starts (scheduled or manual); reminders and summaries carry a suffix.</summary>
     private static bool IsClinicStart(string occurrence) =>
         !occurrence.EndsWith(":reminder", StringComparison.Ordinal) && !occurrence.EndsWith(":summary", StringComparison.Ordinal);
-
-    private string? ChartUrl(Backlog backlog) => DashboardUrl(backlog) is { } d ? $"{d}/allocation.png" : null;
 
     private async Task<IReadOnlyList<ConversationAddress>> ChannelsAsync(string backlogId, ChannelRoles role, CancellationToken ct)
     {

@@ -40,6 +40,7 @@ public sealed partial class TriageConversation : IConversation, IViewResolver
         RegisterScoringHandlers();
         RegisterSetupHandlers();
         RegisterReportHandlers();
+        RegisterScheduleHandlers();
     }
 
     /// <summary>Who is asking, where, and in which backlog (null when the place is not bound and no argument names one).</summary>

@@ -303,7 +303,15 @@ public static class BlockKitRenderer
     {
         var prefix = line.Problem ? ":warning: " : "• ";
         var text = SlackText.Escape(line.Text);
-        return line.Item is { } item ? $"{prefix}*{KeyLink(item)}* {SlackText.Escape(item.Title)} — {text}" : prefix + text;
+        if (line.Item is not { } item)
+        {
+            return prefix + text;
+        }
+
+        // Core's lines about an item start with its key: link that key rather than repeat key and title before the text.
+        return line.Text.StartsWith(item.Key + " ", StringComparison.Ordinal)
+            ? $"{prefix}*{KeyLink(item)}* {SlackText.Escape(line.Text[(item.Key.Length + 1)..])}"
+            : $"{prefix}*{KeyLink(item)}* {SlackText.Escape(item.Title)} — {text}";
     }
 
     private static string ItemLine(ItemSummary item)

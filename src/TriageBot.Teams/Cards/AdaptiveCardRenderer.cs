@@ -290,7 +290,9 @@ public static class AdaptiveCardRenderer
                 var lines = section.Lines.Take(limits.ReportLines).ToList();
                 foreach (var line in lines)
                 {
-                    var text = (line.Problem ? "⚠ " : "• ") + (line.Item is { } item ? item.Key + " " : "") + line.Text;
+                    // Core's lines about an item already start with its key; add it only when one does not.
+                    var key = line.Item is { } item && !line.Text.StartsWith(item.Key + " ", StringComparison.Ordinal) ? item.Key + " " : "";
+                    var text = (line.Problem ? "⚠ " : "• ") + key + line.Text;
                     Text(text, color: line.Problem ? "Warning" : null, spacing: "Small");
                 }
                 if (section.Lines.Count > lines.Count) Text(Invariant($"… and {section.Lines.Count - lines.Count} more") + (v.DashboardUrl is not null ? " on the dashboard." : "."), subtle: true);

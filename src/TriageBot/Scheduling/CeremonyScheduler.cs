@@ -81,17 +81,17 @@ public sealed partial class CeremonyScheduler(
 
         var schedules = Schedules(backlog, zone);
         var since = now - _options.LookBack;
-        var claimed = new Dictionary<(CeremonyKind, string), OccurrenceOutcome>();
+        var claimed = new Dictionary<(CeremonyKind, string), LedgerEntry>();
         await foreach (var entry in store.Ledger.ListAsync(backlog.Id, since - TimeSpan.FromDays(1), ct))
         {
-            claimed[(entry.Ceremony, entry.Occurrence)] = entry.Outcome;
+            claimed[(entry.Ceremony, entry.Occurrence)] = entry;
         }
 
         var window = TimeSpan.FromHours(backlog.Settings.MissedWindowHours);
         foreach (var due in CeremonyCalendar.Due(schedules, zone, now, _options.LookBack, _options.Grace))
         {
             var occurrence = due.Occurrence;
-            if (occurrence.Kind is not { } kind || occurrence.At < backlog.CreatedAt || claimed.ContainsKey((kind, occurrence.Id)))
+            if (occurrence.Kind is not { } kind || occurrence.At < CeremonyCalendar.PostableFrom(backlog, kind) || claimed.ContainsKey((kind, occurrence.Id)))
             {
                 continue;
             }
@@ -116,7 +116,7 @@ public sealed partial class CeremonyScheduler(
         foreach (var reminder in CeremonyCalendar.DueReminders(schedules, zone, now, backlog.Settings.ReminderLeadMinutes, _options.LookBack))
         {
             // A reminder whose ceremony has already started is pointless: claim it as skipped so no instance sends it later.
-            if (reminder.Kind is not { } kind || reminder.At < backlog.CreatedAt || claimed.ContainsKey((kind, reminder.ReminderId)))
+            if (reminder.Kind is not { } kind || reminder.At < CeremonyCalendar.PostableFrom(backlog, kind) || claimed.ContainsKey((kind, reminder.ReminderId)))
             {
                 continue;
             }
@@ -144,13 +144,19 @@ public sealed partial class CeremonyScheduler(
             foreach (var occurrence in CeremonyCalendar.Occurrences(CeremonyKind.TriageClinic, clinic, zone, now - _options.LookBack - length, now - length + TimeSpan.FromTicks(1)))
             {
                 var id = occurrence.Id + ":summary";
-                var clinicPosted = claimed.TryGetValue((CeremonyKind.TriageClinic, occurrence.Id), out var how) && how != OccurrenceOutcome.Skipped;
+                var clinicPosted = claimed.TryGetValue((CeremonyKind.TriageClinic, occurrence.Id), out var start) && start.Outcome != OccurrenceOutcome.Skipped;
                 if (!clinicPosted || claimed.ContainsKey((CeremonyKind.TriageClinic, id)))
                 {
                     continue;
                 }
 
-                var end = occurrence.At + length;
+                // A clinic posted late still gets its full length before the summary: the summary closes the clinic people had.
+                var end = (start!.Outcome == OccurrenceOutcome.PostedLate && start.ClaimedAt > occurrence.At ? start.ClaimedAt : occurrence.At) + length;
+                if (end > now)
+                {
+                    continue;
+                }
+
                 var skipped = now - end > window;
                 if (await ClaimAsync(backlog, CeremonyKind.TriageClinic, id, end, skipped ? OccurrenceOutcome.Skipped : OccurrenceOutcome.Posted, ct) && !skipped)
                 {
@@ -165,7 +171,7 @@ public sealed partial class CeremonyScheduler(
 
     /// <summary>The backlog's schedules, or the defaults anchored on the week the backlog was created.</summary>
     public static IReadOnlyDictionary<CeremonyKind, CeremonySchedule> Schedules(Backlog backlog, TimeZoneInfo zone) =>
-        backlog.Settings.Schedules ?? CeremonyCalendar.Defaults(ZoneClock.LocalDate(backlog.CreatedAt, zone));
+        CeremonyCalendar.InForce(backlog, zone);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Posted {Ceremony} {Occurrence} for backlog {BacklogId} (late: {Late})")]
     private static partial void LogPosted(ILogger logger, string backlogId, CeremonyKind ceremony, string occurrence, bool late);
