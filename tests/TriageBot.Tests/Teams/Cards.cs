@@ -23,8 +23,10 @@ public static class Cards
     /// <summary>Cards in an invoke answer: an Action.Execute card response, or a dialog's card.</summary>
     public static IEnumerable<JsonObject> InAnswer(JsonNode? body)
     {
-        if (body?["type"]?.GetValue<string>() == ContentType && body["value"] is JsonObject executed) yield return executed;
-        if (body?["task"]?["value"]?["card"]?["content"] is JsonObject dialog) yield return dialog;
+        if (body is not JsonObject answer) yield break;
+        if (answer["type"] is JsonValue type && type.ToString() == ContentType && answer["value"] is JsonObject executed) yield return executed;
+        if (answer["task"] is JsonObject task && task["value"] is JsonObject value && value["card"] is JsonObject attachment && attachment["content"] is JsonObject dialog)
+            yield return dialog;
     }
 
     /// <summary>The card of an Action.Execute answer (the card that replaces the clicked one).</summary>
