@@ -123,13 +123,13 @@ public sealed class TeamsProduct : IAsyncDisposable
             Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await _client.SendAsync(request);
+        return await _client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     /// <summary>Posts with a valid token, expects 200, and keeps any card in the answer for validation.</summary>
-    public async Task<JsonNode?> PostOkAsync(JsonObject activity)
+    public async Task<JsonNode?> PostOkAsync(JsonObject activity, string? token = null)
     {
-        using var response = await SendAsync(activity, Token());
+        using var response = await SendAsync(activity, token ?? Token());
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.OK, $"{activity["type"]} {activity["name"]}: {text}");
         if (text.Length == 0) return null;
