@@ -77,6 +77,43 @@ public sealed class TeamsDeliveryTests(LocalOpenIdIssuer issuer) : TeamsFlow(iss
     }
 
     [Fact]
+    public async Task Forbidden_OnAReplyToACommand_AlsoTellsTheFacilitators()
+    {
+        await SetUpAsync(People.Ada);
+        P.Connector.Then(new ConnectorAnswer(403, Body: """{"error":{"code":"ConversationBlockedByUser","message":"blocked"}}"""));
+        var before = P.Calls.Count;
+
+        await P.PostOkAsync(A.Command(People.Grace, "help"));
+        await P.DrainAsync();
+
+        (await P.Store.Bindings.GetAsync(Platform.Teams, TeamsProduct.TenantId, TeamsProduct.ChannelId, Ct))!.Active.ShouldBeFalse();
+        var create = P.Calls.Skip(before).Single(IsCreate);
+        create.Body!["members"]![0]!["id"]!.GetValue<string>().ShouldBe(People.Ada.Id);
+    }
+
+    [Fact]
+    public async Task Forbidden_ForAWholeClinic_TellsEachFacilitatorOnce()
+    {
+        await SetUpAsync(People.Ada);
+        var form = (await CommandAsync(People.Grace, "new bug")).ShouldHaveSingleItem();
+        await DeliveredAsync(async () => await SubmitAsync(People.Grace, form, form.Card, new Dictionary<string, string> { ["title"] = "Retries double-charge tokens" }));
+        var forbidden = new ConnectorAnswer(403, Body: """{"error":{"code":"BotNotInConversationRoster","message":"gone"}}""");
+        P.Connector.Then(forbidden, forbidden);
+        var before = P.Calls.Count;
+
+        // The kickoff and the starter's confirmation fail; the ballot for the kickoff's thread is given up, not retried for an hour.
+        await P.PostOkAsync(A.Command(People.Ada, "clinic"));
+        await P.DrainAsync();
+
+        var calls = P.Calls.Skip(before).ToList();
+        calls.Count(c => c.Status == 403).ShouldBe(2);
+        calls.Where(IsCreate).Where(c => c.Body!["members"] is not null).ShouldHaveSingleItem()
+            .Body!["members"]![0]!["id"]!.GetValue<string>().ShouldBe(People.Ada.Id);
+        (await P.Store.Outbox.CountPendingAsync(Ct)).ShouldBe(0);
+        (await P.Store.Outbox.ListFailedAsync(TeamsProduct.Start, Ct)).Count.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task Nudges_ReachTheEngineerAndTheOwner_InA1To1Chat_ByTheirTeamsUserId()
     {
         var backlogId = await SetUpAsync(People.Ada);
