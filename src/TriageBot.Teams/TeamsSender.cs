@@ -14,13 +14,15 @@ namespace TriageBot.Teams;
 /// <see cref="ConversationAddress.ThreadId"/>, or a message in a chat. Update: edits the posted activity for everyone.
 /// Direct: creates the 1:1 chat, then sends. Ephemeral: Teams has none, so it goes into the thread it answers.
 /// </summary>
-public sealed class TeamsSender(BotConnectorClient client, IOptions<TeamsOptions> options) : IChannelSender
+public sealed class TeamsSender(BotConnectorClient client, IOptions<TeamsOptions> options, IBindingStore bindings) : IChannelSender
 {
     public Platform Platform => Platform.Teams;
 
     public async Task<SendResult> SendAsync(OutboxMessage message, string? existingMessageId, CancellationToken ct)
     {
         var target = message.Target;
+        if (message.Kind == OutboxKind.Direct && (string.IsNullOrWhiteSpace(target.ServiceUrl) || string.IsNullOrWhiteSpace(target.Workspace)))
+            target = await ReachThroughBacklogAsync(target, message.BacklogId, ct).ConfigureAwait(false);
         if (target.Platform != Platform.Teams)
             return new SendFailedPermanently($"A {target.Platform} address cannot be delivered by the Teams sender.", ChannelLost: false);
         if (string.IsNullOrWhiteSpace(target.ServiceUrl))
@@ -129,6 +131,25 @@ public sealed class TeamsSender(BotConnectorClient client, IOptions<TeamsOptions
         var conversation = await client.CreatePersonalConversationAsync(target.ServiceUrl!, target.Workspace, "28:" + appId, target.UserId, ct).ConfigureAwait(false);
         var sent = await client.SendToConversationAsync(target.ServiceUrl!, target.Workspace, conversation, activity, ct).ConfigureAwait(false);
         return Succeeded(sent.Id);
+    }
+
+    /// <summary>
+    /// Core addresses a direct message by person only (nudges to owners and engineers). Teams needs the tenant and a
+    /// service URL to open the 1:1 chat: both come from the backlog's Teams channel, where the bot met the person.
+    /// </summary>
+    private async Task<ConversationAddress> ReachThroughBacklogAsync(ConversationAddress target, string? backlogId, CancellationToken ct)
+    {
+        if (backlogId is null) return target;
+        ConversationAddress? fallback = null;
+        await foreach (var binding in bindings.ListForBacklogAsync(backlogId, ct).ConfigureAwait(false))
+        {
+            var a = binding.Address;
+            if (a.Platform != Platform.Teams || string.IsNullOrWhiteSpace(a.ServiceUrl) || string.IsNullOrWhiteSpace(a.Workspace)) continue;
+            var reached = target with { Workspace = a.Workspace, ServiceUrl = a.ServiceUrl };
+            if (binding.Active) return reached;
+            fallback ??= reached;
+        }
+        return fallback ?? target;
     }
 
     private static SendResult Succeeded(string? id) =>

@@ -44,7 +44,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
 
         var interaction = _host.Conversation.Received.ShouldHaveSingleItem();
         interaction.Intent.ShouldBe(new CommandIntent("show TRI-42"));
-        interaction.Actor.ShouldBe(new UserRef(Platform.Teams, TeamsActivities.UserAad, "Ada Lovelace"));
+        interaction.Actor.ShouldBe(new UserRef(Platform.Teams, "29:user-one", "Ada Lovelace"));
         interaction.Place.ShouldBe(new ConversationAddress
         {
             Platform = Platform.Teams,
@@ -73,20 +73,79 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Message_WithoutAadObjectId_UsesTheTeamsUserId()
+    public async Task Message_Actor_IsTheTeamsUserId_NotTheAadObjectId()
     {
-        var activity = TeamsActivities.Message("help");
-        activity["from"]!.AsObject().Remove("aadObjectId");
-
-        await PostOkAsync(activity);
+        // The 29: id is what mention entities carry and what a 1:1 chat is created with; the AAD id is neither.
+        await PostOkAsync(TeamsActivities.Message("help"));
 
         _host.Conversation.Received.ShouldHaveSingleItem().Actor.UserId.ShouldBe("29:user-one");
     }
 
     [Fact]
-    public async Task Message_MentionOfSomeoneElse_IsKept()
+    public async Task Message_WithoutFromId_IsRefused_EvenWithAnAadObjectId()
     {
-        var activity = TeamsActivities.Message("<at>TriageBot</at> note TRI-3 ask <at>Grace</at>");
+        var activity = TeamsActivities.Message("help");
+        activity["from"]!.AsObject().Remove("id");
+
+        var response = await _host.PostAsync(activity, Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        _host.Conversation.Received.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Message_MentionOfSomeoneElse_BecomesCoresMentionToken()
+    {
+        var activity = TeamsActivities.Message("<at>TriageBot</at> role <at>Grace Hopper</at> engineer");
+        activity["entities"]!.AsArray().Add(new JsonObject
+        {
+            ["type"] = "mention",
+            ["text"] = "<at>Grace Hopper</at>",
+            ["mentioned"] = new JsonObject { ["id"] = "29:1grace-H_x", ["name"] = "Grace Hopper" },
+        });
+
+        await PostOkAsync(activity);
+
+        ((CommandIntent)_host.Conversation.Received.ShouldHaveSingleItem().Intent).Text.ShouldBe("role <@29:1grace-H_x|Grace Hopper> engineer");
+    }
+
+    [Fact]
+    public async Task Message_MentionInHtml_WithHostileName_IsSanitised_AndTheRestStaysText()
+    {
+        var activity = TeamsActivities.Message("<p><at>TriageBot</at> note TRI-3 ask <at>G|r&lt;a&gt;ce</at>&nbsp;<b>now</b></p>");
+        activity["textFormat"] = "xml";
+        activity["entities"]!.AsArray().Add(new JsonObject
+        {
+            ["type"] = "mention",
+            ["text"] = "<at>G|r&lt;a&gt;ce</at>",
+            ["mentioned"] = new JsonObject { ["id"] = "29:grace", ["name"] = "G|r<a>ce" },
+        });
+
+        await PostOkAsync(activity);
+
+        ((CommandIntent)_host.Conversation.Received.ShouldHaveSingleItem().Intent).Text.ShouldBe("note TRI-3 ask <@29:grace|G r a ce> now");
+    }
+
+    [Fact]
+    public async Task Message_MentionOfAChannel_StaysPlainText()
+    {
+        var activity = TeamsActivities.Message("<at>TriageBot</at> note TRI-3 see <at>General</at>");
+        activity["entities"]!.AsArray().Add(new JsonObject
+        {
+            ["type"] = "mention",
+            ["text"] = "<at>General</at>",
+            ["mentioned"] = new JsonObject { ["id"] = "19:general@thread.tacv2", ["name"] = "General" },
+        });
+
+        await PostOkAsync(activity);
+
+        ((CommandIntent)_host.Conversation.Received.ShouldHaveSingleItem().Intent).Text.ShouldBe("note TRI-3 see General");
+    }
+
+    [Fact]
+    public async Task Message_TypedPlaceholderCharacters_CannotForgeAMention()
+    {
+        var activity = TeamsActivities.Message("<at>TriageBot</at> note \u00010\u0002 <at>Grace</at>");
         activity["entities"]!.AsArray().Add(new JsonObject
         {
             ["type"] = "mention",
@@ -96,8 +155,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
 
         await PostOkAsync(activity);
 
-        // The other person's mention markup is reduced to text, the bot's mention removed.
-        ((CommandIntent)_host.Conversation.Received.ShouldHaveSingleItem().Intent).Text.ShouldBe("note TRI-3 ask Grace");
+        ((CommandIntent)_host.Conversation.Received.ShouldHaveSingleItem().Intent).Text.ShouldBe("note 0 <@29:grace|Grace>");
     }
 
     [Fact]
@@ -179,7 +237,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
         }));
 
         var interaction = _host.Conversation.Received.ShouldHaveSingleItem();
-        interaction.Actor.UserId.ShouldBe(TeamsActivities.UserAad);
+        interaction.Actor.UserId.ShouldBe("29:user-one");
         var submit = interaction.Intent.ShouldBeOfType<FormSubmitIntent>();
         submit.FormId.ShouldBe(FormIds.Intake);
         submit.Argument.ShouldBe("bug");

@@ -104,6 +104,38 @@ public sealed class ConnectorTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Direct_AddressedOnlyByPerson_ReachesThemThroughTheBacklogsTeamsChannel()
+    {
+        // Core's nudges name a person and a backlog only; the tenant and service URL come from the backlog's Teams binding.
+        await _host.Bindings.UpsertAsync(new Binding { Address = Channel(), BacklogId = "payments" }, CancellationToken.None);
+        _connector.Then(new ConnectorAnswer(201, Body: """{"id":"a:personal-chat"}"""));
+        var nudge = Message(new ConversationAddress { Platform = Platform.Teams, Workspace = "", ChannelId = "", UserId = "29:user-one" }, OutboxKind.Direct)
+            with { BacklogId = "payments" };
+
+        var result = await Sender.SendAsync(nudge, null, CancellationToken.None);
+
+        result.ShouldBeOfType<SendSucceeded>();
+        var calls = _connector.Calls.ToArray();
+        calls.Length.ShouldBe(2);
+        calls[0].Path.ShouldBe("/teams/v3/conversations");
+        calls[0].Body!["members"]![0]!["id"]!.GetValue<string>().ShouldBe("29:user-one");
+        calls[0].Body!["channelData"]!["tenant"]!["id"]!.GetValue<string>().ShouldBe(TeamsTestHost.TenantId);
+        calls[1].Path.ShouldBe("/teams/v3/conversations/a:personal-chat/activities");
+    }
+
+    [Fact]
+    public async Task Direct_AddressedOnlyByPerson_WithoutATeamsChannel_FailsPermanently_WithoutCallingTeams()
+    {
+        var nudge = Message(new ConversationAddress { Platform = Platform.Teams, Workspace = "", ChannelId = "", UserId = "29:user-one" }, OutboxKind.Direct)
+            with { BacklogId = "nowhere" };
+
+        var result = await Sender.SendAsync(nudge, null, CancellationToken.None);
+
+        result.ShouldBeOfType<SendFailedPermanently>().Reason.ShouldContain("service URL");
+        _connector.Calls.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Throttled_IsRetriedAfterRetryAfter_ThenSucceeds()
     {
         _connector.Then(new ConnectorAnswer(429, RetryAfter: "1", Body: """{"error":{"code":"Throttled","message":"slow down"}}"""));

@@ -297,8 +297,9 @@ public static partial class CommandParser
             return [];
         }
 
-        // Slack sends non-breaking spaces from some clients; treat every kind of white space as a separator.
-        return text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        // Slack sends non-breaking spaces from some clients; treat every kind of white space as a separator,
+        // except inside a mention token (<@id|Display Name>), whose display name may contain spaces.
+        return [.. TokenPattern().Matches(text).Select(m => m.Value)];
     }
 
     private static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";
@@ -312,4 +313,7 @@ public static partial class CommandParser
 
     [GeneratedRegex(@"^(?<n>\d{1,3})(?<u>[dDwW]?)$")]
     private static partial Regex DaysPattern();
+
+    [GeneratedRegex(@"<@[^<>|\s]{1,100}(?:\|[^<>|]{1,100})?>|\S+")]
+    private static partial Regex TokenPattern();
 }

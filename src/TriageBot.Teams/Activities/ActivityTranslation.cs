@@ -16,14 +16,16 @@ public static partial class ActivityTranslation
     public const string ActionIdKey = "actionId";
     public const string MsTeamsKey = "msteams";
 
-    /// <summary>The person, from the validated activity only: AAD object id when present, else the Teams user id.</summary>
+    /// <summary>
+    /// The person, from the validated activity only: the Teams user id (<c>from.id</c>, <c>29:…</c>). That is the id mention
+    /// entities carry (so <c>role @person</c> names the same key the person acts with), the id a 1:1 chat is created with,
+    /// and the MRI card refresh lists expect. The AAD object id is deliberately not used as the identity.
+    /// </summary>
     public static UserRef? Actor(TeamsActivity activity)
     {
         var from = activity.From;
-        if (from is null) return null;
-        var id = !string.IsNullOrWhiteSpace(from.AadObjectId) ? from.AadObjectId : from.Id;
-        if (string.IsNullOrWhiteSpace(id)) return null;
-        return new UserRef(Platform.Teams, id, from.Name ?? "");
+        if (from is null || string.IsNullOrWhiteSpace(from.Id)) return null;
+        return new UserRef(Platform.Teams, from.Id, from.Name ?? "");
     }
 
     public static string? TenantId(TeamsActivity activity) =>
@@ -62,22 +64,58 @@ public static partial class ActivityTranslation
     /// <summary>
     /// The command text of a message: the bot's own <c>&lt;at&gt;…&lt;/at&gt;</c> mentions removed (matched by the
     /// mention entity whose id is the recipient's, as Bot Framework does), HTML line breaks and non-breaking spaces normalised.
+    /// Mentions of other people become Core's mention token <c>&lt;@id|name&gt;</c> (id and name from the mention entity),
+    /// so commands such as <c>role @person engineer</c> name the person by the same id they act with.
     /// </summary>
     public static string CommandText(TeamsActivity activity)
     {
-        var text = activity.Text ?? "";
+        // The placeholders below use these control characters; nobody types them, so they are dropped.
+        var text = (activity.Text ?? "").Replace(PlaceholderStart, ' ').Replace(PlaceholderEnd, ' ');
         var botId = activity.Recipient?.Id;
+        var tokens = new List<string>();
         foreach (var entity in activity.Entities ?? [])
         {
-            if (!string.Equals(entity.Type, "mention", StringComparison.OrdinalIgnoreCase)) continue;
-            if (botId is null || !string.Equals(entity.Mentioned?.Id, botId, StringComparison.Ordinal)) continue;
-            var markup = !string.IsNullOrEmpty(entity.Text) ? entity.Text : $"<at>{entity.Mentioned?.Name}</at>";
-            text = Regex.Replace(text, Regex.Escape(markup), " ", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+            if (!string.Equals(entity.Type, "mention", StringComparison.OrdinalIgnoreCase) || entity.Mentioned is not { } mentioned) continue;
+            var markup = !string.IsNullOrEmpty(entity.Text) ? entity.Text : $"<at>{mentioned.Name}</at>";
+            if (botId is not null && string.Equals(mentioned.Id, botId, StringComparison.Ordinal))
+            {
+                text = Regex.Replace(text, Regex.Escape(markup), " ", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+            }
+            else if (MentionToken(mentioned) is { } token)
+            {
+                // The markup is HTML, which is stripped below: park the mention behind a placeholder and put the token back after.
+                var placeholder = $" {PlaceholderStart}{tokens.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)}{PlaceholderEnd} ";
+                var replaced = Regex.Replace(text, Regex.Escape(markup), placeholder, RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+                if (replaced != text)
+                {
+                    tokens.Add(token);
+                    text = replaced;
+                }
+            }
         }
         text = text.Replace("&nbsp;", " ", StringComparison.OrdinalIgnoreCase).Replace('\u00A0', ' ');
         if (string.Equals(activity.TextFormat, "xml", StringComparison.OrdinalIgnoreCase) || text.Contains('<', StringComparison.Ordinal))
             text = HtmlToText(text);
-        return WhitespaceRun().Replace(text, " ").Trim();
+        text = WhitespaceRun().Replace(text, " ").Trim();
+        for (var i = 0; i < tokens.Count; i++)
+            text = text.Replace($"{PlaceholderStart}{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}{PlaceholderEnd}", tokens[i], StringComparison.Ordinal);
+        return text;
+    }
+
+    private const char PlaceholderStart = '\u0001';
+    private const char PlaceholderEnd = '\u0002';
+
+    /// <summary>
+    /// Core's mention token for a mentioned person: <c>&lt;@id|name&gt;</c>, or null when the id is not a person's id Core
+    /// accepts (channel and tag mentions, which stay as their plain text).
+    /// </summary>
+    public static string? MentionToken(ChannelAccount mentioned)
+    {
+        var id = mentioned.Id;
+        if (string.IsNullOrEmpty(id) || !MentionId().IsMatch(id)) return null;
+        var name = WhitespaceRun().Replace(MentionNameUnsafe().Replace(WebUtility.HtmlDecode(mentioned.Name ?? ""), " "), " ").Trim();
+        if (name.Length > 100) name = name[..100].TrimEnd();
+        return name.Length == 0 ? $"<@{id}>" : $"<@{id}|{name}>";
     }
 
     /// <summary>Plain text of a Teams HTML message body (for "Report to triage").</summary>
@@ -128,4 +166,12 @@ public static partial class ActivityTranslation
 
     [GeneratedRegex(@"[ \t\r\n]+")]
     private static partial Regex WhitespaceRun();
+
+    /// <summary>The ids Core's mention token accepts (Teams user ids are <c>29:</c> followed by letters, digits, <c>-</c> and <c>_</c>).</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9:_\-\.]{1,100}$")]
+    private static partial Regex MentionId();
+
+    /// <summary>Characters that would end or split the token, and control characters.</summary>
+    [GeneratedRegex(@"[<>|\p{Cc}]")]
+    private static partial Regex MentionNameUnsafe();
 }

@@ -268,17 +268,22 @@ public sealed class TeamsActivityProcessor(
         }
     }
 
-    private Task EnqueueAsync(TeamsActivity activity, string purpose, OutboxKind kind, ConversationAddress target, View view, DateTimeOffset now, CancellationToken ct) =>
-        outbox.EnqueueAsync(new OutboxMessage
+    private async Task EnqueueAsync(TeamsActivity activity, string purpose, OutboxKind kind, ConversationAddress target, View view, DateTimeOffset now, CancellationToken ct)
+    {
+        // A reply into a bound channel names its backlog, so a delivery that fails for good (the bot was removed) reaches the facilitators.
+        var binding = await bindings.GetAsync(Platform.Teams, target.Workspace, target.ChannelId, ct).ConfigureAwait(false);
+        await outbox.EnqueueAsync(new OutboxMessage
         {
             // Derived from the activity id, so a retried activity can never enqueue twice.
             Id = $"teams:{activity.Id ?? Guid.NewGuid().ToString("N")}:{purpose}",
             Kind = kind,
             Target = target,
             Payload = view,
+            BacklogId = binding is { Active: true } ? binding.BacklogId : null,
             CreatedAt = now,
             NextAttemptAt = now,
-        }, ct);
+        }, ct).ConfigureAwait(false);
+    }
 
     private static (UserRef Actor, ConversationAddress Place)? Context(TeamsActivity activity) =>
         Actor(activity) is { } actor && Place(activity) is { } place ? (actor, place) : null;

@@ -118,6 +118,11 @@ public sealed partial class DeliveryWorker(
                 {
                     await FailAsync(leased, $"The message to reply to ({threadRef}) was never posted.", channelLost: false, ct);
                 }
+                else if (await store.Bindings.GetAsync(message.Target.Platform, message.Target.Workspace, message.Target.ChannelId, ct) is { Active: false })
+                {
+                    // The channel was lost (the thread's first message most likely failed for that reason): waiting cannot help.
+                    await FailAsync(leased, $"The message to reply to ({threadRef}) was not posted: the channel is no longer reachable.", channelLost: false, ct);
+                }
                 else
                 {
                     await RetryAsync(leased, TimeSpan.FromSeconds(2), "waiting for the thread's first message", countAttempt: false, ct);
@@ -221,17 +226,17 @@ public sealed partial class DeliveryWorker(
         await SaveAsync(leased, message with { Status = OutboxStatus.Failed, LastError = reason, Attempts = message.Attempts + 1, LeaseOwner = null, LeaseUntil = null }, ct);
         LogFailed(logger, message.Id, message.Target.Platform, reason);
 
-        if (channelLost)
+        var binding = message.Kind == OutboxKind.Direct ? null
+            : await store.Bindings.GetAsync(message.Target.Platform, message.Target.Workspace, message.Target.ChannelId, ct);
+        var alreadyLost = binding is { Active: false };
+        if (channelLost && binding is { Active: true })
         {
-            var binding = await store.Bindings.GetAsync(message.Target.Platform, message.Target.Workspace, message.Target.ChannelId, ct);
-            if (binding is { Active: true })
-            {
-                await store.Bindings.UpsertAsync(binding with { Active = false, InactiveReason = reason }, ct);
-            }
+            await store.Bindings.UpsertAsync(binding with { Active = false, InactiveReason = reason }, ct);
         }
 
-        // Tell the facilitators, unless this was itself such a notice (never loop on a dead channel).
-        if (message.BacklogId is { } backlogId && message.Kind != OutboxKind.Direct)
+        // Tell the facilitators, unless this was itself such a notice (never loop on a dead channel), or the channel was
+        // already known to be lost: they were told once when it was, not again for every message queued for it.
+        if (message.BacklogId is { } backlogId && message.Kind != OutboxKind.Direct && !alreadyLost)
         {
             await NotifyFacilitatorsAsync(backlogId, message, reason, channelLost, ct);
         }

@@ -154,6 +154,14 @@ public class CommandParserTests
     }
 
     [Fact]
+    public void Role_MentionWithADisplayNameOfSeveralWords_IsOneArgument() =>
+        Parses("role <@29:1a-B_c|Eli  Whitney Jr> engineer").ShouldBe(new RoleCommand("<@29:1a-B_c|Eli  Whitney Jr>", Role.Engineer));
+
+    [Fact]
+    public void Role_AnUnclosedMention_IsStillSplitAtSpaces() =>
+        Refuses("role <@29:eli|Eli Whitney engineer").ShouldContain("Expected");
+
+    [Fact]
     public void NonBreakingSpaces_SeparateWordsLikeSpaces() =>
         Parses("show\u00A0TRI-42").ShouldBe(new ShowCommand("TRI-42"));
 

@@ -10,8 +10,12 @@ using Microsoft.Extensions.Logging;
 
 namespace TriageBot.Teams.Tests.Fakes;
 
-/// <summary>One request the fake Connector received.</summary>
-public sealed record ConnectorCall(string Method, string Path, string? Authorization, JsonNode? Body, DateTimeOffset At);
+/// <summary>One request the fake Connector received, with the status it answered and the activity id it handed out (if any).</summary>
+public sealed record ConnectorCall(string Method, string Path, string? Authorization, JsonNode? Body, DateTimeOffset At)
+{
+    public int Status { get; init; }
+    public string? AnsweredId { get; init; }
+}
 
 /// <summary>A scripted answer: status, optional Retry-After header value, optional JSON body.</summary>
 public sealed record ConnectorAnswer(int Status, string? RetryAfter = null, string? Body = null);
@@ -58,11 +62,12 @@ public sealed class FakeBotConnector : IAsyncDisposable
     {
         var text = await new StreamReader(http.Request.Body).ReadToEndAsync();
         var path = http.Request.PathBase + http.Request.Path;
-        Calls.Enqueue(new ConnectorCall(http.Request.Method, Uri.UnescapeDataString(path.ToString()), http.Request.Headers.Authorization.ToString(),
-            string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), DateTimeOffset.UtcNow));
+        var call = new ConnectorCall(http.Request.Method, Uri.UnescapeDataString(path.ToString()), http.Request.Headers.Authorization.ToString(),
+            string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), DateTimeOffset.UtcNow);
 
         if (_script.TryDequeue(out var answer))
         {
+            Calls.Enqueue(call with { Status = answer.Status });
             http.Response.StatusCode = answer.Status;
             if (answer.RetryAfter is not null) http.Response.Headers.RetryAfter = answer.RetryAfter;
             if (answer.Body is not null)
@@ -74,9 +79,12 @@ public sealed class FakeBotConnector : IAsyncDisposable
         }
 
         var id = Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var isCreate = http.Request.Method == "POST" && path.ToString().EndsWith("/v3/conversations", StringComparison.Ordinal);
+        var isUpdate = http.Request.Method == "PUT";
+        // An update keeps the activity's id; a create or send hands out a new one.
+        Calls.Enqueue(call with { Status = 201, AnsweredId = isUpdate ? call.Path[(call.Path.LastIndexOf('/') + 1)..] : id });
         http.Response.StatusCode = 201;
         http.Response.ContentType = "application/json";
-        var isCreate = http.Request.Method == "POST" && path.ToString().EndsWith("/v3/conversations", StringComparison.Ordinal);
         var body = isCreate
             ? new JsonObject { ["id"] = "created-conversation;messageid=" + id, ["activityId"] = id }
             : new JsonObject { ["id"] = id };
