@@ -1,9 +1,21 @@
+using TriageBot.Cli;
 using TriageBot.Delivery;
 using TriageBot.Hosting;
 using TriageBot.Scheduling;
+using TriageBot.Telemetry;
+
+// `TriageBot export|import|backup|restore|help …` runs one command against the server's configuration, then exits.
+if (Cli.IsCommand(args))
+{
+    var settings = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+    using var loggers = LoggerFactory.Create(b => b.AddConfiguration(settings.Configuration.GetSection("Logging"))
+        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning).AddFilter((_, level) => level >= LogLevel.Warning));
+    return await Cli.RunAsync(args, settings.Configuration, new CliContext { ContentRoot = settings.Environment.ContentRootPath, Loggers = loggers });
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddTelemetry();
 builder.AddTriageStorage();
 builder.AddTriageCore();
 builder.AddChannels();
@@ -13,11 +25,13 @@ builder.AddTriageHealth();
 
 var app = builder.Build();
 
+app.UseRequestMetrics();
 app.MapChannels();
 app.MapTriageHealth();
 app.LogListeningAddresses();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;
