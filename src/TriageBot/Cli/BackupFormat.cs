@@ -41,7 +41,16 @@ public static class BackupFormat
                 final = read == 0;
             }
 
-            var consumed = Parse(buffer.AsSpan(0, length), final, state, output);
+            int consumed;
+            try
+            {
+                consumed = Parse(buffer.AsSpan(0, length), final, state, output);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"The backup file is not valid JSON; it may be truncated or edited by hand ({e.Message})", e);
+            }
+
             foreach (var value in output)
             {
                 yield return value;
