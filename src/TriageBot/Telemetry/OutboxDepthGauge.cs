@@ -69,7 +69,17 @@ public sealed partial class OutboxDepthGauge : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await _stopping.CancelAsync().ConfigureAwait(false);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The container disposed the gauge before the host stopped it (test hosts do): nothing is running then.
+        }
+    }
 
     public void Dispose() => _stopping.Dispose();
 
