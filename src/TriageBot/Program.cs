@@ -1,12 +1,24 @@
 using TriageBot.Charts;
+using TriageBot.Cli;
 using TriageBot.Dashboard;
 using TriageBot.Delivery;
 using TriageBot.Hosting;
 using TriageBot.Playground;
 using TriageBot.Scheduling;
+using TriageBot.Telemetry;
+
+// `TriageBot export|import|backup|restore|help …` runs one command against the server's configuration, then exits.
+if (Cli.IsCommand(args))
+{
+    var settings = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+    using var loggers = LoggerFactory.Create(b => b.AddConfiguration(settings.Configuration.GetSection("Logging"))
+        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning).AddFilter((_, level) => level >= LogLevel.Warning));
+    return await Cli.RunAsync(args, settings.Configuration, new CliContext { ContentRoot = settings.Environment.ContentRootPath, Loggers = loggers });
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddTelemetry();
 builder.AddTriageStorage();
 builder.AddTriageCore();
 builder.AddChannels();
@@ -18,6 +30,7 @@ builder.AddPlayground();
 
 var app = builder.Build();
 
+app.UseRequestMetrics();
 app.MapChannels();
 app.MapCharts();
 app.MapTriageHealth();
@@ -25,7 +38,8 @@ app.MapDashboard();
 app.MapPlayground();
 app.LogListeningAddresses();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

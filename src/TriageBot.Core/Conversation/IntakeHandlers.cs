@@ -108,6 +108,7 @@ public sealed partial class TriageConversation
         var change = ItemFactory.Create(new NewItemRequest(formStream, f.Values), backlog, number, c.Actor, source, c.Now);
         await _store.Items.InsertAsync(change.Item, c.Ct);
         await _store.History.AppendAsync(change.History, c.Ct);
+        _metrics?.ItemCreated(change.Item.Stream, c.Actor.Platform.ToString().ToLowerInvariant());
 
         var summary = Summarize(c, change.Item);
         var target = await IntakeTargetAsync(c, backlog, intake);

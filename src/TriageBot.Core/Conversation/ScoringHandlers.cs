@@ -62,6 +62,7 @@ public sealed partial class TriageConversation
         }
 
         await _store.Votes.UpsertAsync(vote, c.Ct);
+        _metrics?.VoteCast(item.Stream);
         await RefreshBallotAsync(c, item);
         return new CloseFormOutcome(new TextView($"Your vote on {item.Key} is in. It stays hidden until the facilitator reveals the votes.", Tone.Success));
     }

@@ -25,16 +25,18 @@ public sealed partial class TriageConversation : IConversation, IViewResolver
     private readonly TimeProvider _time;
     private readonly ConversationOptions _options;
     private readonly IOutboxSignal? _signal;
+    private readonly Telemetry.TriageMetrics? _metrics;
     private readonly Dictionary<Type, Func<Context, Command, Task<Outcome>>> _commands = [];
     private readonly Dictionary<string, Func<Context, string?, Task<Outcome>>> _actions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Func<Context, FormSubmitIntent, Task<Outcome>>> _forms = new(StringComparer.Ordinal);
 
-    public TriageConversation(ITriageStore store, TimeProvider time, ConversationOptions options, IOutboxSignal? signal = null)
+    public TriageConversation(ITriageStore store, TimeProvider time, ConversationOptions options, IOutboxSignal? signal = null, Telemetry.TriageMetrics? metrics = null)
     {
         _store = store;
         _time = time;
         _options = options;
         _signal = signal;
+        _metrics = metrics;
         RegisterItemHandlers();
         RegisterIntakeHandlers();
         RegisterScoringHandlers();

@@ -134,4 +134,6 @@ public sealed record Item
     public int HistoryCount { get; init; }
     /// <summary>The capability note of a non-feature item flagged with a model dependency (features keep theirs in <see cref="FeatureFields"/>).</summary>
     public CapabilityNote? DependencyNote { get; init; }
+    /// <summary>The id a CSV import knew this item by (an external key, an <c>import_id</c> or a row hash), so importing the same file again updates it instead of duplicating it.</summary>
+    public string? ImportId { get; init; }
 }

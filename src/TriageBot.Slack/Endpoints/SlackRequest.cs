@@ -2,8 +2,10 @@ using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using TriageBot.Core.Telemetry;
 using TriageBot.Slack.Signing;
 
 namespace TriageBot.Slack.Endpoints;
@@ -42,6 +44,7 @@ internal static class SlackRequest
         if (string.IsNullOrEmpty(options.SigningSecret))
         {
             Log.SignatureRefused(logger, SignatureOutcome.NoSecretConfigured, SlackSignature.Describe(SignatureOutcome.NoSecretConfigured));
+            CountRefusal(http, SignatureOutcome.NoSecretConfigured);
             return (null, Unauthorized(SignatureOutcome.NoSecretConfigured));
         }
 
@@ -67,11 +70,19 @@ internal static class SlackRequest
         if (outcome != SignatureOutcome.Valid)
         {
             Log.SignatureRefused(logger, outcome, SlackSignature.Describe(outcome));
+            CountRefusal(http, outcome);
             return (null, Unauthorized(outcome));
         }
 
         return (new VerifiedBody(bytes), null);
     }
+
+    /// <summary>The refusal metric's reason tag: the outcome in snake case (<c>stale</c>, <c>mismatch</c>, …), a closed set.</summary>
+    internal static string ReasonTag(SignatureOutcome outcome) =>
+        string.Concat(outcome.ToString().Select((ch, i) => char.IsUpper(ch) && i > 0 ? "_" + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()));
+
+    private static void CountRefusal(HttpContext http, SignatureOutcome outcome) =>
+        http.RequestServices.GetService<TriageMetrics>()?.VerificationRefused("slack", ReasonTag(outcome));
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer (never buffers more than limit + one chunk).</summary>
     internal static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken ct)

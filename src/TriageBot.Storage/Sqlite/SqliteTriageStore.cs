@@ -10,7 +10,7 @@ namespace TriageBot.Storage.Sqlite;
 /// keys and filtered fields are real columns; times are UTC ticks so they compare and sort as numbers.
 /// Safe to share one file between several instances (processes) of the store.
 /// </summary>
-public sealed class SqliteTriageStore : ITriageStore, IStoreMaintenance
+public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
 {
     private readonly SqliteDb db;
     private readonly ILogger logger;

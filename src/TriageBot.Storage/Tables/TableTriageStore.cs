@@ -9,7 +9,7 @@ namespace TriageBot.Storage.Tables;
 /// The Azure Table Storage store (DESIGN §4). Every table name starts with the configured prefix so several
 /// environments can share one account. Values that become keys are encoded with <see cref="KeyCodec"/>.
 /// </summary>
-public sealed class TableTriageStore : ITriageStore, IStoreMaintenance
+public sealed partial class TableTriageStore : ITriageStore, IStoreMaintenance
 {
     private readonly TableSet tables;
     private readonly ILogger logger;

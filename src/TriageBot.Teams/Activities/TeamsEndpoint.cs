@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TriageBot.Core.Telemetry;
 using TriageBot.Teams.Auth;
 using TriageBot.Teams.Connector;
 
@@ -14,6 +16,27 @@ namespace TriageBot.Teams.Activities;
 /// </summary>
 internal static class TeamsEndpoint
 {
+    /// <summary>
+    /// The refusal metric's reason tag: a closed set derived from the validator's failure text (which may name an
+    /// exception type or algorithm, too many values for a metric tag).
+    /// </summary>
+    internal static string ReasonTag(string failure) => failure switch
+    {
+        _ when failure.StartsWith("the Teams channel is not configured", StringComparison.Ordinal) => "not_configured",
+        _ when failure.StartsWith("missing or malformed Authorization", StringComparison.Ordinal) => "missing_token",
+        _ when failure.StartsWith("the bearer token is not a JWT", StringComparison.Ordinal) => "malformed_token",
+        _ when failure.Contains("signing keys could not be", StringComparison.Ordinal) => "keys_unavailable",
+        _ when failure.Contains("Audience", StringComparison.Ordinal) => "wrong_audience",
+        _ when failure.Contains("Issuer", StringComparison.Ordinal) => "wrong_issuer",
+        _ when failure.Contains("Lifetime", StringComparison.Ordinal) || failure.Contains("Expired", StringComparison.Ordinal) => "expired",
+        _ when failure.Contains("Signature", StringComparison.Ordinal) => "bad_signature",
+        _ when failure.StartsWith("token rejected", StringComparison.Ordinal) => "token_rejected",
+        _ when failure.StartsWith("algorithm", StringComparison.Ordinal) => "algorithm",
+        _ when failure.Contains("serviceurl", StringComparison.OrdinalIgnoreCase) => "service_url_mismatch",
+        _ when failure.Contains("endorse", StringComparison.OrdinalIgnoreCase) => "not_endorsed",
+        _ => "other",
+    };
+
     public static async Task HandleAsync(
         HttpContext http,
         ChannelTokenValidator validator,
@@ -29,6 +52,7 @@ internal static class TeamsEndpoint
         if (!check.Succeeded)
         {
             Log.Refused(logger, check.Failure!);
+            http.RequestServices.GetService<TriageMetrics>()?.VerificationRefused("teams", ReasonTag(check.Failure!));
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
@@ -65,6 +89,7 @@ internal static class TeamsEndpoint
         if (mismatch is not null)
         {
             Log.Refused(logger, mismatch);
+            http.RequestServices.GetService<TriageMetrics>()?.VerificationRefused("teams", ReasonTag(mismatch));
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }

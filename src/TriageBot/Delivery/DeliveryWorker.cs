@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
+using TriageBot.Core.Telemetry;
 using TriageBot.Core.Views;
 
 namespace TriageBot.Delivery;
@@ -33,7 +34,8 @@ public sealed partial class DeliveryWorker(
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     OutboxSignal signal,
-    ILogger<DeliveryWorker> logger) : BackgroundService
+    ILogger<DeliveryWorker> logger,
+    TriageMetrics? metrics = null) : BackgroundService
 {
     private readonly Dictionary<Platform, IChannelSender> _senders = senders.ToDictionary(s => s.Platform);
     private readonly DeliveryOptions _options = options.Value;
@@ -183,6 +185,7 @@ public sealed partial class DeliveryWorker(
                 LogDelivered(logger, message.Id, message.Target.Platform);
                 break;
             case SendRetryLater later:
+                metrics?.DeliveryFailed(message.Target.Platform, permanent: false);
                 await RetryAsync(leased, later.After, later.Reason, countAttempt: true, ct);
                 break;
             case SendFailedPermanently failed:
@@ -225,6 +228,7 @@ public sealed partial class DeliveryWorker(
         var message = leased.Value;
         await SaveAsync(leased, message with { Status = OutboxStatus.Failed, LastError = reason, Attempts = message.Attempts + 1, LeaseOwner = null, LeaseUntil = null }, ct);
         LogFailed(logger, message.Id, message.Target.Platform, reason);
+        metrics?.DeliveryFailed(message.Target.Platform, permanent: true);
 
         var binding = message.Kind == OutboxKind.Direct ? null
             : await store.Bindings.GetAsync(message.Target.Platform, message.Target.Workspace, message.Target.ChannelId, ct);

@@ -16,7 +16,8 @@ public static class CoreExtensions
             sp.GetRequiredService<ITriageStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ConversationOptions>(),
-            sp.GetService<IOutboxSignal>()));
+            sp.GetService<IOutboxSignal>(),
+            sp.GetService<Core.Telemetry.TriageMetrics>()));
         builder.Services.AddSingleton<IConversation>(sp => sp.GetRequiredService<TriageConversation>());
         builder.Services.AddSingleton<IViewResolver>(sp => sp.GetRequiredService<TriageConversation>());
         builder.Services.AddSingleton<Core.Ceremonies.ICeremonyPoster>(sp => sp.GetRequiredService<TriageConversation>());

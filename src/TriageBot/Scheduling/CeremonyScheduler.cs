@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Ceremonies;
 using TriageBot.Core.Ports;
+using TriageBot.Core.Telemetry;
 
 namespace TriageBot.Scheduling;
 
@@ -28,7 +29,8 @@ public sealed partial class CeremonyScheduler(
     ICeremonyPoster poster,
     TimeProvider time,
     IOptions<SchedulerOptions> options,
-    ILogger<CeremonyScheduler> logger) : BackgroundService
+    ILogger<CeremonyScheduler> logger,
+    TriageMetrics? metrics = null) : BackgroundService
 {
     private readonly SchedulerOptions _options = options.Value;
     private readonly string _owner = options.Value.InstanceId ?? $"{Environment.MachineName}:{Environment.ProcessId}";
@@ -110,6 +112,7 @@ public sealed partial class CeremonyScheduler(
             }
 
             await poster.PostCeremonyAsync(backlog, kind, occurrence, due.Late, ct);
+            metrics?.CeremonyPosted(kind, due.Late);
             LogPosted(logger, backlog.Id, kind, occurrence.Id, due.Late);
         }
 

@@ -1,0 +1,58 @@
+using TriageBot.Core.Ports;
+using TriageBot.Storage;
+
+namespace TriageBot.Hosting;
+
+/// <summary>Housekeeping settings (section <c>Maintenance</c>).</summary>
+public sealed class MaintenanceOptions
+{
+    /// <summary>Sent outbox messages older than this are deleted; they are kept that long so a developer can see what was posted.</summary>
+    public TimeSpan SentOutboxRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often the purge runs.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromDays(1);
+}
+
+/// <summary>Deletes sent outbox messages past their retention, once at start and then every <see cref="MaintenanceOptions.Interval"/>.</summary>
+public sealed partial class MaintenanceService(
+    ITriageStore store,
+    TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<MaintenanceOptions> options,
+    ILogger<MaintenanceService> logger) : BackgroundService
+{
+    /// <summary>One purge; returns how many messages were deleted (0 when the store offers no maintenance).</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        if (store is not IStoreMaintenance maintenance)
+        {
+            return 0;
+        }
+
+        var purged = await maintenance.PurgeSentOutboxAsync(time.GetUtcNow() - options.Value.SentOutboxRetention, ct);
+        LogPurged(logger, purged);
+        return purged;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (StoreUnavailableException e)
+            {
+                LogFailed(logger, e.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Purged {Count} sent outbox messages past their retention")]
+    private static partial void LogPurged(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Outbox purge failed; it runs again at the next interval: {Error}")]
+    private static partial void LogFailed(ILogger logger, string error);
+}
