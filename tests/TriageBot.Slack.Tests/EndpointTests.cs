@@ -408,7 +408,7 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MessageShortcut_ReportsTheMessageWithItsPermalink_AndOpensTheForm()
+    public async Task MessageShortcut_ReportsTheMessageWithItsPermalink_BuiltFromTheWorkspaceDomain_AndOpensTheForm()
     {
         _app.Conversation.Script = _ => new OpenFormOutcome(SampleViews.Form("Report"));
         var payload = new JsonObject
@@ -417,7 +417,7 @@ public sealed class EndpointTests : IAsyncLifetime
             ["callback_id"] = "report_to_triage",
             ["trigger_id"] = "trigger-3",
             ["user"] = User(),
-            ["team"] = new JsonObject { ["id"] = "T0001" },
+            ["team"] = new JsonObject { ["id"] = "T0001", ["domain"] = "acme" },
             ["channel"] = new JsonObject { ["id"] = "C0SUPPORT", ["name"] = "support" },
             ["message_ts"] = "1700000123.000200",
             ["message"] = new JsonObject { ["type"] = "message", ["ts"] = "1700000123.000200", ["text"] = "The bot answered in French again", ["user"] = "U0CUSTOMER" },
@@ -429,10 +429,19 @@ public sealed class EndpointTests : IAsyncLifetime
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var intent = _app.Conversation.Received.ShouldHaveSingleItem().Intent.ShouldBeOfType<ReportMessageIntent>();
         intent.MessageText.ShouldBe("The bot answered in French again");
-        intent.Source.ShouldBe(new MessageSource(Platform.Slack, "C0SUPPORT", "1700000123.000200", "https://example.slack.com/archives/C1/p1700000000000100"));
-        _app.Api.CallsTo("chat.getPermalink").Single().Form["message_ts"].ShouldBe("1700000123.000200");
+        intent.Source.ShouldBe(new MessageSource(Platform.Slack, "C0SUPPORT", "1700000123.000200", "https://acme.slack.com/archives/C0SUPPORT/p1700000123000200"));
+        _app.Api.CallsTo("chat.getPermalink").ShouldBeEmpty();
         ((string)_app.Api.CallsTo("views.open").Single().Json["trigger_id"]!).ShouldBe("trigger-3");
     }
+
+    [Theory]
+    [InlineData("acme", "C0SUPPORT", "1700000123.000200", "https://acme.slack.com/archives/C0SUPPORT/p1700000123000200")]
+    [InlineData(null, "C0SUPPORT", "1700000123.000200", null)]
+    [InlineData("evil.com/x?", "C0SUPPORT", "1700000123.000200", null)]
+    [InlineData("acme", "C0/../x", "1700000123.000200", null)]
+    [InlineData("acme", "C0SUPPORT", "1700000123", null)]
+    public void Permalink_IsBuiltOnlyFromPartsOfSlacksShape(string? domain, string channel, string ts, string? expected) =>
+        TriageBot.Slack.Endpoints.Permalink.Build(domain, channel, ts).ShouldBe(expected);
 
     [Fact]
     public async Task MessageShortcut_WhenThePermalinkFails_StillReportsWithoutALink()

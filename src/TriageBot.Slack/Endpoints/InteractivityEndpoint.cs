@@ -292,8 +292,10 @@ internal static class InteractivityEndpoint
 
             var channel = p.Channel?.Id ?? "";
             var messageTs = p.MessageTs ?? p.Message?.Ts;
-            string? link = null;
-            if (channel.Length > 0 && messageTs is not null)
+            // The permalink has a documented shape, so it is built from the signed payload when the workspace domain is
+            // there: no Web API round trip inside the trigger id's 3 s life. chat.getPermalink is the fallback.
+            var link = channel.Length > 0 && messageTs is not null ? Permalink.Build(p.Team?.Domain, channel, messageTs) : null;
+            if (link is null && channel.Length > 0 && messageTs is not null)
             {
                 // Bounded well inside the trigger id's 3 s life; the item is still created without a link.
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
