@@ -167,7 +167,7 @@ public static class ReportViews
         var lines = new List<ReportLine>();
         if (b.OldestOpen is { } oldest)
         {
-            lines.Add(new(string.Create(Invariant, $"Oldest open bug: {oldest.Item.Key} {oldest.Item.Title}, {oldest.Days:0} days old."), ReportItems.Summarize(oldest.Item, now)));
+            lines.Add(new(string.Create(Invariant, $"{oldest.Item.Key} {oldest.Item.Title}: the oldest open bug, {oldest.Days:0} days old."), ReportItems.Summarize(oldest.Item, now)));
         }
 
         if (b.ReportedLast7Days + b.ReportedPrevious7Days > 0)

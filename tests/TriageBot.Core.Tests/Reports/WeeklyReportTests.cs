@@ -103,7 +103,7 @@ public class WeeklyReportTests
         view.Sections.Select(s => s.Heading).ShouldBe(["Model quality", "Engineering bugs", "Feature requests", "Incident lane"]);
         var bugs = view.Sections[1].Lines;
         bugs[0].ShouldBe(new ReportLine("4 active of a WIP limit of 3: over the limit.", null, true));
-        bugs[1].Text.ShouldBe("Oldest open bug: TRI-10 Item 10, 40 days old.");
+        bugs[1].Text.ShouldBe("TRI-10 Item 10: the oldest open bug, 40 days old.");
         bugs[1].Item!.Key.ShouldBe("TRI-10");
         bugs[2].Text.ShouldBe("Inflow: 1 reported in the last 7 days, 1 in the 7 days before.");
         view.Sections[0].Lines.Where(l => l.Problem).Select(l => l.Item!.Number).ShouldBe([1, 2]);

@@ -26,7 +26,7 @@ public sealed class ReportTests
         var report = await PostAsync(host, "report weekly");
 
         Section(report, "Model quality").ShouldBe(["1 active of a WIP limit of 3.", "REP-7 Tune retrieval for long queries: timebox ended Fri 12 Mar 2027; re-scope, close or mark done."]);
-        Section(report, "Engineering bugs").ShouldBe(["0 active of a WIP limit of 3.", "Oldest open bug: REP-13 Tooltip typo in settings, 238 days old.", "Inflow: 1 reported in the last 7 days, 1 in the 7 days before."]);
+        Section(report, "Engineering bugs").ShouldBe(["0 active of a WIP limit of 3.", "REP-13 Tooltip typo in settings: the oldest open bug, 238 days old.", "Inflow: 1 reported in the last 7 days, 1 in the 7 days before."]);
         Section(report, "Feature requests").ShouldBe(
         [
             "1 active of a WIP limit of 4.",
