@@ -132,8 +132,8 @@ public sealed class TestHost : IAsyncDisposable
         settings["Ceremonies:Enabled"] = "false";
         settings["Ceremonies:InstanceId"] = name;
         settings["Delivery:InstanceId"] = name;
-        // The worker wakes only on its poll; tests drain explicitly, so nothing is delivered behind their back.
-        settings["Delivery:PollInterval"] = "01:00:00";
+        // The longest poll the settings allow; tests drain explicitly (DrainOnceAsync) and assert on what they drained.
+        settings["Delivery:PollInterval"] = "00:10:00";
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Testing");
