@@ -173,6 +173,7 @@ public sealed class InboundAuthTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
         for (var i = 0; i < 3; i++)
             (await _host.PostAsync(TeamsActivities.Message("help"), _issuer.Mint(Valid))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        _issuer.MetadataRequests.ShouldBe(before);
+        // The issuer is shared with other hosts whose key refreshes may land meanwhile; per-request fetching would add 3 or more.
+        (_issuer.MetadataRequests - before).ShouldBeLessThan(2);
     }
 }
