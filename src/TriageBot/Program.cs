@@ -16,6 +16,7 @@ builder.AddDashboard(); builder.AddPlayground();
 
 var app = builder.Build();
 
+app.UseStoreUnavailableAs503();
 app.MapChannels();
 app.MapTriageHealth();
 app.MapDashboard(); app.MapPlayground();

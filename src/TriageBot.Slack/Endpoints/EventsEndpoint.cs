@@ -28,7 +28,7 @@ internal static class EventsEndpoint
         var logger = loggers.CreateLogger("TriageBot.Slack.Events");
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackEndpoint"] = "events" });
 
-        var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxPayloadBodyBytes, options.Value, time, logger).ConfigureAwait(false);
+        var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxPayloadBodyBytes, options.Value, time, logger, SlackRequest.Json).ConfigureAwait(false);
         if (refusal is not null)
         {
             return refusal;

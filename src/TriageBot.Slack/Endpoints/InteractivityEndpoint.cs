@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
 using TriageBot.Slack.Blocks;
 using TriageBot.Slack.Payloads;
@@ -32,7 +33,7 @@ internal static class InteractivityEndpoint
         var logger = loggers.CreateLogger("TriageBot.Slack.Interactivity");
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackEndpoint"] = "interactivity" });
 
-        var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxPayloadBodyBytes, options.Value, time, logger).ConfigureAwait(false);
+        var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxPayloadBodyBytes, options.Value, time, logger, SlackRequest.Form).ConfigureAwait(false);
         if (refusal is not null)
         {
             return refusal;
@@ -80,6 +81,11 @@ internal static class InteractivityEndpoint
                 GlobalShortcutPayload p => await handler.GlobalShortcutAsync(p).ConfigureAwait(false),
                 _ => SlackRequest.BadRequest(logger, $"unsupported interactivity payload type '{type}'"),
             };
+        }
+        catch (StoreUnavailableException)
+        {
+            // Not an empty 200: that would close a submitted modal and lose what the person typed.
+            return SlackRequest.StoreUnavailable(logger, type);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -65,7 +65,10 @@ internal sealed class TableOps(ILogger logger)
             AggregateException { InnerExceptions: [RequestFailedException r, ..] } => r.Status,
             _ => 0,
         };
-        if (e is RequestFailedException or AggregateException or AuthenticationFailedException or CredentialUnavailableException or HttpRequestException or IOException)
+        // A network timeout inside the Azure SDK surfaces as a cancellation whose inner exception is a TimeoutException
+        // (the caller did not cancel): the store did not answer, so it is unavailable, not a cancelled request.
+        if (e is RequestFailedException or AggregateException or AuthenticationFailedException or CredentialUnavailableException or HttpRequestException or IOException
+            or OperationCanceledException { InnerException: TimeoutException })
         {
             Log.StoreFailed(logger, operation, e.GetType().Name, status);
             return new StoreUnavailableException($"Azure Table Storage failed during {operation} (status {status}): {e.Message}", e);

@@ -55,13 +55,20 @@ public sealed class TeamsActivityProcessor(
 
         try
         {
-            return kind switch
+            var response = kind switch
             {
                 "message" => await MessageAsync(activity, now, ct).ConfigureAwait(false),
                 "conversationUpdate" => await ConversationUpdateAsync(activity, ct).ConfigureAwait(false),
                 "installationUpdate" => await InstallationUpdateAsync(activity, ct).ConfigureAwait(false),
                 _ => await InvokeAsync(activity, now, ct).ConfigureAwait(false),
             };
+            if (deliveryId is not null && response.Status is >= 400 and < 500)
+            {
+                // A refused activity changed nothing, so it leaves nothing behind, not even its delivery id.
+                await inbox.ForgetAsync(Platform.Teams, deliveryId, now, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return response;
         }
         catch (Exception) when (deliveryId is not null)
         {

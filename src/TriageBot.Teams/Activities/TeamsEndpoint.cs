@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TriageBot.Core.Ports;
 using TriageBot.Teams.Auth;
 using TriageBot.Teams.Connector;
 
@@ -30,6 +31,14 @@ internal static class TeamsEndpoint
         {
             Log.Refused(logger, check.Failure!);
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
+        // The Connector always posts JSON; anything else is not an activity, whatever the body looks like.
+        if (!IsJson(http.Request.ContentType))
+        {
+            Log.Refused(logger, "the body is not application/json");
+            http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
             return;
         }
 
@@ -68,6 +77,15 @@ internal static class TeamsEndpoint
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
+        // The tenant is the workspace bindings and people are keyed by; two different claims of it mean a forged body.
+        if (activity.Conversation?.TenantId is { Length: > 0 } conversationTenant && activity.ChannelData?.Tenant?.Id is { Length: > 0 } dataTenant
+            && !string.Equals(conversationTenant, dataTenant, StringComparison.OrdinalIgnoreCase))
+        {
+            Log.Refused(logger, "conversation.tenantId and channelData.tenant.id disagree");
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
         trust.RememberValidated(activity.ServiceUrl!);
 
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ActivityId"] = activity.Id, ["ActivityType"] = activity.Type, ["InvokeName"] = activity.Name });
@@ -75,6 +93,14 @@ internal static class TeamsEndpoint
         try
         {
             response = await processor.ProcessAsync(activity, ct).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            // Nothing was acknowledged: a 503 makes the Connector retry, and the retry is processed (its inbox entry was forgotten).
+            Log.StoreUnavailable(logger, activity.Id ?? "(no id)");
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = "5";
+            return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -90,6 +116,10 @@ internal static class TeamsEndpoint
             await http.Response.WriteAsync(response.Body.ToJsonString(TeamsJson.Options), ct).ConfigureAwait(false);
         }
     }
+
+    private static bool IsJson(string? contentType) =>
+        System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && string.Equals(parsed.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The body, or null when it is larger than <paramref name="max"/> bytes (whatever Content-Length said).</summary>
     private static async Task<byte[]?> ReadLimitedAsync(Stream body, int max, CancellationToken ct)

@@ -50,7 +50,8 @@ public sealed class SlackHost : IAsyncDisposable
 
     public ITriageStore Store => Services.GetRequiredService<ITriageStore>();
 
-    public static async Task<SlackHost> StartAsync()
+    /// <summary>Starts the host; <paramref name="configure"/> adds to (or overrides) the test settings.</summary>
+    public static async Task<SlackHost> StartAsync(Action<IWebHostBuilder>? configure = null)
     {
         var api = await FakeSlackApi.StartAsync();
         var dataDir = Directory.CreateTempSubdirectory("triagebot-slack-e2e-").FullName;
@@ -65,6 +66,7 @@ public sealed class SlackHost : IAsyncDisposable
             b.UseSetting("Ceremonies:Enabled", "false");
             b.UseSetting("Delivery:PollInterval", "00:00:00.100");
             b.ConfigureLogging(l => l.ClearProviders());
+            configure?.Invoke(b);
         });
         var host = new SlackHost(api, factory, dataDir);
         // Start the host now so the store is initialized before the first request.
