@@ -34,13 +34,19 @@ internal static class EventsEndpoint
             return refusal;
         }
 
+        if (!JsonText.IsReadable(body!.Bytes))
+        {
+            return SlackRequest.BadRequest(logger, "the body is not readable JSON (invalid UTF-8, a lone surrogate or nesting deeper than 64)");
+        }
+
         EventsRequest? request;
         try
         {
             request = JsonSerializer.Deserialize<EventsRequest>(body!.Bytes, SlackJson.Options);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: text the reader cannot decode, such as an escaped lone surrogate ("\uD800").
             return SlackRequest.BadRequest(logger, "the body is not Events API JSON");
         }
 
@@ -63,7 +69,8 @@ internal static class EventsEndpoint
 
     private static async Task<IResult> AcceptAsync(HttpContext http, EventCallback callback, TimeProvider time, IInbox inbox, SlackEventQueue queue, ILogger logger)
     {
-        if (string.IsNullOrWhiteSpace(callback.EventId) || string.IsNullOrWhiteSpace(callback.TeamId) || callback.Event.ValueKind != JsonValueKind.Object)
+        if (string.IsNullOrWhiteSpace(callback.EventId) || string.IsNullOrWhiteSpace(callback.TeamId) || callback.Event.ValueKind != JsonValueKind.Object
+            || callback.Authorizations.Any(a => a is null))
         {
             return SlackRequest.BadRequest(logger, "event_callback needs event_id, team_id and an event object");
         }
@@ -73,7 +80,7 @@ internal static class EventsEndpoint
         {
             inner = callback.Event.Deserialize<SlackEvent>(SlackJson.Options);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return SlackRequest.BadRequest(logger, "the inner event is malformed");
         }

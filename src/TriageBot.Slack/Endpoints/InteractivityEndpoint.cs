@@ -45,6 +45,11 @@ internal static class InteractivityEndpoint
             return SlackRequest.BadRequest(logger, "interactivity requests carry exactly one form field 'payload' with JSON");
         }
 
+        if (!JsonText.IsReadable(System.Text.Encoding.UTF8.GetBytes(payloadValues[0]!)))
+        {
+            return SlackRequest.BadRequest(logger, "'payload' is not readable JSON (a lone surrogate or nesting deeper than 64)");
+        }
+
         InteractionPayload? payload;
         string type;
         try
@@ -58,8 +63,9 @@ internal static class InteractivityEndpoint
 
             payload = JsonSerializer.Deserialize<InteractionPayload>(payloadValues[0]!, SlackJson.Options);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: text the reader cannot decode, such as an escaped lone surrogate ("\uD800").
             return SlackRequest.BadRequest(logger, "'payload' is not valid JSON of an interaction");
         }
 
@@ -201,12 +207,11 @@ internal static class InteractivityEndpoint
 
         public async Task<IResult> BlockActionsAsync(BlockActionsPayload p)
         {
-            if (p.Actions.Count == 0)
+            if (p.Actions.Count == 0 || p.Actions[0] is not { } action)
             {
                 return SlackRequest.BadRequest(logger, "block_actions without an action");
             }
 
-            var action = p.Actions[0];
             var actionId = ActionIdCodec.Strip(action.ActionId);
             Intent intent = actionId == ActionIdCodec.RunCommand
                 ? new CommandIntent(action.Value ?? "")

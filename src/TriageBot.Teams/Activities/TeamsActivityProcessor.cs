@@ -275,17 +275,28 @@ public sealed class TeamsActivityProcessor(
         }
     }
 
-    private Task EnqueueAsync(TeamsActivity activity, string purpose, OutboxKind kind, ConversationAddress target, View view, DateTimeOffset now, CancellationToken ct) =>
-        outbox.EnqueueAsync(new OutboxMessage
+    private async Task EnqueueAsync(TeamsActivity activity, string purpose, OutboxKind kind, ConversationAddress target, View view, DateTimeOffset now, CancellationToken ct)
+    {
+        try
         {
-            // Derived from the activity id, so a retried activity can never enqueue twice.
-            Id = $"teams:{activity.Id ?? Guid.NewGuid().ToString("N")}:{purpose}",
-            Kind = kind,
-            Target = target,
-            Payload = view,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        }, ct);
+            await outbox.EnqueueAsync(new OutboxMessage
+            {
+                // Derived from the activity id, so a retried activity can never enqueue twice.
+                Id = $"teams:{(string.IsNullOrEmpty(activity.Id) ? Guid.NewGuid().ToString("N") : activity.Id)}:{purpose}",
+                Kind = kind,
+                Target = target,
+                Payload = view,
+                CreatedAt = now,
+                NextAttemptAt = now,
+            }, ct).ConfigureAwait(false);
+        }
+        catch (DuplicateKeyException)
+        {
+            // A retry of an activity whose first attempt queued this and then failed (its inbox entry was forgotten):
+            // the message is already on its way, which is what this call wanted.
+            Log.Duplicate(logger, activity.Id ?? "(no id)");
+        }
+    }
 
     private static (UserRef Actor, ConversationAddress Place)? Context(TeamsActivity activity) =>
         Actor(activity) is { } actor && Place(activity) is { } place ? (actor, place) : null;

@@ -56,15 +56,23 @@ internal static class TeamsEndpoint
         }
 
         TeamsActivity? activity;
+        if (!JsonText.IsReadable(body))
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
         try
         {
             activity = JsonSerializer.Deserialize<TeamsActivity>(body, TeamsJson.Options);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: text the reader cannot decode, such as an escaped lone surrogate ("\uD800").
             activity = null;
         }
-        if (activity is null)
+        // Teams never sends null list entries; an activity with them is malformed, not something to trip over later.
+        if (activity is null || HasNullEntries(activity))
         {
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
@@ -116,6 +124,11 @@ internal static class TeamsEndpoint
             await http.Response.WriteAsync(response.Body.ToJsonString(TeamsJson.Options), ct).ConfigureAwait(false);
         }
     }
+
+    private static bool HasNullEntries(TeamsActivity activity) =>
+        (activity.Entities?.Any(e => e is null) ?? false)
+        || (activity.MembersAdded?.Any(m => m is null) ?? false)
+        || (activity.MembersRemoved?.Any(m => m is null) ?? false);
 
     private static bool IsJson(string? contentType) =>
         System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
