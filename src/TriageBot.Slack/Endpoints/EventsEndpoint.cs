@@ -95,7 +95,7 @@ internal static class EventsEndpoint
         catch (StoreUnavailableException)
         {
             // Not acknowledged: Slack retries, and the retry is deduplicated once the store is back.
-            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            return SlackRequest.StoreUnavailable(logger, "event");
         }
 
         if (!first)
