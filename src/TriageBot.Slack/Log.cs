@@ -36,6 +36,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5109, Level = LogLevel.Warning, Message = "Slack rate-limited our app in team {TeamId}: events dropped for minute {Minute}")]
     public static partial void AppRateLimited(ILogger logger, string? teamId, long minute);
 
+    [LoggerMessage(EventId = 5110, Level = LogLevel.Warning, Message = "Slack {Kind} not handled: the store is unavailable; answered 503")]
+    public static partial void StoreUnavailable(ILogger logger, string kind);
+
     [LoggerMessage(EventId = 5120, Level = LogLevel.Warning, Message = "Slack Web API {Method} answered ok:false with {Error}")]
     public static partial void ApiError(ILogger logger, string method, string error);
 

@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Information, "Bot removed from Teams conversation {ConversationId}; binding marked inactive")]
     public static partial void BindingDeactivated(ILogger logger, string conversationId);
+
+    [LoggerMessage(11, LogLevel.Warning, "Teams activity {ActivityId} not handled: the store is unavailable; answered 503 so the Connector retries")]
+    public static partial void StoreUnavailable(ILogger logger, string activityId);
 }

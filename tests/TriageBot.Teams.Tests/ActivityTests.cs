@@ -174,12 +174,27 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
     public async Task FailedHandling_Is500_AndTheRetryIsProcessed()
     {
         var calls = 0;
-        _host.Conversation.Script = _ => ++calls == 1 ? throw new StoreUnavailableException("store down") : new ReplyOutcome(new TextView("ok"));
+        _host.Conversation.Script = _ => ++calls == 1 ? throw new InvalidOperationException("a bug") : new ReplyOutcome(new TextView("ok"));
 
         var first = await _host.PostAsync(TeamsActivities.Message("help", id: "flaky"), Token);
         var second = await _host.PostAsync(TeamsActivities.Message("help", id: "flaky"), Token);
 
         first.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        second.StatusCode.ShouldBe(HttpStatusCode.OK);
+        _host.Conversation.Received.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task StoreUnavailable_Is503WithRetryAfter_AndTheRetryIsProcessed()
+    {
+        var calls = 0;
+        _host.Conversation.Script = _ => ++calls == 1 ? throw new StoreUnavailableException("store down") : new ReplyOutcome(new TextView("ok"));
+
+        var first = await _host.PostAsync(TeamsActivities.Message("help", id: "store-flaky"), Token);
+        var second = await _host.PostAsync(TeamsActivities.Message("help", id: "store-flaky"), Token);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        first.Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldBe(TimeSpan.FromSeconds(5));
         second.StatusCode.ShouldBe(HttpStatusCode.OK);
         _host.Conversation.Received.Count.ShouldBe(2);
     }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
 using TriageBot.Slack.Blocks;
 using TriageBot.Slack.Payloads;
@@ -26,7 +27,7 @@ internal static class CommandsEndpoint
         var logger = loggers.CreateLogger("TriageBot.Slack.Commands");
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackEndpoint"] = "commands" });
 
-        var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxCommandBodyBytes, options.Value, time, logger).ConfigureAwait(false);
+        var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxCommandBodyBytes, options.Value, time, logger, SlackRequest.Form).ConfigureAwait(false);
         if (refusal is not null)
         {
             return refusal;
@@ -65,6 +66,10 @@ internal static class CommandsEndpoint
         catch (RuleViolationException e)
         {
             return Reply(new TextView(e.Message, Tone.Warning), isPrivate: true);
+        }
+        catch (StoreUnavailableException)
+        {
+            return SlackRequest.StoreUnavailable(logger, "slash command");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

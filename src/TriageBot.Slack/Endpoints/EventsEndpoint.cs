@@ -28,10 +28,15 @@ internal static class EventsEndpoint
         var logger = loggers.CreateLogger("TriageBot.Slack.Events");
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackEndpoint"] = "events" });
 
-        var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxPayloadBodyBytes, options.Value, time, logger).ConfigureAwait(false);
+        var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxPayloadBodyBytes, options.Value, time, logger, SlackRequest.Json).ConfigureAwait(false);
         if (refusal is not null)
         {
             return refusal;
+        }
+
+        if (!JsonText.IsReadable(body!.Bytes))
+        {
+            return SlackRequest.BadRequest(logger, "the body is not readable JSON (invalid UTF-8, a lone surrogate or nesting deeper than 64)");
         }
 
         EventsRequest? request;
@@ -39,8 +44,9 @@ internal static class EventsEndpoint
         {
             request = JsonSerializer.Deserialize<EventsRequest>(body!.Bytes, SlackJson.Options);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: text the reader cannot decode, such as an escaped lone surrogate ("\uD800").
             return SlackRequest.BadRequest(logger, "the body is not Events API JSON");
         }
 
@@ -63,7 +69,8 @@ internal static class EventsEndpoint
 
     private static async Task<IResult> AcceptAsync(HttpContext http, EventCallback callback, TimeProvider time, IInbox inbox, SlackEventQueue queue, ILogger logger)
     {
-        if (string.IsNullOrWhiteSpace(callback.EventId) || string.IsNullOrWhiteSpace(callback.TeamId) || callback.Event.ValueKind != JsonValueKind.Object)
+        if (string.IsNullOrWhiteSpace(callback.EventId) || string.IsNullOrWhiteSpace(callback.TeamId) || callback.Event.ValueKind != JsonValueKind.Object
+            || callback.Authorizations.Any(a => a is null))
         {
             return SlackRequest.BadRequest(logger, "event_callback needs event_id, team_id and an event object");
         }
@@ -73,7 +80,7 @@ internal static class EventsEndpoint
         {
             inner = callback.Event.Deserialize<SlackEvent>(SlackJson.Options);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return SlackRequest.BadRequest(logger, "the inner event is malformed");
         }
@@ -88,7 +95,7 @@ internal static class EventsEndpoint
         catch (StoreUnavailableException)
         {
             // Not acknowledged: Slack retries, and the retry is deduplicated once the store is back.
-            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            return SlackRequest.StoreUnavailable(logger, "event");
         }
 
         if (!first)

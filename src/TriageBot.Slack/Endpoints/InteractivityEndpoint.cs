@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
 using TriageBot.Slack.Blocks;
 using TriageBot.Slack.Payloads;
@@ -32,7 +33,7 @@ internal static class InteractivityEndpoint
         var logger = loggers.CreateLogger("TriageBot.Slack.Interactivity");
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackEndpoint"] = "interactivity" });
 
-        var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxPayloadBodyBytes, options.Value, time, logger).ConfigureAwait(false);
+        var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxPayloadBodyBytes, options.Value, time, logger, SlackRequest.Form).ConfigureAwait(false);
         if (refusal is not null)
         {
             return refusal;
@@ -42,6 +43,11 @@ internal static class InteractivityEndpoint
         if (form is null || !form.TryGetValue("payload", out var payloadValues) || payloadValues.Count != 1 || string.IsNullOrWhiteSpace(payloadValues[0]))
         {
             return SlackRequest.BadRequest(logger, "interactivity requests carry exactly one form field 'payload' with JSON");
+        }
+
+        if (!JsonText.IsReadable(System.Text.Encoding.UTF8.GetBytes(payloadValues[0]!)))
+        {
+            return SlackRequest.BadRequest(logger, "'payload' is not readable JSON (a lone surrogate or nesting deeper than 64)");
         }
 
         InteractionPayload? payload;
@@ -57,8 +63,9 @@ internal static class InteractivityEndpoint
 
             payload = JsonSerializer.Deserialize<InteractionPayload>(payloadValues[0]!, SlackJson.Options);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: text the reader cannot decode, such as an escaped lone surrogate ("\uD800").
             return SlackRequest.BadRequest(logger, "'payload' is not valid JSON of an interaction");
         }
 
@@ -80,6 +87,11 @@ internal static class InteractivityEndpoint
                 GlobalShortcutPayload p => await handler.GlobalShortcutAsync(p).ConfigureAwait(false),
                 _ => SlackRequest.BadRequest(logger, $"unsupported interactivity payload type '{type}'"),
             };
+        }
+        catch (StoreUnavailableException)
+        {
+            // Not an empty 200: that would close a submitted modal and lose what the person typed.
+            return SlackRequest.StoreUnavailable(logger, type);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -195,12 +207,11 @@ internal static class InteractivityEndpoint
 
         public async Task<IResult> BlockActionsAsync(BlockActionsPayload p)
         {
-            if (p.Actions.Count == 0)
+            if (p.Actions.Count == 0 || p.Actions[0] is not { } action)
             {
                 return SlackRequest.BadRequest(logger, "block_actions without an action");
             }
 
-            var action = p.Actions[0];
             var actionId = ActionIdCodec.Strip(action.ActionId);
             Intent intent = actionId == ActionIdCodec.RunCommand
                 ? new CommandIntent(action.Value ?? "")

@@ -38,7 +38,7 @@ internal static class SlackRequest
 
     /// <summary>Either the verified body or the response that refuses the request (401, 413).</summary>
     public static async Task<(VerifiedBody? Body, IResult? Refusal)> ReadVerifiedAsync(
-        HttpContext http, int limit, SlackOptions options, TimeProvider time, ILogger logger)
+        HttpContext http, int limit, SlackOptions options, TimeProvider time, ILogger logger, string mediaType)
     {
         // Fail closed before reading anything: without a secret nothing can be verified.
         if (string.IsNullOrEmpty(options.SigningSecret))
@@ -74,6 +74,13 @@ internal static class SlackRequest
             return (null, Unauthorized(outcome));
         }
 
+        // Checked after the signature so an unsigned caller learns nothing; Slack itself always sends mediaType.
+        if (!HasMediaType(http.Request.ContentType, mediaType))
+        {
+            Log.Malformed(logger, "unexpected content type (expected " + mediaType + ")");
+            return (null, Results.Text($"Unsupported media type: expected {mediaType}.", "text/plain", Encoding.UTF8, StatusCodes.Status415UnsupportedMediaType));
+        }
+
         return (new VerifiedBody(bytes), null);
     }
 
@@ -83,6 +90,36 @@ internal static class SlackRequest
 
     private static void CountRefusal(HttpContext http, SignatureOutcome outcome) =>
         http.RequestServices.GetService<TriageMetrics>()?.VerificationRefused("slack", ReasonTag(outcome));
+
+    public const string Form = "application/x-www-form-urlencoded";
+    public const string Json = "application/json";
+
+    internal static bool HasMediaType(string? contentType, string expected) =>
+        System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && string.Equals(parsed.MediaType, expected, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The store could not be reached, so nothing was done: a 503 (with Retry-After) is never mistaken for success.
+    /// Slack retries events; for commands and interactivity it shows the person an error and keeps an open modal open.
+    /// </summary>
+    public static IResult StoreUnavailable(ILogger logger, string kind)
+    {
+        Log.StoreUnavailable(logger, kind);
+        return Results.Text("Service unavailable: storage did not answer; try again shortly.", "text/plain", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable)
+            .WithRetryAfter(5);
+    }
+
+    private static RetryAfterResult WithRetryAfter(this IResult inner, int seconds) => new(inner, seconds);
+
+    /// <summary>An answer with a <c>Retry-After</c> header, so a platform that retries knows when.</summary>
+    private sealed class RetryAfterResult(IResult inner, int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer (never buffers more than limit + one chunk).</summary>
     internal static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken ct)

@@ -16,6 +16,8 @@ internal static class SlackJson
             AllowOutOfOrderMetadataProperties = true,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             MaxDepth = 64,
+            // A null where the model says "never null" is a malformed payload (400), not a NullReferenceException later.
+            RespectNullableAnnotations = true,
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

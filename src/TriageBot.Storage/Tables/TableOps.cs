@@ -65,7 +65,10 @@ internal sealed class TableOps(ILogger logger)
             AggregateException { InnerExceptions: [RequestFailedException r, ..] } => r.Status,
             _ => 0,
         };
-        if (e is RequestFailedException or AggregateException or AuthenticationFailedException or CredentialUnavailableException or HttpRequestException or IOException)
+        // The SDK's network timeout surfaces as a TaskCanceledException that wraps the cancelled call ("exceeded the configured
+        // timeout"); a caller's own cancellation is rethrown bare, without an inner exception, and stays a cancellation.
+        if (e is RequestFailedException or AggregateException or AuthenticationFailedException or CredentialUnavailableException or HttpRequestException or IOException
+            or OperationCanceledException { InnerException: not null })
         {
             Log.StoreFailed(logger, operation, e.GetType().Name, status);
             return new StoreUnavailableException($"Azure Table Storage failed during {operation} (status {status}): {e.Message}", e);

@@ -55,13 +55,20 @@ public sealed class TeamsActivityProcessor(
 
         try
         {
-            return kind switch
+            var response = kind switch
             {
                 "message" => await MessageAsync(activity, now, ct).ConfigureAwait(false),
                 "conversationUpdate" => await ConversationUpdateAsync(activity, ct).ConfigureAwait(false),
                 "installationUpdate" => await InstallationUpdateAsync(activity, ct).ConfigureAwait(false),
                 _ => await InvokeAsync(activity, now, ct).ConfigureAwait(false),
             };
+            if (deliveryId is not null && response.Status is >= 400 and < 500)
+            {
+                // A refused activity changed nothing, so it leaves nothing behind, not even its delivery id.
+                await inbox.ForgetAsync(Platform.Teams, deliveryId, now, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return response;
         }
         catch (Exception) when (deliveryId is not null)
         {
@@ -272,17 +279,26 @@ public sealed class TeamsActivityProcessor(
     {
         // A reply into a bound channel names its backlog, so a delivery that fails for good (the bot was removed) reaches the facilitators.
         var binding = await bindings.GetAsync(Platform.Teams, target.Workspace, target.ChannelId, ct).ConfigureAwait(false);
-        await outbox.EnqueueAsync(new OutboxMessage
+        try
         {
-            // Derived from the activity id, so a retried activity can never enqueue twice.
-            Id = $"teams:{activity.Id ?? Guid.NewGuid().ToString("N")}:{purpose}",
-            Kind = kind,
-            Target = target,
-            Payload = view,
-            BacklogId = binding is { Active: true } ? binding.BacklogId : null,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        }, ct).ConfigureAwait(false);
+            await outbox.EnqueueAsync(new OutboxMessage
+            {
+                // Derived from the activity id, so a retried activity can never enqueue twice.
+                Id = $"teams:{(string.IsNullOrEmpty(activity.Id) ? Guid.NewGuid().ToString("N") : activity.Id)}:{purpose}",
+                Kind = kind,
+                Target = target,
+                Payload = view,
+                BacklogId = binding is { Active: true } ? binding.BacklogId : null,
+                CreatedAt = now,
+                NextAttemptAt = now,
+            }, ct).ConfigureAwait(false);
+        }
+        catch (DuplicateKeyException)
+        {
+            // A retry of an activity whose first attempt queued this and then failed (its inbox entry was forgotten):
+            // the message is already on its way, which is what this call wanted.
+            Log.Duplicate(logger, activity.Id ?? "(no id)");
+        }
     }
 
     private static (UserRef Actor, ConversationAddress Place)? Context(TeamsActivity activity) =>

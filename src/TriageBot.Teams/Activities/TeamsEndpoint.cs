@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TriageBot.Core.Telemetry;
+using TriageBot.Core.Ports;
 using TriageBot.Teams.Auth;
 using TriageBot.Teams.Connector;
 
@@ -57,6 +58,14 @@ internal static class TeamsEndpoint
             return;
         }
 
+        // The Connector always posts JSON; anything else is not an activity, whatever the body looks like.
+        if (!IsJson(http.Request.ContentType))
+        {
+            Log.Refused(logger, "the body is not application/json");
+            http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return;
+        }
+
         var max = options.Value.MaxActivityBytes;
         if (http.Request.ContentLength > max)
         {
@@ -71,15 +80,23 @@ internal static class TeamsEndpoint
         }
 
         TeamsActivity? activity;
+        if (!JsonText.IsReadable(body))
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
         try
         {
             activity = JsonSerializer.Deserialize<TeamsActivity>(body, TeamsJson.Options);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: text the reader cannot decode, such as an escaped lone surrogate ("\uD800").
             activity = null;
         }
-        if (activity is null)
+        // Teams never sends null list entries; an activity with them is malformed, not something to trip over later.
+        if (activity is null || HasNullEntries(activity))
         {
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
@@ -93,6 +110,15 @@ internal static class TeamsEndpoint
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
+        // The tenant is the workspace bindings and people are keyed by; two different claims of it mean a forged body.
+        if (activity.Conversation?.TenantId is { Length: > 0 } conversationTenant && activity.ChannelData?.Tenant?.Id is { Length: > 0 } dataTenant
+            && !string.Equals(conversationTenant, dataTenant, StringComparison.OrdinalIgnoreCase))
+        {
+            Log.Refused(logger, "conversation.tenantId and channelData.tenant.id disagree");
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
         trust.RememberValidated(activity.ServiceUrl!);
 
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ActivityId"] = activity.Id, ["ActivityType"] = activity.Type, ["InvokeName"] = activity.Name });
@@ -100,6 +126,14 @@ internal static class TeamsEndpoint
         try
         {
             response = await processor.ProcessAsync(activity, ct).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            // Nothing was acknowledged: a 503 makes the Connector retry, and the retry is processed (its inbox entry was forgotten).
+            Log.StoreUnavailable(logger, activity.Id ?? "(no id)");
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = "5";
+            return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -115,6 +149,15 @@ internal static class TeamsEndpoint
             await http.Response.WriteAsync(response.Body.ToJsonString(TeamsJson.Options), ct).ConfigureAwait(false);
         }
     }
+
+    private static bool HasNullEntries(TeamsActivity activity) =>
+        (activity.Entities?.Any(e => e is null) ?? false)
+        || (activity.MembersAdded?.Any(m => m is null) ?? false)
+        || (activity.MembersRemoved?.Any(m => m is null) ?? false);
+
+    private static bool IsJson(string? contentType) =>
+        System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && string.Equals(parsed.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The body, or null when it is larger than <paramref name="max"/> bytes (whatever Content-Length said).</summary>
     private static async Task<byte[]?> ReadLimitedAsync(Stream body, int max, CancellationToken ct)

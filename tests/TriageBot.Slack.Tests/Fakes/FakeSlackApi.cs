@@ -68,6 +68,37 @@ public sealed class FakeSlackApi : IAsyncDisposable
         return fake;
     }
 
+    private Random? _faultRandom;
+    private double _faultShare;
+    private HashSet<string> _faultMethods = [];
+
+    /// <summary>
+    /// From now on, a seeded random share of the calls to <paramref name="methods"/> fails: half with 429 (Retry-After 1 s),
+    /// half with 503. Scripted answers still come first. <paramref name="share"/> 0 turns the faults off.
+    /// </summary>
+    public void FailAtRandom(int seed, double share, params string[] methods)
+    {
+        lock (_scripts)
+        {
+            _faultRandom = new Random(seed);
+            _faultShare = share;
+            _faultMethods = [.. methods];
+        }
+    }
+
+    private FakeAnswer? RandomFault(string method)
+    {
+        lock (_scripts)
+        {
+            if (_faultRandom is null || !_faultMethods.Contains(method) || _faultRandom.NextDouble() >= _faultShare)
+            {
+                return null;
+            }
+
+            return _faultRandom.Next(2) == 0 ? FakeAnswer.RateLimited(1) : FakeAnswer.ServerError(503);
+        }
+    }
+
     /// <summary>The next call to <paramref name="method"/> gets this answer (answers queue up in order).</summary>
     public void Answer(string method, FakeAnswer answer) => _scripts.GetOrAdd(method, _ => new()).Enqueue(answer);
 
@@ -94,7 +125,8 @@ public sealed class FakeSlackApi : IAsyncDisposable
     {
         using var reader = new StreamReader(http.Request.Body);
         var body = await reader.ReadToEndAsync();
-        var answer = _scripts.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted) ? scripted : new FakeAnswer(200, Success(method));
+        var answer = _scripts.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted) ? scripted
+            : RandomFault(method) ?? new FakeAnswer(200, Success(method));
         _calls.Enqueue(new SlackApiCall(method, http.Request.ContentType ?? "", body, http.Request.Headers.Authorization.ToString(), answer.Status, answer.Json));
 
         http.Response.StatusCode = answer.Status;

@@ -34,6 +34,11 @@ public sealed class SlackHost : IAsyncDisposable
     private readonly string _dataDir;
     private int _triggers;
 
+    private readonly bool _ownsApi = true;
+
+    private SlackHost(FakeSlackApi api, WebApplicationFactory<Program> factory, string dataDir, bool ownsApi)
+        : this(api, factory, dataDir) => _ownsApi = ownsApi;
+
     private SlackHost(FakeSlackApi api, WebApplicationFactory<Program> factory, string dataDir)
     {
         Api = api;
@@ -50,9 +55,11 @@ public sealed class SlackHost : IAsyncDisposable
 
     public ITriageStore Store => Services.GetRequiredService<ITriageStore>();
 
-    public static async Task<SlackHost> StartAsync()
+    /// <summary>Starts the host; <paramref name="configure"/> adds to (or overrides) the test settings.</summary>
+    /// <remarks>With <paramref name="sharedApi"/>, several hosts (instances of the app) talk to one fake Slack, which the caller disposes.</remarks>
+    public static async Task<SlackHost> StartAsync(Action<IWebHostBuilder>? configure = null, FakeSlackApi? sharedApi = null)
     {
-        var api = await FakeSlackApi.StartAsync();
+        var api = sharedApi ?? await FakeSlackApi.StartAsync();
         var dataDir = Directory.CreateTempSubdirectory("triagebot-slack-e2e-").FullName;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
@@ -65,8 +72,9 @@ public sealed class SlackHost : IAsyncDisposable
             b.UseSetting("Ceremonies:Enabled", "false");
             b.UseSetting("Delivery:PollInterval", "00:00:00.100");
             b.ConfigureLogging(l => l.ClearProviders());
+            configure?.Invoke(b);
         });
-        var host = new SlackHost(api, factory, dataDir);
+        var host = new SlackHost(api, factory, dataDir, ownsApi: sharedApi is null);
         // Start the host now so the store is initialized before the first request.
         _ = host.Services;
         return host;
@@ -293,7 +301,11 @@ public sealed class SlackHost : IAsyncDisposable
     {
         Client.Dispose();
         await _factory.DisposeAsync();
-        await Api.DisposeAsync();
+        if (_ownsApi)
+        {
+            await Api.DisposeAsync();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
