@@ -56,7 +56,6 @@ internal static class LoadBench
                 var env = new Dictionary<string, string>
                 {
                     ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                    ["DOTNET_gcServer"] = "0",
                     ["Storage__SqlitePath"] = dbPath,
                     ["Slack__SigningSecret"] = Secret,
                     ["Slack__BotToken"] = "xoxb-bench-not-a-real-token",
