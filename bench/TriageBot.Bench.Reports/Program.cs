@@ -289,6 +289,11 @@ internal static class Seeder
             [FieldIds.Title] = $"Item {index}: answers drift after the retrieval index is rebuilt for region {index % 17}",
             [FieldIds.Description] = "Seen by several customers after Tuesday's rollout; the eval set shows a 3-point drop on grounded answers.",
         };
+        if (stream == WorkStream.Incident)
+        {
+            values[FieldIds.Touches] = "model, bug";
+        }
+
         // Items arrive evenly over the year, oldest first.
         var created = now.AddDays(-365.0 * (count - index) / count).AddMinutes(-random.Next(0, 60));
         var history = new List<HistoryEntry>();
