@@ -21,7 +21,7 @@ using TriageBot.Storage.Tests.Azurite;
 return args is ["measure", ..] ? await Measure.RunAsync(args[1..]) : await ReportsBench.RunAsync(args);
 
 /// <summary>What one child process measured for one report.</summary>
-internal sealed record Measurement(string Report, double ColdMs, double WarmMs, double PeakManagedMiB, double PeakWorkingSetMiB, double AllocatedMiBPerRun, string Summary);
+internal sealed record Measurement(string Report, double ColdMs, double WarmMs, double WarmCpuMs, double PeakManagedMiB, double PeakWorkingSetMiB, double AllocatedMiBPerRun, string Summary);
 
 /// <summary>Seeds, then runs every report in a child process and prints a Markdown table.</summary>
 internal static class ReportsBench
@@ -38,17 +38,20 @@ internal static class ReportsBench
 
         if (backend == "sqlite")
         {
+            // --db <file>: seed that file once and keep it (for re-measuring after a change); otherwise a temp file per size.
+            var kept = args.SkipWhile(a => a != "--db").Skip(1).FirstOrDefault();
             foreach (var size in sizes)
             {
-                var folder = Directory.CreateTempSubdirectory("triagebot-reports-").FullName;
+                var folder = kept is null ? Directory.CreateTempSubdirectory("triagebot-reports-").FullName : null;
                 try
                 {
-                    var db = Path.Combine(folder, "reports.db");
+                    var db = kept ?? Path.Combine(folder!, "reports.db");
                     var store = new SqliteTriageStore(db);
+                    var reuse = kept is not null && File.Exists(kept);
                     await store.InitializeAsync(CancellationToken.None);
                     var seed = Stopwatch.StartNew();
-                    var history = await Seeder.SeedAsync(store, size, DateTimeOffset.UtcNow);
-                    Console.WriteLine($"SQLite: seeded {size:N0} items and {history:N0} history entries in {seed.Elapsed.TotalSeconds:0} s");
+                    var history = reuse ? await Seeder.CountHistoryAsync(store) : await Seeder.SeedAsync(store, size, DateTimeOffset.UtcNow);
+                    Console.WriteLine($"SQLite: {(reuse ? "reused" : "seeded")} {size:N0} items and {history:N0} history entries in {seed.Elapsed.TotalSeconds:0} s");
                     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                     foreach (var report in Reports)
                     {
@@ -58,7 +61,10 @@ internal static class ReportsBench
                 finally
                 {
                     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                    Directory.Delete(folder, recursive: true);
+                    if (folder is not null)
+                    {
+                        Directory.Delete(folder, recursive: true);
+                    }
                 }
             }
         }
@@ -82,12 +88,12 @@ internal static class ReportsBench
         }
 
         Console.WriteLine();
-        Console.WriteLine("| backend | items | history entries | report | first run ms | warm run ms (median of 3) | peak managed MiB | peak working set MiB | allocated MiB per run | result |");
-        Console.WriteLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine("| backend | items | history entries | report | first run ms | warm run ms (median of 3) | warm CPU ms (median) | peak managed MiB | peak working set MiB | allocated MiB per run | result |");
+        Console.WriteLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var (b, items, history, _, m) in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {b} | {items:N0} | {history:N0} | {m.Report} | {m.ColdMs:0} | {m.WarmMs:0} | {m.PeakManagedMiB:0} | {m.PeakWorkingSetMiB:0} | {m.AllocatedMiBPerRun:0} | {m.Summary} |"));
+                $"| {b} | {items:N0} | {history:N0} | {m.Report} | {m.ColdMs:0} | {m.WarmMs:0} | {m.WarmCpuMs:0} | {m.PeakManagedMiB:0} | {m.PeakWorkingSetMiB:0} | {m.AllocatedMiBPerRun:0} | {m.Summary} |"));
         }
 
         return 0;
@@ -113,7 +119,7 @@ internal static class ReportsBench
         var line = output.Split('\n').LastOrDefault(l => l.StartsWith('{'))
             ?? throw new InvalidOperationException($"The measuring process printed no result (exit {child.ExitCode}):\n{output}");
         var m = JsonSerializer.Deserialize<Measurement>(line)!;
-        Console.WriteLine($"  {m.Report}: first {m.ColdMs:0} ms, warm {m.WarmMs:0} ms, peak managed {m.PeakManagedMiB:0} MiB, peak working set {m.PeakWorkingSetMiB:0} MiB — {m.Summary}");
+        Console.WriteLine($"  {m.Report}: first {m.ColdMs:0} ms, warm {m.WarmMs:0} ms ({m.WarmCpuMs:0} ms CPU), peak managed {m.PeakManagedMiB:0} MiB, peak working set {m.PeakWorkingSetMiB:0} MiB — {m.Summary}");
         return m;
     }
 }
@@ -154,28 +160,33 @@ internal static class Measure
         });
 
         var summary = "";
-        async Task<double> OnceAsync()
+        using var self = Process.GetCurrentProcess();
+        async Task<(double Wall, double Cpu)> OnceAsync()
         {
+            self.Refresh();
+            var cpu = self.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             summary = await RunReportAsync(conversation, store, backlog, report);
-            return sw.Elapsed.TotalMilliseconds;
+            var wall = sw.Elapsed.TotalMilliseconds;
+            self.Refresh();
+            return (wall, (self.TotalProcessorTime - cpu).TotalMilliseconds);
         }
 
-        var cold = await OnceAsync();
+        var cold = (await OnceAsync()).Wall;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var warm = new List<double>();
+        var runs = new List<(double Wall, double Cpu)>();
         for (var i = 0; i < 3; i++)
         {
-            warm.Add(await OnceAsync());
+            runs.Add(await OnceAsync());
         }
 
         var allocatedPerRun = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 3.0 / (1024 * 1024);
         await sampling.CancelAsync();
         await sampler;
-        using var self = Process.GetCurrentProcess();
         self.Refresh();
-        warm.Sort();
-        var m = new Measurement(report, cold, warm[1], Interlocked.Read(ref peakManaged) / (1024.0 * 1024), self.PeakWorkingSet64 / (1024.0 * 1024), allocatedPerRun, summary);
+        var warm = runs.Select(r => r.Wall).Order().ToList();
+        var cpuMs = runs.Select(r => r.Cpu).Order().ToList();
+        var m = new Measurement(report, cold, warm[1], cpuMs[1], Interlocked.Read(ref peakManaged) / (1024.0 * 1024), self.PeakWorkingSet64 / (1024.0 * 1024), allocatedPerRun, summary);
         Console.WriteLine(JsonSerializer.Serialize(m));
         return 0;
     }
@@ -185,6 +196,14 @@ internal static class Measure
     {
         switch (report)
         {
+            case "history":
+                long n = 0;
+                await foreach (var _ in store.History.ReadAsync(backlog.Id, DateTimeOffset.UtcNow.AddDays(-56), DateTimeOffset.UtcNow, CancellationToken.None))
+                {
+                    n++;
+                }
+
+                return $"{n} history entries";
             case "weekly" or "allocation":
                 var kind = report == "weekly" ? ReportKind.Weekly : ReportKind.Allocation;
                 var view = await conversation.ResolveAsync(new LiveReportView(backlog.Id, kind), CancellationToken.None) as ReportView
@@ -206,6 +225,17 @@ internal static class Seeder
     public const string BacklogId = "reports";
 
     private static readonly WorkStream[] Streams = [WorkStream.Model, WorkStream.Bug, WorkStream.Feature];
+
+    public static async Task<long> CountHistoryAsync(ITriageStore store)
+    {
+        long n = 0;
+        await foreach (var _ in store.History.ReadAsync(BacklogId, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, CancellationToken.None))
+        {
+            n++;
+        }
+
+        return n;
+    }
 
     public static async Task<long> SeedAsync(ITriageStore store, int count, DateTimeOffset now, int parallel = 1)
     {
@@ -326,6 +356,13 @@ internal static class Seeder
         }
 
         var scoredAt = created.AddDays(1);
+        if (stream == WorkStream.Feature)
+        {
+            // Features are placed only once an engineer wrote the capability note.
+            Try(i => ItemRules.AddCapabilityNote(i, "Feasible with the current retrieval stack.", CapabilityScale.DaysFeature, engineer, created.AddHours(20)));
+        }
+
+
         var scores = new Scores(random.Next(1, 4), random.Next(1, 4), random.Next(1, 4), random.Next(1, 4));
         var total = RubricRules.Total(scores);
         Try(i => ItemRules.ApplyScore(i, new ItemScore(scores, new Dictionary<Dimension, string>(), total, RubricRules.Place(total, backlog.Settings), 1, pm, scoredAt), pm, scoredAt));
