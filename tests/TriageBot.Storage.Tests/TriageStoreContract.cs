@@ -447,6 +447,22 @@ public abstract class TriageStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task History_ReadFromTheMiddleOverManyPages_ReturnsEachEntryOnceInOrder()
+    {
+        var backlog = Build.Id();
+        // More than two pages of entries inside the range, with entries before and after it.
+        var entries = Enumerable.Range(0, 1400).Select(i => Build.History(backlog, 1 + (i % 7), Build.T0.AddMinutes(i), to: i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        foreach (var chunk in entries.Chunk(100))
+        {
+            await Store.History.AppendAsync(chunk, Ct);
+        }
+
+        var read = await Store.History.ReadAsync(backlog, Build.T0.AddMinutes(150), Build.T0.AddMinutes(1350), Ct).Select(e => e.To).ToListAsync(Ct);
+
+        read.ShouldBe(Enumerable.Range(150, 1200).Select(i => (string?)i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList());
+    }
+
+    [Fact]
     public async Task History_ForItem_ReturnsOnlyThatItemOldestFirst()
     {
         var backlog = Build.Id();

@@ -228,7 +228,14 @@ public sealed partial class TriageConversation : ICeremonyPoster
                     weekly.Add(entry);
                 }
 
-                await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = [.. OpenStates, ItemState.Done, ItemState.Closed] }, ct))
+                await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = OpenStates }, ct))
+                {
+                    weekly.Add(item);
+                }
+
+                // A year of done and closed work would dominate the read; only recent bugs among them count (inflow).
+                var closedBugs = new ItemQuery(backlog.Id) { States = [ItemState.Done, ItemState.Closed], Stream = WorkStream.Bug, CreatedAfter = weekly.ClosedBugsSince.AddTicks(-1) };
+                await foreach (var item in _store.Items.QueryAsync(closedBugs, ct))
                 {
                     weekly.Add(item);
                 }

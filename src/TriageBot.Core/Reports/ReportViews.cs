@@ -29,21 +29,31 @@ public static class ReportViews
         };
     }
 
+    /// <summary>
+    /// Most items the kickoff lists per section. Every agenda item still gets its ballot in the thread; the kickoff is one
+    /// message (and one outbox row: an Azure table entity holds at most ~450,000 characters), so a busy fortnight must not
+    /// make it unbounded.
+    /// </summary>
+    public const int AgendaLinesPerSection = 50;
+
     public static ReportView Agenda(ClinicAgenda agenda)
     {
         ArgumentNullException.ThrowIfNull(agenda);
         var now = agenda.At;
+        var reported = ItemLines(agenda.ReportedSinceLastClinic.Take(AgendaLinesPerSection), now, a => $"{a.Item.Key} {a.Item.Title} · {StreamName(a.Item.Stream)}, reported {Date(a.Item.CreatedAt)}",
+            $"Nothing reported since {Date(agenda.Since)}.");
         var sections = new List<ReportSection>
         {
-            new("Reported since the last clinic", ItemLines(agenda.ReportedSinceLastClinic, now, a => $"{a.Item.Key} {a.Item.Title} · {StreamName(a.Item.Stream)}, reported {Date(a.Item.CreatedAt)}",
-                $"Nothing reported since {Date(agenda.Since)}.")),
+            new("Reported since the last clinic", WithMore(reported, agenda.ReportedSinceLastClinic.Count - AgendaLinesPerSection)),
             new($"Top {agenda.ReadyTop.Count} of the ready queue ({agenda.ReadyCount} in all)", ItemLines(agenda.ReadyTop, now,
                 a => $"{a.Item.Key} {a.Item.Title} · total {Total(a.Item)}{(a.DueForRescore ? " · due for re-scoring" : "")}",
                 "The ready queue is empty.")),
         };
         if (agenda.RescoreRequested.Count > 0)
         {
-            sections.Add(new("Re-scoring requested", ItemLines(agenda.RescoreRequested, now, a => $"{a.Item.Key} {a.Item.Title} · total {Total(a.Item)}", "")));
+            sections.Add(new("Re-scoring requested", WithMore(
+                ItemLines(agenda.RescoreRequested.Take(AgendaLinesPerSection), now, a => $"{a.Item.Key} {a.Item.Title} · total {Total(a.Item)}", ""),
+                agenda.RescoreRequested.Count - AgendaLinesPerSection)));
         }
 
         var due = ItemLines(agenda.DueForRescore.Shown, now, a => $"{a.Item.Key} {a.Item.Title} · {a.Item.State}, last scored {Date(ReportItems.LastScored(a.Item))}", "No other item is due for re-scoring.");

@@ -75,6 +75,12 @@ public sealed class WeeklyReportBuilder
     /// <summary>Read history from here (three weeks back, for the incident lane's weekly shares and timebox changes).</summary>
     public DateTimeOffset HistorySince => _activeTime.HistorySince;
 
+    /// <summary>
+    /// Done and closed items count only as bug inflow (bugs reported in the last two weeks), so a caller streaming a large
+    /// backlog may add every open item but only the done and closed bugs created from here on: the report is the same.
+    /// </summary>
+    public DateTimeOffset ClosedBugsSince => _now.AddDays(-14);
+
     public void Add(HistoryEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);

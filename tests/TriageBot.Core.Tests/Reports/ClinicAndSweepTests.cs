@@ -116,6 +116,21 @@ public class ClinicAgendaTests
     }
 
     [Fact]
+    public void View_OfABusyFortnight_ListsTheFirstFiftyReportedItems_ButEveryItemKeepsItsBallot()
+    {
+        var reported = Enumerable.Range(1000, 1300).Select(n => Item(n, WorkStream.Bug, ItemState.New, Now.AddDays(-1).AddSeconds(n)));
+        var agenda = ClinicAgendaBuilder.Build(LastClinic, Now, reported);
+
+        var lines = ReportViews.Agenda(agenda).Sections[0].Lines;
+
+        lines.Count.ShouldBe(51);
+        lines[0].Text.ShouldStartWith("TRI-1000 ");
+        lines[49].Text.ShouldStartWith("TRI-1049 ");
+        lines[50].Text.ShouldBe("…and 1250 more.");
+        agenda.Items.Count.ShouldBe(1300);
+    }
+
+    [Fact]
     public void View_OfAnEmptyBacklog_SaysSoInEachSection()
     {
         var view = ReportViews.Agenda(ClinicAgendaBuilder.Build(LastClinic, Now, []));

@@ -20,16 +20,17 @@ public class WeeklyReportTests
 
     private static readonly CapabilityNote Note = new("needs retrieval tuning", CapabilityScale.DaysFeature, Eng, Now.AddDays(-30));
 
-    private static WeeklyReport Scenario()
-    {
-        HistoryEntry[] history =
+    private static WeeklyReport Scenario() => WeeklyReportBuilder.Build(Settings, Berlin, Now, ScenarioHistory(), ScenarioItems());
+
+    private static HistoryEntry[] ScenarioHistory() =>
         [
             Entry(2, WorkStream.Model, HistoryKind.TimeboxSet, Now.AddDays(-10), to: Iso(Now.AddDays(-5))),
             Entry(2, WorkStream.Model, HistoryKind.TimeboxSet, Now.AddDays(-5), from: Iso(Now.AddDays(-5)), to: Iso(Now.AddDays(2))),
             Entry(3, WorkStream.Model, HistoryKind.TimeboxSet, Now.AddDays(-10), to: Iso(Now.AddDays(-4))),
             Entry(3, WorkStream.Model, HistoryKind.Rescoped, Now.AddDays(-4), from: Iso(Now.AddDays(-4)), to: Iso(Now.AddDays(3)), reason: "new eval slice"),
         ];
-        Item[] items =
+
+    private static Item[] ScenarioItems() =>
         [
             Model(1, Now.AddDays(-1)),
             Model(2, Now.AddDays(2)),
@@ -44,7 +45,27 @@ public class WeeklyReportTests
             Feature(22, ItemState.Ready, new() { ColumnSince = Now, CapabilityNoteRequestedAt = Now.AddDays(-1) }),
             Feature(23, ItemState.Sprint, new() { ColumnSince = Now, CapabilityNoteRequestedAt = Now.AddDays(-7) }),
         ];
-        return WeeklyReportBuilder.Build(Settings, Berlin, Now, history, items);
+
+    [Fact]
+    public void OpenItemsPlusDoneAndClosedBugsSinceTheCutoff_GiveTheSameReportAsEveryItem()
+    {
+        // Recent done work of other streams and old closed bugs must not change the report.
+        Item[] all =
+        [
+            .. ScenarioItems(),
+            Model(30, Now.AddDays(-2)) with { State = ItemState.Done, CreatedAt = Now.AddDays(-5) },
+            Feature(31, ItemState.Closed, new() { Column = FeatureColumn.Build }) with { CreatedAt = Now.AddDays(-1) },
+            Item(32, WorkStream.Bug, ItemState.Done, Now.AddDays(-15)),
+            Item(33, WorkStream.Bug, ItemState.Closed, Now.AddDays(-14)),
+        ];
+        var cutoff = new WeeklyReportBuilder(Settings, Berlin, Now).ClosedBugsSince;
+        var read = all.Where(i => FeatureChecks.IsOpen(i.State) || (i.Stream == WorkStream.Bug && i.CreatedAt >= cutoff)).ToList();
+
+        read.Count.ShouldBeLessThan(all.Length);
+        var everything = WeeklyReportBuilder.Build(Settings, Berlin, Now, ScenarioHistory(), all);
+        var filtered = WeeklyReportBuilder.Build(Settings, Berlin, Now, ScenarioHistory(), read);
+        System.Text.Json.JsonSerializer.Serialize(filtered).ShouldBe(System.Text.Json.JsonSerializer.Serialize(everything));
+        everything.Bug.ReportedPrevious7Days.ShouldBe(2);
     }
 
     [Fact]
