@@ -14,7 +14,7 @@ namespace TriageBot.Tests.Telemetry;
 public sealed class MetricsTests : IDisposable
 {
     private const string Secret = "test-signing-secret";
-    private readonly TestHost _host = new(new() { ["Slack:SigningSecret"] = Secret, ["Slack:BotToken"] = "xoxb-test" });
+    private readonly TestHost _host = new(new() { ["Slack:SigningSecret"] = Secret, ["Slack:BotToken"] = "xoxb-test", ["Playground:Enabled"] = "false" });
     private CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public void Dispose() => _host.Dispose();
@@ -114,7 +114,7 @@ public sealed class MetricsTests : IDisposable
         _ = _host.CreateClient();
         var store = _host.Services.GetRequiredService<ITriageStore>();
         using var metrics = new MetricRecorder(_host.Services);
-        // No sender exists for the playground in this host: the message can never be delivered.
+        // The playground is off in this host, so it has no sender: the message can never be delivered.
         await store.Outbox.EnqueueAsync(Message("lost", Platform.Playground, _host.Time.GetUtcNow()), Ct);
 
         await _host.Services.GetRequiredService<DeliveryWorker>().DrainOnceAsync(Ct);
