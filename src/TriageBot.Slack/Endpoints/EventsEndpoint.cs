@@ -34,7 +34,7 @@ internal static class EventsEndpoint
             return refusal;
         }
 
-        if (!JsonText.IsReadable(body!.Bytes))
+        if (!TriageBot.Core.JsonText.IsReadable(body!.Bytes))
         {
             return SlackRequest.BadRequest(logger, "the body is not readable JSON (invalid UTF-8, a lone surrogate or nesting deeper than 64)");
         }

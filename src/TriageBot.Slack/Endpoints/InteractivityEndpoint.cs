@@ -45,7 +45,7 @@ internal static class InteractivityEndpoint
             return SlackRequest.BadRequest(logger, "interactivity requests carry exactly one form field 'payload' with JSON");
         }
 
-        if (!JsonText.IsReadable(System.Text.Encoding.UTF8.GetBytes(payloadValues[0]!)))
+        if (!TriageBot.Core.JsonText.IsReadable(System.Text.Encoding.UTF8.GetBytes(payloadValues[0]!)))
         {
             return SlackRequest.BadRequest(logger, "'payload' is not readable JSON (a lone surrogate or nesting deeper than 64)");
         }

@@ -80,7 +80,7 @@ internal static class TeamsEndpoint
         }
 
         TeamsActivity? activity;
-        if (!JsonText.IsReadable(body))
+        if (!TriageBot.Core.JsonText.IsReadable(body))
         {
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;

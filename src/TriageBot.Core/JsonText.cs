@@ -1,12 +1,12 @@
 using System.Text.Json;
 
-namespace TriageBot.Teams.Activities;
+namespace TriageBot.Core;
 
 /// <summary>
 /// Whether every string in a JSON document can be read: valid UTF-8 and no escaped lone surrogate (<c>"\uD800"</c>).
 /// The parser checks neither until a value is read, so without this a malformed string would fail deep in a handler.
 /// </summary>
-internal static class JsonText
+public static class JsonText
 {
     public static bool IsReadable(ReadOnlyMemory<byte> json)
     {
