@@ -12,25 +12,7 @@ namespace TriageBot.Tests.Slack;
 /// <summary>Flows 5 and 6: retried events are handled once; forged, stale and future requests change nothing.</summary>
 public sealed class InboundSafetyTests
 {
-    private static JsonObject Mention(string eventId, string text) => new()
-    {
-        ["token"] = "deprecated-verification-token",
-        ["team_id"] = Team,
-        ["api_app_id"] = "A0E2E",
-        ["type"] = "event_callback",
-        ["event_id"] = eventId,
-        ["event_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-        ["authorizations"] = new JsonArray(new JsonObject { ["team_id"] = Team, ["user_id"] = "UBOT", ["is_bot"] = true }),
-        ["event"] = new JsonObject
-        {
-            ["type"] = "app_mention",
-            ["user"] = Ada.Id,
-            ["text"] = "<@UBOT> " + text,
-            ["ts"] = "1712345000.000200",
-            ["channel"] = Channel,
-            ["event_ts"] = "1712345000.000200",
-        },
-    };
+    private static JsonObject Mention(string eventId, string text) => Hostile.SlackWire.Mention(eventId, Ada, text);
 
     [Fact]
     public async Task RetriedEvent_WithTheSameEventId_IsHandledOnce()
