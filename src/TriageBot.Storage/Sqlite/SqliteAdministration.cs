@@ -15,12 +15,12 @@ public sealed partial class SqliteTriageStore : IBacklogAdministration
     ];
 
     public Task RaiseItemCounterAsync(string backlogId, int number, CancellationToken ct) =>
-        db.RunAsync("counter.raise", c => c.ExecAsync(
+        db.WriteAsync("counter.raise", c => c.ExecAsync(
             "INSERT INTO counters (backlog_id, last) VALUES ($b, $n) ON CONFLICT (backlog_id) DO UPDATE SET last = max(last, excluded.last)",
             ct, ("$b", backlogId), ("$n", number)), ct);
 
     public Task DeleteBacklogAsync(string backlogId, CancellationToken ct) =>
-        db.RunAsync("backlog.delete", async c =>
+        db.WriteAsync("backlog.delete", async c =>
         {
             using var tx = c.BeginTransaction();
             foreach (var sql in DeleteStatements)

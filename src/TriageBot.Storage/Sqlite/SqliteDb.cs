@@ -12,6 +12,14 @@ internal sealed class SqliteDb(string path)
 {
     private const int SqliteConstraint = 19;
 
+    // SQLite has one writer. Writers of this process queue here, in order and without spinning, instead of meeting in
+    // SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries and so turns a burst of writes into a long tail.
+    // busy_timeout still covers writers in other processes (the CLI's import or restore).
+    private readonly SemaphoreSlim writer = new(1, 1);
+
+    // Pooled handles keep their settings, so each handle is set up once, not on every open.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> prepared = [];
+
     public string Path { get; } = path;
 
     private readonly string connectionString = new SqliteConnectionStringBuilder
@@ -28,10 +36,15 @@ internal sealed class SqliteDb(string path)
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            // Per connection: wait for the single writer instead of failing at once.
-            using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
-            await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            if (!prepared.TryGetValue(connection.Handle!, out _))
+            {
+                // Per handle: wait for the single writer instead of failing at once.
+                using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+                await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                prepared.AddOrUpdate(connection.Handle!, prepared);
+            }
+
             return connection;
         }
         catch
@@ -66,6 +79,23 @@ internal sealed class SqliteDb(string path)
 
     public Task RunAsync(string operation, Func<SqliteConnection, Task> work, CancellationToken ct) =>
         RunAsync<bool>(operation, async c => { await work(c).ConfigureAwait(false); return true; }, ct);
+
+    /// <summary>Like <see cref="RunAsync{T}"/> for an operation that writes: one writer of this process at a time.</summary>
+    public async Task<T> WriteAsync<T>(string operation, Func<SqliteConnection, Task<T>> work, CancellationToken ct)
+    {
+        await writer.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await RunAsync(operation, work, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    public Task WriteAsync(string operation, Func<SqliteConnection, Task> work, CancellationToken ct) =>
+        WriteAsync<bool>(operation, async c => { await work(c).ConfigureAwait(false); return true; }, ct);
 
     /// <summary>
     /// Streams rows page by page with keyset pagination: each page is one short query on its own connection, so a

@@ -18,7 +18,7 @@ internal sealed class SqliteBacklogStore(SqliteDb db) : IBacklogStore
     public Task<bool> TryCreateAsync(Backlog backlog, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(backlog);
-        return db.RunAsync("backlogs.create", async c =>
+        return db.WriteAsync("backlogs.create", async c =>
             await c.ExecAsync(
                 "INSERT INTO backlogs (id, dashboard_token, json, version) VALUES ($id, $token, $json, 1) ON CONFLICT (id) DO NOTHING",
                 ct, ("$id", backlog.Id), ("$token", backlog.DashboardToken), ("$json", StoredJson.Serialize(backlog))).ConfigureAwait(false) == 1, ct);
@@ -28,7 +28,7 @@ internal sealed class SqliteBacklogStore(SqliteDb db) : IBacklogStore
     {
         ArgumentNullException.ThrowIfNull(backlog);
         ArgumentNullException.ThrowIfNull(etag);
-        return db.RunAsync("backlogs.replace", async c =>
+        return db.WriteAsync("backlogs.replace", async c =>
         {
             var version = await c.ScalarAsync<long?>(
                 "UPDATE backlogs SET json = $json, dashboard_token = $token, version = version + 1 WHERE id = $id AND version = $v RETURNING version",
@@ -70,7 +70,7 @@ internal sealed class SqliteMemberStore(SqliteDb db) : IMemberStore
     public Task UpsertAsync(Member member, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(member);
-        return db.RunAsync("members.upsert", c => c.ExecAsync(
+        return db.WriteAsync("members.upsert", c => c.ExecAsync(
             "INSERT INTO members (backlog_id, user_key, json) VALUES ($b, $u, $json) ON CONFLICT (backlog_id, user_key) DO UPDATE SET json = excluded.json",
             ct, ("$b", member.BacklogId), ("$u", member.User.Key), ("$json", StoredJson.Serialize(member))), ct);
     }
@@ -92,7 +92,7 @@ internal sealed class SqliteBindingStore(SqliteDb db) : IBindingStore
     {
         ArgumentNullException.ThrowIfNull(binding);
         var a = binding.Address;
-        return db.RunAsync("bindings.upsert", c => c.ExecAsync(
+        return db.WriteAsync("bindings.upsert", c => c.ExecAsync(
             """
             INSERT INTO bindings (platform, workspace, channel_id, backlog_id, json) VALUES ($p, $w, $c, $b, $json)
             ON CONFLICT (platform, workspace, channel_id) DO UPDATE SET backlog_id = excluded.backlog_id, json = excluded.json
@@ -119,14 +119,14 @@ internal sealed class SqliteItemStore(SqliteDb db) : IItemStore
 
     public Task<int> AllocateNumberAsync(string backlogId, CancellationToken ct) =>
         // One statement is atomic in SQLite, so instances sharing the file never hand out the same number.
-        db.RunAsync("items.allocate", async c => (int)(await c.ScalarAsync<long>(
+        db.WriteAsync("items.allocate", async c => (int)(await c.ScalarAsync<long>(
             "INSERT INTO counters (backlog_id, last) VALUES ($b, 1) ON CONFLICT (backlog_id) DO UPDATE SET last = last + 1 RETURNING last",
             ct, ("$b", backlogId)).ConfigureAwait(false)), ct);
 
     public Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return db.RunAsync("items.insert", async c =>
+        return db.WriteAsync("items.insert", async c =>
         {
             try
             {
@@ -154,7 +154,7 @@ internal sealed class SqliteItemStore(SqliteDb db) : IItemStore
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(etag);
-        return db.RunAsync("items.replace", async c =>
+        return db.WriteAsync("items.replace", async c =>
         {
             var version = await c.ScalarAsync<long?>(
                 """
@@ -217,7 +217,7 @@ internal sealed class SqliteHistoryStore(SqliteDb db) : IHistoryStore
             return Task.CompletedTask;
         }
 
-        return db.RunAsync("history.append", async c =>
+        return db.WriteAsync("history.append", async c =>
         {
             using var tx = c.BeginTransaction();
             foreach (var entry in entries)
@@ -263,7 +263,7 @@ internal sealed class SqliteVoteStore(SqliteDb db) : IVoteStore
     public Task UpsertAsync(Vote vote, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(vote);
-        return db.RunAsync("votes.upsert", c => c.ExecAsync(
+        return db.WriteAsync("votes.upsert", c => c.ExecAsync(
             """
             INSERT INTO votes (backlog_id, item_number, round, voter_key, json) VALUES ($b, $i, $r, $v, $json)
             ON CONFLICT (backlog_id, item_number, round, voter_key) DO UPDATE SET json = excluded.json
@@ -282,7 +282,7 @@ internal sealed class SqliteCeremonyLedger(SqliteDb db) : ICeremonyLedger
     public Task<bool> TryClaimAsync(LedgerEntry entry, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return db.RunAsync("ledger.claim", async c => await c.ExecAsync(
+        return db.WriteAsync("ledger.claim", async c => await c.ExecAsync(
             "INSERT INTO ledger (backlog_id, ceremony, occurrence, scheduled_at, json) VALUES ($b, $c, $o, $at, $json) ON CONFLICT DO NOTHING",
             ct, ("$b", entry.BacklogId), ("$c", entry.Ceremony.ToString()), ("$o", entry.Occurrence), ("$at", entry.ScheduledAt.UtcTicks),
             ("$json", StoredJson.Serialize(entry))).ConfigureAwait(false) == 1, ct);
@@ -304,12 +304,12 @@ internal sealed class SqliteCeremonyLedger(SqliteDb db) : ICeremonyLedger
 internal sealed class SqliteInbox(SqliteDb db) : IInbox
 {
     public Task<bool> TryRecordAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct) =>
-        db.RunAsync("inbox.record", async c => await c.ExecAsync(
+        db.WriteAsync("inbox.record", async c => await c.ExecAsync(
             "INSERT INTO inbox (platform, delivery_id, recorded_at) VALUES ($p, $d, $at) ON CONFLICT DO NOTHING",
             ct, ("$p", platform.ToString()), ("$d", deliveryId), ("$at", at.UtcTicks)).ConfigureAwait(false) == 1, ct);
 
     public Task ForgetAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct) =>
-        db.RunAsync("inbox.forget", c => c.ExecAsync(
+        db.WriteAsync("inbox.forget", c => c.ExecAsync(
             "DELETE FROM inbox WHERE platform = $p AND delivery_id = $d", ct, ("$p", platform.ToString()), ("$d", deliveryId)), ct);
 }
 
@@ -320,7 +320,7 @@ internal sealed class SqliteOutbox(SqliteDb db) : IOutbox
     public Task EnqueueAsync(OutboxMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return db.RunAsync("outbox.enqueue", async c =>
+        return db.WriteAsync("outbox.enqueue", async c =>
         {
             try
             {
@@ -347,7 +347,7 @@ internal sealed class SqliteOutbox(SqliteDb db) : IOutbox
         }
 
         // One UPDATE picks and leases together; SQLite runs one writer at a time, so two workers never share a row.
-        return db.RunAsync<IReadOnlyList<Versioned<OutboxMessage>>>("outbox.lease", async c => await c.ListAsync(
+        return db.WriteAsync<IReadOnlyList<Versioned<OutboxMessage>>>("outbox.lease", async c => await c.ListAsync(
             $"""
             UPDATE outbox SET lease_owner = $owner, lease_until = $until, version = version + 1
             WHERE id IN (
@@ -364,7 +364,7 @@ internal sealed class SqliteOutbox(SqliteDb db) : IOutbox
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(etag);
-        return db.RunAsync("outbox.update", async c =>
+        return db.WriteAsync("outbox.update", async c =>
         {
             var version = await c.ScalarAsync<long?>(
                 """
@@ -406,7 +406,7 @@ internal sealed class SqliteMessageRefStore(SqliteDb db) : IMessageRefStore
     private sealed record Stored(ConversationAddress Where, string PlatformMessageId);
 
     public Task SetAsync(string messageRef, ConversationAddress where, string platformMessageId, CancellationToken ct) =>
-        db.RunAsync("refs.set", c => c.ExecAsync(
+        db.WriteAsync("refs.set", c => c.ExecAsync(
             "INSERT INTO message_refs (ref, json) VALUES ($r, $json) ON CONFLICT (ref) DO UPDATE SET json = excluded.json",
             ct, ("$r", messageRef), ("$json", StoredJson.Serialize(new Stored(where, platformMessageId)))), ct);
 

@@ -57,7 +57,7 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
             throw new StoreUnavailableException($"Cannot create the folder of the SQLite store '{db.Path}': {e.Message}", e);
         }
 
-        await db.RunAsync("initialize", async c =>
+        await db.WriteAsync("initialize", async c =>
         {
             // WAL is a property of the file: set once, every later connection uses it.
             await c.ExecAsync("PRAGMA journal_mode = WAL;", ct).ConfigureAwait(false);
@@ -70,7 +70,7 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
         db.RunAsync("ping", c => c.ScalarAsync<long>("SELECT count(*) FROM backlogs WHERE id = 'ping'", ct, []), ct);
 
     public Task<int> PurgeSentOutboxAsync(DateTimeOffset createdBefore, CancellationToken ct) =>
-        db.RunAsync("outbox.purge", c => c.ExecAsync(
+        db.WriteAsync("outbox.purge", c => c.ExecAsync(
             "DELETE FROM outbox WHERE status = 'Sent' AND created_at < $before", ct, ("$before", createdBefore.UtcTicks)), ct);
 
     private const string Schema = """
