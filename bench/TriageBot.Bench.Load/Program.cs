@@ -115,7 +115,7 @@ internal static class LoadBench
                         report.AppendLine("### Slack: vote submitted (`view_submission` of the vote modal → vote stored)").AppendLine();
                         await CompareAsync(report, options, server, bolt!, store, dbPath, slackApi,
                             (w, s) => workload.SlackRequest(submit: true, w, s),
-                            (status, body) => status == HttpStatusCode.OK && body.IndexOf("\"clear\""u8) >= 0,
+                            (status, body) => status == HttpStatusCode.OK && body.IndexOf("\"update\""u8) >= 0 && body.IndexOf(" is in."u8) >= 0,
                             (status, _) => status == HttpStatusCode.OK,
                             countVotes: true);
                     }

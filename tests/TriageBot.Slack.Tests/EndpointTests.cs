@@ -365,7 +365,8 @@ public sealed class EndpointTests : IAsyncLifetime
         var response = await Interact(ViewSubmission(new FormMetadata(FormIds.Intake, "src:C9/1700.5", "C0INTAKE", "1700.4"), IntakeValues()));
 
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        ((string)json["response_action"]!).ShouldBe("clear");
+        ((string)json["response_action"]!).ShouldBe("update");
+        json["view"]!["blocks"]!.ToJsonString().ShouldContain("TRI-43 reported.");
         var interaction = _app.Conversation.Received.ShouldHaveSingleItem();
         var intent = interaction.Intent.ShouldBeOfType<FormSubmitIntent>();
         intent.FormId.ShouldBe(FormIds.Intake);
@@ -381,9 +382,11 @@ public sealed class EndpointTests : IAsyncLifetime
         }, ignoreOrder: true);
         interaction.Place.ChannelId.ShouldBe("C0INTAKE");
         interaction.Place.ThreadId.ShouldBe("1700.4");
-        var then = _app.Api.CallsTo("chat.postEphemeral").ShouldHaveSingleItem();
-        ((string)then.Json["channel"]!).ShouldBe("C0INTAKE");
-        ((string)then.Json["user"]!).ShouldBe("U0VOTER1");
+        _app.Api.CallsTo("chat.postEphemeral").ShouldBeEmpty("the confirmation replaces the modal in the answer");
+        var confirmation = json["view"]!.AsObject();
+        ((string)confirmation["type"]!).ShouldBe("modal");
+        confirmation["submit"].ShouldBeNull();
+        FormMetadata.TryParse((string?)confirmation["private_metadata"]).ShouldBe(new FormMetadata(FormIds.Intake, "src:C9/1700.5", "C0INTAKE", "1700.4"));
     }
 
     [Fact]

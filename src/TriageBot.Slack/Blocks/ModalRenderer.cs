@@ -61,6 +61,32 @@ public static class ModalRenderer
         return view;
     }
 
+    /// <summary>
+    /// The view a submitted modal turns into to confirm what happened ("your vote is in"): part of the acknowledgement
+    /// itself, so the person sees it at once and no message has to be sent while Slack waits.
+    /// </summary>
+    public static JsonObject Confirmation(string title, View then, FormMetadata metadata)
+    {
+        var blocks = BlockKitRenderer.Render(then).Blocks.DeepClone().AsArray();
+        while (blocks.Count > BlockLimits.ModalBlocks)
+        {
+            blocks.RemoveAt(blocks.Count - 1);
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "modal",
+            ["callback_id"] = Limit(ConfirmationCallbackId, BlockLimits.CallbackId),
+            ["title"] = SlackText.Plain(title, BlockLimits.ModalTitle),
+            ["close"] = SlackText.Plain("Done", BlockLimits.ModalButton),
+            ["blocks"] = blocks,
+            ["private_metadata"] = metadata.Serialize(),
+        };
+    }
+
+    /// <summary>The callback id of a confirmation view (it has no fields and no submit button).</summary>
+    public const string ConfirmationCallbackId = "confirmation";
+
     /// <summary>The <c>view_submission</c> answer that keeps the modal open with an error under each refused field.</summary>
     public static JsonObject Errors(FormView form)
     {

@@ -269,8 +269,12 @@ internal static class InteractivityEndpoint
                     return Json(new JsonObject { ["response_action"] = "update", ["view"] = ModalRenderer.Render(next.Form, nextMeta) });
 
                 case CloseFormOutcome { Then: { } then }:
-                    await responder.ReplyAsync(interaction.Place, p.User.Id, then, isPrivate: true, Ct).ConfigureAwait(false);
-                    return Json(new JsonObject { ["response_action"] = "clear" });
+                    // The confirmation replaces the modal in the answer itself: nothing to send while Slack waits.
+                    return Json(new JsonObject
+                    {
+                        ["response_action"] = "update",
+                        ["view"] = ModalRenderer.Confirmation(p.View.Title?.Text ?? "TriageBot", then, metadata),
+                    });
 
                 case ReplyOutcome reply:
                     await responder.ReplyAsync(interaction.Place, p.User.Id, reply.View, reply.Private, Ct).ConfigureAwait(false);

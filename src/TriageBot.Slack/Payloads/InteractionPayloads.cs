@@ -92,12 +92,19 @@ public sealed record SlackView
 {
     [JsonPropertyName("id")] public string? Id { get; init; }
     [JsonPropertyName("callback_id")] public string? CallbackId { get; init; }
+    [JsonPropertyName("title")] public SlackViewTitle? Title { get; init; }
     [JsonPropertyName("private_metadata")] public string? PrivateMetadata { get; init; }
     [JsonPropertyName("state")] public ViewState? State { get; init; }
     [JsonPropertyName("hash")] public string? Hash { get; init; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; init; }
+}
+
+/// <summary>A view's title (a <c>plain_text</c> object).</summary>
+public sealed record SlackViewTitle
+{
+    [JsonPropertyName("text")] public string? Text { get; init; }
 }
 
 public sealed record BlockActionsPayload : InteractionPayload

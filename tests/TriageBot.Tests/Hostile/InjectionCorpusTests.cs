@@ -56,6 +56,7 @@ public sealed partial class InjectionCorpusTests
         await MakeEliEngineerAsync(h);
 
         WorkStream[] streams = [WorkStream.Bug, WorkStream.Feature, WorkStream.Model, WorkStream.Incident];
+        var confirmations = new List<(string Name, JsonObject View)>();
         for (var i = 0; i < Corpus.Length; i++)
         {
             var modal = IntakeModal(streams[i % streams.Length]);
@@ -76,8 +77,10 @@ public sealed partial class InjectionCorpusTests
                 var answer = await response.Content.ReadAsStringAsync();
                 response.StatusCode.ShouldBe(HttpStatusCode.OK, $"#{i}");
                 var json = JsonNode.Parse(answer)!;
-                if ((string?)json["response_action"] == "clear")
+                if ((string?)json["response_action"] == "update")
                 {
+                    // The confirmation modal repeats the hostile title: it is checked with the other modals below.
+                    confirmations.Add(($"confirmation{i}", json["view"]!.AsObject()));
                     break;
                 }
 
@@ -114,7 +117,7 @@ public sealed partial class InjectionCorpusTests
         var messages = h.CommandReplies.Select((r, n) => ($"reply{n}", new JsonObject { ["text"] = r["text"]?.DeepClone(), ["blocks"] = r["blocks"]?.DeepClone() ?? new JsonArray() }))
             .Concat(h.Api.Calls.Where(c => c.Method is "chat.postMessage" or "chat.update" or "chat.postEphemeral").Select((c, n) => ($"{c.Method.Replace('.', '_')}{n}", Message(c))))
             .ToList();
-        var modals = h.Api.CallsTo("views.open").Select((c, n) => ($"modal{n}", c.Json["view"]!.AsObject())).ToList();
+        var modals = h.Api.CallsTo("views.open").Select((c, n) => ($"modal{n}", c.Json["view"]!.AsObject())).Concat(confirmations).ToList();
         messages.Count(m => TextOf(m.Item2).Contains("Scoring TRI-", StringComparison.Ordinal)).ShouldBeGreaterThanOrEqualTo(items.Count, "a ballot per item");
 
         var violations = new List<string>();

@@ -24,7 +24,7 @@ public static class SlackFlows
 
         var submitted = await h.SubmitAsync(Ada, modal, new Dictionary<string, string?> { ["name"] = "Payments", ["timeZone"] = "Europe/Berlin" });
         submitted.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await JsonBody(submitted))?["response_action"]?.ToString().ShouldBe("clear");
+        Confirmed(await JsonBody(submitted)).ShouldContain("now belongs to Payments");
         return modal;
     }
 
@@ -45,7 +45,7 @@ public static class SlackFlows
         var values = new Dictionary<string, string?>(more ?? new Dictionary<string, string?>()) { ["title"] = title };
         var submitted = await h.SubmitAsync(who, modal, values);
         submitted.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await JsonBody(submitted))?["response_action"]?.ToString().ShouldBe("clear");
+        Confirmed(await JsonBody(submitted)).ShouldContain("Reported ");
         return await Eventually.Async(async () => await FindItemAsync(h.Store, title), $"item '{title}' to be stored");
     }
 
@@ -82,6 +82,20 @@ public static class SlackFlows
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// The text of the confirmation a submitted modal turned into: the answer replaces the modal (<c>response_action</c>
+    /// <c>update</c>) with a view that has no fields and no submit button, so nothing is sent while Slack waits.
+    /// </summary>
+    public static string Confirmed(JsonObject? answer)
+    {
+        answer.ShouldNotBeNull("a submitted modal is answered with its confirmation")["response_action"]!.ToString().ShouldBe("update");
+        var view = answer["view"].ShouldNotBeNull().AsObject();
+        ((string?)view["callback_id"]).ShouldBe("confirmation");
+        view["submit"].ShouldBeNull();
+        ((string?)view["close"]!["text"]).ShouldBe("Done");
+        return TextOf(view["blocks"]);
     }
 
     /// <summary>The JSON body of an answer, or null when it is empty.</summary>
