@@ -21,6 +21,19 @@ public static class JsonText
         }
     }
 
+    /// <summary>The same check on a document already parsed (with <c>MaxDepth</c> 64), so a request is parsed once.</summary>
+    public static bool IsReadable(JsonElement root)
+    {
+        try
+        {
+            return Walk(root);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static bool Walk(JsonElement element)
     {
         switch (element.ValueKind)

@@ -45,23 +45,21 @@ internal static class InteractivityEndpoint
             return SlackRequest.BadRequest(logger, "interactivity requests carry exactly one form field 'payload' with JSON");
         }
 
-        if (!TriageBot.Core.JsonText.IsReadable(System.Text.Encoding.UTF8.GetBytes(payloadValues[0]!)))
-        {
-            return SlackRequest.BadRequest(logger, "'payload' is not readable JSON (a lone surrogate or nesting deeper than 64)");
-        }
-
         InteractionPayload? payload;
         string type;
         try
         {
-            using (var doc = JsonDocument.Parse(payloadValues[0]!))
+            // Parsed once: the readability check, the type and the typed payload all come from this document.
+            using var doc = JsonDocument.Parse(System.Text.Encoding.UTF8.GetBytes(payloadValues[0]!), new JsonDocumentOptions { MaxDepth = 64 });
+            if (!TriageBot.Core.JsonText.IsReadable(doc.RootElement))
             {
-                type = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
-                    ? t.GetString()!
-                    : "";
+                return SlackRequest.BadRequest(logger, "'payload' is not readable JSON (a lone surrogate or nesting deeper than 64)");
             }
 
-            payload = JsonSerializer.Deserialize<InteractionPayload>(payloadValues[0]!, SlackJson.Options);
+            type = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+                ? t.GetString()!
+                : "";
+            payload = doc.RootElement.Deserialize<InteractionPayload>(SlackJson.Options);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

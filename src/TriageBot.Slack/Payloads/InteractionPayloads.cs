@@ -17,9 +17,6 @@ public record InteractionPayload
     [JsonPropertyName("trigger_id")] public string? TriggerId { get; init; }
     [JsonPropertyName("api_app_id")] public string? ApiAppId { get; init; }
 
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
-
     /// <summary>The workspace: the payload's team, or the user's team when Slack leaves team out (some enterprise installs).</summary>
     public string Workspace => Team?.Id ?? User.TeamId ?? "";
 }
@@ -30,9 +27,6 @@ public sealed record SlackUser
     [JsonPropertyName("name")] public string? Name { get; init; }
     [JsonPropertyName("username")] public string? Username { get; init; }
     [JsonPropertyName("team_id")] public string? TeamId { get; init; }
-
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
 
     public string DisplayName => !string.IsNullOrWhiteSpace(Name) ? Name : !string.IsNullOrWhiteSpace(Username) ? Username : Id;
 }
@@ -66,9 +60,6 @@ public sealed record SlackMessageRef
     [JsonPropertyName("thread_ts")] public string? ThreadTs { get; init; }
     [JsonPropertyName("text")] public string? Text { get; init; }
     [JsonPropertyName("user")] public string? User { get; init; }
-
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
 }
 
 public sealed record BlockAction
@@ -77,9 +68,6 @@ public sealed record BlockAction
     [JsonPropertyName("block_id")] public string? BlockId { get; init; }
     [JsonPropertyName("type")] public string? Type { get; init; }
     [JsonPropertyName("value")] public string? Value { get; init; }
-
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
 }
 
 public sealed record ViewState
@@ -96,9 +84,6 @@ public sealed record SlackView
     [JsonPropertyName("private_metadata")] public string? PrivateMetadata { get; init; }
     [JsonPropertyName("state")] public ViewState? State { get; init; }
     [JsonPropertyName("hash")] public string? Hash { get; init; }
-
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
 }
 
 /// <summary>A view's title (a <c>plain_text</c> object).</summary>

@@ -91,8 +91,33 @@ internal sealed class SqliteDb(string path)
         finally
         {
             writer.Release();
+            if (!LeavesCachedRowsAlone.Contains(operation))
+            {
+                cache.Invalidate();
+            }
         }
     }
+
+    // Writes on the hot paths (votes, items, the outbox) that cannot change a binding, backlog or member. Every other
+    // write — including any added later — empties the cache.
+    private static readonly HashSet<string> LeavesCachedRowsAlone =
+    [
+        "votes.upsert", "items.allocate", "items.insert", "items.replace", "history.append", "refs.set",
+        "outbox.enqueue", "outbox.lease", "outbox.update", "outbox.purge", "inbox.record", "inbox.forget", "ledger.claim",
+    ];
+
+    private readonly SqliteReadCache cache = new(TimeSpan.FromSeconds(2));
+
+    /// <summary>
+    /// A read of a small, rarely written row that nearly every request needs (the channel's binding, the backlog, the
+    /// person's membership), served from memory when this process has not written since and it is under 2 s old. The
+    /// bound covers another process writing the same file (the CLI).
+    /// </summary>
+    public Task<T> CachedAsync<T>(string operation, string key, Func<SqliteConnection, Task<T>> work, CancellationToken ct) =>
+        cache.GetAsync(operation + "\u001f" + key, () => RunAsync(operation, work, ct));
+
+    /// <summary>Forgets every cached read (after a write that failed on a version another process changed).</summary>
+    public void ForgetCachedReads() => cache.Invalidate();
 
     public Task WriteAsync(string operation, Func<SqliteConnection, Task> work, CancellationToken ct) =>
         WriteAsync<bool>(operation, async c => { await work(c).ConfigureAwait(false); return true; }, ct);

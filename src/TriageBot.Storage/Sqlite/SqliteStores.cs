@@ -11,7 +11,7 @@ namespace TriageBot.Storage.Sqlite;
 internal sealed class SqliteBacklogStore(SqliteDb db) : IBacklogStore
 {
     public Task<Versioned<Backlog>?> GetAsync(string backlogId, CancellationToken ct) =>
-        db.RunAsync("backlogs.get", async c =>
+        db.CachedAsync("backlogs.get", backlogId, async c =>
             (await c.ListAsync("SELECT json, version FROM backlogs WHERE id = $id", Read, ct, ("$id", backlogId)).ConfigureAwait(false))
             .FirstOrDefault(), ct);
 
@@ -63,7 +63,7 @@ internal sealed class SqliteBacklogStore(SqliteDb db) : IBacklogStore
 internal sealed class SqliteMemberStore(SqliteDb db) : IMemberStore
 {
     public Task<Member?> GetAsync(string backlogId, string userKey, CancellationToken ct) =>
-        db.RunAsync("members.get", async c =>
+        db.CachedAsync("members.get", backlogId + "\u001f" + userKey, async c =>
             (await c.ListAsync("SELECT json FROM members WHERE backlog_id = $b AND user_key = $u", r => StoredJson.Deserialize<Member>(r.GetString(0)), ct,
                 ("$b", backlogId), ("$u", userKey)).ConfigureAwait(false)).FirstOrDefault(), ct);
 
@@ -84,7 +84,7 @@ internal sealed class SqliteMemberStore(SqliteDb db) : IMemberStore
 internal sealed class SqliteBindingStore(SqliteDb db) : IBindingStore
 {
     public Task<Binding?> GetAsync(Platform platform, string workspace, string channelId, CancellationToken ct) =>
-        db.RunAsync("bindings.get", async c =>
+        db.CachedAsync("bindings.get", $"{platform}\u001f{workspace}\u001f{channelId}", async c =>
             (await c.ListAsync("SELECT json FROM bindings WHERE platform = $p AND workspace = $w AND channel_id = $c", r => StoredJson.Deserialize<Binding>(r.GetString(0)), ct,
                 ("$p", platform.ToString()), ("$w", workspace), ("$c", channelId)).ConfigureAwait(false)).FirstOrDefault(), ct);
 
