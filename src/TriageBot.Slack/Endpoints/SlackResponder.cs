@@ -21,7 +21,8 @@ internal sealed class SlackResponder(
     IOutbox outbox,
     TimeProvider time,
     IOptions<SlackOptions> options,
-    ILogger<SlackResponder> logger)
+    ILogger<SlackResponder> logger,
+    IMessageRefStore? messageRefs = null)
 {
     /// <summary>Opens (or pushes) a modal; returns Slack's error code when it could not.</summary>
     public async Task<string?> OpenFormAsync(FormView form, string? triggerId, FormMetadata metadata, bool push, CancellationToken ct)
@@ -82,7 +83,7 @@ internal sealed class SlackResponder(
         catch (Exception e) when (e is SlackRateLimitedException or SlackTransientException or OperationCanceledException && !ct.IsCancellationRequested)
         {
             Log.ReplyFailed(logger, "reply", "retrying through the outbox: " + e.GetType().Name);
-            await EnqueueReplyAsync(place, userId, view, isPrivate, "reply", CancellationToken.None).ConfigureAwait(false);
+            await EnqueueReplyAsync(place, userId, view, isPrivate, "reply", NotBefore(e), CancellationToken.None).ConfigureAwait(false);
         }
         catch (SlackApiException e)
         {
@@ -108,7 +109,16 @@ internal sealed class SlackResponder(
         catch (Exception e) when (e is SlackRateLimitedException or SlackTransientException or OperationCanceledException && !ct.IsCancellationRequested)
         {
             Log.ReplyFailed(logger, "chat.update", "retrying through the outbox: " + e.GetType().Name);
-            await outbox.EnqueueAsync(NewOutbox(OutboxKind.Update, place with { ChannelId = channel }, view, $"slack:{channel}:{messageTs}"), CancellationToken.None).ConfigureAwait(false);
+            var where = place with { ChannelId = channel };
+            var messageRef = $"slack:{channel}:{messageTs}";
+            // The delivery worker finds the message to update by its logical name; without it the update is dropped as "nothing to update".
+            if (messageRefs is not null)
+            {
+                await messageRefs.SetAsync(messageRef, where, messageTs, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            var update = NewOutbox(OutboxKind.Update, where, view, messageRef);
+            await outbox.EnqueueAsync(update with { NextAttemptAt = update.NextAttemptAt + NotBefore(e) }, CancellationToken.None).ConfigureAwait(false);
         }
         catch (SlackApiException e)
         {
@@ -117,15 +127,22 @@ internal sealed class SlackResponder(
     }
 
     /// <summary>Queues a reply for the delivery worker (used by events, which answer after the ack).</summary>
-    public Task EnqueueReplyAsync(ConversationAddress place, string userId, View view, bool isPrivate, string idHint, CancellationToken ct)
+    public Task EnqueueReplyAsync(ConversationAddress place, string userId, View view, bool isPrivate, string idHint, CancellationToken ct) =>
+        EnqueueReplyAsync(place, userId, view, isPrivate, idHint, TimeSpan.Zero, ct);
+
+    private Task EnqueueReplyAsync(ConversationAddress place, string userId, View view, bool isPrivate, string idHint, TimeSpan notBefore, CancellationToken ct)
     {
         var isDm = place.ChannelId.StartsWith('D');
         var kind = string.IsNullOrEmpty(place.ChannelId) ? OutboxKind.Direct
             : isPrivate && !isDm ? OutboxKind.Ephemeral
             : OutboxKind.Post;
         var target = place with { UserId = kind is OutboxKind.Ephemeral or OutboxKind.Direct ? userId : place.UserId };
-        return outbox.EnqueueAsync(NewOutbox(kind, target, view, null, idHint), ct);
+        var message = NewOutbox(kind, target, view, null, idHint);
+        return outbox.EnqueueAsync(notBefore > TimeSpan.Zero ? message with { NextAttemptAt = message.NextAttemptAt + notBefore } : message, ct);
     }
+
+    /// <summary>A call Slack rate-limited may not be retried before its Retry-After, including through the outbox.</summary>
+    private static TimeSpan NotBefore(Exception e) => e is SlackRateLimitedException limited ? limited.RetryAfter : TimeSpan.Zero;
 
     public OutboxMessage NewOutbox(OutboxKind kind, ConversationAddress target, View view, string? messageRef, string? idHint = null)
     {

@@ -13,6 +13,7 @@ public static class ChannelExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ITriageStore>().Inbox);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ITriageStore>().Outbox);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ITriageStore>().Bindings);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<ITriageStore>().MessageRefs);
         builder.Services.AddSlack(builder.Configuration);
         builder.Services.AddTeams(builder.Configuration);
         return builder;

@@ -21,6 +21,12 @@ public sealed record SlackApiCall(string Method, string ContentType, string Body
         ? (string?)a["ts"] ?? (string?)a["message_ts"]
         : null;
 
+    /// <summary>When the call arrived, on <see cref="FakeSlackApi.Clock"/> (the test's clock when it sets one).</summary>
+    public DateTimeOffset At { get; init; }
+
+    /// <summary>The fake held this call until the client gave up and never performed it (<see cref="FakeAnswer.TimedOut"/>).</summary>
+    public bool TimedOut { get; init; }
+
     /// <summary>Form fields, for methods called with form encoding.</summary>
     public IReadOnlyDictionary<string, string> Form =>
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Body).ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
@@ -29,6 +35,11 @@ public sealed record SlackApiCall(string Method, string ContentType, string Body
 /// <summary>A scripted answer: an HTTP status, an optional Retry-After, and a JSON body.</summary>
 public sealed record FakeAnswer(int Status, string? Json, int? RetryAfterSeconds = null)
 {
+    /// <summary>Hold the request without answering until the client gives up, and do not perform it.</summary>
+    public bool Hang { get; init; }
+
+    public static FakeAnswer TimedOut() => new(0, null) { Hang = true };
+
     public static FakeAnswer Error(string code) => new(200, new JsonObject { ["ok"] = false, ["error"] = code }.ToJsonString());
     public static FakeAnswer RateLimited(int seconds) => new(429, null, seconds);
     public static FakeAnswer ServerError(int status = 503) => new(status, null);
@@ -67,6 +78,17 @@ public sealed class FakeSlackApi : IAsyncDisposable
         fake.BaseUrl = address.TrimEnd('/') + "/api/";
         return fake;
     }
+
+    /// <summary>The clock that stamps <see cref="SlackApiCall.At"/>; a test driving a FakeTimeProvider sets it to that.</summary>
+    public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
+    private Func<string, string, int, FakeAnswer?>? _fault;
+
+    /// <summary>
+    /// From now on, <paramref name="fault"/> chooses the answer to each call (method, body, how many calls with the same
+    /// method and body came before); null means "answer normally". Scripted answers still come first.
+    /// </summary>
+    public void FailWith(Func<string, string, int, FakeAnswer?>? fault) => _fault = fault;
 
     private Random? _faultRandom;
     private double _faultShare;
@@ -125,9 +147,33 @@ public sealed class FakeSlackApi : IAsyncDisposable
     {
         using var reader = new StreamReader(http.Request.Body);
         var body = await reader.ReadToEndAsync();
-        var answer = _scripts.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted) ? scripted
-            : RandomFault(method) ?? new FakeAnswer(200, Success(method));
-        _calls.Enqueue(new SlackApiCall(method, http.Request.ContentType ?? "", body, http.Request.Headers.Authorization.ToString(), answer.Status, answer.Json));
+        FakeAnswer answer;
+        lock (_calls)
+        {
+            // Under the lock, so "how many came before" is exact when calls arrive together.
+            var before = _fault is null ? 0 : _calls.Count(c => c.Method == method && c.Body == body);
+            answer = _scripts.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted) ? scripted
+                : _fault?.Invoke(method, body, before) ?? RandomFault(method) ?? new FakeAnswer(200, Success(method));
+            _calls.Enqueue(new SlackApiCall(method, http.Request.ContentType ?? "", body, http.Request.Headers.Authorization.ToString(), answer.Status, answer.Json)
+            {
+                At = Clock(),
+                TimedOut = answer.Hang,
+            });
+        }
+
+        if (answer.Hang)
+        {
+            // Timed out before being performed: wait for the client to give up, answer nothing, change nothing.
+            try
+            {
+                await Task.Delay(Timeout.Infinite, http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return;
+        }
 
         http.Response.StatusCode = answer.Status;
         if (answer.RetryAfterSeconds is { } seconds)

@@ -18,7 +18,13 @@ public sealed record ConnectorCall(string Method, string Path, string? Authoriza
 }
 
 /// <summary>A scripted answer: status, optional Retry-After header value, optional JSON body.</summary>
-public sealed record ConnectorAnswer(int Status, string? RetryAfter = null, string? Body = null);
+public sealed record ConnectorAnswer(int Status, string? RetryAfter = null, string? Body = null)
+{
+    /// <summary>Hold the request without answering until the client gives up, and do not perform it.</summary>
+    public bool Hang { get; init; }
+
+    public static ConnectorAnswer TimedOut() => new(0) { Hang = true };
+}
 
 /// <summary>
 /// A fake Bot Connector on loopback: records every call (path, body, Authorization) and answers from a script
@@ -31,6 +37,15 @@ public sealed class FakeBotConnector : IAsyncDisposable
     private int _next = 1000;
 
     public ConcurrentQueue<ConnectorCall> Calls { get; } = new();
+
+    /// <summary>The clock that stamps <see cref="ConnectorCall.At"/>; a test driving a FakeTimeProvider sets it to that.</summary>
+    public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// When set, chooses the answer to each unscripted call (the call, and how many calls with the same method, path and
+    /// body came before); null means success.
+    /// </summary>
+    public Func<ConnectorCall, int, ConnectorAnswer?>? Fault { get; set; }
     public string ServiceUrl { get; }
 
     private FakeBotConnector(WebApplication app, string serviceUrl)
@@ -63,11 +78,35 @@ public sealed class FakeBotConnector : IAsyncDisposable
         var text = await new StreamReader(http.Request.Body).ReadToEndAsync();
         var path = http.Request.PathBase + http.Request.Path;
         var call = new ConnectorCall(http.Request.Method, Uri.UnescapeDataString(path.ToString()), http.Request.Headers.Authorization.ToString(),
-            string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), DateTimeOffset.UtcNow);
+            string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), Clock());
 
-        if (_script.TryDequeue(out var answer))
+        ConnectorAnswer? answer;
+        lock (Calls)
         {
-            Calls.Enqueue(call with { Status = answer.Status });
+            // Under the lock, so "how many came before" is exact when calls arrive together.
+            if (!_script.TryDequeue(out answer) && Fault is { } fault)
+            {
+                var key = call.Body?.ToJsonString();
+                answer = fault(call, Calls.Count(c => c.Method == call.Method && c.Path == call.Path && c.Body?.ToJsonString() == key));
+            }
+            if (answer is not null) Calls.Enqueue(call with { Status = answer.Status });
+        }
+
+        if (answer?.Hang == true)
+        {
+            // Timed out before being performed: wait for the client to give up, answer nothing, change nothing.
+            try
+            {
+                await Task.Delay(Timeout.Infinite, http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            return;
+        }
+
+        if (answer is not null)
+        {
             http.Response.StatusCode = answer.Status;
             if (answer.RetryAfter is not null) http.Response.Headers.RetryAfter = answer.RetryAfter;
             if (answer.Body is not null)
@@ -82,7 +121,7 @@ public sealed class FakeBotConnector : IAsyncDisposable
         var isCreate = http.Request.Method == "POST" && path.ToString().EndsWith("/v3/conversations", StringComparison.Ordinal);
         var isUpdate = http.Request.Method == "PUT";
         // An update keeps the activity's id; a create or send hands out a new one.
-        Calls.Enqueue(call with { Status = 201, AnsweredId = isUpdate ? call.Path[(call.Path.LastIndexOf('/') + 1)..] : id });
+        lock (Calls) Calls.Enqueue(call with { Status = 201, AnsweredId = isUpdate ? call.Path[(call.Path.LastIndexOf('/') + 1)..] : id });
         http.Response.StatusCode = 201;
         http.Response.ContentType = "application/json";
         var body = isCreate

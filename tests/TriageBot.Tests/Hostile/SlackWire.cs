@@ -59,8 +59,11 @@ public static class SlackWire
     public static string Form(IEnumerable<KeyValuePair<string, string>> fields) =>
         string.Join("&", fields.Select(kv => Uri.EscapeDataString(kv.Key) + "=" + Uri.EscapeDataString(kv.Value)));
 
+    /// <summary>A fresh trigger id, as Slack gives each interaction one.</summary>
+    public static string NewTrigger() => "trigger-" + Guid.NewGuid().ToString("N")[..10];
+
     /// <summary>The fields of <c>/triage {text}</c> typed by <paramref name="who"/>, in the order Slack sends them.</summary>
-    public static List<KeyValuePair<string, string>> CommandFields(SlackPerson who, string text, string channel = Channel) =>
+    public static List<KeyValuePair<string, string>> CommandFields(SlackPerson who, string text, string channel = Channel, string? triggerId = null) =>
     [
         new("token", "deprecated-verification-token"),
         new("team_id", Team),
@@ -74,7 +77,7 @@ public static class SlackWire
         new("api_app_id", "A0E2E"),
         new("is_enterprise_install", "false"),
         new("response_url", "https://hooks.slack.invalid/commands/T0E2E/1/abc"),
-        new("trigger_id", "trigger-" + Guid.NewGuid().ToString("N")[..10]),
+        new("trigger_id", triggerId ?? NewTrigger()),
     ];
 
     public static string Command(SlackPerson who, string text, string channel = Channel) => Form(CommandFields(who, text, channel));
@@ -108,14 +111,14 @@ public static class SlackWire
     }
 
     /// <summary>A <c>view_submission</c> of <paramref name="modal"/> by <paramref name="who"/>, as Slack posts it.</summary>
-    public static JsonObject Submission(SlackPerson who, JsonObject modal, IDictionary<string, string?>? values = null) => new()
+    public static JsonObject Submission(SlackPerson who, JsonObject modal, IDictionary<string, string?>? values = null, string? triggerId = null) => new()
     {
         ["type"] = "view_submission",
         ["team"] = TeamJson(),
         ["user"] = User(who),
         ["api_app_id"] = "A0E2E",
         ["token"] = "deprecated-verification-token",
-        ["trigger_id"] = "trigger-" + Guid.NewGuid().ToString("N")[..10],
+        ["trigger_id"] = triggerId ?? NewTrigger(),
         ["view"] = new JsonObject
         {
             ["id"] = "V" + Guid.NewGuid().ToString("N")[..8],

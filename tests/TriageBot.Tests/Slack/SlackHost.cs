@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
@@ -7,8 +6,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TriageBot.Core.Ports;
-using TriageBot.Slack.Signing;
 using TriageBot.Slack.Tests.Fakes;
+using TriageBot.Tests.Hostile;
 
 namespace TriageBot.Tests.Slack;
 
@@ -83,15 +82,11 @@ public sealed class SlackHost : IAsyncDisposable
     // ---- signed requests -------------------------------------------------------------------------------
 
     /// <summary>Posts a body signed with <paramref name="secret"/> at <paramref name="timestamp"/> (default: now).</summary>
+    /// <remarks>The request is built by <see cref="SlackWire.Signed"/>, the one builder of signed Slack requests in the tests.</remarks>
     public Task<HttpResponseMessage> PostSignedAsync(
         string path, string body, string contentType, string secret = Secret, DateTimeOffset? timestamp = null, IDictionary<string, string>? headers = null)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var ts = (timestamp ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        request.Headers.Add("X-Slack-Request-Timestamp", ts);
-        request.Headers.Add("X-Slack-Signature", SlackSignature.Sign(secret, ts, bytes));
+        var request = SlackWire.Signed(path, SlackWire.Utf8(body), contentType, timestamp, secret);
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -100,29 +95,15 @@ public sealed class SlackHost : IAsyncDisposable
         return Client.SendAsync(request);
     }
 
+    /// <summary>Trigger ids numbered per host, so a test can tell its interactions apart.</summary>
     public string NextTrigger() => $"trigger-{Interlocked.Increment(ref _triggers)}";
 
     /// <summary><c>/triage {text}</c> typed by <paramref name="who"/> in <paramref name="channel"/>.</summary>
     public async Task<HttpResponseMessage> CommandAsync(
         SlackPerson who, string text, string channel = Channel, string secret = Secret, DateTimeOffset? timestamp = null)
     {
-        var fields = new Dictionary<string, string>
-        {
-            ["token"] = "deprecated-verification-token",
-            ["team_id"] = Team,
-            ["team_domain"] = "e2e",
-            ["channel_id"] = channel,
-            ["channel_name"] = "triage",
-            ["user_id"] = who.Id,
-            ["user_name"] = who.Name,
-            ["command"] = "/triage",
-            ["text"] = text,
-            ["api_app_id"] = "A0E2E",
-            ["is_enterprise_install"] = "false",
-            ["response_url"] = "https://hooks.slack.invalid/commands/T0E2E/1/abc",
-            ["trigger_id"] = NextTrigger(),
-        };
-        var response = await PostSignedAsync("/slack/commands", Form(fields), "application/x-www-form-urlencoded", secret, timestamp);
+        var fields = SlackWire.CommandFields(who, text, channel, NextTrigger());
+        var response = await PostSignedAsync("/slack/commands", SlackWire.Form(fields), "application/x-www-form-urlencoded", secret, timestamp);
         var body = await response.Content.ReadAsStringAsync();
         if (response.IsSuccessStatusCode && body.StartsWith('{'))
         {
@@ -158,8 +139,7 @@ public sealed class SlackHost : IAsyncDisposable
     public Task<HttpResponseMessage> EventAsync(JsonObject envelope, IDictionary<string, string>? headers = null) =>
         PostSignedAsync("/slack/events", envelope.ToJsonString(), "application/json", headers: headers);
 
-    private static string Form(IDictionary<string, string> fields) =>
-        string.Join("&", fields.Select(kv => Uri.EscapeDataString(kv.Key) + "=" + Uri.EscapeDataString(kv.Value)));
+    private static string Form(IDictionary<string, string> fields) => SlackWire.Form(fields);
 
     public static JsonObject User(SlackPerson who) => new() { ["id"] = who.Id, ["username"] = who.Name, ["name"] = who.Name, ["team_id"] = Team };
 
@@ -195,27 +175,7 @@ public sealed class SlackHost : IAsyncDisposable
     /// <summary>Submits a modal the way Slack does: the state of every input (initial values unless overridden).</summary>
     public Task<HttpResponseMessage> SubmitAsync(
         SlackPerson who, JsonObject modal, IDictionary<string, string?>? values = null, string secret = Secret, DateTimeOffset? timestamp = null) =>
-        InteractAsync(new JsonObject
-        {
-            ["type"] = "view_submission",
-            ["team"] = TeamJson(),
-            ["user"] = User(who),
-            ["api_app_id"] = "A0E2E",
-            ["token"] = "deprecated-verification-token",
-            ["trigger_id"] = NextTrigger(),
-            ["view"] = new JsonObject
-            {
-                ["id"] = "V" + Guid.NewGuid().ToString("N")[..8],
-                ["team_id"] = Team,
-                ["type"] = "modal",
-                ["callback_id"] = modal["callback_id"]?.DeepClone(),
-                ["private_metadata"] = modal["private_metadata"]?.DeepClone(),
-                ["title"] = modal["title"]?.DeepClone(),
-                ["blocks"] = modal["blocks"]?.DeepClone(),
-                ["state"] = new JsonObject { ["values"] = ModalState.Values(modal, values) },
-                ["hash"] = "1700000000.abcdef",
-            },
-        }, secret, timestamp);
+        InteractAsync(SlackWire.Submission(who, modal, values, NextTrigger()), secret, timestamp);
 
     /// <summary>Presses a button of a message the bot posted in <paramref name="channel"/> (ts <paramref name="messageTs"/>).</summary>
     public Task<HttpResponseMessage> PressAsync(SlackPerson who, JsonObject message, string messageTs, string actionId, string? threadTs = null, string channel = Channel)

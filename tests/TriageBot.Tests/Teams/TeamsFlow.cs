@@ -29,8 +29,13 @@ public abstract class TeamsFlow(LocalOpenIdIssuer issuer) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        P = await TeamsProduct.StartAsync(issuer);
+        P = await TeamsProduct.StartAsync(issuer, Configure);
         A = new Activities(P);
+    }
+
+    /// <summary>Adds to (or overrides) the product's settings and services for one test class.</summary>
+    protected virtual void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
     }
 
     public async ValueTask DisposeAsync()

@@ -69,7 +69,8 @@ public sealed class TeamsProduct : IAsyncDisposable
         _client = factory.CreateClient();
     }
 
-    public static async Task<TeamsProduct> StartAsync(LocalOpenIdIssuer issuer)
+    /// <summary>Starts the product; <paramref name="configure"/> adds to (or overrides) the test settings and services.</summary>
+    public static async Task<TeamsProduct> StartAsync(LocalOpenIdIssuer issuer, Action<IWebHostBuilder>? configure = null)
     {
         var connector = await FakeBotConnector.StartAsync();
         var time = new FakeTimeProvider(Start);
@@ -99,6 +100,7 @@ public sealed class TeamsProduct : IAsyncDisposable
                 var loop = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory is Func<IServiceProvider, DeliveryWorker>);
                 services.Remove(loop);
             });
+            configure?.Invoke(b);
         });
         var product = new TeamsProduct(issuer, connector, time, factory, folder);
         return product;
