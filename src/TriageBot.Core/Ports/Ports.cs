@@ -133,10 +133,21 @@ public sealed record OutboxMessage
     public OutboxStatus Status { get; init; } = OutboxStatus.Pending;
     public string? PlatformMessageId { get; init; }
     public string? LastError { get; init; }
+
+    /// <summary>
+    /// Updates of a live view (a ballot, a report) render the state when they are sent, so of several waiting for the same
+    /// message one is enough: they share this key. Null for every other message.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? CoalescingKey => Kind == OutboxKind.Update && MessageRef is { } r && Payload is Views.ILiveView ? r : null;
 }
 
 public interface IOutbox
 {
+    /// <summary>
+    /// Queues a message. A store may drop a message with a <see cref="OutboxMessage.CoalescingKey"/> when one with the same
+    /// key is already pending and not leased: the one queued will show the newer state anyway.
+    /// </summary>
     Task EnqueueAsync(OutboxMessage message, CancellationToken ct);
     /// <summary>Leases up to <paramref name="max"/> due pending messages to <paramref name="owner"/>; a message leased to another owner whose lease has not expired is never returned.</summary>
     Task<IReadOnlyList<Versioned<OutboxMessage>>> LeaseAsync(string owner, DateTimeOffset now, TimeSpan leaseFor, int max, CancellationToken ct);

@@ -102,7 +102,7 @@ internal sealed class SqliteDb(string path)
     // write — including any added later — empties the cache.
     private static readonly HashSet<string> LeavesCachedRowsAlone =
     [
-        "votes.upsert", "items.allocate", "items.insert", "items.replace", "history.append", "refs.set",
+        "votes.upsert", "items.allocate", "items.insert", "items.replace", "history.append",
         "outbox.enqueue", "outbox.lease", "outbox.update", "outbox.purge", "inbox.record", "inbox.forget", "ledger.claim",
     ];
 
@@ -110,7 +110,7 @@ internal sealed class SqliteDb(string path)
 
     /// <summary>
     /// A read of a small, rarely written row that nearly every request needs (the channel's binding, the backlog, the
-    /// person's membership), served from memory when this process has not written since and it is under 2 s old. The
+    /// person's membership, where a ballot was posted), served from memory when this process has not written since and it is under 2 s old. The
     /// bound covers another process writing the same file (the CLI).
     /// </summary>
     public Task<T> CachedAsync<T>(string operation, string key, Func<SqliteConnection, Task<T>> work, CancellationToken ct) =>

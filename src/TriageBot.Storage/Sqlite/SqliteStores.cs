@@ -324,12 +324,15 @@ internal sealed class SqliteOutbox(SqliteDb db) : IOutbox
         {
             try
             {
+                // A live update is dropped when one for the same message waits unleased: that one renders the newer state.
                 await c.ExecAsync(
                     """
-                    INSERT INTO outbox (id, status, next_attempt_at, lease_owner, lease_until, created_at, json, version)
-                    VALUES ($id, $s, $next, $owner, $until, $created, $json, 1)
+                    INSERT INTO outbox (id, status, next_attempt_at, lease_owner, lease_until, created_at, json, version, coalesce_key)
+                    SELECT $id, $s, $next, $owner, $until, $created, $json, 1, $key
+                    WHERE $key IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM outbox WHERE coalesce_key = $key AND status = 'Pending' AND lease_owner IS NULL)
                     """,
-                    ct, Parameters(message)).ConfigureAwait(false);
+                    ct, [.. Parameters(message), ("$key", message.Status == OutboxStatus.Pending && message.LeaseOwner is null ? message.CoalescingKey : null)]).ConfigureAwait(false);
             }
             catch (SqliteException e) when (SqliteDb.IsConstraint(e))
             {
@@ -411,7 +414,7 @@ internal sealed class SqliteMessageRefStore(SqliteDb db) : IMessageRefStore
             ct, ("$r", messageRef), ("$json", StoredJson.Serialize(new Stored(where, platformMessageId)))), ct);
 
     public Task<(ConversationAddress Where, string PlatformMessageId)?> GetAsync(string messageRef, CancellationToken ct) =>
-        db.RunAsync<(ConversationAddress, string)?>("refs.get", async c =>
+        db.CachedAsync<(ConversationAddress, string)?>("refs.get", messageRef, async c =>
         {
             var rows = await c.ListAsync("SELECT json FROM message_refs WHERE ref = $r", r => StoredJson.Deserialize<Stored>(r.GetString(0)), ct, ("$r", messageRef)).ConfigureAwait(false);
             return rows.Count == 0 ? null : (rows[0].Where, rows[0].PlatformMessageId);

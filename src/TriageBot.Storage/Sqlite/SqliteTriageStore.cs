@@ -62,6 +62,14 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
             // WAL is a property of the file: set once, every later connection uses it.
             await c.ExecAsync("PRAGMA journal_mode = WAL;", ct).ConfigureAwait(false);
             await c.ExecAsync(Schema, ct).ConfigureAwait(false);
+            // Added after the first release: files created before it get the column here.
+            var hasKey = await c.ScalarAsync<long>("SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'coalesce_key'", ct).ConfigureAwait(false) > 0;
+            if (!hasKey)
+            {
+                await c.ExecAsync("ALTER TABLE outbox ADD COLUMN coalesce_key TEXT", ct).ConfigureAwait(false);
+            }
+
+            await c.ExecAsync("CREATE INDEX IF NOT EXISTS outbox_coalesce ON outbox (coalesce_key) WHERE status = 'Pending' AND coalesce_key IS NOT NULL", ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
         Log.SqliteReady(logger, db.Path);
     }
