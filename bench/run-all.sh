@@ -20,7 +20,7 @@ dotnet build bench/TriageBot.Bench.Reports -c Release --nologo -v q
 
 echo "== load: Slack vote submissions and clicks vs Bolt, Teams invokes, start and idle"
 dotnet bench/TriageBot.Bench.Load/bin/Release/net10.0/TriageBot.Bench.Load.dll \
-  --server "$server/TriageBot.dll" --seconds "$seconds" --warmup 3 --levels 16,64,256 --out "$out/load.md"
+  --server "$server/TriageBot.dll" --seconds "$seconds" --warmup 3 --settle 20 --levels 16,64,256 --out "$out/load.md"
 
 echo "== reports at scale: SQLite, 100,000 items"
 dotnet bench/TriageBot.Bench.Reports/bin/Release/net10.0/TriageBot.Bench.Reports.dll sqlite 100000 | tee "$out/reports-sqlite.md"
