@@ -147,7 +147,7 @@ internal sealed class SqliteItemStore(SqliteDb db) : IItemStore
     public Task<Versioned<Item>?> GetAsync(string backlogId, int number, CancellationToken ct) =>
         db.RunAsync("items.get", async c =>
             (await c.ListAsync("SELECT json, version FROM items WHERE backlog_id = $b AND number = $n",
-                r => new Versioned<Item>(StoredJson.Deserialize<Item>(r.GetString(0)), ETag(r.GetInt64(1))), ct,
+                r => new Versioned<Item>(StoredJson.Deserialize<Item>(r.Utf8(0)), ETag(r.GetInt64(1))), ct,
                 ("$b", backlogId), ("$n", number)).ConfigureAwait(false)).FirstOrDefault(), ct);
 
     public Task<Versioned<Item>> ReplaceAsync(Item item, string etag, CancellationToken ct)
@@ -200,7 +200,7 @@ internal sealed class SqliteItemStore(SqliteDb db) : IItemStore
 
         var sql = $"SELECT number, json FROM items WHERE {where} ORDER BY number LIMIT $n";
         return db.PagesAsync<Item, int>("items.query", async (c, afterNumber, size) =>
-            await c.ListAsync(sql, r => (r.GetInt32(0), StoredJson.Deserialize<Item>(r.GetString(1))), ct,
+            await c.ListAsync(sql, r => (r.GetInt32(0), StoredJson.Deserialize<Item>(r.Utf8(1))), ct,
                 [.. parameters, ("$after", afterNumber), ("$n", size)]).ConfigureAwait(false), PageSize, ct);
     }
 }
@@ -245,7 +245,7 @@ internal sealed class SqliteHistoryStore(SqliteDb db) : IHistoryStore
         db.PagesAsync<HistoryEntry, string>("history.read", async (c, after, size) =>
             await c.ListAsync(
                 after is null ? ReadFirstPage : ReadNextPage,
-                r => (r.GetString(0), StoredJson.Deserialize<HistoryEntry>(r.GetString(1))), ct,
+                r => (r.GetString(0), StoredJson.Deserialize<HistoryEntry>(r.Utf8(1))), ct,
                 ("$b", backlogId), ("$from", StoredJson.HistoryBound(from)), ("$to", StoredJson.HistoryBound(to)), ("$after", after ?? ""), ("$n", size)).ConfigureAwait(false),
             PageSize, ct);
 
@@ -253,7 +253,7 @@ internal sealed class SqliteHistoryStore(SqliteDb db) : IHistoryStore
         db.PagesAsync<HistoryEntry, string>("history.item", async (c, after, size) =>
             await c.ListAsync(
                 "SELECT row_key, json FROM history WHERE backlog_id = $b AND item_number = $i AND row_key > $after ORDER BY row_key LIMIT $n",
-                r => (r.GetString(0), StoredJson.Deserialize<HistoryEntry>(r.GetString(1))), ct,
+                r => (r.GetString(0), StoredJson.Deserialize<HistoryEntry>(r.Utf8(1))), ct,
                 ("$b", backlogId), ("$i", itemNumber), ("$after", after ?? ""), ("$n", size)).ConfigureAwait(false),
             PageSize, ct);
 }

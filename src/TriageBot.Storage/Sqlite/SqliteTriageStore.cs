@@ -199,6 +199,9 @@ internal static class SqliteCommands
         return list;
     }
 
+    /// <summary>A TEXT column's bytes as SQLite stores them (UTF-8), without making a string.</summary>
+    public static byte[] Utf8(this SqliteDataReader r, int ordinal) => r.GetFieldValue<byte[]>(ordinal);
+
     public static string ETag(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A version parsed from an ETag; a foreign ETag matches nothing.</summary>
