@@ -196,7 +196,12 @@ public sealed partial class TriageConversation
     /// <summary>Queues a post or update for the delivery worker and wakes it.</summary>
     internal async Task EnqueueAsync(Context c, OutboxKind kind, ConversationAddress target, View view, string? messageRef = null, string? threadRef = null)
     {
-        await _store.Outbox.EnqueueAsync(new OutboxMessage
+        await _store.Outbox.EnqueueAsync(NewOutbox(c, kind, target, view, messageRef, threadRef), c.Ct);
+        _signal?.Notify();
+    }
+
+    internal static OutboxMessage NewOutbox(Context c, OutboxKind kind, ConversationAddress target, View view, string? messageRef = null, string? threadRef = null) =>
+        new()
         {
             Id = $"{c.Now:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}",
             Kind = kind,
@@ -207,7 +212,5 @@ public sealed partial class TriageConversation
             BacklogId = c.Backlog?.Value.Id,
             CreatedAt = c.Now,
             NextAttemptAt = c.Now,
-        }, c.Ct);
-        _signal?.Notify();
-    }
+        };
 }

@@ -178,10 +178,12 @@ public sealed partial class TriageConversation : ICeremonyPoster
         {
             var clinicRef = ClinicRef(backlog.Id, occurrenceId, channel);
             await EnqueueAsync(context, OutboxKind.Post, channel, kickoff, messageRef: clinicRef);
-            foreach (var entry in agenda.Items)
-            {
-                await PostBallotAsync(context, channel, entry.Item, clinicRef);
-            }
+            // One ballot per agenda item in the kickoff's thread. A busy fortnight puts thousands of items on the agenda, so
+            // the ballots' names are reserved (so later votes update them) and their posts queued in two batches.
+            await _store.MessageRefs.SetManyAsync([.. agenda.Items.Select(e => (BallotRef(e.Item), channel, ""))], ct);
+            await _store.Outbox.EnqueueManyAsync(
+                [.. agenda.Items.Select(e => NewOutbox(context, OutboxKind.Post, channel, new LiveBallotView(e.Item.BacklogId, e.Item.Number), BallotRef(e.Item), clinicRef))], ct);
+            _signal?.Notify();
         }
 
         return agenda.Items.Count;

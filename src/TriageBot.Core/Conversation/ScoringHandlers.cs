@@ -224,13 +224,6 @@ public sealed partial class TriageConversation
         }
     }
 
-    /// <summary>Queues a ballot post for the item into a thread (the clinic's), reserving its name so later votes update it.</summary>
-    internal async Task PostBallotAsync(Context c, ConversationAddress where, Item item, string? threadRef)
-    {
-        await _store.MessageRefs.SetAsync(BallotRef(item), where, "", c.Ct);
-        await EnqueueAsync(c, OutboxKind.Post, where, new LiveBallotView(item.BacklogId, item.Number), messageRef: BallotRef(item), threadRef: threadRef);
-    }
-
     public async Task<View?> ResolveAsync(View view, CancellationToken ct)
     {
         switch (view)

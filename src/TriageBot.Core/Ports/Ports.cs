@@ -149,6 +149,16 @@ public interface IOutbox
     /// key is already pending and not leased: the one queued will show the newer state anyway.
     /// </summary>
     Task EnqueueAsync(OutboxMessage message, CancellationToken ct);
+
+    /// <summary>Queues many messages, in order; a store may write them together (SQLite: one transaction).</summary>
+    async Task EnqueueManyAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages)
+        {
+            await EnqueueAsync(message, ct).ConfigureAwait(false);
+        }
+    }
     /// <summary>Leases up to <paramref name="max"/> due pending messages to <paramref name="owner"/>; a message leased to another owner whose lease has not expired is never returned.</summary>
     Task<IReadOnlyList<Versioned<OutboxMessage>>> LeaseAsync(string owner, DateTimeOffset now, TimeSpan leaseFor, int max, CancellationToken ct);
     /// <summary>Saves a leased message's new state (sent, retry later, failed); <see cref="ConcurrencyException"/> if the lease was lost.</summary>
@@ -161,6 +171,16 @@ public interface IOutbox
 public interface IMessageRefStore
 {
     Task SetAsync(string messageRef, ConversationAddress where, string platformMessageId, CancellationToken ct);
+
+    /// <summary>Sets many names at once; a store may write them together (SQLite: one transaction).</summary>
+    async Task SetManyAsync(IReadOnlyList<(string MessageRef, ConversationAddress Where, string PlatformMessageId)> refs, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(refs);
+        foreach (var (messageRef, where, id) in refs)
+        {
+            await SetAsync(messageRef, where, id, ct).ConfigureAwait(false);
+        }
+    }
     Task<(ConversationAddress Where, string PlatformMessageId)?> GetAsync(string messageRef, CancellationToken ct);
 }
 
