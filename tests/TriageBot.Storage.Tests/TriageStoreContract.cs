@@ -644,6 +644,19 @@ public abstract class TriageStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Outbox_EnqueueMany_QueuesEveryMessage_AsEnqueueingThemOneByOne()
+    {
+        var messages = Enumerable.Range(1, 150).Select(n => Build.Message(created: Build.T0.AddSeconds(n)) with { MessageRef = $"ballot:b/{n}" }).ToList();
+
+        await Store.Outbox.EnqueueManyAsync(messages, Ct);
+
+        (await Store.Outbox.CountPendingAsync(Ct)).ShouldBe(150);
+        var leased = await Store.Outbox.LeaseAsync("w1", Build.T0, TimeSpan.FromMinutes(1), 200, Ct);
+        leased.Select(m => m.Value.Id).ShouldBe(messages.Select(m => m.Id), ignoreOrder: true);
+        leased.Single(m => m.Value.Id == messages[41].Id).Value.MessageRef.ShouldBe("ballot:b/42");
+    }
+
+    [Fact]
     public async Task Outbox_EnqueuedTwiceWithOneId_ThrowsDuplicateKeyException()
     {
         var message = Build.Message();
@@ -783,6 +796,20 @@ public abstract class TriageStoreContract : IAsyncLifetime
         read.Value.Where.ShouldBe(where);
         read.Value.PlatformMessageId.ShouldBe("1700000001.0003");
         (await Store.MessageRefs.GetAsync("ballot:b/1:2", Ct)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task MessageRef_SetMany_SetsEveryName_AndReplacesOnesAlreadySet()
+    {
+        var where = Build.Address("C1").InThread("1700000000.0001");
+        await Store.MessageRefs.SetAsync("ballot:b/1", where, "1700000001.0001", Ct);
+
+        await Store.MessageRefs.SetManyAsync([.. Enumerable.Range(1, 120).Select(n => ($"ballot:b/{n}", where, ""))], Ct);
+
+        (await Store.MessageRefs.GetAsync("ballot:b/1", Ct)).ShouldNotBeNull().PlatformMessageId.ShouldBe("");
+        var last = (await Store.MessageRefs.GetAsync("ballot:b/120", Ct)).ShouldNotBeNull();
+        last.Where.ShouldBe(where);
+        last.PlatformMessageId.ShouldBe("");
     }
 
     [Fact]
