@@ -200,14 +200,8 @@ internal sealed class SqliteItemStore(SqliteDb db) : IItemStore
 
         var sql = $"SELECT number, json FROM items WHERE {where} ORDER BY number LIMIT $n";
         return db.PagesAsync<Item, int>("items.query", async (c, afterNumber, size) =>
-        {
-            var rows = await c.ListAsync(sql, r => (Number: r.GetInt32(0), Json: r.Utf8(1)), ct,
-                [.. parameters, ("$after", afterNumber), ("$n", size)]).ConfigureAwait(false);
-            // A report reads every open item: turning a page of JSON into items is most of its time, so it uses every core.
-            var page = new (int, Item)[rows.Count];
-            Parallel.For(0, rows.Count, i => page[i] = (rows[i].Number, StoredJson.Deserialize<Item>(rows[i].Json)));
-            return page;
-        }, PageSize, ct);
+            await c.PageAsync<int, Item>(sql, r => r.GetInt32(0), ct, [.. parameters, ("$after", afterNumber), ("$n", size)]).ConfigureAwait(false),
+            PageSize, ct);
     }
 }
 
@@ -249,17 +243,16 @@ internal sealed class SqliteHistoryStore(SqliteDb db) : IHistoryStore
 
     public IAsyncEnumerable<HistoryEntry> ReadAsync(string backlogId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
         db.PagesAsync<HistoryEntry, string>("history.read", async (c, after, size) =>
-            await c.ListAsync(
-                after is null ? ReadFirstPage : ReadNextPage,
-                r => (r.GetString(0), StoredJson.Deserialize<HistoryEntry>(r.Utf8(1))), ct,
+            await c.PageAsync<string, HistoryEntry>(
+                after is null ? ReadFirstPage : ReadNextPage, r => r.GetString(0), ct,
                 ("$b", backlogId), ("$from", StoredJson.HistoryBound(from)), ("$to", StoredJson.HistoryBound(to)), ("$after", after ?? ""), ("$n", size)).ConfigureAwait(false),
             PageSize, ct);
 
     public IAsyncEnumerable<HistoryEntry> ForItemAsync(string backlogId, int itemNumber, CancellationToken ct) =>
         db.PagesAsync<HistoryEntry, string>("history.item", async (c, after, size) =>
-            await c.ListAsync(
+            await c.PageAsync<string, HistoryEntry>(
                 "SELECT row_key, json FROM history WHERE backlog_id = $b AND item_number = $i AND row_key > $after ORDER BY row_key LIMIT $n",
-                r => (r.GetString(0), StoredJson.Deserialize<HistoryEntry>(r.Utf8(1))), ct,
+                r => r.GetString(0), ct,
                 ("$b", backlogId), ("$i", itemNumber), ("$after", after ?? ""), ("$n", size)).ConfigureAwait(false),
             PageSize, ct);
 }

@@ -199,6 +199,19 @@ internal static class SqliteCommands
         return list;
     }
 
+    /// <summary>
+    /// One page of a stream: each row's key (column 0) and stored record (JSON in column 1). A report reads every open item
+    /// and weeks of history, and turning JSON into records is most of its time, so a page is deserialized on every core.
+    /// </summary>
+    public static async Task<IReadOnlyList<(TKey Key, T Value)>> PageAsync<TKey, T>(
+        this SqliteConnection c, string sql, Func<SqliteDataReader, TKey> key, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        var rows = await c.ListAsync(sql, r => (Key: key(r), Json: r.Utf8(1)), ct, parameters).ConfigureAwait(false);
+        var page = new (TKey, T)[rows.Count];
+        Parallel.For(0, rows.Count, i => page[i] = (rows[i].Key, StoredJson.Deserialize<T>(rows[i].Json)));
+        return page;
+    }
+
     /// <summary>A TEXT column's bytes as SQLite stores them (UTF-8), without making a string.</summary>
     public static byte[] Utf8(this SqliteDataReader r, int ordinal) => r.GetFieldValue<byte[]>(ordinal);
 
