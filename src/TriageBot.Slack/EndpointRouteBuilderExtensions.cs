@@ -20,7 +20,7 @@ public static class EndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapSlack(this IEndpointRouteBuilder endpoints, string prefix = "/slack")
     {
         var registered = endpoints.ServiceProvider.GetRequiredService<IServiceProviderIsService>();
-        foreach (var needed in new[] { typeof(IConversation), typeof(IInbox), typeof(IOutbox), typeof(SlackEventQueue) })
+        foreach (var needed in new[] { typeof(IConversation), typeof(IInbox), typeof(IOutbox), typeof(SlackEventProcessor) })
         {
             if (!registered.IsService(needed))
             {

@@ -30,8 +30,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "Slack reply after {Kind} could not be delivered: {Error}")]
     public static partial void ReplyFailed(ILogger logger, string kind, string error);
 
-    [LoggerMessage(EventId = 5108, Level = LogLevel.Warning, Message = "Slack event {EventId} dropped: the event queue is full")]
-    public static partial void QueueFull(ILogger logger, string eventId);
+    [LoggerMessage(EventId = 5108, Level = LogLevel.Warning, Message = "Slack event {EventId} acknowledged while still being handled (over the ack budget)")]
+    public static partial void EventAckedWhileRunning(ILogger logger, string eventId);
 
     [LoggerMessage(EventId = 5109, Level = LogLevel.Warning, Message = "Slack rate-limited our app in team {TeamId}: events dropped for minute {Minute}")]
     public static partial void AppRateLimited(ILogger logger, string? teamId, long minute);

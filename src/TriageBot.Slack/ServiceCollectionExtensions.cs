@@ -38,8 +38,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ChannelPacer>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IChannelSender, SlackSender>());
         services.TryAddScoped<SlackResponder>();
-        services.TryAddSingleton<SlackEventQueue>();
-        services.AddHostedService<SlackEventProcessor>();
+        services.TryAddSingleton<SlackEventProcessor>();
         return services;
     }
 }

@@ -12,8 +12,9 @@ namespace TriageBot.Slack.Endpoints;
 
 /// <summary>
 /// <c>POST /slack/events</c>: the Events API. Verifies, answers <c>url_verification</c>, records each
-/// <c>event_id</c> in the inbox (a retry of a recorded event is acknowledged and dropped), queues the event
-/// and acknowledges at once; <see cref="SlackEventProcessor"/> does the work after the ack.
+/// <c>event_id</c> in the inbox (a retry of a recorded event is acknowledged and dropped) and handles the event
+/// (<see cref="SlackEventProcessor"/>) before it acknowledges, within a budget well inside Slack's 3 s: an event that
+/// could not be handled is answered 503 and forgotten by the inbox, so Slack's retry is handled instead of lost.
 /// </summary>
 internal static class EventsEndpoint
 {
@@ -22,7 +23,7 @@ internal static class EventsEndpoint
         [FromServices] IOptions<SlackOptions> options,
         [FromServices] TimeProvider time,
         [FromServices] IInbox inbox,
-        [FromServices] SlackEventQueue queue,
+        [FromServices] SlackEventProcessor processor,
         [FromServices] ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("TriageBot.Slack.Events");
@@ -56,7 +57,7 @@ internal static class EventsEndpoint
                 return Results.Content(new JsonObject { ["challenge"] = verification.Challenge }.ToJsonString(), "application/json; charset=utf-8");
 
             case EventCallback callback:
-                return await AcceptAsync(http, callback, time, inbox, queue, logger).ConfigureAwait(false);
+                return await AcceptAsync(http, callback, time, inbox, processor, logger).ConfigureAwait(false);
 
             case AppRateLimited limited:
                 Log.AppRateLimited(logger, limited.TeamId, limited.MinuteRateLimited);
@@ -67,7 +68,7 @@ internal static class EventsEndpoint
         }
     }
 
-    private static async Task<IResult> AcceptAsync(HttpContext http, EventCallback callback, TimeProvider time, IInbox inbox, SlackEventQueue queue, ILogger logger)
+    private static async Task<IResult> AcceptAsync(HttpContext http, EventCallback callback, TimeProvider time, IInbox inbox, SlackEventProcessor processor, ILogger logger)
     {
         if (string.IsNullOrWhiteSpace(callback.EventId) || string.IsNullOrWhiteSpace(callback.TeamId) || callback.Event.ValueKind != JsonValueKind.Object
             || callback.Authorizations.Any(a => a is null))
@@ -110,13 +111,28 @@ internal static class EventsEndpoint
             return Results.Ok();
         }
 
-        if (!queue.TryEnqueue(new SlackEventWork(callback.EventId, callback.TeamId, callback.BotUserId, inner, now)))
+        var work = new SlackEventWork(callback.EventId, callback.TeamId, callback.BotUserId, inner, now);
+        var handling = processor.HandleAsync(work);
+        if (await Task.WhenAny(handling, Task.Delay(SlackEventProcessor.AckBudget, CancellationToken.None)).ConfigureAwait(false) != handling)
         {
-            Log.QueueFull(logger, callback.EventId);
-            await inbox.ForgetAsync(Platform.Slack, callback.EventId, now, CancellationToken.None).ConfigureAwait(false);
-            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            // Still running (a slow users.info, a busy store): acknowledge, and let it finish after the ack.
+            Log.EventAckedWhileRunning(logger, callback.EventId);
+            processor.ForgetIfItFails(work, handling);
+            return Results.Ok();
         }
 
-        return Results.Ok();
+        try
+        {
+            await handling.ConfigureAwait(false);
+            return Results.Ok();
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
+        {
+            Log.EventFailed(logger, e, callback.EventId);
+            await processor.ForgetAsync(work).ConfigureAwait(false);
+            return e is StoreUnavailableException
+                ? SlackRequest.StoreUnavailable(logger, "event")
+                : Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
     }
 }

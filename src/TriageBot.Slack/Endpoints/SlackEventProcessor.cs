@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
-using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,58 +14,54 @@ using TriageBot.Slack.WebApi;
 
 namespace TriageBot.Slack.Endpoints;
 
-/// <summary>An acknowledged event waiting to be handled.</summary>
+/// <summary>An event recorded in the inbox, to be handled.</summary>
 internal sealed record SlackEventWork(string EventId, string TeamId, string? BotUserId, SlackEvent Event, DateTimeOffset ReceivedAt);
 
-/// <summary>The hand-off between the Events endpoint (which must ack within 3 s) and the processor.</summary>
-internal sealed class SlackEventQueue
-{
-    private readonly Channel<SlackEventWork> _channel = Channel.CreateBounded<SlackEventWork>(
-        new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
-
-    public bool TryEnqueue(SlackEventWork work) => _channel.Writer.TryWrite(work);
-
-    public ChannelReader<SlackEventWork> Reader => _channel.Reader;
-}
-
 /// <summary>
-/// Handles acknowledged events in the background: mentions and DMs become commands, the bot joining a channel
-/// gets a welcome. Answers go through the outbox (the person is no longer waiting on an HTTP response).
+/// Handles events: mentions and DMs become commands, the bot joining a channel gets a welcome. Answers go through the
+/// outbox (Slack's HTTP request carries no reply). The Events endpoint waits for the handling before it acknowledges.
 /// </summary>
 internal sealed partial class SlackEventProcessor(
-    SlackEventQueue queue,
     IServiceScopeFactory scopes,
+    IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILogger<SlackEventProcessor> logger) : BackgroundService
+    ILogger<SlackEventProcessor> logger)
 {
+    /// <summary>How long the endpoint waits for an event before acknowledging it anyway (Slack allows 3 s).</summary>
+    public static readonly TimeSpan AckBudget = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentDictionary<string, (string Name, DateTimeOffset Until)> _names = new(StringComparer.Ordinal);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Handles one event in its own scope; not tied to the HTTP request, so it may outlive the ack.</summary>
+    public async Task HandleAsync(SlackEventWork work)
     {
-        await foreach (var work in queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        await Task.Yield();
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = work.TeamId, ["SlackEventId"] = work.EventId });
+        await using var services = scopes.CreateAsyncScope();
+        await ProcessAsync(work, services.ServiceProvider, lifetime.ApplicationStopping).ConfigureAwait(false);
+    }
+
+    /// <summary>Lets Slack's retry of an event that could not be handled be handled, instead of dropped as a duplicate.</summary>
+    public async Task ForgetAsync(SlackEventWork work)
+    {
+        try
         {
-            using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = work.TeamId, ["SlackEventId"] = work.EventId });
-            try
-            {
-                await using var services = scopes.CreateAsyncScope();
-                await ProcessAsync(work, services.ServiceProvider, stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                Log.EventFailed(logger, e, work.EventId);
-                try
-                {
-                    // Let a retry of this event (if Slack sends one) be handled instead of dropped.
-                    await using var services = scopes.CreateAsyncScope();
-                    await services.ServiceProvider.GetRequiredService<IInbox>().ForgetAsync(Platform.Slack, work.EventId, work.ReceivedAt, stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception forgetError) when (forgetError is not OperationCanceledException)
-                {
-                    Log.EventFailed(logger, forgetError, work.EventId);
-                }
-            }
+            await using var services = scopes.CreateAsyncScope();
+            await services.ServiceProvider.GetRequiredService<IInbox>().ForgetAsync(Platform.Slack, work.EventId, work.ReceivedAt, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.EventFailed(logger, e, work.EventId);
         }
     }
+
+    /// <summary>For an event acknowledged while still running: if it then fails, it is logged and forgotten by the inbox.</summary>
+    public void ForgetIfItFails(SlackEventWork work, Task handling) =>
+        _ = handling.ContinueWith(async t =>
+        {
+            Log.EventFailed(logger, t.Exception!.GetBaseException(), work.EventId);
+            await ForgetAsync(work).ConfigureAwait(false);
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     internal async Task ProcessAsync(SlackEventWork work, IServiceProvider services, CancellationToken ct)
     {

@@ -67,6 +67,42 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, LocalOpenIdIssuer 
         h.Api.CallsTo("chat.postMessage").Count.ShouldBeGreaterThan(posts);
     }
 
+    [Fact]
+    public async Task SlackEvent_RecordedButNotHandled_Gets503_AndIsForgotten_SoSlacksRetryIsHandledOnce()
+    {
+        var prefix = AzuriteFixture.UniquePrefix("se");
+        var faults = new StorageFaultPolicy(seed: 17) { Spares = "Inbox" };
+        await using var h = await SlackHost.StartAsync(b => AzureStorage.Use(b, azurite, prefix, faults));
+        await SlackFlows.SetUpChannelAsync(h);
+        await Eventually.Async(async () => await h.Store.Outbox.CountPendingAsync(default) == 0 ? "" : null, "the set-up messages to go out");
+        var mention = Utf8(Mention("EvHANDLING1", Ada, "report weekly").ToJsonString());
+
+        // The inbox records the event, then handling it fails: acknowledging now would lose it.
+        faults.Fault = StorageFault.ServiceUnavailable;
+        using (var refused = await h.Client.SendAsync(Signed("/slack/events", mention, JsonType)))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            refused.Headers.RetryAfter.ShouldNotBeNull();
+        }
+
+        faults.Injected.ShouldBeGreaterThan(0);
+        faults.Fault = StorageFault.None;
+
+        using (var retried = await h.Client.SendAsync(Signed("/slack/events", mention, JsonType)))
+        {
+            retried.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        using (var again = await h.Client.SendAsync(Signed("/slack/events", mention, JsonType)))
+        {
+            again.StatusCode.ShouldBe(HttpStatusCode.OK, "a later retry of a handled event is a duplicate");
+        }
+
+        await h.WaitForAsync("chat.postMessage", c => SlackFlows.Mentions(c, "eekly"), "the weekly report the retried event asked for");
+        await Eventually.Async(async () => await h.Store.Outbox.CountPendingAsync(default) == 0 ? "" : null, "the outbox to drain");
+        h.Api.CallsTo("chat.postMessage").Count(c => SlackFlows.Mentions(c, "eekly")).ShouldBe(1);
+    }
+
     [Theory]
     [InlineData(StorageFault.ServiceUnavailable)]
     [InlineData(StorageFault.Timeout)]

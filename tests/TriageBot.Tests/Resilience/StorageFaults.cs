@@ -43,6 +43,9 @@ public sealed class StorageFaultPolicy(int seed) : HttpPipelinePolicy
 
     public int Injected => Volatile.Read(ref _injected);
 
+    /// <summary>Calls whose path contains this (a table name) are never failed.</summary>
+    public string? Spares { get; set; }
+
     /// <summary>Client options that route every call through <paramref name="policy"/>, without retries so faults surface.</summary>
     public static TableClientOptions Options(StorageFaultPolicy policy)
     {
@@ -68,7 +71,7 @@ public sealed class StorageFaultPolicy(int seed) : HttpPipelinePolicy
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        if (Pick())
+        if ((Spares is null || !message.Request.Uri.Path.Contains(Spares, StringComparison.Ordinal)) && Pick())
         {
             Interlocked.Increment(ref _injected);
             if (Fault == StorageFault.Timeout)
