@@ -50,6 +50,30 @@ public sealed class FaultPlan(int seed)
         };
     }
 
+    /// <summary>
+    /// Checks that no call was retried before the Retry-After its previous 429 carried (calls grouped by the message they
+    /// carry, in order, timed on the host's clock); returns how many 429s were seen.
+    /// </summary>
+    public int ShouldHonourRetryAfter<T>(IEnumerable<IGrouping<string, T>> callsPerMessage, Func<T, int> status, Func<T, DateTimeOffset> at)
+    {
+        var rateLimited = 0;
+        foreach (var attempts in callsPerMessage)
+        {
+            var list = attempts.ToList();
+            for (var i = 0; i < list.Count - 1; i++)
+            {
+                if (status(list[i]) == 429)
+                {
+                    rateLimited++;
+                    var after = For(attempts.Key, i).RetryAfterSeconds;
+                    (at(list[i + 1]) - at(list[i])).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(after), $"retry of a call told to wait {after} s");
+                }
+            }
+        }
+
+        return rateLimited;
+    }
+
     /// <summary>FNV-1a: string.GetHashCode is randomized per process, which would make the plan unrepeatable.</summary>
     private static uint StableHash(string text)
     {

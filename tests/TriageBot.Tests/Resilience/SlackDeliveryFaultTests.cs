@@ -131,21 +131,7 @@ public sealed class SlackDeliveryFaultTests
             }
 
             // No call for a message came before the Retry-After its previous call was given had passed (on the host's clock).
-            var rateLimited = 0;
-            foreach (var attempts in chat.GroupBy(c => c.Method + "\n" + c.Body))
-            {
-                var list = attempts.ToList();
-                for (var i = 0; i < list.Count - 1; i++)
-                {
-                    if (list[i].Status == 429)
-                    {
-                        rateLimited++;
-                        var after = plan.For(attempts.Key, i).RetryAfterSeconds;
-                        (list[i + 1].At - list[i].At).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(after), $"retry of a call told to wait {after} s");
-                    }
-                }
-            }
-
+            var rateLimited = plan.ShouldHonourRetryAfter(chat.GroupBy(c => c.Method + "\n" + c.Body), c => c.Status, c => c.At);
             rateLimited.ShouldBeGreaterThan(5, "the storm rate-limited calls");
             chat.Count(c => c.Status == 500).ShouldBeGreaterThan(0);
             chat.Count(c => c.Status == 503).ShouldBeGreaterThan(0);
