@@ -35,8 +35,9 @@ internal sealed partial class SlackEventProcessor(
     /// <summary>Handles one event in its own scope; not tied to the HTTP request, so it may outlive the ack.</summary>
     public async Task HandleAsync(SlackEventWork work)
     {
+        // Returns to the endpoint at once, so its ack budget runs even while the handling works synchronously. The
+        // endpoint's log scope (team, event id) flows into this work.
         await Task.Yield();
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = work.TeamId, ["SlackEventId"] = work.EventId });
         await using var services = scopes.CreateAsyncScope();
         await ProcessAsync(work, services.ServiceProvider, lifetime.ApplicationStopping).ConfigureAwait(false);
     }

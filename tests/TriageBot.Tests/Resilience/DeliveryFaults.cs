@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TriageBot.Core;
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Views;
 using TriageBot.Core.Ports;
 using TriageBot.Storage;
 
@@ -21,6 +23,31 @@ public readonly record struct PlannedFault(FaultKind Kind, int RetryAfterSeconds
 /// never on timing: the same seed gives the same answers however the worker interleaves. After
 /// <see cref="MaxFaultsPerCall"/> faults a call succeeds, so every message can get through within the attempt budget.
 /// </summary>
+/// <summary>A message a storm test queued, and the marker its text carries so the fake's calls can be traced to it.</summary>
+public sealed record PlannedMessage(string Id, string Marker, OutboxKind Kind, string? MessageRef, string? Root)
+{
+    /// <summary>The outbox message a storm queues as the conversation layer would, numbered <paramref name="n"/>.</summary>
+    public static (OutboxMessage Message, PlannedMessage Planned) Create(
+        int n, OutboxKind kind, ConversationAddress target, string? messageRef, string? threadRef, string? root, string backlogId, DateTimeOffset now)
+    {
+        var marker = $"stormmsg{n:000}x";
+        var id = $"storm-{n:000}-{Guid.NewGuid():N}";
+        var message = new OutboxMessage
+        {
+            Id = id,
+            Kind = kind,
+            Target = target,
+            Payload = new TextView($"Delivery check {marker}"),
+            MessageRef = messageRef,
+            ThreadRef = threadRef,
+            BacklogId = backlogId,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+        return (message, new PlannedMessage(id, marker, kind, messageRef, root));
+    }
+}
+
 public sealed class FaultPlan(int seed)
 {
     public const int MaxFaultsPerCall = 4;

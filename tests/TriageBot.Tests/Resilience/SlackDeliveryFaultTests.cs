@@ -56,7 +56,7 @@ public sealed class SlackDeliveryFaultTests
 
             // A clinic's worth of traffic, queued as the conversation layer queues it: 12 kickoffs, each with two posts in
             // its thread and a ballot there that is updated twice, and 10 direct messages to the facilitator.
-            var storm = new List<Planned>();
+            var storm = new List<PlannedMessage>();
             var n = 0;
             for (var k = 0; k < 12; k++)
             {
@@ -173,13 +173,13 @@ public sealed class SlackDeliveryFaultTests
         h.Api.FailWith((method, body, _) => method is "chat.postMessage" or "chat.update" && (string?)JsonNode.Parse(body)?["channel"] == Channel
             ? FakeAnswer.Error(error)
             : null);
-        var lost = new List<Planned>
+        var lost = new List<PlannedMessage>
         {
             await QueueAsync(h, time, 2, OutboxKind.Post, InChannel()),
             await QueueAsync(h, time, 3, OutboxKind.Update, InChannel(), messageRef: root.MessageRef),
             await QueueAsync(h, time, 4, OutboxKind.Post, InChannel()),
         };
-        var flowing = new List<Planned>();
+        var flowing = new List<PlannedMessage>();
         for (var i = 5; i <= 7; i++)
         {
             flowing.Add(await QueueAsync(h, time, i, OutboxKind.Post, InChannel(OtherChannel)));
@@ -287,7 +287,7 @@ public sealed class SlackDeliveryFaultTests
         time.Advance(TimeSpan.FromSeconds(2)); // past any slot the set-up's own posts took
 
         var start = time.GetUtcNow();
-        var burst = new List<Planned>();
+        var burst = new List<PlannedMessage>();
         for (var i = 1; i <= 16; i++)
         {
             burst.Add(await QueueAsync(h, time, i, OutboxKind.Post, InChannel(i % 2 == 0 ? OtherChannel : Channel), advance: false));
@@ -363,7 +363,6 @@ public sealed class SlackDeliveryFaultTests
     // ---- helpers ---------------------------------------------------------------------------------------
 
     /// <summary>A message the test queued: its outbox id and the marker that identifies it in what Slack receives.</summary>
-    private sealed record Planned(string Id, string Marker, OutboxKind Kind, string? MessageRef, string? Root);
 
     private static async Task<SlackHost> StartAsync(FakeTimeProvider time, Action<IWebHostBuilder>? more = null)
     {
@@ -397,7 +396,7 @@ public sealed class SlackDeliveryFaultTests
         new() { Platform = Platform.Slack, Workspace = Team, ChannelId = "", UserId = who.Id };
 
     /// <summary>Queues a message as the conversation layer does; each gets a later creation time, so the queue keeps their order.</summary>
-    private static async Task<Planned> QueueAsync(
+    private static async Task<PlannedMessage> QueueAsync(
         SlackHost h, FakeTimeProvider time, int n, OutboxKind kind, ConversationAddress target,
         string? messageRef = null, string? threadRef = null, string? root = null, bool advance = true)
     {
@@ -406,23 +405,10 @@ public sealed class SlackDeliveryFaultTests
             time.Advance(TimeSpan.FromMilliseconds(1));
         }
 
-        var now = time.GetUtcNow();
-        var marker = $"stormmsg{n:000}x";
-        var id = $"storm-{n:000}-{Guid.NewGuid():N}";
-        await h.Store.Outbox.EnqueueAsync(new OutboxMessage
-        {
-            Id = id,
-            Kind = kind,
-            Target = target,
-            Payload = new TextView($"Delivery check {marker}"),
-            MessageRef = messageRef,
-            ThreadRef = threadRef,
-            BacklogId = BacklogId,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        }, default);
+        var (message, planned) = PlannedMessage.Create(n, kind, target, messageRef, threadRef, root, BacklogId, time.GetUtcNow());
+        await h.Store.Outbox.EnqueueAsync(message, default);
         h.Services.GetRequiredService<IOutboxSignal>().Notify();
-        return new Planned(id, marker, kind, messageRef, root);
+        return planned;
     }
 
     /// <summary>

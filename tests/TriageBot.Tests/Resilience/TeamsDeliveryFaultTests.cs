@@ -56,7 +56,7 @@ public sealed class TeamsDeliveryFaultTests(LocalOpenIdIssuer issuer) : TeamsFlo
             var plan = new FaultPlan(seed);
             P.Connector.Fault = (call, attempt) => call.Body?["members"] is not null ? null : Answer(plan.For(Key(call), attempt));
 
-            var storm = new List<Planned>();
+            var storm = new List<PlannedMessage>();
             var n = 0;
             for (var k = 0; k < 12; k++)
             {
@@ -82,7 +82,7 @@ public sealed class TeamsDeliveryFaultTests(LocalOpenIdIssuer issuer) : TeamsFlo
 
             var calls = P.Calls.Where(c => c.Body?["members"] is null).ToList();
             var ok = calls.Where(c => c.Status == 201).ToList();
-            bool Has(ConnectorCall c, Planned p) => c.Body?.ToJsonString().Contains(p.Marker, StringComparison.Ordinal) == true;
+            bool Has(ConnectorCall c, PlannedMessage p) => c.Body?.ToJsonString().Contains(p.Marker, StringComparison.Ordinal) == true;
 
             var posted = new Dictionary<string, string>();
             foreach (var p in storm.Where(p => p.Kind != OutboxKind.Update))
@@ -158,14 +158,14 @@ public sealed class TeamsDeliveryFaultTests(LocalOpenIdIssuer issuer) : TeamsFlo
             || call.Body?["channelData"]?["channel"]?["id"]?.GetValue<string>() == TeamsProduct.ChannelId
                 ? new ConnectorAnswer(status, Body: "{\"error\":{\"code\":\"" + code + "\",\"message\":\"gone\"}}")
                 : null;
-        var lost = new List<Planned>
+        var lost = new List<PlannedMessage>
         {
             await QueueAsync(2, OutboxKind.Post, channel),
             await QueueAsync(3, OutboxKind.Update, channel, messageRef: "lost:root"),
             await QueueAsync(4, OutboxKind.Post, channel),
         };
         var other = channel with { ChannelId = OtherChannelId };
-        var flowing = new List<Planned>();
+        var flowing = new List<PlannedMessage>();
         for (var i = 5; i <= 7; i++)
         {
             flowing.Add(await QueueAsync(i, OutboxKind.Post, other));
@@ -240,7 +240,7 @@ public sealed class TeamsDeliveryFaultTests(LocalOpenIdIssuer issuer) : TeamsFlo
         P.Time.Advance(TimeSpan.FromSeconds(2)); // past the window the root's own post used
 
         var start = P.Time.GetUtcNow();
-        var burst = new List<Planned>();
+        var burst = new List<PlannedMessage>();
         for (var i = 2; i <= 22; i++)
         {
             burst.Add(await QueueAsync(i, OutboxKind.Post, channel, threadRef: "burst:root", advance: false));
@@ -264,7 +264,6 @@ public sealed class TeamsDeliveryFaultTests(LocalOpenIdIssuer issuer) : TeamsFlo
     // ---- helpers ---------------------------------------------------------------------------------------
 
     /// <summary>A message the test queued: its outbox id and the marker that identifies it in what the Connector receives.</summary>
-    private sealed record Planned(string Id, string Marker, OutboxKind Kind, string? MessageRef, string? Root);
 
     private static string Key(ConnectorCall call) => call.Method + " " + call.Path + " " + call.Body?.ToJsonString();
 
@@ -314,30 +313,17 @@ public sealed class TeamsDeliveryFaultTests(LocalOpenIdIssuer issuer) : TeamsFlo
     }
 
     /// <summary>Queues a message as the conversation layer does; each gets a later creation time, so the queue keeps their order.</summary>
-    private async Task<Planned> QueueAsync(int n, OutboxKind kind, ConversationAddress target, string? messageRef = null, string? threadRef = null, string? root = null, bool advance = true)
+    private async Task<PlannedMessage> QueueAsync(int n, OutboxKind kind, ConversationAddress target, string? messageRef = null, string? threadRef = null, string? root = null, bool advance = true)
     {
         if (advance)
         {
             P.Time.Advance(TimeSpan.FromMilliseconds(1));
         }
 
-        var now = P.Time.GetUtcNow();
-        var marker = $"stormmsg{n:000}x";
         var backlog = (await P.Store.Bindings.GetAsync(Platform.Teams, TeamsProduct.TenantId, TeamsProduct.ChannelId, Ct))!.BacklogId;
-        var id = $"storm-{n:000}-{Guid.NewGuid():N}";
-        await P.Store.Outbox.EnqueueAsync(new OutboxMessage
-        {
-            Id = id,
-            Kind = kind,
-            Target = target,
-            Payload = new TextView($"Delivery check {marker}"),
-            MessageRef = messageRef,
-            ThreadRef = threadRef,
-            BacklogId = backlog,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        }, Ct);
-        return new Planned(id, marker, kind, messageRef, root);
+        var (message, planned) = PlannedMessage.Create(n, kind, target, messageRef, threadRef, root, backlog, P.Time.GetUtcNow());
+        await P.Store.Outbox.EnqueueAsync(message, Ct);
+        return planned;
     }
 
     /// <summary>
