@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Item number counter contended; attempt {Attempt}")]
     public static partial void CounterContended(ILogger logger, int attempt);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "SQLite store: stored the outline of {Count} items written by an earlier version")]
+    public static partial void SqliteOutlinesFilled(ILogger logger, int count);
 }

@@ -50,6 +50,26 @@ internal static class TestData
         Model = item.Model! with { Timebox = new Timebox(days, T0, T0.AddDays(days)) },
     };
 
+    /// <summary>The item with text in every free-text field, so its outline (<see cref="ItemOutline.Of"/>) really leaves something out.</summary>
+    public static Item WithFreeText(this Item item) => item with
+    {
+        Description = "Seen by three customers since Tuesday.",
+        Links = ["https://example.com/trace/1"],
+        ImpactEvidence = "4% of sessions",
+        Source = new MessageSource(Platform.Slack, "C1", "1700000000.0001", "https://example.slack.com/archives/C1/p1700000000000001"),
+        Model = item.Model is { } m ? m with { AffectedSlice = "German invoices", Examples = "ex 1", QualityFlag = "hallucination" } : null,
+        Bug = item.Bug is { } b ? b with { ReproSteps = "1. click", Expected = "works", Actual = "fails" } : null,
+        Feature = item.Feature is { } f
+            ? f with { Problem = "Exports are slow", RequestedBy = "Acme", CapabilityNote = f.CapabilityNote is { } n ? n with { Text = n.Text + " (long)" } : null }
+            : null,
+        Score = item.Score is { } s ? s with { Justifications = new Dictionary<Dimension, string> { [Dimension.Impact] = "many users" } } : null,
+        ClosedRationale = item.State == ItemState.Closed ? "duplicate" : null,
+        ImportId = "ext-" + item.Number,
+    };
+
+    /// <summary>Both sides serialized as stored, for comparing views built from whole items and from outlines.</summary>
+    public static string Json<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value, CoreJson.Options);
+
     public static Vote Vote(UserRef voter, int i, int c, int r, int d, DateTimeOffset? at = null, int round = 1, int number = 42) =>
         new(Backlog.Id, number, round, voter, new Scores(i, c, r, d), new Dictionary<Dimension, string>(), at ?? T0);
 

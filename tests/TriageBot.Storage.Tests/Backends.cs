@@ -24,6 +24,17 @@ public sealed class SqliteContractTests : TriageStoreContract
         return store;
     }
 
+    protected override async Task ReplaceOutlinesAsync(string scope, string backlogId, string? outline)
+    {
+        await using var connection = new SqliteConnection($"Data Source={scope}");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE items SET outline = $o WHERE backlog_id = $b";
+        command.Parameters.AddWithValue("$b", backlogId);
+        command.Parameters.AddWithValue("$o", (object?)outline ?? DBNull.Value);
+        (await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken)).ShouldBeGreaterThan(0);
+    }
+
     public override ValueTask DisposeAsync()
     {
         // Pooled connections keep the file open; release them before deleting.
@@ -43,6 +54,27 @@ public sealed class TableContractTests(AzuriteFixture azurite) : TriageStoreCont
         var store = new TableTriageStore(new TableServiceClient(azurite.ConnectionString, TestClientOptions()), scope);
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         return store;
+    }
+
+    protected override async Task ReplaceOutlinesAsync(string scope, string backlogId, string? outline)
+    {
+        var items = new TableServiceClient(azurite.ConnectionString, TestClientOptions()).GetTableClient(scope + "Items");
+        var replaced = 0;
+        await foreach (var entity in items.QueryAsync<TableEntity>(cancellationToken: TestContext.Current.CancellationToken))
+        {
+            if (entity.Remove("Outline"))
+            {
+                if (outline is not null)
+                {
+                    entity["Outline"] = outline;
+                }
+
+                await items.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, TestContext.Current.CancellationToken);
+                replaced++;
+            }
+        }
+
+        replaced.ShouldBeGreaterThan(0);
     }
 
     /// <summary>Fails fast instead of waiting on the SDK's default retries.</summary>

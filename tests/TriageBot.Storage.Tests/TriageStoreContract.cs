@@ -339,6 +339,84 @@ public abstract class TriageStoreContract : IAsyncLifetime
         sawLateItem.ShouldBeTrue();
     }
 
+    // ---------- outlines ----------
+
+    /// <summary>
+    /// Makes every stored item of <paramref name="backlogId"/> look as an earlier version wrote it: without an outline
+    /// (<paramref name="outline"/> null) or with an outline of another format.
+    /// </summary>
+    protected abstract Task ReplaceOutlinesAsync(string scope, string backlogId, string? outline);
+
+    private static string Json(Item item) => System.Text.Json.JsonSerializer.Serialize(item, TriageBot.Core.CoreJson.Options);
+
+    [Fact]
+    public async Task Outlines_AreTheItemsWithoutTheirFreeText_FilteredLikeWholeItems()
+    {
+        var backlog = Build.Id();
+        var items = Enum.GetValues<WorkStream>().Select((stream, i) => Build.EveryField(backlog, i + 1, stream, i % 2 == 0 ? ItemState.Active : ItemState.Ready)).ToList();
+        foreach (var item in items)
+        {
+            await Store.Items.InsertAsync(item, Ct);
+        }
+
+        var outlines = await Store.Items.QueryAsync(new ItemQuery(backlog) { Outline = true }, Ct).ToListAsync(Ct);
+        var active = await Store.Items.QueryAsync(new ItemQuery(backlog) { States = [ItemState.Active], Outline = true }, Ct).Select(i => i.Number).ToListAsync(Ct);
+
+        outlines.Select(Json).ShouldBe(items.Select(i => Json(ItemOutline.Of(i))));
+        outlines.ShouldAllBe(i => i.IsOutline && i.Description == "" && i.Score!.Justifications.Count == 0);
+        active.ShouldBe([1, 3]);
+        // Whole items are still whole.
+        (await Store.Items.QueryAsync(new ItemQuery(backlog), Ct).Select(Json).ToListAsync(Ct)).ShouldBe(items.Select(Json));
+    }
+
+    [Fact]
+    public async Task Outline_AfterAReplace_IsTheNewItemsOutline()
+    {
+        var backlog = Build.Id();
+        var v1 = await Store.Items.InsertAsync(Build.EveryField(backlog, 1, WorkStream.Feature, ItemState.Ready), Ct);
+        var changed = v1.Value with { Title = "Renamed", State = ItemState.Sprint, Feature = v1.Value.Feature! with { Column = FeatureColumn.Build, SuccessMetric = "" }, Owner = null };
+
+        await Store.Items.ReplaceAsync(changed, v1.ETag, Ct);
+
+        var outline = await Store.Items.QueryAsync(new ItemQuery(backlog) { Outline = true }, Ct).SingleAsync(Ct);
+        Json(outline).ShouldBe(Json(ItemOutline.Of(changed)));
+    }
+
+    [Fact]
+    public async Task Outline_CannotBeStored_SoNoListOrReportCanEraseAnItemsText()
+    {
+        var backlog = Build.Id();
+        var whole = await Store.Items.InsertAsync(Build.EveryField(backlog, 1, WorkStream.Bug), Ct);
+        var outline = await Store.Items.QueryAsync(new ItemQuery(backlog) { Outline = true }, Ct).SingleAsync(Ct);
+
+        await Should.ThrowAsync<ArgumentException>(() => Store.Items.ReplaceAsync(outline with { Title = "changed" }, whole.ETag, Ct));
+        await Should.ThrowAsync<ArgumentException>(() => Store.Items.InsertAsync(outline with { Number = 2 }, Ct));
+
+        var read = (await Store.Items.GetAsync(backlog, 1, Ct))!;
+        Json(read.Value).ShouldBe(Json(whole.Value));
+        read.ETag.ShouldBe(whole.ETag);
+        (await Store.Items.GetAsync(backlog, 2, Ct)).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("""[2,1,"a format of a later version"]""")]
+    public async Task Outline_OfAnItemStoredWithoutOneOrInAnotherFormat_IsMadeFromTheWholeItem(string? stored)
+    {
+        var backlog = Build.Id();
+        var items = Enum.GetValues<WorkStream>().Select((stream, i) => Build.EveryField(backlog, i + 1, stream)).ToList();
+        foreach (var item in items)
+        {
+            await Store.Items.InsertAsync(item, Ct);
+        }
+
+        await ReplaceOutlinesAsync(scope, backlog, stored);
+
+        var outlines = await Store.Items.QueryAsync(new ItemQuery(backlog) { Stream = WorkStream.Feature, Outline = true }, Ct).ToListAsync(Ct);
+        Json(outlines.ShouldHaveSingleItem()).ShouldBe(Json(ItemOutline.Of(items[2])));
+        outlines[0].IsOutline.ShouldBeTrue();
+    }
+
     [Fact]
     public async Task Retrying_ConcurrentUpdatesOfOneItem_AreAllApplied()
     {

@@ -80,6 +80,7 @@ public sealed partial class TriageConversation
         {
             Stream = cmd.Stream,
             States = cmd.State is { } s ? [s] : [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Active],
+            Outline = true,
         };
         var top = new TopN<Item>(ListLimit, ItemRules.Ranking);
         await foreach (var item in _store.Items.QueryAsync(query, c.Ct))
@@ -255,7 +256,7 @@ public sealed partial class TriageConversation
     private async Task<IReadOnlyList<string>> ActiveIncidentKeysAsync(string backlogId, CancellationToken ct)
     {
         var keys = new List<string>();
-        await foreach (var i in _store.Items.QueryAsync(new ItemQuery(backlogId) { Stream = WorkStream.Incident, States = [ItemState.Active] }, ct))
+        await foreach (var i in _store.Items.QueryAsync(new ItemQuery(backlogId) { Stream = WorkStream.Incident, States = [ItemState.Active], Outline = true }, ct))
         {
             keys.Add(i.Key);
         }

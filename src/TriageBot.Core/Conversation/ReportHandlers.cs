@@ -83,7 +83,7 @@ public sealed partial class TriageConversation : ICeremonyPoster
         var iced = new List<Item>();
         var unscored = new List<Item>();
         var onAgenda = (await AgendaAsync(backlog, await LastClinicBeforeAsync(backlog.Id, start, ct), start, ct)).Items.Select(a => a.Item.Number).ToHashSet();
-        await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id), ct))
+        await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { Outline = true }, ct))
         {
             var scoredInClinic = item.Score is { } sc && sc.At >= start && sc.At <= now;
             if (scoredInClinic)
@@ -121,7 +121,7 @@ public sealed partial class TriageConversation : ICeremonyPoster
         var context = SystemContext(backlog, now, ct);
         var notesDue = new List<Item>();
         var timeboxesEnded = new List<Item>();
-        await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = OpenStates }, ct))
+        await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = OpenStates, Outline = true }, ct))
         {
             if (CapabilityNoteReminders.Due([item], zone, now).Any())
             {
@@ -192,7 +192,7 @@ public sealed partial class TriageConversation : ICeremonyPoster
     private async Task<ClinicAgenda> AgendaAsync(Backlog backlog, DateTimeOffset? lastClinic, DateTimeOffset now, CancellationToken ct)
     {
         var builder = new ClinicAgendaBuilder(lastClinic, now);
-        await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = OpenStates }, ct))
+        await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = OpenStates, Outline = true }, ct))
         {
             builder.Add(item);
         }
@@ -230,13 +230,13 @@ public sealed partial class TriageConversation : ICeremonyPoster
                     weekly.Add(entry);
                 }
 
-                await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = OpenStates }, ct))
+                await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = OpenStates, Outline = true }, ct))
                 {
                     weekly.Add(item);
                 }
 
                 // A year of done and closed work would dominate the read; only recent bugs among them count (inflow).
-                var closedBugs = new ItemQuery(backlog.Id) { States = [ItemState.Done, ItemState.Closed], Stream = WorkStream.Bug, CreatedAfter = weekly.ClosedBugsSince.AddTicks(-1) };
+                var closedBugs = new ItemQuery(backlog.Id) { States = [ItemState.Done, ItemState.Closed], Stream = WorkStream.Bug, CreatedAfter = weekly.ClosedBugsSince.AddTicks(-1), Outline = true };
                 await foreach (var item in _store.Items.QueryAsync(closedBugs, ct))
                 {
                     weekly.Add(item);
@@ -250,7 +250,7 @@ public sealed partial class TriageConversation : ICeremonyPoster
                 break;
             default:
                 var sweep = new IceboxSweepBuilder(now);
-                await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = [ItemState.Icebox] }, ct))
+                await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = [ItemState.Icebox], Outline = true }, ct))
                 {
                     sweep.Add(item);
                 }
@@ -281,7 +281,7 @@ public sealed partial class TriageConversation : ICeremonyPoster
             allocation.Add(entry);
         }
 
-        await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = [ItemState.Active] }, ct))
+        await foreach (var item in _store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = [ItemState.Active], Outline = true }, ct))
         {
             allocation.Add(item);
         }

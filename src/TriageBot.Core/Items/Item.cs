@@ -136,4 +136,10 @@ public sealed record Item
     public CapabilityNote? DependencyNote { get; init; }
     /// <summary>The id a CSV import knew this item by (an external key, an <c>import_id</c> or a row hash), so importing the same file again updates it instead of duplicating it.</summary>
     public string? ImportId { get; init; }
+    /// <summary>
+    /// Read as an outline (<see cref="ItemOutline"/>): the long free text is left out. Never stored: the stores refuse to
+    /// write an outline, so a list or report cannot save an item with its description gone.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsOutline { get; init; }
 }

@@ -48,6 +48,11 @@ public sealed record ItemQuery(string BacklogId)
     public IReadOnlyCollection<ItemState>? States { get; init; }
     public WorkStream? Stream { get; init; }
     public DateTimeOffset? CreatedAfter { get; init; }
+    /// <summary>
+    /// Return outlines (<see cref="ItemOutline.Of"/>): every field lists, reports and the dashboard use, without the long
+    /// free text. A fraction of the cost of whole items, for reads that go over thousands of them.
+    /// </summary>
+    public bool Outline { get; init; }
 }
 
 public interface IItemStore

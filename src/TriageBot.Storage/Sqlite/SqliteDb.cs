@@ -124,7 +124,8 @@ internal sealed class SqliteDb(string path)
 
     /// <summary>
     /// Streams rows page by page with keyset pagination: each page is one short query on its own connection, so a
-    /// slow consumer never holds a read transaction open and the whole result is never in memory.
+    /// slow consumer never holds a read transaction open and the whole result is never in memory. The next page is read
+    /// while the caller works through this one (one page ahead, no more).
     /// </summary>
     public async IAsyncEnumerable<T> PagesAsync<T, TKey>(
         string operation,
@@ -132,21 +133,28 @@ internal sealed class SqliteDb(string path)
         int pageSize,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        TKey? after = default;
-        while (true)
+        Task<IReadOnlyList<(TKey Key, T Value)>> Read(TKey? after) => RunAsync(operation, c => page(c, after, pageSize), ct);
+
+        Task<IReadOnlyList<(TKey Key, T Value)>>? next = Read(default);
+        try
         {
-            var rows = await RunAsync(operation, c => page(c, after, pageSize), ct).ConfigureAwait(false);
-            foreach (var (_, value) in rows)
+            while (next is not null)
             {
-                yield return value;
+                var rows = await next.ConfigureAwait(false);
+                next = rows.Count < pageSize ? null : Read(rows[^1].Key);
+                foreach (var (_, value) in rows)
+                {
+                    yield return value;
+                }
             }
-
-            if (rows.Count < pageSize)
+        }
+        finally
+        {
+            // A caller that stops early leaves the page read ahead unused; let it finish (its failure no longer matters).
+            if (next is not null)
             {
-                yield break;
+                await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             }
-
-            after = rows[^1].Key;
         }
     }
 }

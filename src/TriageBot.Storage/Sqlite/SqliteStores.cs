@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Items;
@@ -125,15 +126,15 @@ internal sealed class SqliteItemStore(SqliteDb db) : IItemStore
 
     public Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(item);
+        StoredItems.EnsureWritable(item);
         return db.WriteAsync("items.insert", async c =>
         {
             try
             {
                 await c.ExecAsync(
-                    "INSERT INTO items (backlog_id, number, state, stream, created_at, json, version) VALUES ($b, $n, $s, $st, $at, $json, 1)",
+                    "INSERT INTO items (backlog_id, number, state, stream, created_at, json, outline, version) VALUES ($b, $n, $s, $st, $at, $json, $o, 1)",
                     ct, ("$b", item.BacklogId), ("$n", item.Number), ("$s", item.State.ToString()), ("$st", item.Stream.ToString()),
-                    ("$at", item.CreatedAt.UtcTicks), ("$json", StoredJson.Serialize(item))).ConfigureAwait(false);
+                    ("$at", item.CreatedAt.UtcTicks), ("$json", StoredJson.Serialize(item)), ("$o", StoredOutline.Serialize(item))).ConfigureAwait(false);
             }
             catch (SqliteException e) when (SqliteDb.IsConstraint(e))
             {
@@ -152,17 +153,17 @@ internal sealed class SqliteItemStore(SqliteDb db) : IItemStore
 
     public Task<Versioned<Item>> ReplaceAsync(Item item, string etag, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(item);
+        StoredItems.EnsureWritable(item);
         ArgumentNullException.ThrowIfNull(etag);
         return db.WriteAsync("items.replace", async c =>
         {
             var version = await c.ScalarAsync<long?>(
                 """
-                UPDATE items SET state = $s, stream = $st, created_at = $at, json = $json, version = version + 1
+                UPDATE items SET state = $s, stream = $st, created_at = $at, json = $json, outline = $o, version = version + 1
                 WHERE backlog_id = $b AND number = $n AND version = $v RETURNING version
                 """,
                 ct, ("$b", item.BacklogId), ("$n", item.Number), ("$s", item.State.ToString()), ("$st", item.Stream.ToString()),
-                ("$at", item.CreatedAt.UtcTicks), ("$json", StoredJson.Serialize(item)), ("$v", Version(etag))).ConfigureAwait(false)
+                ("$at", item.CreatedAt.UtcTicks), ("$json", StoredJson.Serialize(item)), ("$o", StoredOutline.Serialize(item)), ("$v", Version(etag))).ConfigureAwait(false)
                 ?? throw new ConcurrencyException($"Item {item.Number} of backlog '{item.BacklogId}' was changed by someone else (or does not exist); read it again.");
             return new Versioned<Item>(item, ETag(version));
         }, ct);
@@ -198,10 +199,31 @@ internal sealed class SqliteItemStore(SqliteDb db) : IItemStore
             parameters.Add(("$created", after.UtcTicks));
         }
 
-        var sql = $"SELECT number, json FROM items WHERE {where} ORDER BY number LIMIT $n";
-        return db.PagesAsync<Item, int>("items.query", async (c, afterNumber, size) =>
-            await c.PageAsync<int, Item>(sql, r => r.GetInt32(0), ct, [.. parameters, ("$after", afterNumber), ("$n", size)]).ConfigureAwait(false),
+        if (!query.Outline)
+        {
+            var sql = $"SELECT number, json FROM items WHERE {where} ORDER BY number LIMIT $n";
+            return db.PagesAsync<Item, int>("items.query", async (c, afterNumber, size) =>
+                await c.PageAsync<int, Item>(sql, r => r.GetInt32(0), ct, [.. parameters, ("$after", afterNumber), ("$n", size)]).ConfigureAwait(false),
+                PageSize, ct);
+        }
+
+        // Served from the covering index items_outline, never from the rows themselves. A row without a current outline (written
+        // by an earlier version, and left so on open because its JSON could not be read) is read whole and outlined here.
+        var outlines = $"SELECT number, outline FROM items WHERE {where} ORDER BY number LIMIT $n";
+        return db.PagesAsync<Item, int>("items.outlines", async (c, afterNumber, size) =>
+            await c.PageAsync(outlines,
+                r => (r.GetInt32(0), r.IsDBNull(1) || r.Utf8(1) is not { } outline || !StoredOutline.IsCurrent(outline)
+                    ? (Whole: true, Json: WholeJson(c, query.BacklogId, r.GetInt32(0)))
+                    : (Whole: false, Json: outline)),
+                row => row.Whole ? ItemOutline.Of(StoredJson.Deserialize<Item>(row.Json)) : StoredOutline.Deserialize(row.Json, query.BacklogId),
+                ct, [.. parameters, ("$after", afterNumber), ("$n", size)]).ConfigureAwait(false),
             PageSize, ct);
+    }
+
+    private static byte[] WholeJson(SqliteConnection c, string backlogId, int number)
+    {
+        using var command = c.Command("SELECT json FROM items WHERE backlog_id = $b AND number = $n", ("$b", backlogId), ("$n", number));
+        return Encoding.UTF8.GetBytes((string)command.ExecuteScalar()!);
     }
 }
 

@@ -196,7 +196,7 @@ internal sealed class TableItemStore(TableSet t, ILogger logger) : IItemStore
 
     public Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(item);
+        StoredItems.EnsureWritable(item);
         return t.Ops.RunAsync("items.insert", async () =>
         {
             try
@@ -220,7 +220,7 @@ internal sealed class TableItemStore(TableSet t, ILogger logger) : IItemStore
 
     public Task<Versioned<Item>> ReplaceAsync(Item item, string etag, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(item);
+        StoredItems.EnsureWritable(item);
         return t.Ops.RunAsync("items.replace", async () =>
         {
             try
@@ -262,14 +262,35 @@ internal sealed class TableItemStore(TableSet t, ILogger logger) : IItemStore
         }
 
         // Rows of one partition come back in row key order: zero-padded numbers, so number order.
-        return t.Ops.StreamAsync("items.query",
-            t.Items.QueryAsync<TableEntity>(string.Join(" and ", filters), maxPerPage: PageSize, cancellationToken: ct)
-                .Select(e => JsonProperties.Read<Item>(e)), ct);
+        var filter = string.Join(" and ", filters);
+        if (!query.Outline)
+        {
+            return t.Ops.StreamAsync("items.query",
+                t.Items.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, cancellationToken: ct).Select(e => JsonProperties.Read<Item>(e)), ct);
+        }
+
+        // Only the outline travels. An entity written before outlines were stored (or in another format) is read whole.
+        return t.Ops.StreamAsync("items.outlines",
+            t.Items.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, select: [nameof(TableEntity.PartitionKey), nameof(TableEntity.RowKey), OutlineProperty], cancellationToken: ct)
+                .Select(async (e, token) => e.GetString(OutlineProperty) is { } outline && StoredOutline.IsCurrent(outline)
+                    ? StoredOutline.Deserialize(outline, query.BacklogId)
+                    : ItemOutline.Of(await WholeAsync(e, token).ConfigureAwait(false))), ct);
+    }
+
+    private const string OutlineProperty = "Outline";
+
+    private async ValueTask<Item> WholeAsync(TableEntity outlineOnly, CancellationToken ct)
+    {
+        var whole = await t.Items.GetEntityIfExistsAsync<TableEntity>(outlineOnly.PartitionKey, outlineOnly.RowKey, cancellationToken: ct).ConfigureAwait(false);
+        return whole.HasValue
+            ? JsonProperties.Read<Item>(whole.Value!)
+            : throw new InvalidDataException($"Item row {outlineOnly.RowKey} disappeared while it was read.");
     }
 
     private static TableEntity ToEntity(Item item)
     {
         var entity = JsonProperties.Entity(KeyCodec.Encode(item.BacklogId), StoredJson.Number(item.Number), item);
+        entity[OutlineProperty] = StoredOutline.Serialize(item);
         entity["State"] = item.State.ToString();
         entity["Stream"] = item.Stream.ToString();
         entity["CreatedAt"] = item.CreatedAt.ToUniversalTime();

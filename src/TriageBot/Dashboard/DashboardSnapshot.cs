@@ -54,7 +54,7 @@ internal sealed record DashboardSnapshot(
             a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : a.Number.CompareTo(b.Number)));
         var incidents = new List<Item>();
 
-        await foreach (var item in store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = OpenStates }, ct))
+        await foreach (var item in store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = OpenStates, Outline = true }, ct))
         {
             counts[(int)item.Stream, (int)item.State]++;
             switch (item.State)

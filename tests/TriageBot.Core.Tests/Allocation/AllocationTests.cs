@@ -94,6 +94,17 @@ public class ActualAllocationTests
     }
 
     [Fact]
+    public void Outlines_GiveTheSameReviewAsWholeItems()
+    {
+        var whole = ActiveNow.Select(i => i.WithFreeText()).ToList();
+
+        var fromWhole = AllocationReviewBuilder.Build(Settings, TimeZoneInfo.Utc, Now, History(true), whole);
+        var fromOutlines = AllocationReviewBuilder.Build(Settings, TimeZoneInfo.Utc, Now, History(true), whole.Select(ItemOutline.Of));
+
+        TestData.Json(fromOutlines).ShouldBe(TestData.Json(fromWhole));
+    }
+
+    [Fact]
     public void Shares_ArePercentOfModelBugAndFeatureDays_AndFlagStreamsOffPlan()
     {
         var review = AllocationReviewBuilder.Build(Settings, TimeZoneInfo.Utc, Now, History(false), ActiveNow);

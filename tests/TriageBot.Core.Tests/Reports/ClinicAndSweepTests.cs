@@ -91,6 +91,19 @@ public class ClinicAgendaTests
     }
 
     [Fact]
+    public void Outlines_GiveTheSameAgendaAsWholeItems()
+    {
+        var whole = Backlog().Select(i => i.WithFreeText()).ToList();
+
+        var fromWhole = ClinicAgendaBuilder.Build(LastClinic, Now, whole);
+        var fromOutlines = ClinicAgendaBuilder.Build(LastClinic, Now, whole.Select(ItemOutline.Of));
+
+        TestData.Json(ReportViews.Agenda(fromOutlines)).ShouldBe(TestData.Json(ReportViews.Agenda(fromWhole)));
+        fromOutlines.Items.Select(a => a.Item.Number).ShouldBe(fromWhole.Items.Select(a => a.Item.Number));
+        fromWhole.Items.Count.ShouldBeGreaterThan(20);
+    }
+
+    [Fact]
     public void WithoutAPreviousClinic_SinceMeansTheLastFourteenDays()
     {
         var agenda = ClinicAgendaBuilder.Build(null, Now, []);
@@ -169,6 +182,17 @@ public class IceboxSweepTests
         sweep.Cutoff.ShouldBe(new DateTimeOffset(2026, 1, 7, 13, 0, 0, TimeSpan.Zero));
         sweep.Items.Shown.Select(s => s.Item.Number).ShouldBe([6, 1, 7]);
         sweep.Items.Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public void Outlines_GiveTheSameSweepAsWholeItems()
+    {
+        var whole = Items.Select(i => i.WithFreeText()).ToList();
+
+        var fromWhole = ReportViews.Sweep(IceboxSweepBuilder.Build(Now, whole));
+
+        TestData.Json(ReportViews.Sweep(IceboxSweepBuilder.Build(Now, whole.Select(ItemOutline.Of)))).ShouldBe(TestData.Json(fromWhole));
+        fromWhole.Sections.SelectMany(s => s.Lines).Count(l => l.Item is not null).ShouldBeGreaterThan(1);
     }
 
     [Fact]

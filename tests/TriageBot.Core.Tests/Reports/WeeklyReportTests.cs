@@ -69,6 +69,18 @@ public class WeeklyReportTests
     }
 
     [Fact]
+    public void Outlines_GiveTheSameReportAsWholeItems()
+    {
+        var whole = ScenarioItems().Select(i => i.WithFreeText()).ToList();
+
+        var fromWhole = ReportViews.Weekly(WeeklyReportBuilder.Build(Settings, Berlin, Now, ScenarioHistory(), whole));
+        var fromOutlines = ReportViews.Weekly(WeeklyReportBuilder.Build(Settings, Berlin, Now, ScenarioHistory(), whole.Select(ItemOutline.Of)));
+
+        TestData.Json(fromOutlines).ShouldBe(TestData.Json(fromWhole));
+        fromWhole.Sections.SelectMany(s => s.Lines).Count(l => l.Item is not null).ShouldBeGreaterThan(5);
+    }
+
+    [Fact]
     public void Wip_IsCountedPerStream_AndBugsOverTheLimitAreFlagged()
     {
         var report = Scenario();
