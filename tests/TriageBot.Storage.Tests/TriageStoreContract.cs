@@ -276,6 +276,66 @@ public abstract class TriageStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReserveNumber_GivesARequestTheSameNumberEveryTime_AndOtherRequestsNewOnes()
+    {
+        var (a, b) = (Build.Id(), Build.Id());
+        await Store.Items.AllocateNumberAsync(a, Ct);
+
+        var first = await Store.Items.ReserveNumberAsync(a, "intake:slack:U1:f1", Ct);
+        var again = await Store.Items.ReserveNumberAsync(a, "intake:slack:U1:f1", Ct);
+        var other = await Store.Items.ReserveNumberAsync(a, "intake:slack:U1:f2", Ct);
+        var elsewhere = await Store.Items.ReserveNumberAsync(b, "intake:slack:U1:f1", Ct);
+
+        first.ShouldBe(new NumberReservation(2, Repeated: false));
+        again.ShouldBe(new NumberReservation(2, Repeated: true));
+        other.ShouldBe(new NumberReservation(3, Repeated: false));
+        elsewhere.ShouldBe(new NumberReservation(1, Repeated: false));
+        (await Store.Items.AllocateNumberAsync(a, Ct)).ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task ReserveNumber_OneRequestArrivingAtFourInstancesAtOnce_GetsOneNumber()
+    {
+        var backlog = Build.Id();
+        var instances = new List<ITriageStore> { Store };
+        for (var i = 1; i < 4; i++)
+        {
+            instances.Add(await OpenAsync(scope));
+        }
+
+        var reservations = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() =>
+            instances[i % 4].Items.ReserveNumberAsync(backlog, $"intake:teams:29:x:form{i % 2}", Ct))));
+
+        reservations.GroupBy(r => r.Number).Count().ShouldBe(2);
+        reservations.Count(r => !r.Repeated).ShouldBe(2, "each request is new exactly once");
+        reservations.Where(r => r.Repeated).Select(r => r.Number).Distinct().Count().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task ReserveNumber_IsForgottenWithItsBacklog()
+    {
+        var backlog = Build.Backlog();
+        await Store.Backlogs.TryCreateAsync(backlog, Ct);
+        (await Store.Items.ReserveNumberAsync(backlog.Id, "intake:slack:U1:f1", Ct)).Repeated.ShouldBeFalse();
+
+        await ((IBacklogAdministration)Store).DeleteBacklogAsync(backlog.Id, Ct);
+
+        (await Store.Items.ReserveNumberAsync(backlog.Id, "intake:slack:U1:f1", Ct)).ShouldBe(new NumberReservation(1, Repeated: false));
+    }
+
+    [Fact]
+    public async Task ReserveNumber_KeysCanHoldAnyText()
+    {
+        var backlog = Build.Id();
+        const string key = "intake:teams:29:1a/b+c=|~é😀?#\\:\u0001";
+
+        var first = await Store.Items.ReserveNumberAsync(backlog, key, Ct);
+
+        (await Store.Items.ReserveNumberAsync(backlog, key, Ct)).ShouldBe(first with { Repeated = true });
+        (await Store.Items.ReserveNumberAsync(backlog, key + "x", Ct)).Number.ShouldNotBe(first.Number);
+    }
+
+    [Fact]
     public async Task Query_FiltersByStateStreamAndCreatedTime_InNumberOrder()
     {
         var backlog = Build.Id();
@@ -905,6 +965,7 @@ public abstract class TriageStoreContract : IAsyncLifetime
     {
         public int Interferences { get; private set; }
         public Task<int> AllocateNumberAsync(string backlogId, CancellationToken ct) => inner.AllocateNumberAsync(backlogId, ct);
+        public Task<NumberReservation> ReserveNumberAsync(string backlogId, string requestKey, CancellationToken ct) => inner.ReserveNumberAsync(backlogId, requestKey, ct);
         public Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct) => inner.InsertAsync(item, ct);
         public Task<Versioned<Item>?> GetAsync(string backlogId, int number, CancellationToken ct) => inner.GetAsync(backlogId, number, ct);
         public IAsyncEnumerable<Item> QueryAsync(ItemQuery query, CancellationToken ct) => inner.QueryAsync(query, ct);

@@ -9,8 +9,14 @@ namespace TriageBot.Core.Conversation;
 /// <summary>Reporting items: the intake form, from a command, a button or a chat message; and capability notes.</summary>
 public sealed partial class TriageConversation
 {
-    /// <summary>What an intake form carries between opening and submitting: the message it came from and where to confirm.</summary>
-    private sealed record IntakeContext(MessageSource? Source, string? ThreadId, WorkStream Stream = WorkStream.Bug);
+    /// <summary>
+    /// What an intake form carries between opening and submitting: the message it came from, where to confirm, and an id
+    /// of this form, so submitting it again (after an error, or delivered twice) finishes one item instead of making two.
+    /// </summary>
+    private sealed record IntakeContext(MessageSource? Source, string? ThreadId, WorkStream Stream = WorkStream.Bug, string? Id = null)
+    {
+        public static IntakeContext New(MessageSource? source, string? threadId, WorkStream stream) => new(source, threadId, stream, Guid.NewGuid().ToString("N"));
+    }
 
     private void RegisterIntakeHandlers()
     {
@@ -20,7 +26,7 @@ public sealed partial class TriageConversation
             Permissions.Require(c.Role, Permission.Report, "report items");
             if (cmd.Stream is { } stream)
             {
-                return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(new IntakeContext(null, c.Interaction.Place.ThreadId, stream))));
+                return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
             }
 
             return Task.FromResult<Outcome>(new ReplyOutcome(new TextView("What kind of item is it?")
@@ -38,7 +44,7 @@ public sealed partial class TriageConversation
         {
             c.RequireBacklog();
             var stream = Enum.TryParse<WorkStream>(arg, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : WorkStream.Bug;
-            return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(new IntakeContext(null, c.Interaction.Place.ThreadId, stream))));
+            return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
         });
         OnForm(FormIds.Intake, SubmitIntakeAsync);
 
@@ -79,7 +85,7 @@ public sealed partial class TriageConversation
             values[FieldIds.Link] = link;
         }
 
-        var context = new IntakeContext(r.Source, c.Interaction.Place.ThreadId ?? r.Source?.MessageId, r.Stream ?? WorkStream.Bug);
+        var context = IntakeContext.New(r.Source, c.Interaction.Place.ThreadId ?? r.Source?.MessageId, r.Stream ?? WorkStream.Bug);
         return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(context, values)));
     }
 
@@ -103,30 +109,52 @@ public sealed partial class TriageConversation
             return new FormErrorsOutcome(IntakeForm(intake, f.Values, errors));
         }
 
-        var number = await _store.Items.AllocateNumberAsync(backlog.Id, c.Ct);
+        // The form's id names this submission: its retries get the same number and finish the same item. The person is part of
+        // the key, so nobody can make someone else's submission look like a retry of theirs.
+        var request = intake.Id is { Length: > 0 and <= 64 } formId ? $"intake:{c.Actor.Key}:{formId}" : null;
+        var reservation = request is null
+            ? new NumberReservation(await _store.Items.AllocateNumberAsync(backlog.Id, c.Ct), Repeated: false)
+            : await _store.Items.ReserveNumberAsync(backlog.Id, request, c.Ct);
         var source = intake.Source;
-        var change = ItemFactory.Create(new NewItemRequest(formStream, f.Values), backlog, number, c.Actor, source, c.Now);
-        await _store.Items.InsertAsync(change.Item, c.Ct);
-        await _store.History.AppendAsync(change.History, c.Ct);
-        _metrics?.ItemCreated(change.Item.Stream, c.Actor.Platform.ToString().ToLowerInvariant());
+        var item = ItemFactory.Create(new NewItemRequest(formStream, f.Values), backlog, reservation.Number, c.Actor, source, c.Now).Item;
+        if (reservation.Repeated && await _store.Items.GetAsync(backlog.Id, reservation.Number, c.Ct) is { } stored)
+        {
+            // An earlier attempt stored the item and then failed: finish that item as it was reported.
+            item = stored.Value;
+        }
+        else
+        {
+            try
+            {
+                await _store.Items.InsertAsync(item, c.Ct);
+                _metrics?.ItemCreated(item.Stream, c.Actor.Platform.ToString().ToLowerInvariant());
+            }
+            catch (DuplicateKeyException) when (reservation.Repeated)
+            {
+                // The same submission, delivered twice at once: the other delivery stored it a moment ago.
+                item = (await _store.Items.GetAsync(backlog.Id, reservation.Number, c.Ct))?.Value ?? throw new ConcurrencyException($"{item.Key} was stored and then removed.");
+            }
+        }
 
-        var summary = Summarize(c, change.Item);
+        await _store.History.AppendAsync([ItemFactory.CreatedEntry(item)], c.Ct);
+
+        var summary = Summarize(c, item);
         var target = await IntakeTargetAsync(c, backlog, intake);
         var createdRef = $"created:{summary.Ref}";
         await EnqueueAsync(c, OutboxKind.Post, target, new ItemCreatedView(summary, c.Actor)
         {
-            SourceLink = source?.Link,
+            SourceLink = item.Source?.Link,
             Actions = [new(ActionIds.Show, "Show", summary.Ref), new(ActionIds.Vote, "Score", summary.Ref)],
-        }, messageRef: createdRef);
+        }, messageRef: createdRef, id: request is null ? null : request + ":created");
 
-        if (change.Item.Stream == WorkStream.Feature)
+        if (item.Stream == WorkStream.Feature)
         {
             var engineers = await EngineersAsync(backlog.Id, c.Ct);
             await EnqueueAsync(c, OutboxKind.Post, target with { ThreadId = target.ThreadId }, new CapabilityNoteRequestView(summary, engineers),
-                threadRef: target.ThreadId is null ? createdRef : null);
+                threadRef: target.ThreadId is null ? createdRef : null, id: request is null ? null : request + ":note-request");
         }
 
-        return new CloseFormOutcome(new TextView($"Reported {change.Item.Key}: {change.Item.Title}", Tone.Success));
+        return new CloseFormOutcome(new TextView($"Reported {item.Key}: {item.Title}", Tone.Success));
     }
 
     /// <summary>Where to confirm a new item: the thread it came from, else this channel if it takes intake, else the backlog's intake channel.</summary>
@@ -193,17 +221,28 @@ public sealed partial class TriageConversation
         }
     }
 
-    /// <summary>Queues a post or update for the delivery worker and wakes it.</summary>
-    internal async Task EnqueueAsync(Context c, OutboxKind kind, ConversationAddress target, View view, string? messageRef = null, string? threadRef = null)
+    /// <summary>
+    /// Queues a post or update for the delivery worker and wakes it. With an <paramref name="id"/> (derived from the request,
+    /// so a retried request names the same message) a message already queued is not queued again.
+    /// </summary>
+    internal async Task EnqueueAsync(Context c, OutboxKind kind, ConversationAddress target, View view, string? messageRef = null, string? threadRef = null, string? id = null)
     {
-        await _store.Outbox.EnqueueAsync(NewOutbox(c, kind, target, view, messageRef, threadRef), c.Ct);
+        try
+        {
+            await _store.Outbox.EnqueueAsync(NewOutbox(c, kind, target, view, messageRef, threadRef, id), c.Ct);
+        }
+        catch (DuplicateKeyException) when (id is not null)
+        {
+            // Queued by an earlier attempt of this request.
+        }
+
         _signal?.Notify();
     }
 
-    internal static OutboxMessage NewOutbox(Context c, OutboxKind kind, ConversationAddress target, View view, string? messageRef = null, string? threadRef = null) =>
+    internal static OutboxMessage NewOutbox(Context c, OutboxKind kind, ConversationAddress target, View view, string? messageRef = null, string? threadRef = null, string? id = null) =>
         new()
         {
-            Id = $"{c.Now:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}",
+            Id = id ?? $"{c.Now:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}",
             Kind = kind,
             Target = target,
             Payload = view,

@@ -91,19 +91,25 @@ public static class ItemFactory
             HistoryCount = 1,
         };
 
-        var created = new HistoryEntry
+        return new ItemChange(item, [CreatedEntry(item)]);
+    }
+
+    /// <summary>The history entry that records <paramref name="item"/> being reported: the same for the same item, so writing it again adds nothing.</summary>
+    public static HistoryEntry CreatedEntry(Item item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return new HistoryEntry
         {
             BacklogId = item.BacklogId,
             ItemNumber = item.Number,
             Stream = item.Stream,
-            At = now,
+            At = item.CreatedAt,
             Sequence = 0,
-            Actor = reporter,
+            Actor = item.Reporter,
             Kind = HistoryKind.Created,
             Field = FieldIds.State,
             To = nameof(ItemState.New),
-            Reason = source is null ? null : $"reported from a {source.Platform} message",
+            Reason = item.Source is null ? null : $"reported from a {item.Source.Platform} message",
         };
-        return new ItemChange(item, [created]);
     }
 }

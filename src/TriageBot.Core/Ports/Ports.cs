@@ -55,10 +55,19 @@ public sealed record ItemQuery(string BacklogId)
     public bool Outline { get; init; }
 }
 
+/// <summary>An item number reserved for a request; <see cref="Repeated"/> when an earlier call with the same key reserved it.</summary>
+public sealed record NumberReservation(int Number, bool Repeated);
+
 public interface IItemStore
 {
     /// <summary>Hands out the backlog's next item number; never the same number twice, across instances.</summary>
     Task<int> AllocateNumberAsync(string backlogId, CancellationToken ct);
+    /// <summary>
+    /// The number of the item one request creates: a new one (as <see cref="AllocateNumberAsync"/>) the first time
+    /// <paramref name="requestKey"/> is seen, the same one for every later call with it, across instances. A form
+    /// submitted again after an error that came part-way through therefore finishes the item it started, not a second one.
+    /// </summary>
+    Task<NumberReservation> ReserveNumberAsync(string backlogId, string requestKey, CancellationToken ct);
     /// <summary>Inserts an item; <see cref="DuplicateKeyException"/> when the number is taken.</summary>
     Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct);
     Task<Versioned<Item>?> GetAsync(string backlogId, int number, CancellationToken ct);

@@ -11,6 +11,7 @@ public sealed partial class SqliteTriageStore : IBacklogAdministration
         "DELETE FROM votes WHERE backlog_id = $b",
         "DELETE FROM ledger WHERE backlog_id = $b",
         "DELETE FROM counters WHERE backlog_id = $b",
+        "DELETE FROM item_requests WHERE backlog_id = $b",
         "DELETE FROM backlogs WHERE id = $b",
     ];
 

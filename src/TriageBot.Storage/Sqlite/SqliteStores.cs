@@ -124,6 +124,30 @@ internal sealed class SqliteItemStore(SqliteDb db) : IItemStore
             "INSERT INTO counters (backlog_id, last) VALUES ($b, 1) ON CONFLICT (backlog_id) DO UPDATE SET last = last + 1 RETURNING last",
             ct, ("$b", backlogId)).ConfigureAwait(false)), ct);
 
+    public Task<NumberReservation> ReserveNumberAsync(string backlogId, string requestKey, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(requestKey);
+        // One immediate transaction: another process's writer waits, so two instances never both miss the key.
+        return db.WriteAsync("items.reserve", async c =>
+        {
+            using var tx = c.BeginTransaction(deferred: false);
+            var reserved = await c.ScalarAsync<long?>(tx, "SELECT number FROM item_requests WHERE backlog_id = $b AND request_key = $k", ct,
+                ("$b", backlogId), ("$k", requestKey)).ConfigureAwait(false);
+            if (reserved is { } number)
+            {
+                return new NumberReservation((int)number, Repeated: true);
+            }
+
+            var next = await c.ScalarAsync<long>(tx,
+                "INSERT INTO counters (backlog_id, last) VALUES ($b, 1) ON CONFLICT (backlog_id) DO UPDATE SET last = last + 1 RETURNING last",
+                ct, ("$b", backlogId)).ConfigureAwait(false);
+            await c.ScalarAsync<long?>(tx, "INSERT INTO item_requests (backlog_id, request_key, number) VALUES ($b, $k, $n)", ct,
+                ("$b", backlogId), ("$k", requestKey), ("$n", next)).ConfigureAwait(false);
+            tx.Commit();
+            return new NumberReservation((int)next, Repeated: false);
+        }, ct);
+    }
+
     public Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct)
     {
         StoredItems.EnsureWritable(item);

@@ -177,6 +177,11 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
             version INTEGER NOT NULL,
             outline TEXT,
             PRIMARY KEY (backlog_id, number));
+        CREATE TABLE IF NOT EXISTS item_requests (
+            backlog_id TEXT NOT NULL,
+            request_key TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            PRIMARY KEY (backlog_id, request_key)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS history (
             backlog_id TEXT NOT NULL,
             row_key TEXT NOT NULL,
@@ -241,9 +246,13 @@ internal static class SqliteCommands
         return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    public static async Task<T?> ScalarAsync<T>(this SqliteConnection c, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    public static Task<T?> ScalarAsync<T>(this SqliteConnection c, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
+        c.ScalarAsync<T>(null, sql, ct, parameters);
+
+    public static async Task<T?> ScalarAsync<T>(this SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
         using var command = c.Command(sql, parameters);
+        command.Transaction = tx;
         var result = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
         return result is null or DBNull
             ? default

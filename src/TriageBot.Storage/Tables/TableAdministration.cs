@@ -53,6 +53,7 @@ public sealed partial class TableTriageStore : IBacklogAdministration
             await DeleteWhereAsync(tables.ItemHistory, TableClient.CreateQueryFilter($"PartitionKey gt {low} and PartitionKey lt {high}"), ct).ConfigureAwait(false);
             await DeleteWhereAsync(tables.Votes, TableClient.CreateQueryFilter($"PartitionKey gt {low} and PartitionKey lt {high}"), ct).ConfigureAwait(false);
             await DeleteWhereAsync(tables.Bindings, TableClient.CreateQueryFilter($"BacklogId eq {backlogId}"), ct).ConfigureAwait(false);
+            await DeleteWhereAsync(tables.Backlogs, TableClient.CreateQueryFilter($"PartitionKey eq {TableItemStore.RequestPartition(backlogId)}"), ct).ConfigureAwait(false);
             await tables.Backlogs.DeleteEntityAsync("counter", partition, ETag.All, ct).ConfigureAwait(false);
             await tables.Backlogs.DeleteEntityAsync("backlog", partition, ETag.All, ct).ConfigureAwait(false);
         });

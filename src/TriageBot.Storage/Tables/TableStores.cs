@@ -162,6 +162,43 @@ internal sealed class TableItemStore(TableSet t, ILogger logger) : IItemStore
         }
     }
 
+    /// <summary>
+    /// A row per request under the backlog's <c>request|</c> partition. The first call allocates a number and adds the row;
+    /// of two racing calls the loser's insert conflicts and it answers the winner's number (its own is left unused).
+    /// </summary>
+    public Task<NumberReservation> ReserveNumberAsync(string backlogId, string requestKey, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(requestKey);
+        var (partition, row) = (RequestPartition(backlogId), KeyCodec.Encode(requestKey));
+        async Task<NumberReservation?> ReservedAsync()
+        {
+            var existing = await t.Backlogs.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct).ConfigureAwait(false);
+            return existing.HasValue ? new NumberReservation(existing.Value!.GetInt32("Number") ?? 0, Repeated: true) : null;
+        }
+
+        return t.Ops.RunAsync("items.reserve", async () =>
+        {
+            if (await ReservedAsync().ConfigureAwait(false) is { } earlier)
+            {
+                return earlier;
+            }
+
+            var number = await AllocateNumberAsync(backlogId, ct).ConfigureAwait(false);
+            try
+            {
+                await t.Backlogs.AddEntityAsync(new TableEntity(partition, row) { ["Number"] = number }, ct).ConfigureAwait(false);
+                return new NumberReservation(number, Repeated: false);
+            }
+            catch (RequestFailedException e) when (e.Status == TableOps.Conflict)
+            {
+                return await ReservedAsync().ConfigureAwait(false) ?? throw new ConcurrencyException($"Request '{requestKey}' was reserved and then removed.");
+            }
+        });
+    }
+
+    /// <summary>The partition of a backlog's reserved request keys in the backlogs table (deleted with the backlog).</summary>
+    internal static string RequestPartition(string backlogId) => "request" + KeyCodec.Separator + KeyCodec.Encode(backlogId);
+
     private async Task<int> AllocateAsync(string backlogId, CancellationToken ct)
     {
         var rowKey = KeyCodec.Encode(backlogId);

@@ -46,6 +46,9 @@ public sealed class StorageFaultPolicy(int seed) : HttpPipelinePolicy
     /// <summary>Calls whose path contains this (a table name) are never failed.</summary>
     public string? Spares { get; set; }
 
+    /// <summary>When set, only calls whose path contains this (a table name) can fail.</summary>
+    public string? Only { get; set; }
+
     /// <summary>Client options that route every call through <paramref name="policy"/>, without retries so faults surface.</summary>
     public static TableClientOptions Options(StorageFaultPolicy policy)
     {
@@ -71,7 +74,8 @@ public sealed class StorageFaultPolicy(int seed) : HttpPipelinePolicy
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        if ((Spares is null || !message.Request.Uri.Path.Contains(Spares, StringComparison.Ordinal)) && Pick())
+        var path = message.Request.Uri.Path;
+        if ((Spares is null || !path.Contains(Spares, StringComparison.Ordinal)) && (Only is null || path.Contains(Only, StringComparison.Ordinal)) && Pick())
         {
             Interlocked.Increment(ref _injected);
             if (Fault == StorageFault.Timeout)

@@ -54,6 +54,37 @@ public sealed class IntakeTests
     }
 
     [Fact]
+    public async Task OneFormSubmittedTwiceAtOnce_ReportsOneItem_ButTheSameFormOpenedAgainReportsAnother()
+    {
+        await using var h = await SlackHost.StartAsync();
+        await SetUpChannelAsync(h);
+        (await h.CommandAsync(Members[0], "new feature")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var modal = await h.OpenedModalAsync(2);
+        var values = new Dictionary<string, string?> { ["title"] = "Export the backlog to CSV", ["problem"] = "Finance wants it" };
+
+        // A double click: two deliveries of one submission, at the same moment.
+        var answers = await Task.WhenAll(h.SubmitAsync(Members[0], modal, values), h.SubmitAsync(Members[0], modal, values));
+
+        foreach (var answer in answers)
+        {
+            Confirmed(await JsonBody(answer)).ShouldContain("Reported TRI-1: Export the backlog to CSV");
+        }
+
+        (await ItemsAsync(h.Store)).ShouldHaveSingleItem();
+        await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Capability note needed"), "the capability-note request");
+        await Eventually.Async(async () => await h.Store.Outbox.CountPendingAsync(default) == 0 ? "" : null, "the outbox to drain");
+        h.Api.CallsTo("chat.postMessage").Count(c => Mentions(c, "TRI-1 reported")).ShouldBe(1);
+        h.Api.CallsTo("chat.postMessage").Count(c => Mentions(c, "Capability note needed")).ShouldBe(1);
+
+        // Another person's submission of a form with the same id (a replayed or copied form) is theirs, not a retry of Mia's.
+        Confirmed(await JsonBody(await h.SubmitAsync(Members[1], modal, values))).ShouldContain("Reported TRI-2");
+        // The same person opening the form again reports a new item.
+        (await h.CommandAsync(Members[0], "new feature")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        Confirmed(await JsonBody(await h.SubmitAsync(Members[0], await h.OpenedModalAsync(3), values))).ShouldContain("Reported TRI-3");
+        (await ItemsAsync(h.Store)).Count.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task NewFeature_AlsoAsksTheEngineersForACapabilityNote_InTheConfirmationsThread()
     {
         await using var h = await SlackHost.StartAsync();
