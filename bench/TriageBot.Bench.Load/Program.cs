@@ -10,7 +10,7 @@ using TriageBot.Teams.Tests.Fakes;
 // Load benchmark: TriageBot (published, Release, its own process, embedded SQLite) against Slack's Bolt for JavaScript,
 // with signed Slack interactivity requests and Teams invokes with real JWTs. See bench/README.md.
 //   dotnet run -c Release --project bench/TriageBot.Bench.Load -- [--server path/TriageBot.dll] [--seconds 10] [--warmup 3] [--settle 20]
-//        [--levels 16,64,256] [--only startup,slack-submit,slack-click,teams] [--idle 10] [--out results.md]
+//        [--levels 16,64,256] [--only startup,slack-vote,slack-submit,slack-click,teams] [--idle 10] [--out results.md]
 var options = BenchOptions.Parse(args);
 return await LoadBench.RunAsync(options);
 
@@ -22,7 +22,7 @@ internal sealed record BenchOptions(string? Server, int Seconds, int Warmup, int
         string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Int(string name, int fallback) => Arg(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var levels = (Arg("--levels") ?? "16,64,256").Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray();
-        var only = (Arg("--only") ?? "startup,slack-submit,slack-click,teams").Split(',').ToHashSet(StringComparer.Ordinal);
+        var only = (Arg("--only") ?? "startup,slack-vote,slack-submit,slack-click,teams").Split(',').ToHashSet(StringComparer.Ordinal);
         return new BenchOptions(Arg("--server"), Int("--seconds", 10), Int("--warmup", 3), levels, only, Int("--idle", 10), Arg("--out"), Int("--settle", 20));
     }
 }
@@ -77,7 +77,7 @@ internal static class LoadBench
                 var machine = await MachineAsync();
                 report.AppendLine(machine).AppendLine();
                 var bodies = workload.BodyBytes;
-                report.AppendLine(CultureInfo.InvariantCulture, $"Request bodies: Slack vote submission {bodies.SlackSubmit:N0} B, Slack Vote click {bodies.SlackClick:N0} B, Teams invoke ~{bodies.TeamsInvoke:N0} B. Each server first runs each scenario unrecorded for {options.Settle} s (JIT settling), then per row: warm-up {options.Warmup} s, measured {options.Seconds} s.").AppendLine();
+                report.AppendLine(CultureInfo.InvariantCulture, $"Request bodies: Slack vote in the ballot {bodies.SlackVote:N0} B, Slack vote modal submission {bodies.SlackSubmit:N0} B, Slack Vote with reasons… click {bodies.SlackClick:N0} B, Teams invoke ~{bodies.TeamsInvoke:N0} B. Each server first runs each scenario unrecorded for {options.Settle} s (JIT settling), then per row: warm-up {options.Warmup} s, measured {options.Seconds} s.").AppendLine();
 
                 if (options.Only.Contains("startup"))
                 {
@@ -92,7 +92,7 @@ internal static class LoadBench
                 }
 
                 ChildProcess? bolt = null;
-                if (options.Only.Contains("slack-submit") || options.Only.Contains("slack-click"))
+                if (options.Only.Overlaps(["slack-vote", "slack-submit", "slack-click"]))
                 {
                     var boltPort = ChildProcess.FreePort();
                     var boltStarted = Stopwatch.GetTimestamp();
@@ -101,7 +101,7 @@ internal static class LoadBench
                         Path.Combine(root, "tools"), Path.Combine(work, "bolt.log"), boltPort);
                     var boltReady = await bolt.WaitReadyAsync(async c =>
                     {
-                        using var probe = workload.SlackRequest(submit: false, 0, 0);
+                        using var probe = workload.SlackRequest(Workload.SlackScenario.Click, 0, 0);
                         return (await c.SendAsync(probe)).StatusCode == HttpStatusCode.OK;
                     }, boltStarted, TimeSpan.FromSeconds(60));
                     Console.WriteLine($"Bolt ready in {boltReady.TotalMilliseconds:0} ms (pid {bolt.Pid})");
@@ -110,11 +110,21 @@ internal static class LoadBench
                 try
                 {
                     var store = new SqliteTriageStore(dbPath);
+                    if (options.Only.Contains("slack-vote"))
+                    {
+                        report.AppendLine("### Slack: vote clicked in the ballot (`block_actions`: the four picks in the message's state, Vote pressed → vote stored)").AppendLine();
+                        await CompareAsync(report, options, server, bolt!, store, dbPath, slackApi,
+                            (w, s) => workload.SlackRequest(Workload.SlackScenario.Vote, w, s),
+                            (status, body) => status == HttpStatusCode.OK && body.Length == 0,
+                            (status, _) => status == HttpStatusCode.OK,
+                            countVotes: true);
+                    }
+
                     if (options.Only.Contains("slack-submit"))
                     {
-                        report.AppendLine("### Slack: vote submitted (`view_submission` of the vote modal → vote stored)").AppendLine();
+                        report.AppendLine("### Slack: vote submitted in the form (`view_submission` of the vote modal with reasons → vote stored)").AppendLine();
                         await CompareAsync(report, options, server, bolt!, store, dbPath, slackApi,
-                            (w, s) => workload.SlackRequest(submit: true, w, s),
+                            (w, s) => workload.SlackRequest(Workload.SlackScenario.Submit, w, s),
                             (status, body) => status == HttpStatusCode.OK && body.IndexOf("\"update\""u8) >= 0 && body.IndexOf(" is in."u8) >= 0,
                             (status, _) => status == HttpStatusCode.OK,
                             countVotes: true);
@@ -122,9 +132,9 @@ internal static class LoadBench
 
                     if (options.Only.Contains("slack-click"))
                     {
-                        report.AppendLine("### Slack: Vote button clicked (`block_actions` → vote modal opened with `views.open`)").AppendLine();
+                        report.AppendLine("### Slack: Vote with reasons… clicked (`block_actions` → vote modal opened with `views.open`)").AppendLine();
                         await CompareAsync(report, options, server, bolt!, store, dbPath, slackApi,
-                            (w, s) => workload.SlackRequest(submit: false, w, s),
+                            (w, s) => workload.SlackRequest(Workload.SlackScenario.Click, w, s),
                             (status, body) => status == HttpStatusCode.OK && body.Length == 0,
                             (status, _) => status == HttpStatusCode.OK,
                             countVotes: false);

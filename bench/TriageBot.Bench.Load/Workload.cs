@@ -35,6 +35,7 @@ internal sealed class Workload
 
     private readonly string _secret;
     private readonly byte[][] _slackSubmits;
+    private readonly byte[][] _slackVotes;
     private readonly byte[][] _slackClicks;
     private readonly (byte[] Prefix, byte[] Suffix)[] _teamsInvokes;
     private long _requestIds;
@@ -46,6 +47,7 @@ internal sealed class Workload
         var pairs = Enumerable.Range(0, PoolSize).Select(_ => (Item: random.Next(1, Items + 1), Voter: random.Next(Voters))).ToArray();
         var items = Enumerable.Range(1, Items).ToDictionary(n => n, n => SeedItem(n, now));
         _slackSubmits = [.. pairs.Select((p, i) => Form(SlackVoteSubmission(items[p.Item], p.Voter, random, i)))];
+        _slackVotes = [.. pairs.Select((p, i) => Form(SlackInlineVote(items[p.Item], p.Voter, now, random, i)))];
         _slackClicks = [.. pairs.Select((p, i) => Form(SlackVoteClick(items[p.Item], p.Voter, now, i)))];
         _teamsInvokes = [.. pairs.Select(p => TeamsVoteInvoke(items[p.Item], p.Voter, random))];
     }
@@ -53,8 +55,9 @@ internal sealed class Workload
     public static string BallotTs(int number) => $"1700000000.{number:000000}";
 
     /// <summary>Average request body sizes, for the write-up.</summary>
-    public (int SlackSubmit, int SlackClick, int TeamsInvoke) BodyBytes =>
-        ((int)_slackSubmits.Average(b => b.Length), (int)_slackClicks.Average(b => b.Length), (int)_teamsInvokes.Average(b => b.Prefix.Length + b.Suffix.Length + 30));
+    public (int SlackVote, int SlackSubmit, int SlackClick, int TeamsInvoke) BodyBytes =>
+        ((int)_slackVotes.Average(b => b.Length), (int)_slackSubmits.Average(b => b.Length), (int)_slackClicks.Average(b => b.Length),
+            (int)_teamsInvokes.Average(b => b.Prefix.Length + b.Suffix.Length + 30));
 
     // ---- seeding (straight into the SQLite file, before the server starts) ----------------------------------
 
@@ -156,20 +159,66 @@ internal sealed class Workload
         };
     }
 
-    /// <summary>A click on the ballot's Vote button, as Slack posts it: with the ballot message it was on.</summary>
+    /// <summary>The open ballot of an item as TriageBot renders it: the inline vote, then Vote with reasons…, Reveal, Finalize.</summary>
+    private static SlackMessage Ballot(ItemSummary summary) => BlockKitRenderer.Render(new BallotView(summary, 1, [])
+    {
+        InlineVote = Forms.InlineVote(summary, 1),
+        Actions =
+        [
+            new ActionButton(ActionIds.Vote, "Vote", summary.Ref, ButtonStyle.Primary),
+            new ActionButton(ActionIds.Reveal, "Reveal", summary.Ref),
+            new ActionButton(ActionIds.Finalize, "Finalize", summary.Ref),
+        ],
+    });
+
+    /// <summary>
+    /// A vote in the ballot, as Slack posts it: the four scores picked in the ballot's menus (the message's <c>state</c>) and
+    /// its Vote button pressed, with the ballot message it was on.
+    /// </summary>
+    private static JsonObject SlackInlineVote(Item item, int voter, DateTimeOffset now, Random random, int index)
+    {
+        var message = Ballot(ItemRules.Summarize(item, now));
+        var inline = message.Blocks.Select(b => b!.AsObject()).Single(b => (string?)b["block_id"] == ActionIdCodec.InlineFormBlock);
+        var elements = inline["elements"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        var picks = new JsonObject();
+        foreach (var menu in elements.Where(e => (string?)e["type"] == "static_select"))
+        {
+            var options = menu["options"]!.AsArray();
+            picks[(string)menu["action_id"]!] = new JsonObject { ["type"] = "static_select", ["selected_option"] = options[random.Next(options.Count)]!.DeepClone() };
+        }
+
+        var button = elements.Single(e => (string?)e["type"] == "button");
+        var payload = BlockActions(item, voter, message, index, new JsonObject
+        {
+            ["type"] = "button",
+            ["action_id"] = button["action_id"]!.DeepClone(),
+            ["block_id"] = ActionIdCodec.InlineFormBlock,
+            ["value"] = button["value"]!.DeepClone(),
+            ["text"] = button["text"]!.DeepClone(),
+            ["style"] = "primary",
+            ["action_ts"] = "1700000001.000001",
+        });
+        payload["state"] = new JsonObject { ["values"] = new JsonObject { [ActionIdCodec.InlineFormBlock] = picks } };
+        return payload;
+    }
+
+    /// <summary>A click on the ballot's Vote with reasons… button, as Slack posts it: with the ballot message it was on.</summary>
     private static JsonObject SlackVoteClick(Item item, int voter, DateTimeOffset now, int index)
     {
         var summary = ItemRules.Summarize(item, now);
-        var ballot = new BallotView(summary, 1, [])
+        return BlockActions(item, voter, Ballot(summary), index, new JsonObject
         {
-            Actions =
-            [
-                new ActionButton(ActionIds.Vote, "Vote", summary.Ref, ButtonStyle.Primary),
-                new ActionButton(ActionIds.Reveal, "Reveal", summary.Ref),
-                new ActionButton(ActionIds.Finalize, "Finalize", summary.Ref),
-            ],
-        };
-        var message = BlockKitRenderer.Render(ballot);
+            ["type"] = "button",
+            ["action_id"] = ActionIds.Vote,
+            ["block_id"] = "ballot",
+            ["value"] = summary.Ref,
+            ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Vote with reasons…" },
+            ["action_ts"] = "1700000001.000001",
+        });
+    }
+
+    private static JsonObject BlockActions(Item item, int voter, SlackMessage message, int index, JsonObject action)
+    {
         var ts = BallotTs(item.Number);
         return new JsonObject
         {
@@ -191,25 +240,20 @@ internal sealed class Workload
                 ["blocks"] = message.Blocks.DeepClone(),
             },
             ["response_url"] = "https://hooks.slack.invalid/actions/T0BENCH/1/bench",
-            ["actions"] = new JsonArray(new JsonObject
-            {
-                ["type"] = "button",
-                ["action_id"] = ActionIds.Vote,
-                ["block_id"] = "ballot",
-                ["value"] = summary.Ref,
-                ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Vote" },
-                ["action_ts"] = "1700000001.000001",
-            }),
+            ["actions"] = new JsonArray(action),
         };
     }
 
     private static byte[] Form(JsonObject payload) =>
         Encoding.UTF8.GetBytes("payload=" + Uri.EscapeDataString(payload.ToJsonString()));
 
+    /// <summary>What a Slack request of the benchmark does.</summary>
+    public enum SlackScenario { Vote, Submit, Click }
+
     /// <summary>A signed POST to <c>/slack/interactivity</c>, signed now (Slack signs every delivery afresh).</summary>
-    public HttpRequestMessage SlackRequest(bool submit, int worker, long sequence)
+    public HttpRequestMessage SlackRequest(SlackScenario scenario, int worker, long sequence)
     {
-        var pool = submit ? _slackSubmits : _slackClicks;
+        var pool = scenario switch { SlackScenario.Vote => _slackVotes, SlackScenario.Submit => _slackSubmits, _ => _slackClicks };
         var body = pool[(int)((worker * 7919L + sequence) % pool.Length)];
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var request = new HttpRequestMessage(HttpMethod.Post, "/slack/interactivity") { Content = new ByteArrayContent(body), Version = HttpVersion.Version11 };

@@ -87,6 +87,36 @@ public class BlockKitRendererTests
     }
 
     [Fact]
+    public void Render_OpenBallotWithItsInlineVote_HasAMenuPerDimensionAndAVoteButton_TheFormButtonIsForReasons()
+    {
+        var item = SampleViews.Item("Search returns stale answers");
+        var ballot = new BallotView(item, 2, [])
+        {
+            Actions = [new(ActionIds.Vote, "Vote", item.Ref, ButtonStyle.Primary), new(ActionIds.Reveal, "Reveal", item.Ref)],
+            InlineVote = Forms.InlineVote(item, 2),
+        };
+
+        var blocks = BlockKitRenderer.Render(ballot).Blocks;
+
+        var inline = blocks.Single(b => (string?)b!["block_id"] == ActionIdCodec.InlineFormBlock).ShouldNotBeNull();
+        var elements = inline["elements"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        elements.Take(4).Select(e => ((string)e["type"]!, (string)e["action_id"]!, (string)e["placeholder"]!["text"]!)).ShouldBe([
+            ("static_select", "impact", "User impact"), ("static_select", "confidence", "Fix confidence"),
+            ("static_select", "rollback", "Rollback risk"), ("static_select", "delay", "Cost of delay")]);
+        elements[0]["options"]!.AsArray().Select(o => (string)o!["value"]!).ShouldBe(["3", "2", "1"]);
+        elements[0]["options"]!.AsArray().ShouldAllBe(o => ((string)o!["text"]!["text"]!).Length <= BlockLimits.OptionText);
+        var submit = elements[4];
+        ((string)submit["action_id"]!).ShouldBe(ActionIdCodec.SubmitInlineForm);
+        ActionIdCodec.ParseInlineFormValue((string)submit["value"]!).ShouldBe(("vote", $"{item.Ref}:2"));
+        ((string)submit["text"]!["text"]!).ShouldBe("Vote");
+        // The last blocks are the vote, then the ballot's buttons; the one that opens the form now asks for reasons.
+        blocks[^2].ShouldBeSameAs(inline);
+        var form = Buttons(BlockKitRenderer.Render(ballot)).Single(b => (string)b["action_id"]! == "vote");
+        ((string)form["text"]!["text"]!).ShouldBe("Vote with reasons…");
+        form["style"].ShouldBeNull();
+    }
+
+    [Fact]
     public void Render_RevealedBallot_ShowsEveryVoteMediansSpreadAndImpliedTotal()
     {
         var item = SampleViews.Item("Search returns stale answers");

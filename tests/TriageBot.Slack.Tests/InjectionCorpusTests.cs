@@ -183,10 +183,23 @@ public partial class InjectionCorpusTests
                         violations.Add($"{where}: {elements.Count} buttons in one actions block");
                     }
 
-                    foreach (var button in elements)
+                    foreach (var element in elements)
                     {
-                        Max(button!["text"]!["text"], BlockLimits.ButtonText, "button text");
-                        Max(button["action_id"], BlockLimits.ActionId, "action_id");
+                        Max(element!["action_id"], BlockLimits.ActionId, "action_id");
+                        if ((string?)element["type"] == "static_select")
+                        {
+                            // A menu of a form inside the message (a ballot's inline vote).
+                            Max(element["placeholder"]?["text"], BlockLimits.Placeholder, "placeholder");
+                            foreach (var option in element["options"]!.AsArray())
+                            {
+                                Max(option!["text"]!["text"], BlockLimits.OptionText, "option text");
+                                Max(option["value"], BlockLimits.OptionValue, "option value");
+                            }
+                        }
+                        else
+                        {
+                            Max(element["text"]!["text"], BlockLimits.ButtonText, "button text");
+                        }
                     }
 
                     break;

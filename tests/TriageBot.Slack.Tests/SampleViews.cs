@@ -70,7 +70,7 @@ public static class SampleViews
             ("emptyList", new ItemListView(text, [], 0) { EmptyText = text }),
             ("created", new ItemCreatedView(item, person) { SourceLink = "https://example.slack.com/archives/C1/p1", Actions = buttons }),
             ("noteRequest", new CapabilityNoteRequestView(item, [person, hostileIdPerson], IsReminder: true)),
-            ("ballotOpen", new BallotView(item, 1, [person, hostileIdPerson]) { Actions = buttons }),
+            ("ballotOpen", new BallotView(item, 1, [person, hostileIdPerson]) { Actions = buttons, InlineVote = Forms.InlineVote(item, 1) }),
             ("ballotRevealed", new BallotView(item, 2, [person]) {
                 Revealed = true,
                 Votes = [new BallotVoteLine(person, scores, reasons), new BallotVoteLine(hostileIdPerson, scores, reasons)],

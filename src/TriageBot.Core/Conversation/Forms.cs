@@ -86,12 +86,7 @@ public static class Forms
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var d in Enum.GetValues<Dimension>())
         {
-            fields.Add(new FormField(ScoreField(d), $"{RubricText.Name(d)} (weight {RubricRules.Weight(d)})", FieldKind.Choice)
-            {
-                Required = true,
-                Choices = [.. new[] { 3, 2, 1 }.Select(s => new Choice(s.ToString(CultureInfo.InvariantCulture), RubricText.ChoiceLabel(d, s)))],
-                Hint = d == Dimension.Impact ? RubricText.ImpactHint : null,
-            });
+            fields.Add(ScoreChoice(d) with { Hint = d == Dimension.Impact ? RubricText.ImpactHint : null });
             fields.Add(new FormField(ReasonField(d), $"Why ({RubricText.Name(d).ToLowerInvariant()}, optional)", FieldKind.Text) { MaxLength = 300 });
             if (current is not null)
             {
@@ -110,6 +105,23 @@ public static class Forms
             Values = values,
         };
     }
+
+    /// <summary>
+    /// The vote form without reasons, small enough to sit inside the ballot message (Slack shows it as four menus and a
+    /// Vote button). It is submitted as the vote form, so the same rules record it; reasons stay in <see cref="Vote"/>.
+    /// </summary>
+    public static FormView InlineVote(ItemSummary item, int round) =>
+        new(FormIds.Vote, $"Score {item.Key}", "Vote", [.. Enum.GetValues<Dimension>().Select(d => ScoreChoice(d) with { Placeholder = RubricText.Name(d) })])
+        {
+            Argument = $"{item.Ref}:{round}",
+        };
+
+    private static FormField ScoreChoice(Dimension d) =>
+        new(ScoreField(d), $"{RubricText.Name(d)} (weight {RubricRules.Weight(d)})", FieldKind.Choice)
+        {
+            Required = true,
+            Choices = [.. new[] { 3, 2, 1 }.Select(s => new Choice(s.ToString(CultureInfo.InvariantCulture), RubricText.ChoiceLabel(d, s)))],
+        };
 
     /// <summary>The finalize form, prefilled with the medians; changing a score needs a reason.</summary>
     public static FormView Finalize(ItemSummary item, int round, TallyResult tally)

@@ -203,6 +203,7 @@ public sealed partial class TriageConversation
 
         return ballot with
         {
+            InlineVote = Forms.InlineVote(summary, item.Round),
             Actions =
             [
                 new(ActionIds.Vote, "Vote", summary.Ref, ButtonStyle.Primary),

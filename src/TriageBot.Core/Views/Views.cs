@@ -125,6 +125,11 @@ public sealed record BallotView(ItemSummary Item, int Round, IReadOnlyList<UserR
     public ItemScore? Final { get; init; }
     public IReadOnlyList<string> Consequences { get; init; } = [];
     public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+    /// <summary>
+    /// While the round is open: the vote as a form a channel can show inside the ballot (<see cref="Conversation.Forms.InlineVote"/>),
+    /// so a vote is one click. Channels that cannot show inputs in a message leave it out; the Vote action opens the whole form.
+    /// </summary>
+    public FormView? InlineVote { get; init; }
 }
 
 /// <summary>Posted when the bot joins a conversation.</summary>

@@ -12,6 +12,25 @@ public static class ActionIdCodec
     /// <summary>Slack-only action: re-runs a command (the value) with a fresh trigger id, e.g. to open a form asked for by @mention.</summary>
     public const string RunCommand = "slack_run_command";
 
+    /// <summary>
+    /// The block of a form shown inside a message (the inline vote of a ballot): its menus, and the button that submits
+    /// them with the form id and argument as its value (<see cref="InlineFormValue"/>).
+    /// </summary>
+    public const string InlineFormBlock = "slack_inline_form";
+
+    /// <summary>Slack-only action: the submit button of <see cref="InlineFormBlock"/>.</summary>
+    public const string SubmitInlineForm = "slack_inline_submit";
+
+    /// <summary>The submit button's value: the form id and its argument, on two lines.</summary>
+    public static string InlineFormValue(string formId, string? argument) => formId + "\n" + argument;
+
+    /// <summary>The form id and argument of a submit button's value; null when it is not one.</summary>
+    public static (string FormId, string? Argument)? ParseInlineFormValue(string? value)
+    {
+        var newline = value?.IndexOf('\n') ?? -1;
+        return newline > 0 ? (value![..newline], newline == value.Length - 1 ? null : value[(newline + 1)..]) : null;
+    }
+
     /// <summary>The action id as Core knows it: anything after the last ':' is dropped when it is a number.</summary>
     public static string Strip(string actionId)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Rubric;
@@ -219,7 +220,25 @@ public static class BlockKitRenderer
             c.Lines(v.Consequences.Select(x => ":point_right: " + SlackText.Escape(x)).ToList(), 10);
         }
 
-        c.TailActions(v.Actions);
+        var actions = v.Actions;
+        if (v.InlineVote is { } vote)
+        {
+            // One click to vote: a menu per dimension and a button that submits them. What each person picks stays in their
+            // own client until they press it. The Vote action still opens the whole form, for reasons.
+            static JsonNode Menu(FormField field)
+            {
+                var menu = ModalRenderer.Select(field, null);
+                menu["action_id"] = field.Id;
+                return menu;
+            }
+
+            var elements = new JsonArray([.. vote.Fields.Select(Menu)]);
+            elements.Add(c.Buttons.Make(ActionIdCodec.SubmitInlineForm, vote.SubmitLabel, ActionIdCodec.InlineFormValue(vote.FormId, vote.Argument), ButtonStyle.Primary));
+            c.TailBlock(new JsonObject { ["type"] = "actions", ["block_id"] = ActionIdCodec.InlineFormBlock, ["elements"] = elements });
+            actions = [.. actions.Select(a => a.ActionId == ActionIds.Vote ? a with { Label = "Vote with reasons…", Style = ButtonStyle.Default } : a)];
+        }
+
+        c.TailActions(actions);
         return c.Build($"Scoring {item.Key}: {item.Title}");
     }
 

@@ -140,6 +140,9 @@ internal sealed class MessageComposer
 
     public void TailActions(IEnumerable<JsonObject> buttons) => AddActions(_tail, buttons);
 
+    /// <summary>A block kept at the end with the view's own buttons, in the order added.</summary>
+    public void TailBlock(JsonObject block) => _tail.Add(block);
+
     private static void AddActions(List<JsonObject> into, IEnumerable<JsonObject> buttons)
     {
         foreach (var chunk in buttons.Chunk(BlockLimits.ActionsElements))

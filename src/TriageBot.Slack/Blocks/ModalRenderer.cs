@@ -24,12 +24,12 @@ public static class ModalRenderer
             blocks.Add(Section(SlackText.Escape(form.Intro)));
         }
 
-        // Errors Slack cannot show under a field (no such field) are shown at the top instead of being lost.
-        var fieldIds = form.Fields.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
-        var orphanErrors = form.Errors.Where(e => !fieldIds.Contains(e.Field)).Select(e => ":warning: " + SlackText.Escape(e.Message)).ToList();
-        if (orphanErrors.Count > 0)
+        // Slack shows an error under a field only in answer to a submission (Errors below). A form opened with errors — a
+        // ballot's inline vote pressed with a dimension left out — shows them at the top instead of losing them.
+        var errors = form.Errors.Select(e => ":warning: " + SlackText.Escape(e.Message)).ToList();
+        if (errors.Count > 0)
         {
-            blocks.Add(Section(string.Join("\n", orphanErrors)));
+            blocks.Add(Section(SlackText.TruncateMrkdwn(string.Join("\n", errors), BlockLimits.SectionText)));
         }
 
         var room = BlockLimits.ModalBlocks - blocks.Count;
@@ -154,7 +154,8 @@ public static class ModalRenderer
         return element;
     }
 
-    private static JsonObject Select(FormField field, string? value)
+    /// <summary>A <c>static_select</c> of the field's choices; also used for the inline vote inside a ballot message.</summary>
+    internal static JsonObject Select(FormField field, string? value)
     {
         var options = new JsonArray();
         JsonObject? initial = null;

@@ -122,6 +122,21 @@ internal static class InteractivityEndpoint
         return values;
     }
 
+    /// <summary>The values of a form shown inside a message: one block, its fields by action id (= field id).</summary>
+    internal static Dictionary<string, string> ReadValues(ViewState? state, string blockId)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (state?.Values.GetValueOrDefault(blockId) is { } actions)
+        {
+            foreach (var (actionId, element) in actions)
+            {
+                values[actionId] = ElementValue(element);
+            }
+        }
+
+        return values;
+    }
+
     private static string ElementValue(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
@@ -211,11 +226,35 @@ internal static class InteractivityEndpoint
             }
 
             var actionId = ActionIdCodec.Strip(action.ActionId);
-            Intent intent = actionId == ActionIdCodec.RunCommand
-                ? new CommandIntent(action.Value ?? "")
-                : new ButtonIntent(actionId, action.Value);
+            var inlineForm = action.BlockId == ActionIdCodec.InlineFormBlock;
+            if (inlineForm && actionId != ActionIdCodec.SubmitInlineForm)
+            {
+                // A menu of a form inside a message changed: nothing happens until its button is pressed.
+                return Results.Ok();
+            }
+
+            Intent intent;
+            if (inlineForm)
+            {
+                if (ActionIdCodec.ParseInlineFormValue(action.Value) is not var (formId, argument))
+                {
+                    return SlackRequest.BadRequest(logger, "the inline form's button carries no form id");
+                }
+
+                intent = new FormSubmitIntent(formId, argument, ReadValues(p.State, ActionIdCodec.InlineFormBlock));
+            }
+            else
+            {
+                intent = actionId == ActionIdCodec.RunCommand ? new CommandIntent(action.Value ?? "") : new ButtonIntent(actionId, action.Value);
+            }
+
             var interaction = InteractionFor(p, intent);
             var outcome = await conversation.HandleAsync(interaction, Ct).ConfigureAwait(false);
+            if (inlineForm && outcome is CloseFormOutcome { Then: null or TextView { Tone: Tone.Success } })
+            {
+                // Done: the message itself shows it (a ballot names its new voter in the update that follows at once).
+                return Results.Ok();
+            }
 
             var inModal = p.Container?.Type == "view";
             var messageTs = p.Container?.MessageTs ?? p.Message?.Ts;

@@ -100,6 +100,8 @@ public sealed record BlockActionsPayload : InteractionPayload
     [JsonPropertyName("message")] public SlackMessageRef? Message { get; init; }
     [JsonPropertyName("view")] public SlackView? View { get; init; }
     [JsonPropertyName("response_url")] public string? ResponseUrl { get; init; }
+    /// <summary>What the person has chosen in the message's menus (Slack sends the whole state with every action).</summary>
+    [JsonPropertyName("state")] public ViewState? State { get; init; }
 }
 
 public sealed record ViewSubmissionPayload : InteractionPayload

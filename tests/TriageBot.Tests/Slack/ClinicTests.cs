@@ -17,6 +17,65 @@ public sealed class ClinicTests
         await using var h = await SlackHost.StartAsync();
         await ClinicFlow.RunAsync(h);
     }
+
+    [Fact]
+    public async Task InlineVote_PickingScoresAndPressingVote_RecordsTheVoteInOneClick_MenusAloneRecordNothing()
+    {
+        await using var h = await SlackHost.StartAsync();
+        await SetUpChannelAsync(h);
+        var item = await ReportAsync(h, Ada, "bug", "Refunds time out for large carts");
+        (await h.CommandAsync(Ada, "clinic")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var ballotPost = await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Scoring TRI-1"), "the ballot");
+        var (ballot, ballotTs, kickoffTs) = (Message(ballotPost), ballotPost.AnsweredTs!, Str(ballotPost, "thread_ts")!);
+        var mia = Members[0];
+
+        // Choosing in a menu tells Slack's client, and us, nothing to record.
+        var menu = h.InlineVote(mia, ballot, ballotTs, new Dictionary<string, string> { ["impact"] = "3" }, kickoffTs);
+        menu["actions"]![0] = new JsonObject
+        {
+            ["type"] = "static_select", ["action_id"] = "impact", ["block_id"] = global::TriageBot.Slack.Blocks.ActionIdCodec.InlineFormBlock,
+            ["selected_option"] = new JsonObject { ["value"] = "3", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "3" } },
+            ["action_ts"] = "1700000001.000002",
+        };
+        using (var picked = await h.InteractAsync(menu))
+        {
+            picked.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await picked.Content.ReadAsStringAsync()).ShouldBeEmpty();
+        }
+
+        (await h.Store.Votes.ListAsync(BacklogId, item.Number, 1, default)).ShouldBeEmpty();
+
+        // All four picked, Vote pressed: the vote is stored and the answer is an empty 200 — the ballot's update shows it.
+        var scores = new Dictionary<string, string> { ["impact"] = "3", ["confidence"] = "2", ["rollback"] = "1", ["delay"] = "2" };
+        using (var voted = await h.VoteInlineAsync(mia, ballot, ballotTs, scores, kickoffTs))
+        {
+            voted.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await voted.Content.ReadAsStringAsync()).ShouldBeEmpty();
+        }
+
+        var vote = (await h.Store.Votes.ListAsync(BacklogId, item.Number, 1, default)).ShouldHaveSingleItem();
+        vote.Voter.UserId.ShouldBe(mia.Id);
+        vote.Scores.ShouldBe(new Scores(3, 2, 1, 2));
+        vote.Reasons.ShouldBeEmpty();
+        var updated = await h.WaitForAsync("chat.update", c => Str(c, "ts") == ballotTs && Mentions(c, "1* voted so far"), "the ballot naming Mia");
+        TextOf(updated.Json["blocks"]).ShouldContain(mia.Name);
+        h.Api.CallsTo("views.open").Count.ShouldBe(2, "setup and intake only: voting in the ballot opens no form");
+
+        // Changing one's mind in the ballot replaces the vote.
+        (await h.VoteInlineAsync(mia, Message(updated), ballotTs, new Dictionary<string, string>(scores) { ["impact"] = "1" }, kickoffTs)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await h.Store.Votes.ListAsync(BacklogId, item.Number, 1, default)).ShouldHaveSingleItem().Scores.Impact.ShouldBe(1);
+
+        // Vote pressed with a dimension left out: the whole form opens with what was picked and says what is missing.
+        var opened = h.Api.CallsTo("views.open").Count;
+        (await h.VoteInlineAsync(Eli, ballot, ballotTs, new Dictionary<string, string> { ["impact"] = "2", ["confidence"] = "3", ["rollback"] = "3" }, kickoffTs))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        var form = await h.OpenedModalAsync(opened + 1);
+        ((string?)form["callback_id"]).ShouldBe("vote");
+        ModalState.Initial(ModalState.Input(form, "impact")["element"]!.AsObject()).ShouldBe("2");
+        ModalState.Initial(ModalState.Input(form, "rollback")["element"]!.AsObject()).ShouldBe("3");
+        TextOf(form).ShouldContain("Cost of delay needs a score");
+        (await h.Store.Votes.ListAsync(BacklogId, item.Number, 1, default)).Select(v => v.Voter.UserId).ShouldBe([mia.Id]);
+    }
 }
 
 /// <summary>The clinic flow, shared with the payload check that runs every flow once.</summary>

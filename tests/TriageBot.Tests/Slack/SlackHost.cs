@@ -182,6 +182,40 @@ public sealed class SlackHost : IAsyncDisposable
     {
         var button = Buttons(message).FirstOrDefault(b => global::TriageBot.Slack.Blocks.ActionIdCodec.Strip((string)b["action_id"]!) == actionId)
             ?? throw new InvalidOperationException($"No '{actionId}' button in: {message.ToJsonString()}");
+        return InteractAsync(BlockAction(who, message, messageTs, threadTs, channel, button, "b1", state: null));
+    }
+
+    /// <summary>
+    /// Picks scores in a ballot's inline vote menus and presses its Vote button, as Slack sends it: what the person picked
+    /// in the message's <c>state</c>, the button with its block. <paramref name="picks"/> are field id → option value.
+    /// </summary>
+    public Task<HttpResponseMessage> VoteInlineAsync(SlackPerson who, JsonObject message, string messageTs, IReadOnlyDictionary<string, string> picks, string? threadTs = null, string channel = Channel) =>
+        InteractAsync(InlineVote(who, message, messageTs, picks, threadTs, channel));
+
+    /// <summary>The <c>block_actions</c> payload of <see cref="VoteInlineAsync"/>.</summary>
+    public JsonObject InlineVote(SlackPerson who, JsonObject message, string messageTs, IReadOnlyDictionary<string, string> picks, string? threadTs = null, string channel = Channel)
+    {
+        var block = (message["blocks"]?.AsArray() ?? []).Select(b => b!.AsObject())
+            .FirstOrDefault(b => (string?)b["block_id"] == global::TriageBot.Slack.Blocks.ActionIdCodec.InlineFormBlock)
+            ?? throw new InvalidOperationException($"No inline vote in: {message.ToJsonString()}");
+        var elements = block["elements"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        var menus = new JsonObject();
+        foreach (var menu in elements.Where(e => (string?)e["type"] == "static_select"))
+        {
+            var id = (string)menu["action_id"]!;
+            var picked = picks.TryGetValue(id, out var value)
+                ? menu["options"]!.AsArray().Select(o => o!.AsObject()).Single(o => (string?)o["value"] == value).DeepClone()
+                : null;
+            menus[id] = new JsonObject { ["type"] = "static_select", ["selected_option"] = picked };
+        }
+
+        var state = new JsonObject { ["values"] = new JsonObject { [global::TriageBot.Slack.Blocks.ActionIdCodec.InlineFormBlock] = menus } };
+        var button = elements.Single(e => (string?)e["type"] == "button");
+        return BlockAction(who, message, messageTs, threadTs, channel, button, global::TriageBot.Slack.Blocks.ActionIdCodec.InlineFormBlock, state);
+    }
+
+    private JsonObject BlockAction(SlackPerson who, JsonObject message, string messageTs, string? threadTs, string channel, JsonObject element, string blockId, JsonObject? state)
+    {
         var messageJson = new JsonObject { ["type"] = "message", ["ts"] = messageTs, ["text"] = message["text"]?.DeepClone(), ["blocks"] = message["blocks"]?.DeepClone() };
         var container = new JsonObject { ["type"] = "message", ["message_ts"] = messageTs, ["channel_id"] = channel, ["is_ephemeral"] = false };
         if (threadTs is not null)
@@ -190,7 +224,7 @@ public sealed class SlackHost : IAsyncDisposable
             container["thread_ts"] = threadTs;
         }
 
-        return InteractAsync(new JsonObject
+        var payload = new JsonObject
         {
             ["type"] = "block_actions",
             ["team"] = TeamJson(),
@@ -203,14 +237,20 @@ public sealed class SlackHost : IAsyncDisposable
             ["response_url"] = "https://hooks.slack.invalid/actions/T0E2E/1/xyz",
             ["actions"] = new JsonArray(new JsonObject
             {
-                ["type"] = "button",
-                ["action_id"] = button["action_id"]!.DeepClone(),
-                ["block_id"] = "b1",
-                ["value"] = button["value"]?.DeepClone(),
-                ["text"] = button["text"]?.DeepClone(),
+                ["type"] = element["type"]?.DeepClone(),
+                ["action_id"] = element["action_id"]!.DeepClone(),
+                ["block_id"] = blockId,
+                ["value"] = element["value"]?.DeepClone(),
+                ["text"] = element["text"]?.DeepClone(),
                 ["action_ts"] = "1700000001.000001",
             }),
-        });
+        };
+        if (state is not null)
+        {
+            payload["state"] = state;
+        }
+
+        return payload;
     }
 
     /// <summary>Every button element in a message's blocks.</summary>
