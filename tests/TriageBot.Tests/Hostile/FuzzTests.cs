@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using TriageBot.Core.Conversation;
+using TriageBot.Slack.Blocks;
 using TriageBot.Slack.Payloads;
 using TriageBot.Teams.Tests.Fakes;
 using TriageBot.Tests.Slack;
@@ -233,6 +234,8 @@ public sealed class FuzzTests(LocalOpenIdIssuer issuer)
                     Button(ActionIds.Vote, "payments/1"), Button(ActionIds.Reveal, "payments/1"), Button(ActionIds.Finalize, "payments/1"),
                     Button(ActionIds.Show, "payments/1"), Button(ActionIds.Setup, null), Button(ActionIds.Close, "payments/1"),
                     Button("slack_run_command", "list"),
+                    SlackHostileRequestTests.InlineVoteJson(),
+                    SlackHostileRequestTests.InlineVoteJson().Also(v => v["state"]!["values"]![ActionIdCodec.InlineFormBlock]!.AsObject().Remove("delay")),
                     new JsonObject
                     {
                         ["type"] = "message_action", ["callback_id"] = ShortcutIds.ReportToTriage, ["team"] = TeamJson(), ["user"] = User(Ada),

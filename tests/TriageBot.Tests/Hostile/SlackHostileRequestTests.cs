@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using TriageBot.Core.Conversation;
+using TriageBot.Slack.Blocks;
 using TriageBot.Tests.Slack;
 using static TriageBot.Tests.Hostile.SlackWire;
 using static TriageBot.Tests.Slack.SlackHost;
@@ -161,7 +163,38 @@ public sealed class SlackHostileRequestTests(SlackHostileFixture fixture) : ICla
             ["type"] = "block_actions", ["team"] = TeamJson(), ["user"] = User(Ada), ["api_app_id"] = "A0E2E", ["trigger_id"] = "t1",
             ["channel"] = new JsonObject { ["id"] = Channel }, ["container"] = new JsonObject { ["type"] = "message", ["channel_id"] = Channel },
         }.ToJsonString()),
+        ["interactivity: ballot vote whose message state values are of the wrong type"] = () =>
+            Interact(InlineVoteJson().Also(j => j["state"]!["values"] = "impact=3").ToJsonString()),
+        ["interactivity: ballot vote whose state is a list"] = () => Interact(InlineVoteJson().Also(j => j["state"] = new JsonArray(1, 2)).ToJsonString()),
+        ["interactivity: ballot vote button that names no form"] = () =>
+            Interact(InlineVoteJson().Also(j => j["actions"]![0]!["value"] = "payments/1:1").ToJsonString()),
     };
+
+    /// <summary>A vote pressed in a ballot, its four scores picked in the message's menus.</summary>
+    public static JsonObject InlineVoteJson() => new()
+    {
+        ["type"] = "block_actions", ["team"] = TeamJson(), ["user"] = User(Ada), ["api_app_id"] = "A0E2E", ["trigger_id"] = "t1",
+        ["channel"] = new JsonObject { ["id"] = Channel, ["name"] = "triage" },
+        ["container"] = new JsonObject { ["type"] = "message", ["message_ts"] = "1700000000.000001", ["channel_id"] = Channel, ["is_ephemeral"] = false },
+        ["message"] = new JsonObject { ["type"] = "message", ["ts"] = "1700000000.000001", ["text"] = "Scoring TRI-1", ["blocks"] = new JsonArray() },
+        ["actions"] = new JsonArray(new JsonObject
+        {
+            ["type"] = "button", ["action_id"] = ActionIdCodec.SubmitInlineForm, ["block_id"] = ActionIdCodec.InlineFormBlock,
+            ["value"] = ActionIdCodec.InlineFormValue(FormIds.Vote, "payments/1:1"), ["action_ts"] = "1700000001.000001",
+        }),
+        ["state"] = new JsonObject
+        {
+            ["values"] = new JsonObject
+            {
+                [ActionIdCodec.InlineFormBlock] = new JsonObject
+                {
+                    ["impact"] = Picked("3"), ["confidence"] = Picked("2"), ["rollback"] = Picked("2"), ["delay"] = Picked("1"),
+                },
+            },
+        },
+    };
+
+    private static JsonObject Picked(string value) => new() { ["type"] = "static_select", ["selected_option"] = new JsonObject { ["value"] = value } };
 
     public static TheoryData<string> Names => [.. Cases.Keys];
 
