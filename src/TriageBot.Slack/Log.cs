@@ -30,8 +30,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "Slack reply after {Kind} could not be delivered: {Error}")]
     public static partial void ReplyFailed(ILogger logger, string kind, string error);
 
-    [LoggerMessage(EventId = 5108, Level = LogLevel.Warning, Message = "Slack event {EventId} acknowledged while still being handled (over the ack budget)")]
-    public static partial void EventAckedWhileRunning(ILogger logger, string eventId);
+    [LoggerMessage(EventId = 5108, Level = LogLevel.Warning, Message = "Slack event {EventId} still being handled at the ack budget: answered 503 so Slack retries; the retries are answered by how this handling ends")]
+    public static partial void EventStillRunningAtBudget(ILogger logger, string eventId);
+
+    [LoggerMessage(EventId = 5112, Level = LogLevel.Information, Message = "Slack event {EventId} retried (retry {RetryNum}) while its first delivery is still being handled: answered 503")]
+    public static partial void EventRetriedWhileRunning(ILogger logger, string eventId, string? retryNum);
+
+    [LoggerMessage(EventId = 5113, Level = LogLevel.Warning, Message = "Slack event {EventId} was recorded at {RecordedAt} and never finished (its instance stopped?): handling its retry")]
+    public static partial void EventTakenOver(ILogger logger, string eventId, DateTimeOffset recordedAt);
 
     [LoggerMessage(EventId = 5109, Level = LogLevel.Warning, Message = "Slack rate-limited our app in team {TeamId}: events dropped for minute {Minute}")]
     public static partial void AppRateLimited(ILogger logger, string? teamId, long minute);

@@ -34,6 +34,12 @@ public sealed class SlackOptions
     /// <summary>Minimum gap between two posts to the same channel (Slack allows about one per second).</summary>
     public TimeSpan ChannelPostInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long an event may take before it is answered 503 while its handling goes on: Slack then retries it, and the
+    /// retries are answered by how the first handling ended (Slack waits 3 s).
+    /// </summary>
+    public TimeSpan EventAckBudget { get; set; } = TimeSpan.FromSeconds(2);
+
     internal bool IsEnabled => Enabled ?? !string.IsNullOrWhiteSpace(SigningSecret);
 
     internal Uri ApiBaseUri => new(ApiBaseUrl.EndsWith('/') ? ApiBaseUrl : ApiBaseUrl + "/", UriKind.Absolute);
@@ -81,6 +87,11 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         if (options.InteractiveCallTimeout <= TimeSpan.Zero || options.InteractiveCallTimeout > TimeSpan.FromSeconds(3))
         {
             failures.Add("Slack:InteractiveCallTimeout must be more than 0 and at most 00:00:03, because Slack waits only 3 seconds for an answer.");
+        }
+
+        if (options.EventAckBudget <= TimeSpan.Zero || options.EventAckBudget > TimeSpan.FromSeconds(2.5))
+        {
+            failures.Add("Slack:EventAckBudget must be more than 0 and at most 00:00:02.5, to answer within the 3 seconds Slack waits.");
         }
 
         if (options.ChannelPostInterval < TimeSpan.Zero)

@@ -760,6 +760,30 @@ public abstract class TriageStoreContract : IAsyncLifetime
         (await Store.Inbox.TryRecordAsync(Platform.Slack, "Ev9", beforeMidnight.AddSeconds(30), Ct)).ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task Inbox_Record_SaysWhenItWasRecordedAndWhetherItWasHandled_AcrossMidnight_UntilForgotten()
+    {
+        var beforeMidnight = new DateTimeOffset(2026, 3, 2, 23, 59, 50, TimeSpan.Zero);
+        var later = beforeMidnight.AddSeconds(20);
+        (await Store.Inbox.GetAsync(Platform.Slack, "Ev10", later, Ct)).ShouldBeNull();
+        await Store.Inbox.TryRecordAsync(Platform.Slack, "Ev10", beforeMidnight, Ct);
+        await Store.Inbox.TryRecordAsync(Platform.Teams, "Ev10", beforeMidnight, Ct);
+
+        (await Store.Inbox.GetAsync(Platform.Slack, "Ev10", later, Ct)).ShouldBe(new InboxRecord(beforeMidnight, Handled: false));
+
+        await Store.Inbox.MarkHandledAsync(Platform.Slack, "Ev10", beforeMidnight, Ct);
+        (await Store.Inbox.GetAsync(Platform.Slack, "Ev10", later, Ct)).ShouldBe(new InboxRecord(beforeMidnight, Handled: true));
+        (await Store.Inbox.GetAsync(Platform.Teams, "Ev10", later, Ct)).ShouldBe(new InboxRecord(beforeMidnight, Handled: false), "per platform");
+
+        await Store.Inbox.ForgetAsync(Platform.Slack, "Ev10", later, Ct);
+        (await Store.Inbox.GetAsync(Platform.Slack, "Ev10", later, Ct)).ShouldBeNull();
+        // Marking a forgotten delivery does not bring it back.
+        await Store.Inbox.MarkHandledAsync(Platform.Slack, "Ev10", beforeMidnight, Ct);
+        (await Store.Inbox.GetAsync(Platform.Slack, "Ev10", later, Ct)).ShouldBeNull();
+        (await Store.Inbox.TryRecordAsync(Platform.Slack, "Ev10", later, Ct)).ShouldBeTrue();
+        (await Store.Inbox.GetAsync(Platform.Slack, "Ev10", later, Ct)).ShouldBe(new InboxRecord(later, Handled: false));
+    }
+
     // ---------- outbox ----------
 
     [Fact]

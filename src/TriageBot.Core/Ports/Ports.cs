@@ -114,12 +114,19 @@ public interface ICeremonyLedger
     IAsyncEnumerable<LedgerEntry> ListAsync(string backlogId, DateTimeOffset since, CancellationToken ct);
 }
 
+/// <summary>A recorded delivery: when it was recorded, and whether its handling finished.</summary>
+public sealed record InboxRecord(DateTimeOffset RecordedAt, bool Handled);
+
 public interface IInbox
 {
     /// <summary>Records a delivery id; false when it was already recorded (a retry).</summary>
     Task<bool> TryRecordAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct);
     /// <summary>Forgets a delivery whose handling failed, so the platform's retry is processed.</summary>
     Task ForgetAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct);
+    /// <summary>Notes that the delivery recorded at <paramref name="recordedAt"/> was handled: its later retries are plain duplicates.</summary>
+    Task MarkHandledAsync(Platform platform, string deliveryId, DateTimeOffset recordedAt, CancellationToken ct);
+    /// <summary>The delivery as recorded (looked for around <paramref name="at"/>, as <see cref="TryRecordAsync"/> does); null when it is not.</summary>
+    Task<InboxRecord?> GetAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct);
 }
 
 public enum OutboxKind { Post, Update, Ephemeral, Direct }

@@ -11,10 +11,11 @@ using TriageBot.Slack.Payloads;
 namespace TriageBot.Slack.Endpoints;
 
 /// <summary>
-/// <c>POST /slack/events</c>: the Events API. Verifies, answers <c>url_verification</c>, records each
-/// <c>event_id</c> in the inbox (a retry of a recorded event is acknowledged and dropped) and handles the event
-/// (<see cref="SlackEventProcessor"/>) before it acknowledges, within a budget well inside Slack's 3 s: an event that
-/// could not be handled is answered 503 and forgotten by the inbox, so Slack's retry is handled instead of lost.
+/// <c>POST /slack/events</c>: the Events API. Verifies, answers <c>url_verification</c>, records each <c>event_id</c> in
+/// the inbox and handles the event (<see cref="SlackEventProcessor"/>) before it acknowledges, within a budget inside
+/// Slack's 3 s. Nothing is acknowledged that was not handled: an event that failed is forgotten by the inbox and answered
+/// 503, so Slack's retry is handled; one still running at the budget is answered 503 too, and its retries are answered by
+/// how it ends (handled: 200; still running: 503; failed and forgotten: handled again).
 /// </summary>
 internal static class EventsEndpoint
 {
@@ -57,7 +58,7 @@ internal static class EventsEndpoint
                 return Results.Content(new JsonObject { ["challenge"] = verification.Challenge }.ToJsonString(), "application/json; charset=utf-8");
 
             case EventCallback callback:
-                return await AcceptAsync(http, callback, time, inbox, processor, logger).ConfigureAwait(false);
+                return await AcceptAsync(http, callback, options.Value, time, inbox, processor, logger).ConfigureAwait(false);
 
             case AppRateLimited limited:
                 Log.AppRateLimited(logger, limited.TeamId, limited.MinuteRateLimited);
@@ -68,7 +69,7 @@ internal static class EventsEndpoint
         }
     }
 
-    private static async Task<IResult> AcceptAsync(HttpContext http, EventCallback callback, TimeProvider time, IInbox inbox, SlackEventProcessor processor, ILogger logger)
+    private static async Task<IResult> AcceptAsync(HttpContext http, EventCallback callback, SlackOptions options, TimeProvider time, IInbox inbox, SlackEventProcessor processor, ILogger logger)
     {
         if (string.IsNullOrWhiteSpace(callback.EventId) || string.IsNullOrWhiteSpace(callback.TeamId) || callback.Event.ValueKind != JsonValueKind.Object
             || callback.Authorizations.Any(a => a is null))
@@ -87,11 +88,39 @@ internal static class EventsEndpoint
         }
 
         using var teamScope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = callback.TeamId, ["SlackEventId"] = callback.EventId });
+        if (inner is null || inner.GetType() == typeof(SlackEvent))
+        {
+            Log.Ignored(logger, "event", callback.Event.TryGetProperty("type", out var t) ? t.ToString() : "?");
+            return Results.Ok();
+        }
+
         var now = time.GetUtcNow();
-        bool first;
+        var work = new SlackEventWork(callback.EventId, callback.TeamId, callback.BotUserId, inner, now);
         try
         {
-            first = await inbox.TryRecordAsync(Platform.Slack, callback.EventId, now, http.RequestAborted).ConfigureAwait(false);
+            if (!await inbox.TryRecordAsync(Platform.Slack, callback.EventId, now, http.RequestAborted).ConfigureAwait(false))
+            {
+                // A retry. How the first delivery's handling ended decides the answer.
+                var retryNum = http.Request.Headers[SlackRequest.RetryNumHeader].ToString();
+                var first = await inbox.GetAsync(Platform.Slack, callback.EventId, now, http.RequestAborted).ConfigureAwait(false);
+                if (first is { Handled: true })
+                {
+                    Log.DuplicateEvent(logger, callback.EventId, retryNum);
+                    return Results.Ok();
+                }
+
+                if (first is null || now - first.RecordedAt < SlackEventProcessor.AbandonedAfter)
+                {
+                    // Still being handled (or forgotten a moment ago after failing): Slack retries again later, and that
+                    // retry finds it handled — or forgotten, and handles it.
+                    Log.EventRetriedWhileRunning(logger, callback.EventId, retryNum);
+                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                }
+
+                // Recorded long ago and never finished: the instance handling it stopped. This retry handles it.
+                Log.EventTakenOver(logger, callback.EventId, first.RecordedAt);
+                work = work with { ReceivedAt = first.RecordedAt };
+            }
         }
         catch (StoreUnavailableException)
         {
@@ -99,32 +128,19 @@ internal static class EventsEndpoint
             return SlackRequest.StoreUnavailable(logger, "event");
         }
 
-        if (!first)
-        {
-            Log.DuplicateEvent(logger, callback.EventId, http.Request.Headers[SlackRequest.RetryNumHeader].ToString());
-            return Results.Ok();
-        }
-
-        if (inner is null || inner.GetType() == typeof(SlackEvent))
-        {
-            Log.Ignored(logger, "event", callback.Event.TryGetProperty("type", out var t) ? t.ToString() : "?");
-            return Results.Ok();
-        }
-
-        var work = new SlackEventWork(callback.EventId, callback.TeamId, callback.BotUserId, inner, now);
         var handling = processor.HandleAsync(work);
-        if (await Task.WhenAny(handling, Task.Delay(SlackEventProcessor.AckBudget, CancellationToken.None)).ConfigureAwait(false) != handling)
+        if (await Task.WhenAny(handling, Task.Delay(options.EventAckBudget, CancellationToken.None)).ConfigureAwait(false) != handling)
         {
-            // Still running (a slow users.info, a busy store): acknowledge, and let it finish after the ack.
-            Log.EventAckedWhileRunning(logger, callback.EventId);
-            processor.ForgetIfItFails(work, handling);
-            return Results.Ok();
+            // Still running (a slow users.info, a busy store). Acknowledging now would lose the event if it then failed:
+            // Slack retries a 503, and by then the handling has ended one way or the other.
+            Log.EventStillRunningAtBudget(logger, callback.EventId);
+            processor.FinishAfterAnswer(work, handling);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
 
         try
         {
             await handling.ConfigureAwait(false);
-            return Results.Ok();
         }
         catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
         {
@@ -134,5 +150,8 @@ internal static class EventsEndpoint
                 ? SlackRequest.StoreUnavailable(logger, "event")
                 : Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
+
+        await processor.MarkHandledAsync(work).ConfigureAwait(false);
+        return Results.Ok();
     }
 }

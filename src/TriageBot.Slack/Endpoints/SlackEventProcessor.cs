@@ -27,8 +27,8 @@ internal sealed partial class SlackEventProcessor(
     TimeProvider time,
     ILogger<SlackEventProcessor> logger)
 {
-    /// <summary>How long the endpoint waits for an event before acknowledging it anyway (Slack allows 3 s).</summary>
-    public static readonly TimeSpan AckBudget = TimeSpan.FromSeconds(2);
+    /// <summary>An event recorded this long ago and still not handled was lost with the instance handling it; its retry handles it.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
 
     private readonly ConcurrentDictionary<string, (string Name, DateTimeOffset Until)> _names = new(StringComparer.Ordinal);
 
@@ -56,13 +56,34 @@ internal sealed partial class SlackEventProcessor(
         }
     }
 
-    /// <summary>For an event acknowledged while still running: if it then fails, it is logged and forgotten by the inbox.</summary>
-    public void ForgetIfItFails(SlackEventWork work, Task handling) =>
+    /// <summary>Notes a handled event, so Slack's later retries of it are acknowledged as duplicates.</summary>
+    public async Task MarkHandledAsync(SlackEventWork work)
+    {
+        try
+        {
+            await using var services = scopes.CreateAsyncScope();
+            await services.ServiceProvider.GetRequiredService<IInbox>().MarkHandledAsync(Platform.Slack, work.EventId, work.ReceivedAt, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The event was handled; only a retry (there should be none after a 200) would now wait for AbandonedAfter.
+            Log.EventFailed(logger, e, work.EventId);
+        }
+    }
+
+    /// <summary>For an event answered while still running: marked handled when it succeeds, logged and forgotten by the inbox when it fails.</summary>
+    public void FinishAfterAnswer(SlackEventWork work, Task handling) =>
         _ = handling.ContinueWith(async t =>
         {
-            Log.EventFailed(logger, t.Exception!.GetBaseException(), work.EventId);
+            if (t.IsCompletedSuccessfully)
+            {
+                await MarkHandledAsync(work).ConfigureAwait(false);
+                return;
+            }
+
+            Log.EventFailed(logger, t.Exception?.GetBaseException() ?? new OperationCanceledException("The event's handling was cancelled."), work.EventId);
             await ForgetAsync(work).ConfigureAwait(false);
-        }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
 
     internal async Task ProcessAsync(SlackEventWork work, IServiceProvider services, CancellationToken ct)
     {

@@ -356,6 +356,16 @@ internal sealed class SqliteInbox(SqliteDb db) : IInbox
     public Task ForgetAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct) =>
         db.WriteAsync("inbox.forget", c => c.ExecAsync(
             "DELETE FROM inbox WHERE platform = $p AND delivery_id = $d", ct, ("$p", platform.ToString()), ("$d", deliveryId)), ct);
+
+    public Task MarkHandledAsync(Platform platform, string deliveryId, DateTimeOffset recordedAt, CancellationToken ct) =>
+        db.WriteAsync("inbox.handled", c => c.ExecAsync(
+            "UPDATE inbox SET handled = 1 WHERE platform = $p AND delivery_id = $d", ct, ("$p", platform.ToString()), ("$d", deliveryId)), ct);
+
+    public Task<InboxRecord?> GetAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct) =>
+        db.RunAsync("inbox.get", async c => (await c.ListAsync(
+            "SELECT recorded_at, handled FROM inbox WHERE platform = $p AND delivery_id = $d",
+            r => new InboxRecord(new DateTimeOffset(r.GetInt64(0), TimeSpan.Zero), !r.IsDBNull(1) && r.GetInt64(1) == 1), ct,
+            ("$p", platform.ToString()), ("$d", deliveryId)).ConfigureAwait(false)).FirstOrDefault(), ct);
 }
 
 internal sealed class SqliteOutbox(SqliteDb db) : IOutbox

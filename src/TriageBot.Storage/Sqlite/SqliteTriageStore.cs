@@ -71,6 +71,11 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
             }
 
             await c.ExecAsync("CREATE INDEX IF NOT EXISTS outbox_coalesce ON outbox (coalesce_key) WHERE status = 'Pending' AND coalesce_key IS NOT NULL", ct).ConfigureAwait(false);
+            if (await c.ScalarAsync<long>("SELECT count(*) FROM pragma_table_info('inbox') WHERE name = 'handled'", ct).ConfigureAwait(false) == 0)
+            {
+                await c.ExecAsync("ALTER TABLE inbox ADD COLUMN handled INTEGER", ct).ConfigureAwait(false);
+            }
+
             var hasOutline = await c.ScalarAsync<long>("SELECT count(*) FROM pragma_table_info('items') WHERE name = 'outline'", ct).ConfigureAwait(false) > 0;
             if (!hasOutline)
             {
@@ -207,6 +212,7 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
             platform TEXT NOT NULL,
             delivery_id TEXT NOT NULL,
             recorded_at INTEGER NOT NULL,
+            handled INTEGER,
             PRIMARY KEY (platform, delivery_id));
         CREATE TABLE IF NOT EXISTS outbox (
             id TEXT NOT NULL PRIMARY KEY,

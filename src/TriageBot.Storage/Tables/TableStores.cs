@@ -496,6 +496,41 @@ internal sealed class TableInbox(TableSet t) : IInbox
         });
     }
 
+    public Task MarkHandledAsync(Platform platform, string deliveryId, DateTimeOffset recordedAt, CancellationToken ct)
+    {
+        var entity = new TableEntity(Partition(platform, recordedAt), KeyCodec.Encode(deliveryId)) { ["Handled"] = true };
+        return t.Ops.RunAsync("inbox.handled", async () =>
+        {
+            try
+            {
+                // Merge into the row only if it is still there (ETag *): a forgotten delivery stays forgotten.
+                await t.Inbox.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == TableOps.NotFound)
+            {
+                // Forgotten meanwhile.
+            }
+        });
+    }
+
+    public Task<InboxRecord?> GetAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct)
+    {
+        var rowKey = KeyCodec.Encode(deliveryId);
+        return t.Ops.RunAsync("inbox.get", async () =>
+        {
+            foreach (var day in new[] { at, at.AddDays(-1) })
+            {
+                var row = await t.Inbox.GetEntityIfExistsAsync<TableEntity>(Partition(platform, day), rowKey, cancellationToken: ct).ConfigureAwait(false);
+                if (row.HasValue)
+                {
+                    return new InboxRecord(row.Value!.GetDateTimeOffset("RecordedAt") ?? day, row.Value.GetBoolean("Handled") ?? false);
+                }
+            }
+
+            return (InboxRecord?)null;
+        });
+    }
+
     private static string Partition(Platform platform, DateTimeOffset at) =>
         platform.ToString() + KeyCodec.Separator + at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 }

@@ -17,8 +17,26 @@ public sealed class InMemoryInbox : IInbox
     public Task ForgetAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct)
     {
         _seen.TryRemove($"{platform}:{deliveryId}", out _);
+        _handled.TryRemove($"{platform}:{deliveryId}", out _);
         return Task.CompletedTask;
     }
+
+    private readonly ConcurrentDictionary<string, bool> _handled = new();
+
+    public Task MarkHandledAsync(Platform platform, string deliveryId, DateTimeOffset recordedAt, CancellationToken ct)
+    {
+        if (_seen.ContainsKey($"{platform}:{deliveryId}"))
+        {
+            _handled[$"{platform}:{deliveryId}"] = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<InboxRecord?> GetAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct) =>
+        Task.FromResult(_seen.TryGetValue($"{platform}:{deliveryId}", out var recorded)
+            ? new InboxRecord(recorded, _handled.ContainsKey($"{platform}:{deliveryId}"))
+            : null);
 }
 
 /// <summary>An in-memory <see cref="IOutbox"/> that keeps what was enqueued for assertions.</summary>

@@ -32,6 +32,12 @@ public sealed class InMemoryInbox : IInbox
         Recorded.TryRemove($"{platform}:{deliveryId}", out _);
         return Task.CompletedTask;
     }
+
+    /// <summary>Teams handles an activity before it answers, so nothing here reads the handled mark.</summary>
+    public Task MarkHandledAsync(Platform platform, string deliveryId, DateTimeOffset recordedAt, CancellationToken ct) => Task.CompletedTask;
+
+    public Task<InboxRecord?> GetAsync(Platform platform, string deliveryId, DateTimeOffset at, CancellationToken ct) =>
+        Task.FromResult(Recorded.TryGetValue($"{platform}:{deliveryId}", out var recorded) ? new InboxRecord(recorded, Handled: false) : null);
 }
 
 /// <summary>Only what the channel uses: enqueue, and a list of what was enqueued.</summary>
