@@ -43,30 +43,26 @@ internal sealed partial class SlackEventProcessor(
     }
 
     /// <summary>Lets Slack's retry of an event that could not be handled be handled, instead of dropped as a duplicate.</summary>
-    public async Task ForgetAsync(SlackEventWork work)
-    {
-        try
-        {
-            await using var services = scopes.CreateAsyncScope();
-            await services.ServiceProvider.GetRequiredService<IInbox>().ForgetAsync(Platform.Slack, work.EventId, work.ReceivedAt, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Log.EventFailed(logger, e, work.EventId);
-        }
-    }
+    public Task ForgetAsync(SlackEventWork work) =>
+        InboxAsync(work, inbox => inbox.ForgetAsync(Platform.Slack, work.EventId, work.ReceivedAt, CancellationToken.None));
 
-    /// <summary>Notes a handled event, so Slack's later retries of it are acknowledged as duplicates.</summary>
-    public async Task MarkHandledAsync(SlackEventWork work)
+    /// <summary>
+    /// Notes a handled event, so Slack's later retries of it are acknowledged as duplicates. If this fails the event was
+    /// still handled; only a retry (there should be none after a 200) would then wait for <see cref="AbandonedAfter"/>.
+    /// </summary>
+    public Task MarkHandledAsync(SlackEventWork work) =>
+        InboxAsync(work, inbox => inbox.MarkHandledAsync(Platform.Slack, work.EventId, work.ReceivedAt, CancellationToken.None));
+
+    /// <summary>One inbox write after the request may be gone: its own scope, failures logged, never thrown.</summary>
+    private async Task InboxAsync(SlackEventWork work, Func<IInbox, Task> write)
     {
         try
         {
             await using var services = scopes.CreateAsyncScope();
-            await services.ServiceProvider.GetRequiredService<IInbox>().MarkHandledAsync(Platform.Slack, work.EventId, work.ReceivedAt, CancellationToken.None).ConfigureAwait(false);
+            await write(services.ServiceProvider.GetRequiredService<IInbox>()).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The event was handled; only a retry (there should be none after a 200) would now wait for AbandonedAfter.
             Log.EventFailed(logger, e, work.EventId);
         }
     }
