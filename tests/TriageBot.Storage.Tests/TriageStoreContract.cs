@@ -943,6 +943,22 @@ public abstract class TriageStoreContract : IAsyncLifetime
         (await ((IStoreMaintenance)Store).PurgeSentOutboxAsync(Build.T0.AddDays(4), Ct)).ShouldBe(1);
     }
 
+    [Fact]
+    public async Task Inbox_RecordsBeforeTheCutoff_ArePurged_OnEveryPlatform_AndLaterOnesKept()
+    {
+        var cutoff = new DateTimeOffset(2026, 3, 5, 12, 0, 0, TimeSpan.Zero);
+        await Store.Inbox.TryRecordAsync(Platform.Slack, "old-slack", cutoff.AddDays(-2), Ct);
+        await Store.Inbox.TryRecordAsync(Platform.Teams, "old-teams", cutoff.AddDays(-1).AddHours(-13), Ct);
+        await Store.Inbox.TryRecordAsync(Platform.Slack, "new-slack", cutoff.AddHours(1), Ct);
+
+        var purged = await ((IStoreMaintenance)Store).PurgeInboxAsync(cutoff, Ct);
+
+        purged.ShouldBe(2);
+        (await Store.Inbox.GetAsync(Platform.Slack, "old-slack", cutoff.AddDays(-2), Ct)).ShouldBeNull();
+        (await Store.Inbox.GetAsync(Platform.Teams, "old-teams", cutoff.AddDays(-1), Ct)).ShouldBeNull();
+        (await Store.Inbox.GetAsync(Platform.Slack, "new-slack", cutoff.AddHours(1), Ct)).ShouldNotBeNull();
+    }
+
     // ---------- message refs and health ----------
 
     [Fact]

@@ -103,7 +103,7 @@ internal sealed class SqliteDb(string path)
     private static readonly HashSet<string> LeavesCachedRowsAlone =
     [
         "votes.upsert", "items.allocate", "items.insert", "items.replace", "history.append",
-        "outbox.enqueue", "outbox.lease", "outbox.update", "outbox.purge", "inbox.record", "inbox.forget", "inbox.handled", "ledger.claim",
+        "outbox.enqueue", "outbox.lease", "outbox.update", "outbox.purge", "inbox.record", "inbox.forget", "inbox.handled", "inbox.purge", "ledger.claim",
     ];
 
     private readonly SqliteReadCache cache = new(TimeSpan.FromSeconds(2));

@@ -145,6 +145,9 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
     public Task PingAsync(CancellationToken ct) =>
         db.RunAsync("ping", c => c.ScalarAsync<long>("SELECT count(*) FROM backlogs WHERE id = 'ping'", ct, []), ct);
 
+    public Task<int> PurgeInboxAsync(DateTimeOffset recordedBefore, CancellationToken ct) =>
+        db.WriteAsync("inbox.purge", c => c.ExecAsync("DELETE FROM inbox WHERE recorded_at < $before", ct, ("$before", recordedBefore.UtcTicks)), ct);
+
     public Task<int> PurgeSentOutboxAsync(DateTimeOffset createdBefore, CancellationToken ct) =>
         db.WriteAsync("outbox.purge", c => c.ExecAsync(
             "DELETE FROM outbox WHERE status = 'Sent' AND created_at < $before", ct, ("$before", createdBefore.UtcTicks)), ct);

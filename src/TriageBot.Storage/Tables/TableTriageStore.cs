@@ -76,6 +76,27 @@ public sealed partial class TableTriageStore : ITriageStore, IStoreMaintenance
             return purged;
         });
 
+    /// <summary>The inbox partitions by platform and UTC day: every day partition before the cutoff's day goes, whole.</summary>
+    public Task<int> PurgeInboxAsync(DateTimeOffset recordedBefore, CancellationToken ct) =>
+        tables.Ops.RunAsync("inbox.purge", async () =>
+        {
+            var purged = 0;
+            foreach (var platform in Enum.GetValues<TriageBot.Core.Items.Platform>())
+            {
+                var first = platform.ToString() + KeyCodec.Separator;
+                var cutoff = first + recordedBefore.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+                var old = tables.Inbox.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey lt {cutoff}"),
+                    maxPerPage: 500, select: ["PartitionKey", "RowKey"], cancellationToken: ct);
+                await foreach (var row in old.ConfigureAwait(false))
+                {
+                    await tables.Inbox.DeleteEntityAsync(row.PartitionKey, row.RowKey, Azure.ETag.All, ct).ConfigureAwait(false);
+                    purged++;
+                }
+            }
+
+            return purged;
+        });
+
     public Task PingAsync(CancellationToken ct) =>
         tables.Ops.RunAsync("ping", () => tables.Backlogs.GetEntityIfExistsAsync<TableEntity>("ping", "ping", cancellationToken: ct));
 }

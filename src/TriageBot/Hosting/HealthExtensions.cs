@@ -20,7 +20,12 @@ public static class HealthExtensions
         builder.Services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
         builder.Services.AddOptions<SchedulerOptions>().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>();
-        builder.Services.Configure<MaintenanceOptions>(builder.Configuration.GetSection("Maintenance"));
+        builder.Services.AddOptions<MaintenanceOptions>().Bind(builder.Configuration.GetSection("Maintenance"))
+            .Validate(o => o.Interval > TimeSpan.Zero, "Maintenance:Interval must be more than 0 (for example 1.00:00:00, daily).")
+            .Validate(o => o.SentOutboxRetention >= TimeSpan.Zero, "Maintenance:SentOutboxRetention must not be negative.")
+            .Validate(o => o.InboxRetention >= TimeSpan.FromHours(1),
+                "Maintenance:InboxRetention must be at least 01:00:00: Slack retries an event for minutes after it first arrives, and an inbox record purged sooner would let a retry be handled twice.")
+            .ValidateOnStart();
         builder.Services.AddHostedService<MaintenanceService>();
 
         builder.Services.AddHealthChecks()

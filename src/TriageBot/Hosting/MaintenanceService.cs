@@ -9,28 +9,33 @@ public sealed class MaintenanceOptions
     /// <summary>Sent outbox messages older than this are deleted; they are kept that long so a developer can see what was posted.</summary>
     public TimeSpan SentOutboxRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Inbox records (one per Slack event and Teams activity, for de-duplicating retries) older than this are deleted.</summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(3);
+
     /// <summary>How often the purge runs.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromDays(1);
 }
 
-/// <summary>Deletes sent outbox messages past their retention, once at start and then every <see cref="MaintenanceOptions.Interval"/>.</summary>
+/// <summary>Deletes sent outbox messages and inbox records past their retention, once at start and then every <see cref="MaintenanceOptions.Interval"/>.</summary>
 public sealed partial class MaintenanceService(
     ITriageStore store,
     TimeProvider time,
     Microsoft.Extensions.Options.IOptions<MaintenanceOptions> options,
     ILogger<MaintenanceService> logger) : BackgroundService
 {
-    /// <summary>One purge; returns how many messages were deleted (0 when the store offers no maintenance).</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    /// <summary>One purge; returns how many sent messages and inbox records were deleted (0 when the store offers no maintenance).</summary>
+    public async Task<(int SentMessages, int InboxRecords)> RunOnceAsync(CancellationToken ct)
     {
         if (store is not IStoreMaintenance maintenance)
         {
-            return 0;
+            return (0, 0);
         }
 
-        var purged = await maintenance.PurgeSentOutboxAsync(time.GetUtcNow() - options.Value.SentOutboxRetention, ct);
-        LogPurged(logger, purged);
-        return purged;
+        var now = time.GetUtcNow();
+        var purged = await maintenance.PurgeSentOutboxAsync(now - options.Value.SentOutboxRetention, ct);
+        var inbox = await maintenance.PurgeInboxAsync(now - options.Value.InboxRetention, ct);
+        LogPurged(logger, purged, inbox);
+        return (purged, inbox);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,8 +55,8 @@ public sealed partial class MaintenanceService(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Purged {Count} sent outbox messages past their retention")]
-    private static partial void LogPurged(ILogger logger, int count);
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Purged {Count} sent outbox messages and {InboxCount} inbox records past their retention")]
+    private static partial void LogPurged(ILogger logger, int count, int inboxCount);
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Outbox purge failed; it runs again at the next interval: {Error}")]
     private static partial void LogFailed(ILogger logger, string error);

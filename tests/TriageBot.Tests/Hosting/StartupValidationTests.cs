@@ -166,8 +166,17 @@ public sealed class StartupValidationTests
             await store.Outbox.UpdateAsync(leased.Value with { Status = OutboxStatus.Sent }, leased.ETag, ct);
         }
 
+        (await store.Inbox.TryRecordAsync(Platform.Slack, "EvOLD", now.AddDays(-4), ct)).ShouldBeTrue();
+        (await store.Inbox.TryRecordAsync(Platform.Teams, "recent-activity", now.AddHours(-1), ct)).ShouldBeTrue();
+
         var purged = await host.Services.GetServices<IHostedService>().OfType<MaintenanceService>().Single().RunOnceAsync(ct);
 
-        purged.ShouldBe(1);
+        purged.ShouldBe((SentMessages: 1, InboxRecords: 1));
+        (await store.Inbox.GetAsync(Platform.Slack, "EvOLD", now, ct)).ShouldBeNull();
+        (await store.Inbox.GetAsync(Platform.Teams, "recent-activity", now, ct)).ShouldNotBeNull();
     }
+
+    [Fact]
+    public void Host_WithAnInboxRetentionShorterThanSlacksRetries_RefusesToStart_NamingTheSetting() =>
+        StartupFailure(new() { ["Maintenance:InboxRetention"] = "00:05:00" }).Message.ShouldContain("Maintenance:InboxRetention must be at least 01:00:00");
 }
