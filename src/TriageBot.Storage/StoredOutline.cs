@@ -25,7 +25,12 @@ internal static class StoredOutline
     /// </summary>
     public const string Prefix = "[1,";
 
-    public static bool IsCurrent(ReadOnlySpan<byte> utf8) => utf8.StartsWith("[1,"u8);
+    /// <summary>The format this version writes: the first value of every outline (<see cref="Prefix"/> begins with it).</summary>
+    public const int Version = 1;
+
+    private static readonly byte[] PrefixUtf8 = Encoding.UTF8.GetBytes(Prefix);
+
+    public static bool IsCurrent(ReadOnlySpan<byte> utf8) => utf8.StartsWith(PrefixUtf8);
 
     public static bool IsCurrent(string? json) => json is not null && json.StartsWith(Prefix, StringComparison.Ordinal);
 
@@ -59,7 +64,7 @@ internal static class StoredOutline
     private static void Write(Utf8JsonWriter w, Item item)
     {
         w.WriteStartArray();
-        w.WriteNumberValue(1);
+        w.WriteNumberValue(Version);
         w.WriteNumberValue(item.Number);
         w.WriteStringValue(item.Key);
         w.WriteStringValue(item.Title);
@@ -129,7 +134,7 @@ internal static class StoredOutline
     {
         Next(ref r, JsonTokenType.StartArray);
         var version = Int(ref r);
-        if (version != 1)
+        if (version != Version)
         {
             throw new InvalidDataException($"Outline format {version} is not this version's.");
         }

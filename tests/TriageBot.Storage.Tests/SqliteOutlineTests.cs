@@ -69,6 +69,9 @@ public sealed class SqliteOutlineTests : IDisposable
         using var count = check.CreateCommand();
         count.CommandText = "SELECT count(*) FROM items WHERE outline IS NOT NULL";
         ((long)(await count.ExecuteScalarAsync(Ct))!).ShouldBe(items.Count, "every readable row, not the broken one");
+        using var format = check.CreateCommand();
+        format.CommandText = "PRAGMA user_version";
+        ((long)(await format.ExecuteScalarAsync(Ct))!).ShouldBe(1, "the file is marked, so later opens do not scan it again");
         var outlines = await store.Items.QueryAsync(new ItemQuery("b") { Outline = true }, Ct).ToListAsync(Ct);
         outlines.Select(Json).ShouldBe(items.Select(i => Json(ItemOutline.Of(i))));
         // Opening again finds nothing left to do and changes nothing.
@@ -86,7 +89,9 @@ public sealed class SqliteOutlineTests : IDisposable
         await store.Items.InsertAsync(item, Ct);
         await using var c = new SqliteConnection($"Data Source={path}");
         await c.OpenAsync(Ct);
+        // As a version writing format 0 would have left it: its outlines, and the file marked with that format.
         await Exec(c, "UPDATE items SET outline = '[0,1]'");
+        await Exec(c, "PRAGMA user_version = 0");
 
         await new SqliteTriageStore(path).InitializeAsync(Ct);
 

@@ -84,10 +84,16 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
 
             // Reports and lists read outlines from this index alone, not from the much wider rows (a third of the time).
             await c.ExecAsync("CREATE INDEX IF NOT EXISTS items_outline ON items (backlog_id, number, state, stream, created_at, outline)", ct).ConfigureAwait(false);
-            var filled = await FillOutlinesAsync(c, ct).ConfigureAwait(false);
-            if (filled > 0)
+            // The file's user_version is the outline format its rows were last brought up to, so only the first open after an
+            // upgrade scans them. Rows a different version writes later are still read whole where they have no outline.
+            if (await c.ScalarAsync<long>("PRAGMA user_version", ct).ConfigureAwait(false) != StoredOutline.Version)
             {
-                Log.SqliteOutlinesFilled(logger, filled);
+                var filled = await FillOutlinesAsync(c, ct).ConfigureAwait(false);
+                await c.ExecAsync($"PRAGMA user_version = {StoredOutline.Version}", ct).ConfigureAwait(false);
+                if (filled > 0)
+                {
+                    Log.SqliteOutlinesFilled(logger, filled);
+                }
             }
         }, ct).ConfigureAwait(false);
         Log.SqliteReady(logger, db.Path);
