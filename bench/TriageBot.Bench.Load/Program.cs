@@ -10,27 +10,15 @@ using TriageBot.Teams.Tests.Fakes;
 // Load benchmark: TriageBot (published, Release, its own process, embedded SQLite) against Slack's Bolt for JavaScript,
 // with signed Slack interactivity requests and Teams invokes with real JWTs. See bench/README.md.
 //   dotnet run -c Release --project bench/TriageBot.Bench.Load -- [--server path/TriageBot.dll] [--seconds 10] [--warmup 3] [--settle 20]
-//        [--levels 16,64,256] [--only startup,slack-vote,slack-submit,slack-click,teams] [--idle 10] [--out results.md]
+//        [--levels 16,64,256] [--only startup,slack-vote,slack-submit,slack-click,teams] [--idle 10] [--out results.md] [--tool inproc|wrk]
 var options = BenchOptions.Parse(args);
 return await LoadBench.RunAsync(options);
-
-/// <summary>Command-line settings of the load benchmark.</summary>
-internal sealed record BenchOptions(string? Server, int Seconds, int Warmup, int[] Levels, HashSet<string> Only, int IdleSeconds, string? Out, int Settle)
-{
-    public static BenchOptions Parse(string[] args)
-    {
-        string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-        int Int(string name, int fallback) => Arg(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var levels = (Arg("--levels") ?? "16,64,256").Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray();
-        var only = (Arg("--only") ?? "startup,slack-vote,slack-submit,slack-click,teams").Split(',').ToHashSet(StringComparer.Ordinal);
-        return new BenchOptions(Arg("--server"), Int("--seconds", 10), Int("--warmup", 3), levels, only, Int("--idle", 10), Arg("--out"), Int("--settle", 20));
-    }
-}
 
 /// <summary>Orchestrates the benchmark: seed, start the fakes and both servers, run every scenario, print Markdown.</summary>
 internal static class LoadBench
 {
-    private const string Secret = "bench-signing-secret-0b7e5c1d9a3f4e2b";
+    // 32 lowercase hex characters, the shape of a real Slack signing secret (the host refuses any other).
+    private const string Secret = "0b7e5c1d9a3f4e2b8c6d5e4f3a2b1c0d";
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
@@ -113,7 +101,7 @@ internal static class LoadBench
                     if (options.Only.Contains("slack-vote"))
                     {
                         report.AppendLine("### Slack: vote clicked in the ballot (`block_actions`: the four picks in the message's state, Vote pressed → vote stored)").AppendLine();
-                        await CompareAsync(report, options, server, bolt!, store, dbPath, slackApi,
+                        await CompareAsync(report, options, server, bolt!, store, dbPath, work,
                             (w, s) => workload.SlackRequest(Workload.SlackScenario.Vote, w, s),
                             (status, body) => status == HttpStatusCode.OK && body.Length == 0,
                             (status, _) => status == HttpStatusCode.OK,
@@ -123,7 +111,7 @@ internal static class LoadBench
                     if (options.Only.Contains("slack-submit"))
                     {
                         report.AppendLine("### Slack: vote submitted in the form (`view_submission` of the vote modal with reasons → vote stored)").AppendLine();
-                        await CompareAsync(report, options, server, bolt!, store, dbPath, slackApi,
+                        await CompareAsync(report, options, server, bolt!, store, dbPath, work,
                             (w, s) => workload.SlackRequest(Workload.SlackScenario.Submit, w, s),
                             (status, body) => status == HttpStatusCode.OK && body.IndexOf("\"update\""u8) >= 0 && body.IndexOf(" is in."u8) >= 0,
                             (status, _) => status == HttpStatusCode.OK,
@@ -133,7 +121,7 @@ internal static class LoadBench
                     if (options.Only.Contains("slack-click"))
                     {
                         report.AppendLine("### Slack: Vote with reasons… clicked (`block_actions` → vote modal opened with `views.open`)").AppendLine();
-                        await CompareAsync(report, options, server, bolt!, store, dbPath, slackApi,
+                        await CompareAsync(report, options, server, bolt!, store, dbPath, work,
                             (w, s) => workload.SlackRequest(Workload.SlackScenario.Click, w, s),
                             (status, body) => status == HttpStatusCode.OK && body.Length == 0,
                             (status, _) => status == HttpStatusCode.OK,
@@ -151,8 +139,8 @@ internal static class LoadBench
                         });
                         // One token per service URL, reused like the Bot Connector does (valid for an hour).
                         var bearer = Bearer();
-                        await CompareAsync(report, options, server, null, store, dbPath, slackApi,
-                            (w, s) => workload.TeamsRequest(bearer, w, s),
+                        await CompareAsync(report, options, server, null, store, dbPath, work,
+                            (w, s) => workload.TeamsRequest(bearer, w, s, options.Tool == "wrk" ? "@@ID@@" : null),
                             (status, body) => status == HttpStatusCode.OK && body.IndexOf("is in."u8) >= 0,
                             null,
                             countVotes: true);
@@ -197,75 +185,136 @@ internal static class LoadBench
         }
     }
 
+    /// <summary>One measured row, from either load tool.</summary>
+    private sealed record Measured(int Connections, double Throughput, double P50, double P99, double Tail, double Max, long Errors, double PeakMiB, double CpuPerThousand);
+
     /// <summary>One scenario at every concurrency level: TriageBot, then (when given) Bolt with the same requests.</summary>
     private static async Task CompareAsync(
-        StringBuilder report, BenchOptions options, ChildProcess server, ChildProcess? bolt, SqliteTriageStore store, string dbPath, QuietSlackApi slackApi,
+        StringBuilder report, BenchOptions options, ChildProcess server, ChildProcess? bolt, SqliteTriageStore store, string dbPath, string work,
         RequestFactory next, AnswerCheck serverCheck, AnswerCheck? boltCheck, bool countVotes)
     {
+        var wrk = options.Tool == "wrk";
+        var tail = wrk ? "p90 ms" : "p99.9 ms";
+        var errors = wrk ? "non-2xx + socket errors" : "errors";
         report.AppendLine(bolt is null
-            ? "| server | connections | req/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | peak RSS MiB | CPU s/1k req | outbox drained after |"
-            : "| server | connections | req/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | peak RSS MiB | CPU s/1k req | outbox drained after | TriageBot/Bolt req/s |");
+            ? $"| server | connections | req/s | p50 ms | p99 ms | {tail} | max ms | {errors} | peak RSS MiB | CPU s/1k req | outbox drained after |"
+            : $"| server | connections | req/s | p50 ms | p99 ms | {tail} | max ms | {errors} | peak RSS MiB | CPU s/1k req | outbox drained after | TriageBot/Bolt req/s |");
         report.AppendLine(bolt is null ? "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         // Before a scenario's first row each server runs it unrecorded until its JIT has settled: .NET's tiered compilation
         // (and V8's) needs more than a few seconds under full load, and the first row would otherwise measure the compiler.
         foreach (var target in bolt is null ? [server] : new[] { server, bolt })
         {
-            _ = await LoadRunner.RunAsync(target.BaseAddress, options.Levels.Max(), TimeSpan.FromSeconds(options.Settle), TimeSpan.FromSeconds(1), next,
-                target == server ? serverCheck : boltCheck!);
+            if (wrk)
+            {
+                _ = await WrkRunner.RunAsync(target.BaseAddress, options.Levels.Max(), TimeSpan.FromSeconds(options.Settle), next, work);
+            }
+            else
+            {
+                _ = await LoadRunner.RunAsync(target.BaseAddress, options.Levels.Max(), TimeSpan.FromSeconds(options.Settle), TimeSpan.FromSeconds(1), next,
+                    target == server ? serverCheck : boltCheck!);
+            }
         }
 
         await WaitForAsync(async () => await store.Outbox.CountPendingAsync(CancellationToken.None) == 0, TimeSpan.FromMinutes(5));
         foreach (var level in options.Levels)
         {
-            var votesBefore = countVotes ? await VoteWritesAsync(dbPath) : 0;
-            var (ours, ourPeak, ourCpu) = await MeasureAsync(server, options, level, next, serverCheck);
-            var votesWritten = countVotes ? await VoteWritesAsync(dbPath) - votesBefore : 0;
+            var (ours, votesWritten, acknowledged) = await MeasureAsync(server, options, level, next, serverCheck, work, countVotes ? dbPath : null);
             var drain = Stopwatch.StartNew();
             await WaitForAsync(async () => await store.Outbox.CountPendingAsync(CancellationToken.None) == 0, TimeSpan.FromMinutes(5));
             var drained = drain.Elapsed;
-            if (countVotes && votesWritten != ours.AllGood)
+            // In-process, every good answer is counted, so writes must match exactly; wrk counts the answers it read, and
+            // up to one request per connection may be in flight when it stops (answered, written, not counted).
+            if (countVotes && (votesWritten < acknowledged || votesWritten > acknowledged + (wrk ? level : 0)))
             {
-                throw new InvalidOperationException($"{ours.AllGood:N0} votes were acknowledged but {votesWritten:N0} were written: the benchmark's requests are not recording votes.");
+                throw new InvalidOperationException($"{acknowledged:N0} votes were acknowledged but {votesWritten:N0} were written: the benchmark's requests are not recording votes.");
             }
 
-            var row = Row("TriageBot", ours, ourPeak, ourCpu) + $" {drained.TotalSeconds:0.0} s |";
+            var row = Row("TriageBot", ours) + $" {drained.TotalSeconds:0.0} s |";
             if (bolt is not null)
             {
-                var (theirs, theirPeak, theirCpu) = await MeasureAsync(bolt, options, level, next, boltCheck!);
+                var (theirs, _, _) = await MeasureAsync(bolt, options, level, next, boltCheck!, work, null);
                 report.AppendLine(row + $" **{ours.Throughput / theirs.Throughput:0.00}** |");
-                report.AppendLine(Row("Bolt (acks only)", theirs, theirPeak, theirCpu) + " – | |");
+                report.AppendLine(Row("Bolt (acks only)", theirs) + " – | |");
             }
             else
             {
                 report.AppendLine(row);
             }
 
-            Console.WriteLine($"  {level} connections: {ours.Throughput:0} req/s, p99 {ours.Percentile(0.99):0.0} ms, {ours.Failed} errors{(countVotes ? $", {votesWritten:N0} votes written for {ours.AllGood:N0} acknowledged" : "")}{(ours.FirstFailure is { } f ? " — first error: " + f : "")}");
+            Console.WriteLine($"  {level} connections: {ours.Throughput:0} req/s, p99 {ours.P99:0.0} ms, {ours.Errors} errors{(countVotes ? $", {votesWritten:N0} votes written for {acknowledged:N0} acknowledged" : "")}");
         }
 
         report.AppendLine();
         if (countVotes)
         {
-            report.AppendLine("Every acknowledged request was checked to have written its vote (a counter trigger on the `votes` table matched the number of good answers, warm-up included).").AppendLine();
+            report.AppendLine(wrk
+                ? "Every request wrk counted was checked to have written its vote (a counter trigger on the `votes` table: writes between the answers wrk read and that number plus one in-flight request per connection). wrk checks status codes only: every answer counted was 2xx."
+                : "Every acknowledged request was checked to have written its vote (a counter trigger on the `votes` table matched the number of good answers, warm-up included).").AppendLine();
         }
     }
 
-    private static string Row(string name, LoadResult r, double peak, double cpuPerThousand) => string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {r.Connections} | {r.Throughput:0} | {r.Percentile(0.5):0.00} | {r.Percentile(0.99):0.00} | {r.Percentile(0.999):0.00} | {(r.LatenciesMs.Length > 0 ? r.LatenciesMs[^1] : 0):0.0} | {r.Failed} | {peak:0} | {cpuPerThousand:0.00} |");
+    private static string Row(string name, Measured r) => string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {r.Connections} | {r.Throughput:0} | {r.P50:0.00} | {r.P99:0.00} | {r.Tail:0.00} | {r.Max:0.0} | {r.Errors} | {r.PeakMiB:0} | {r.CpuPerThousand:0.00} |");
 
-    private static async Task<(LoadResult Result, double PeakMiB, double CpuPerThousand)> MeasureAsync(ChildProcess target, BenchOptions options, int level, RequestFactory next, AnswerCheck check)
+    /// <summary>Warm-up then one measured run; with <paramref name="votesDb"/>, also the vote rows written and the answers that should have written them.</summary>
+    private static async Task<(Measured Result, long VotesWritten, long Acknowledged)> MeasureAsync(
+        ChildProcess target, BenchOptions options, int level, RequestFactory next, AnswerCheck check, string work, string? votesDb)
     {
-        var cpuAtStart = TimeSpan.Zero;
+        if (options.Tool == "wrk")
+        {
+            _ = await WrkRunner.RunAsync(target.BaseAddress, level, TimeSpan.FromSeconds(options.Warmup), next, work);
+            var votesBefore = votesDb is null ? 0 : await SettledVoteWritesAsync(votesDb);
+            target.ResetPeak();
+            var cpuAtStart = target.CpuTime;
+            var w = await WrkRunner.RunAsync(target.BaseAddress, level, TimeSpan.FromSeconds(options.Seconds), next, work);
+            var cpu = (target.CpuTime - cpuAtStart).TotalSeconds;
+            // Let requests still in flight when wrk stopped finish before counting writes.
+            var votesAfter = votesDb is null ? 0 : await SettledVoteWritesAsync(votesDb);
+            var good = w.Requests - w.Non2xx;
+            var measured = new Measured(level, w.Throughput, w.P50, w.P99, w.P90, w.MaxMs, w.Non2xx + w.SocketErrors, target.MemoryMiB("VmHWM"), good == 0 ? double.NaN : cpu / (good / 1000.0));
+            Print(target, measured);
+            return (measured, votesAfter - votesBefore, good);
+        }
+
+        var cpuStart = TimeSpan.Zero;
+        var before = votesDb is null ? 0 : await VoteWritesAsync(votesDb);
         var result = await LoadRunner.RunAsync(target.BaseAddress, level, TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds), next, check,
             afterWarmup: () =>
             {
                 target.ResetPeak();
-                cpuAtStart = target.CpuTime;
+                cpuStart = target.CpuTime;
             });
-        var cpu = (target.CpuTime - cpuAtStart).TotalSeconds;
-        var peak = target.MemoryMiB("VmHWM");
-        Console.WriteLine($"{target.Name,-10} {level,4} connections: {result.Throughput,8:0} req/s  p50 {result.Percentile(0.5),7:0.00}  p99 {result.Percentile(0.99),7:0.00}  p99.9 {result.Percentile(0.999),7:0.00} ms  errors {result.Failed}  peak {peak:0} MiB");
-        return (result, peak, result.Ok == 0 ? double.NaN : cpu / (result.Ok / 1000.0));
+        var cpuSeconds = (target.CpuTime - cpuStart).TotalSeconds;
+        var written = votesDb is null ? 0 : await VoteWritesAsync(votesDb) - before;
+        var row = new Measured(level, result.Throughput, result.Percentile(0.5), result.Percentile(0.99), result.Percentile(0.999),
+            result.LatenciesMs.Length > 0 ? result.LatenciesMs[^1] : 0, result.Failed, target.MemoryMiB("VmHWM"), result.Ok == 0 ? double.NaN : cpuSeconds / (result.Ok / 1000.0));
+        Print(target, row);
+        if (result.FirstFailure is { } failure)
+        {
+            Console.WriteLine($"  first error: {failure}");
+        }
+
+        return (row, written, result.AllGood);
+    }
+
+    private static void Print(ChildProcess target, Measured r) =>
+        Console.WriteLine($"{target.Name,-10} {r.Connections,4} connections: {r.Throughput,8:0} req/s  p50 {r.P50,7:0.00}  p99 {r.P99,7:0.00} ms  errors {r.Errors}  peak {r.PeakMiB:0} MiB");
+
+    /// <summary>The vote-write counter once it has stopped moving for 200 ms (the server finished what was in flight).</summary>
+    private static async Task<long> SettledVoteWritesAsync(string dbPath)
+    {
+        var last = await VoteWritesAsync(dbPath);
+        while (true)
+        {
+            await Task.Delay(200);
+            var now = await VoteWritesAsync(dbPath);
+            if (now == last)
+            {
+                return now;
+            }
+
+            last = now;
+        }
     }
 
     /// <summary>Counts every insert or update of a vote row: proof that acknowledged votes were stored.</summary>

@@ -312,11 +312,14 @@ internal sealed class Workload
         return (Encoding.UTF8.GetBytes(text[..at]), Encoding.UTF8.GetBytes(text[(at + 6)..]));
     }
 
-    /// <summary>A POST to <c>/api/messages</c> with a fresh activity id and the bearer token for its service URL.</summary>
-    public HttpRequestMessage TeamsRequest(string bearer, int worker, long sequence)
+    /// <summary>
+    /// A POST to <c>/api/messages</c> with a fresh activity id and the bearer token for its service URL; with
+    /// <paramref name="activityId"/> that id instead (wrk's script splices a fresh one into the marker <c>@@ID@@</c>).
+    /// </summary>
+    public HttpRequestMessage TeamsRequest(string bearer, int worker, long sequence, string? activityId = null)
     {
         var (prefix, suffix) = _teamsInvokes[(int)((worker * 7919L + sequence) % _teamsInvokes.Length)];
-        var id = Encoding.UTF8.GetBytes("f:bench" + Interlocked.Increment(ref _requestIds).ToString(CultureInfo.InvariantCulture));
+        var id = Encoding.UTF8.GetBytes(activityId ?? "f:bench" + Interlocked.Increment(ref _requestIds).ToString(CultureInfo.InvariantCulture));
         var body = new byte[prefix.Length + id.Length + suffix.Length];
         prefix.CopyTo(body, 0);
         id.CopyTo(body, prefix.Length);
