@@ -80,11 +80,14 @@ public sealed partial class SqliteTriageStore : IBacklogAdministration
                     ("$b", id), ("$u", member.User.Key), ("$json", StoredJson.Serialize(member with { BacklogId = id }))).ConfigureAwait(false);
             }
 
+            // Every version moves on, so a writer holding a version read before the restore cannot write over it.
+            await SqliteMemberStore.BumpRosterAsync(c, tx, id, ct).ConfigureAwait(false);
             foreach (var binding in restore.Bindings)
             {
                 var a = binding.Address;
-                await ExecAsync(c, tx, "INSERT INTO bindings (platform, workspace, channel_id, backlog_id, json) VALUES ($p, $w, $c, $b, $json)", ct,
-                    ("$p", a.Platform.ToString()), ("$w", a.Workspace), ("$c", a.ChannelId), ("$b", id), ("$json", StoredJson.Serialize(binding with { BacklogId = id }))).ConfigureAwait(false);
+                await ExecAsync(c, tx, "INSERT INTO bindings (platform, workspace, channel_id, backlog_id, json, version) VALUES ($p, $w, $c, $b, $json, $v)", ct,
+                    ("$p", a.Platform.ToString()), ("$w", a.Workspace), ("$c", a.ChannelId), ("$b", id), ("$json", StoredJson.Serialize(binding with { BacklogId = id })),
+                    ("$v", SqliteMemberStore.NewVersion())).ConfigureAwait(false);
             }
 
             await foreach (var record in restore.Records.WithCancellation(ct).ConfigureAwait(false))
