@@ -93,8 +93,13 @@ public sealed class RestoreSafetyTests(AzuriteFixture azurite) : IClassFixture<A
     /// </summary>
     private async Task<(string Old, string New)> OldAndNewAsync(string backend)
     {
-        await SeedAsync();
-        var fresh = await BackupAsync("new.json");
+        // "sqlite-again": the SQLite file is already seeded and new.json written.
+        if (backend != "sqlite-again")
+        {
+            await SeedAsync();
+        }
+
+        var fresh = backend == "sqlite-again" ? await File.ReadAllTextAsync(_cli.File("new.json"), Ct) : await BackupAsync("new.json");
         Use(backend);
         if (backend == "tables")
         {
@@ -282,6 +287,57 @@ public sealed class RestoreSafetyTests(AzuriteFixture azurite) : IClassFixture<A
         (await BackupAsync("after.json")).ShouldBe(before);
         (await store.Bindings.GetAsync(Platform.Slack, "T1", "C9", Ct))!.BacklogId.ShouldBe("growth");
         old.ShouldNotBe(before);
+    }
+
+    [Fact]
+    public async Task Restore_Replace_OnSqlite_KilledWithSigkillHalfWay_LeavesTheOldBacklogWhole()
+    {
+        // Big enough that the second pass takes a while after its first progress line.
+        await SeedAsync(items: 4000);
+        var fresh = await BackupAsync("new.json");
+        var (old, _) = await OldAndNewAsync("sqlite-again");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = _cli.Folder,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "TriageBot.dll"), "restore", _cli.File("new.json"), "--replace" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["Storage__Provider"] = "Sqlite";
+        start.Environment["Storage__SqlitePath"] = _cli.DatabasePath;
+        using var process = new System.Diagnostics.Process { StartInfo = start };
+        var halfWay = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                lines.Enqueue(line);
+                if (line.StartsWith("Restoring: ", StringComparison.Ordinal) && line is not ("Restoring: 0%" or "Restoring: 100%"))
+                {
+                    halfWay.TrySetResult();
+                }
+            }
+        };
+        process.Start();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+
+        await Task.WhenAny(halfWay.Task, process.WaitForExitAsync(Ct)).WaitAsync(TimeSpan.FromMinutes(3), Ct);
+        halfWay.Task.IsCompleted.ShouldBeTrue($"the restore ended before it was half-way: {string.Join(" / ", lines)}");
+        process.Kill(entireProcessTree: true); // SIGKILL: no finally blocks, no rollback by the process itself
+        await process.WaitForExitAsync(Ct);
+
+        (await BackupAsync("after-kill.json")).ShouldBe(old);
+        (await _cli.RunAsync("restore", "new.json", "--replace")).ExitCode.ShouldBe(0);
+        (await BackupAsync("after-retry.json")).ShouldBe(fresh);
     }
 
     [Fact]
