@@ -23,8 +23,69 @@ public sealed partial class TableTriageStore : IBacklogAdministration
 
     private Task StepAsync(string step, CancellationToken ct) => RestoreStep?.Invoke(step, ct) ?? Task.CompletedTask;
 
-    /// <summary>What the commit marker holds: everything needed to finish moving a staged restore into place.</summary>
-    private sealed record PendingRestore(string StagingId, Backlog Backlog, IReadOnlyList<Binding> Bindings, int Counter, bool Moved);
+    /// <summary>
+    /// What the commit marker holds: everything needed to finish moving a staged restore into place, and a lease: one
+    /// process moves it at a time (the command, or a starting app after the command died), renewing the lease as it goes.
+    /// </summary>
+    private sealed record PendingRestore(string StagingId, Backlog Backlog, IReadOnlyList<Binding> Bindings, int Counter, bool Moved, DateTimeOffset LeaseUntil);
+
+    /// <summary>How long a mover holds a restore without renewing; a mover that died is replaced after this.</summary>
+    internal static readonly TimeSpan RestoreLease = TimeSpan.FromMinutes(5);
+
+    /// <summary>The commit marker as this process holds it: its state and the ETag of the last write.</summary>
+    private sealed class Marker(TableTriageStore store, PendingRestore pending, ETag etag)
+    {
+        public PendingRestore Pending { get; private set; } = pending;
+        private ETag _etag = etag;
+        private DateTimeOffset _renewed = DateTimeOffset.UtcNow;
+
+        private string Row => KeyCodec.Encode(Pending.Backlog.Id);
+
+        /// <summary>Writes the marker if nobody else took it; <see cref="ConcurrencyException"/> when someone did.</summary>
+        public Task SaveAsync(PendingRestore next, CancellationToken ct) =>
+            store.tables.Ops.RunAsync("restore.lease", async () =>
+            {
+                try
+                {
+                    var response = await store.tables.Backlogs.UpdateEntityAsync(JsonProperties.Entity(RestorePartition, Row, next), _etag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                    _etag = response.Headers.ETag.GetValueOrDefault();
+                    Pending = next;
+                    _renewed = DateTimeOffset.UtcNow;
+                }
+                catch (RequestFailedException e) when (e.Status is TableOps.PreconditionFailed or TableOps.NotFound)
+                {
+                    throw new ConcurrencyException($"Another process took over the restore of '{Pending.Backlog.Id}'.");
+                }
+            });
+
+        /// <summary>Keeps the lease while moving (a write at most once a minute).</summary>
+        public Task RenewAsync(CancellationToken ct) =>
+            DateTimeOffset.UtcNow - _renewed < TimeSpan.FromMinutes(1) ? Task.CompletedTask : SaveAsync(Pending with { LeaseUntil = DateTimeOffset.UtcNow + RestoreLease }, ct);
+
+        /// <summary>Lets the next start finish at once after a failure this process survived.</summary>
+        public async Task ReleaseAsync()
+        {
+            try
+            {
+                await SaveAsync(Pending with { LeaseUntil = DateTimeOffset.MinValue }, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is StoreUnavailableException or ConcurrencyException)
+            {
+            }
+        }
+
+        public Task DeleteAsync(CancellationToken ct) =>
+            store.tables.Ops.RunAsync("restore.done", async () =>
+            {
+                try
+                {
+                    await store.tables.Backlogs.DeleteEntityAsync(RestorePartition, Row, _etag, ct).ConfigureAwait(false);
+                }
+                catch (RequestFailedException e) when (e.Status is TableOps.PreconditionFailed or TableOps.NotFound)
+                {
+                }
+            });
+    }
 
     public Task RaiseItemCounterAsync(string backlogId, int number, CancellationToken ct) =>
         tables.Ops.RunAsync("counter.raise", async () =>
@@ -86,15 +147,18 @@ public sealed partial class TableTriageStore : IBacklogAdministration
 
         // A control character cannot occur in a backlog id made from a name, so the staging id never meets a real one.
         var staging = $"\u0000staging-{Guid.NewGuid():N}";
-        var pending = new PendingRestore(staging, restore.Backlog, [.. restore.Bindings.Select(b => b with { BacklogId = id })], restore.Counter, Moved: false);
+        var pending = new PendingRestore(staging, restore.Backlog, [.. restore.Bindings.Select(b => b with { BacklogId = id })], restore.Counter, Moved: false, LeaseUntil: default);
+        Marker marker;
         try
         {
             await StageAsync(restore, staging, ct).ConfigureAwait(false);
-            await tables.Ops.RunAsync("restore.commit", async () =>
+            marker = await tables.Ops.RunAsync("restore.commit", async () =>
             {
                 try
                 {
-                    await tables.Backlogs.AddEntityAsync(JsonProperties.Entity(RestorePartition, KeyCodec.Encode(id), pending), ct).ConfigureAwait(false);
+                    var leased = pending with { LeaseUntil = DateTimeOffset.UtcNow + RestoreLease };
+                    var response = await tables.Backlogs.AddEntityAsync(JsonProperties.Entity(RestorePartition, KeyCodec.Encode(id), leased), ct).ConfigureAwait(false);
+                    return new Marker(this, leased, response.Headers.ETag.GetValueOrDefault());
                 }
                 catch (RequestFailedException e) when (e.Status == TableOps.Conflict)
                 {
@@ -116,8 +180,7 @@ public sealed partial class TableTriageStore : IBacklogAdministration
             throw;
         }
 
-        await StepAsync("commit", ct).ConfigureAwait(false);
-        await FinishAsync(pending, ct).ConfigureAwait(false);
+        await FinishAsync(marker, ct).ConfigureAwait(false);
     }
 
     private async Task CheckBindingsAsync(string id, IReadOnlyList<Binding> bindings, CancellationToken ct)
@@ -171,15 +234,26 @@ public sealed partial class TableTriageStore : IBacklogAdministration
     }
 
     /// <summary>Finishes every restore whose commit marker is still there (the previous run stopped while moving it into place).</summary>
+    /// <remarks>A restore whose lease another process holds (its command is still moving it) is left to that process.</remarks>
     private async Task FinishPendingRestoresAsync(CancellationToken ct)
     {
         var pending = await tables.Ops.RunAsync("restore.pending", async () =>
             await tables.Backlogs.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RestorePartition}"), cancellationToken: ct)
-                .Select(e => JsonProperties.Read<PendingRestore>(e)).ToListAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
-        foreach (var restore in pending)
+                .Select(e => (Restore: JsonProperties.Read<PendingRestore>(e), e.ETag)).ToListAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
+        foreach (var (restore, etag) in pending.Where(p => p.Restore.LeaseUntil < DateTimeOffset.UtcNow))
         {
+            var marker = new Marker(this, restore, etag);
+            try
+            {
+                await marker.SaveAsync(restore with { LeaseUntil = DateTimeOffset.UtcNow + RestoreLease }, ct).ConfigureAwait(false);
+            }
+            catch (ConcurrencyException)
+            {
+                continue; // another process took it first
+            }
+
             Log.RestoreFinished(logger, restore.Backlog.Id);
-            await FinishAsync(restore, ct).ConfigureAwait(false);
+            await FinishAsync(marker, ct).ConfigureAwait(false);
         }
     }
 
@@ -187,10 +261,25 @@ public sealed partial class TableTriageStore : IBacklogAdministration
     /// Moves a committed restore into place. Every step can run again: the target's rows are cleared and copied afresh
     /// until the marker says the copy is complete; only then do the staged rows go.
     /// </summary>
-    private async Task FinishAsync(PendingRestore pending, CancellationToken ct)
+    private async Task FinishAsync(Marker marker, CancellationToken ct)
     {
+        try
+        {
+            await MoveAsync(marker, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not ConcurrencyException)
+        {
+            await marker.ReleaseAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task MoveAsync(Marker marker, CancellationToken ct)
+    {
+        var pending = marker.Pending;
         var id = pending.Backlog.Id;
         var staging = pending.StagingId;
+        await StepAsync("commit", ct).ConfigureAwait(false);
         if (!pending.Moved)
         {
             // The backlog row goes first: while the rows move, the backlog reads as absent, never as a mix.
@@ -209,6 +298,7 @@ public sealed partial class TableTriageStore : IBacklogAdministration
             await foreach (var item in Items.QueryAsync(new ItemQuery(staging), ct).ConfigureAwait(false))
             {
                 await StepAsync("move", ct).ConfigureAwait(false);
+                await marker.RenewAsync(ct).ConfigureAwait(false);
                 await Items.InsertAsync(item with { BacklogId = id }, ct).ConfigureAwait(false);
                 rounds.Add((item.Number, item.Round));
             }
@@ -220,6 +310,7 @@ public sealed partial class TableTriageStore : IBacklogAdministration
                 if (history.Count == 100)
                 {
                     await StepAsync("move", ct).ConfigureAwait(false);
+                    await marker.RenewAsync(ct).ConfigureAwait(false);
                     await History.AppendAsync(history, ct).ConfigureAwait(false);
                     history.Clear();
                 }
@@ -252,19 +343,21 @@ public sealed partial class TableTriageStore : IBacklogAdministration
                 await RaiseItemCounterAsync(id, pending.Counter, ct).ConfigureAwait(false);
             }
 
-            // The backlog appears, whole, and the marker records that the staged rows are no longer needed.
+            // The lease is checked once more before the backlog appears, whole; then the marker records that the staged
+            // rows are no longer needed.
+            await marker.SaveAsync(pending with { LeaseUntil = DateTimeOffset.UtcNow + RestoreLease }, ct).ConfigureAwait(false);
             await tables.Ops.RunAsync("restore.switch", async () =>
             {
                 var entity = JsonProperties.Entity("backlog", KeyCodec.Encode(id), pending.Backlog);
                 entity["DashboardToken"] = pending.Backlog.DashboardToken;
                 await tables.Backlogs.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-                await tables.Backlogs.UpsertEntityAsync(JsonProperties.Entity(RestorePartition, KeyCodec.Encode(id), pending with { Moved = true }), TableUpdateMode.Replace, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
+            await marker.SaveAsync(marker.Pending with { Moved = true }, ct).ConfigureAwait(false);
             await StepAsync("moved", ct).ConfigureAwait(false);
         }
 
         await DeleteBacklogAsync(staging, ct).ConfigureAwait(false);
-        await tables.Ops.RunAsync("restore.done", () => DeleteIfExistsAsync(tables.Backlogs, RestorePartition, KeyCodec.Encode(id), ct)).ConfigureAwait(false);
+        await marker.DeleteAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Every row stored under the backlog except its backlog row: members, bindings, items, history, votes, ledger, reservations, counter.</summary>

@@ -249,6 +249,36 @@ public sealed class RestoreSafetyTests(AzuriteFixture azurite) : IClassFixture<A
     }
 
     [Fact]
+    public async Task Restore_Replace_OnAzureTables_AnAppStartingWhileTheCommandMovesIt_LeavesTheMoveToTheCommand()
+    {
+        var (_, fresh) = await OldAndNewAsync("tables");
+        var moved = 0;
+        Backlog? seenByTheStart = null;
+        _cli.WrapStore = s =>
+        {
+            ((TableTriageStore)s).RestoreStep = async (step, ct) =>
+            {
+                if (step == "move" && ++moved == 6)
+                {
+                    // Another instance starts meanwhile: the restore is leased to the command, so it does not move it too.
+                    var starting = Store();
+                    await starting.InitializeAsync(ct);
+                    seenByTheStart = (await starting.Backlogs.GetAsync("payments", ct))?.Value;
+                }
+            };
+            return s;
+        };
+
+        var result = await _cli.RunAsync("restore", "new.json", "--replace");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        moved.ShouldBeGreaterThan(6);
+        seenByTheStart.ShouldBeNull();
+        _cli.WrapStore = null;
+        (await BackupAsync("after.json")).ShouldBe(fresh);
+    }
+
+    [Fact]
     public async Task Restore_Replace_OnAzureTables_FailingWhileStaging_LeavesTheOldBacklogWhole()
     {
         var (old, _) = await OldAndNewAsync("tables");
