@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "SQLite store: stored the outline of {Count} items written by an earlier version")]
     public static partial void SqliteOutlinesFilled(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Finishing the restore of backlog {BacklogId} that an earlier run committed but did not finish moving into place")]
+    public static partial void RestoreFinished(ILogger logger, string backlogId);
 }

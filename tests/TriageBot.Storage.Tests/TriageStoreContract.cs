@@ -10,7 +10,7 @@ namespace TriageBot.Storage.Tests;
 /// The behaviour every <see cref="ITriageStore"/> must have. Each backend runs all of it through a subclass;
 /// every test gets a fresh, empty store.
 /// </summary>
-public abstract class TriageStoreContract : IAsyncLifetime
+public abstract partial class TriageStoreContract : IAsyncLifetime
 {
     private string scope = "";
 

@@ -165,16 +165,26 @@ public sealed partial class TriageConversation
         Permissions.Require(c.Role, Permission.ChangeSettings, "change roles");
         var user = ParseMention(cmd.UserMention, c.Actor.Platform)
             ?? throw new RuleViolationException("Name the person with an @mention: `role @person engineer`.");
-        if (user.Key == c.Actor.Key && cmd.Role != Role.Facilitator)
+        // The check and the write are one step (the roster's ETag): two facilitators demoting themselves at once cannot
+        // both see the other one remain. The one who loses the race checks again.
+        for (var attempt = 1; ; attempt++)
         {
-            var facilitators = (await _store.Members.ListAsync(backlog.Id, c.Ct)).Count(m => m.Role == Role.Facilitator);
-            if (facilitators <= 1)
+            var roster = await _store.Members.ListVersionedAsync(backlog.Id, c.Ct);
+            if (user.Key == c.Actor.Key && cmd.Role != Role.Facilitator && roster.Value.Count(m => m.Role == Role.Facilitator) <= 1)
             {
                 return Error("You are the only facilitator. Make someone else a facilitator first.");
             }
+
+            try
+            {
+                await _store.Members.UpsertAsync(new Member(backlog.Id, user, cmd.Role), roster.ETag, c.Ct);
+                break;
+            }
+            catch (ConcurrencyException) when (attempt < 5)
+            {
+            }
         }
 
-        await _store.Members.UpsertAsync(new Member(backlog.Id, user, cmd.Role), c.Ct);
         return Info($"{user.DisplayName} is now {(cmd.Role == Role.Engineer ? "an" : "a")} {cmd.Role.ToString().ToLowerInvariant()} of {backlog.Name}.", Tone.Success);
     }
 

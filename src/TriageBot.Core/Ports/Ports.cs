@@ -31,15 +31,39 @@ public interface IBacklogStore
 public interface IMemberStore
 {
     Task<Member?> GetAsync(string backlogId, string userKey, CancellationToken ct);
+    /// <summary>Writes a member unconditionally; like every member write it changes the roster's version.</summary>
     Task UpsertAsync(Member member, CancellationToken ct);
     Task<IReadOnlyList<Member>> ListAsync(string backlogId, CancellationToken ct);
+
+    /// <summary>
+    /// The backlog's members with the version (ETag) of the whole roster. A check over the roster ("another facilitator
+    /// remains") and the write it allows are one step when the write presents this version: two people demoting themselves
+    /// at once cannot both pass the check. (The default, for single-writer test stores, has no version.)
+    /// </summary>
+    async Task<Versioned<IReadOnlyList<Member>>> ListVersionedAsync(string backlogId, CancellationToken ct) =>
+        new(await ListAsync(backlogId, ct).ConfigureAwait(false), "");
+
+    /// <summary>Writes a member if no member of the backlog was written since the roster had <paramref name="rosterETag"/>; otherwise <see cref="ConcurrencyException"/>.</summary>
+    Task UpsertAsync(Member member, string rosterETag, CancellationToken ct) => UpsertAsync(member, ct);
 }
 
 public interface IBindingStore
 {
     Task<Binding?> GetAsync(Platform platform, string workspace, string channelId, CancellationToken ct);
+    /// <summary>Writes a binding unconditionally (setup); its ETag changes.</summary>
     Task UpsertAsync(Binding binding, CancellationToken ct);
     IAsyncEnumerable<Binding> ListForBacklogAsync(string backlogId, CancellationToken ct);
+
+    /// <summary>A binding with its ETag, for a change that must not undo a concurrent <c>setup</c>. (The default, for single-writer test stores, has no ETag.)</summary>
+    async Task<Versioned<Binding>?> GetVersionedAsync(Platform platform, string workspace, string channelId, CancellationToken ct) =>
+        await GetAsync(platform, workspace, channelId, ct).ConfigureAwait(false) is { } binding ? new Versioned<Binding>(binding, "") : null;
+
+    /// <summary>Replaces a binding if <paramref name="etag"/> still matches; otherwise (changed or removed meanwhile) <see cref="ConcurrencyException"/>.</summary>
+    async Task<Versioned<Binding>> ReplaceAsync(Binding binding, string etag, CancellationToken ct)
+    {
+        await UpsertAsync(binding, ct).ConfigureAwait(false);
+        return new Versioned<Binding>(binding, "");
+    }
 }
 
 /// <summary>Filters for streaming a backlog's items. Null means "any".</summary>

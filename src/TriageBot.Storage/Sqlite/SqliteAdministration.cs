@@ -1,3 +1,9 @@
+using Microsoft.Data.Sqlite;
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Voting;
+
 namespace TriageBot.Storage.Sqlite;
 
 public sealed partial class SqliteTriageStore : IBacklogAdministration
@@ -24,13 +30,116 @@ public sealed partial class SqliteTriageStore : IBacklogAdministration
         db.WriteAsync("backlog.delete", async c =>
         {
             using var tx = c.BeginTransaction();
-            foreach (var sql in DeleteStatements)
+            await DeleteAsync(c, tx, backlogId, ct).ConfigureAwait(false);
+            tx.Commit();
+        }, ct);
+
+    private static async Task DeleteAsync(SqliteConnection c, SqliteTransaction tx, string backlogId, CancellationToken ct)
+    {
+        foreach (var sql in DeleteStatements)
+        {
+            await ExecAsync(c, tx, sql, ct, ("$b", backlogId)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One immediate transaction: the old backlog goes and the new one arrives in the same commit, or neither does.</summary>
+    public Task RestoreAsync(BacklogRestore restore, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(restore);
+        var id = restore.Backlog.Id;
+        return db.WriteAsync("backlog.restore", async c =>
+        {
+            using var tx = c.BeginTransaction(deferred: false);
+            if (await c.ScalarAsync<long?>(tx, "SELECT 1 FROM backlogs WHERE id = $b", ct, ("$b", id)).ConfigureAwait(false) is not null && !restore.Replace)
             {
-                using var command = c.Command(sql, ("$b", backlogId));
-                command.Transaction = tx;
-                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                throw new RestoreRefusedException(RestoreChecks.Exists(id));
+            }
+
+            foreach (var binding in restore.Bindings)
+            {
+                var a = binding.Address;
+                var owner = await c.ScalarAsync<string?>(tx, "SELECT backlog_id FROM bindings WHERE platform = $p AND workspace = $w AND channel_id = $c", ct,
+                    ("$p", a.Platform.ToString()), ("$w", a.Workspace), ("$c", a.ChannelId)).ConfigureAwait(false);
+                if (owner is not null && owner != id)
+                {
+                    throw new RestoreRefusedException(RestoreChecks.BoundElsewhere(binding, owner));
+                }
+            }
+
+            await DeleteAsync(c, tx, id, ct).ConfigureAwait(false);
+            await ExecAsync(c, tx, "INSERT INTO backlogs (id, dashboard_token, json, version) VALUES ($id, $token, $json, 1)", ct,
+                ("$id", id), ("$token", restore.Backlog.DashboardToken), ("$json", StoredJson.Serialize(restore.Backlog))).ConfigureAwait(false);
+            if (restore.Counter > 0)
+            {
+                await ExecAsync(c, tx, "INSERT INTO counters (backlog_id, last) VALUES ($b, $n)", ct, ("$b", id), ("$n", restore.Counter)).ConfigureAwait(false);
+            }
+
+            foreach (var member in restore.Members)
+            {
+                await ExecAsync(c, tx, "INSERT INTO members (backlog_id, user_key, json) VALUES ($b, $u, $json)", ct,
+                    ("$b", id), ("$u", member.User.Key), ("$json", StoredJson.Serialize(member with { BacklogId = id }))).ConfigureAwait(false);
+            }
+
+            // Every version moves on, so a writer holding a version read before the restore cannot write over it.
+            await SqliteMemberStore.BumpRosterAsync(c, tx, id, ct).ConfigureAwait(false);
+            foreach (var binding in restore.Bindings)
+            {
+                var a = binding.Address;
+                await ExecAsync(c, tx, "INSERT INTO bindings (platform, workspace, channel_id, backlog_id, json, version) VALUES ($p, $w, $c, $b, $json, $v)", ct,
+                    ("$p", a.Platform.ToString()), ("$w", a.Workspace), ("$c", a.ChannelId), ("$b", id), ("$json", StoredJson.Serialize(binding with { BacklogId = id })),
+                    ("$v", SqliteMemberStore.NewVersion())).ConfigureAwait(false);
+            }
+
+            await foreach (var record in restore.Records.WithCancellation(ct).ConfigureAwait(false))
+            {
+                RestoreChecks.Check(record, id);
+                await (record switch
+                {
+                    Item item => InsertItemAsync(c, tx, item, ct),
+                    HistoryEntry entry => InsertHistoryAsync(c, tx, entry, ct),
+                    Vote vote => ExecAsync(c, tx,
+                        """
+                        INSERT INTO votes (backlog_id, item_number, round, voter_key, json) VALUES ($b, $i, $r, $v, $json)
+                        ON CONFLICT (backlog_id, item_number, round, voter_key) DO UPDATE SET json = excluded.json
+                        """, ct, ("$b", id), ("$i", vote.ItemNumber), ("$r", vote.Round), ("$v", vote.Voter.Key), ("$json", StoredJson.Serialize(vote))),
+                    LedgerEntry entry => ExecAsync(c, tx,
+                        "INSERT INTO ledger (backlog_id, ceremony, occurrence, scheduled_at, json) VALUES ($b, $c, $o, $at, $json) ON CONFLICT DO NOTHING",
+                        ct, ("$b", id), ("$c", entry.Ceremony.ToString()), ("$o", entry.Occurrence), ("$at", entry.ScheduledAt.UtcTicks), ("$json", StoredJson.Serialize(entry))),
+                    _ => throw new ArgumentException($"A restore cannot write a {record.GetType().Name}."),
+                }).ConfigureAwait(false);
             }
 
             tx.Commit();
         }, ct);
+    }
+
+    private static async Task<int> InsertItemAsync(SqliteConnection c, SqliteTransaction tx, Item item, CancellationToken ct)
+    {
+        StoredItems.EnsureWritable(item);
+        try
+        {
+            return await ExecAsync(c, tx,
+                "INSERT INTO items (backlog_id, number, state, stream, created_at, json, outline, version) VALUES ($b, $n, $s, $st, $at, $json, $o, 1)",
+                ct, ("$b", item.BacklogId), ("$n", item.Number), ("$s", item.State.ToString()), ("$st", item.Stream.ToString()),
+                ("$at", item.CreatedAt.UtcTicks), ("$json", StoredJson.Serialize(item)), ("$o", StoredOutline.Serialize(item))).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (SqliteDb.IsConstraint(e))
+        {
+            throw new DuplicateKeyException($"Item {item.Number} already exists in backlog '{item.BacklogId}'.");
+        }
+    }
+
+    private static Task<int> InsertHistoryAsync(SqliteConnection c, SqliteTransaction tx, HistoryEntry entry, CancellationToken ct)
+    {
+        var json = StoredJson.Serialize(entry);
+        return ExecAsync(c, tx, "INSERT INTO history (backlog_id, row_key, item_number, json) VALUES ($b, $k, $n, $json) ON CONFLICT DO NOTHING", ct,
+            ("$b", entry.BacklogId), ("$k", StoredJson.HistoryKey(entry, json)), ("$n", entry.ItemNumber), ("$json", json));
+    }
+
+    private static async Task<int> ExecAsync(SqliteConnection c, SqliteTransaction tx, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        using var command = c.Command(sql, parameters);
+        command.Transaction = tx;
+        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
 }

@@ -68,18 +68,79 @@ internal sealed class SqliteMemberStore(SqliteDb db) : IMemberStore
             (await c.ListAsync("SELECT json FROM members WHERE backlog_id = $b AND user_key = $u", r => StoredJson.Deserialize<Member>(r.GetString(0)), ct,
                 ("$b", backlogId), ("$u", userKey)).ConfigureAwait(false)).FirstOrDefault(), ct);
 
-    public Task UpsertAsync(Member member, CancellationToken ct)
+    public Task UpsertAsync(Member member, CancellationToken ct) => WriteAsync(member, null, ct);
+
+    public Task UpsertAsync(Member member, string rosterETag, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(rosterETag);
+        return WriteAsync(member, rosterETag, ct);
+    }
+
+    /// <summary>The member and the roster's new version in one immediate transaction, after comparing the version when one is given.</summary>
+    private Task WriteAsync(Member member, string? rosterETag, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(member);
-        return db.WriteAsync("members.upsert", c => c.ExecAsync(
-            "INSERT INTO members (backlog_id, user_key, json) VALUES ($b, $u, $json) ON CONFLICT (backlog_id, user_key) DO UPDATE SET json = excluded.json",
-            ct, ("$b", member.BacklogId), ("$u", member.User.Key), ("$json", StoredJson.Serialize(member))), ct);
+        return db.WriteAsync(rosterETag is null ? "members.upsert" : "members.upsertIf", async c =>
+        {
+            using var tx = c.BeginTransaction(deferred: false);
+            if (rosterETag is not null)
+            {
+                var current = await c.ScalarAsync<long?>(tx, "SELECT version FROM rosters WHERE backlog_id = $b", ct, ("$b", member.BacklogId)).ConfigureAwait(false) ?? 0;
+                if (ETag(current) != rosterETag)
+                {
+                    throw new ConcurrencyException($"The members of backlog '{member.BacklogId}' changed meanwhile; read them again.");
+                }
+            }
+
+            using (var write = c.Command(
+                "INSERT INTO members (backlog_id, user_key, json) VALUES ($b, $u, $json) ON CONFLICT (backlog_id, user_key) DO UPDATE SET json = excluded.json",
+                ("$b", member.BacklogId), ("$u", member.User.Key), ("$json", StoredJson.Serialize(member))))
+            {
+                write.Transaction = tx;
+                await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            await BumpRosterAsync(c, tx, member.BacklogId, ct).ConfigureAwait(false);
+            tx.Commit();
+        }, ct);
+    }
+
+    /// <summary>A new roster version: random, so a version never comes back after a backlog is deleted and restored.</summary>
+    internal static async Task BumpRosterAsync(SqliteConnection c, SqliteTransaction tx, string backlogId, CancellationToken ct)
+    {
+        using var bump = c.Command("INSERT INTO rosters (backlog_id, version) VALUES ($b, $v) ON CONFLICT (backlog_id) DO UPDATE SET version = excluded.version",
+            ("$b", backlogId), ("$v", NewVersion()));
+        bump.Transaction = tx;
+        await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     public Task<IReadOnlyList<Member>> ListAsync(string backlogId, CancellationToken ct) =>
         db.RunAsync<IReadOnlyList<Member>>("members.list", async c =>
             await c.ListAsync("SELECT json FROM members WHERE backlog_id = $b ORDER BY user_key", r => StoredJson.Deserialize<Member>(r.GetString(0)), ct,
                 ("$b", backlogId)).ConfigureAwait(false), ct);
+
+    public Task<Versioned<IReadOnlyList<Member>>> ListVersionedAsync(string backlogId, CancellationToken ct) =>
+        db.RunAsync("members.listVersioned", async c =>
+        {
+            // One read transaction: the version and the rows are of the same moment.
+            using var tx = c.BeginTransaction(deferred: true);
+            var version = await c.ScalarAsync<long?>(tx, "SELECT version FROM rosters WHERE backlog_id = $b", ct, ("$b", backlogId)).ConfigureAwait(false) ?? 0;
+            using var command = c.Command("SELECT json FROM members WHERE backlog_id = $b ORDER BY user_key", ("$b", backlogId));
+            command.Transaction = tx;
+            var members = new List<Member>();
+            using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    members.Add(StoredJson.Deserialize<Member>(reader.GetString(0)));
+                }
+            }
+
+            tx.Commit();
+            return new Versioned<IReadOnlyList<Member>>(members, ETag(version));
+        }, ct);
+
+    internal static long NewVersion() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, int.MaxValue) * (long)int.MaxValue + System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
 }
 
 internal sealed class SqliteBindingStore(SqliteDb db) : IBindingStore
@@ -95,10 +156,36 @@ internal sealed class SqliteBindingStore(SqliteDb db) : IBindingStore
         var a = binding.Address;
         return db.WriteAsync("bindings.upsert", c => c.ExecAsync(
             """
-            INSERT INTO bindings (platform, workspace, channel_id, backlog_id, json) VALUES ($p, $w, $c, $b, $json)
-            ON CONFLICT (platform, workspace, channel_id) DO UPDATE SET backlog_id = excluded.backlog_id, json = excluded.json
+            INSERT INTO bindings (platform, workspace, channel_id, backlog_id, json, version) VALUES ($p, $w, $c, $b, $json, $v)
+            ON CONFLICT (platform, workspace, channel_id) DO UPDATE SET backlog_id = excluded.backlog_id, json = excluded.json, version = excluded.version
             """,
-            ct, ("$p", a.Platform.ToString()), ("$w", a.Workspace), ("$c", a.ChannelId), ("$b", binding.BacklogId), ("$json", StoredJson.Serialize(binding))), ct);
+            ct, ("$p", a.Platform.ToString()), ("$w", a.Workspace), ("$c", a.ChannelId), ("$b", binding.BacklogId), ("$json", StoredJson.Serialize(binding)),
+            ("$v", SqliteMemberStore.NewVersion())), ct);
+    }
+
+    public Task<Versioned<Binding>?> GetVersionedAsync(Platform platform, string workspace, string channelId, CancellationToken ct) =>
+        db.RunAsync("bindings.getVersioned", async c =>
+            (await c.ListAsync("SELECT json, coalesce(version, 0) FROM bindings WHERE platform = $p AND workspace = $w AND channel_id = $c",
+                r => new Versioned<Binding>(StoredJson.Deserialize<Binding>(r.GetString(0)), ETag(r.GetInt64(1))), ct,
+                ("$p", platform.ToString()), ("$w", workspace), ("$c", channelId)).ConfigureAwait(false)).FirstOrDefault(), ct);
+
+    public Task<Versioned<Binding>> ReplaceAsync(Binding binding, string etag, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        ArgumentNullException.ThrowIfNull(etag);
+        var a = binding.Address;
+        return db.WriteAsync("bindings.replace", async c =>
+        {
+            var version = await c.ScalarAsync<long?>(
+                """
+                UPDATE bindings SET backlog_id = $b, json = $json, version = $v
+                WHERE platform = $p AND workspace = $w AND channel_id = $c AND coalesce(version, 0) = $old RETURNING version
+                """,
+                ct, ("$p", a.Platform.ToString()), ("$w", a.Workspace), ("$c", a.ChannelId), ("$b", binding.BacklogId), ("$json", StoredJson.Serialize(binding)),
+                ("$v", SqliteMemberStore.NewVersion()), ("$old", Version(etag))).ConfigureAwait(false)
+                ?? throw new ConcurrencyException($"The binding of {a.Platform} channel {a.ChannelId} was changed by someone else (or removed); read it again.");
+            return new Versioned<Binding>(binding, ETag(version));
+        }, ct);
     }
 
     public async IAsyncEnumerable<Binding> ListForBacklogAsync(string backlogId, [EnumeratorCancellation] CancellationToken ct)

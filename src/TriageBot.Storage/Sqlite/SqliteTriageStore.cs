@@ -76,6 +76,12 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
                 await c.ExecAsync("ALTER TABLE inbox ADD COLUMN handled INTEGER", ct).ConfigureAwait(false);
             }
 
+            // Added for ETag-checked bindings (issue 14); rows written before have version 0.
+            if (await c.ScalarAsync<long>("SELECT count(*) FROM pragma_table_info('bindings') WHERE name = 'version'", ct).ConfigureAwait(false) == 0)
+            {
+                await c.ExecAsync("ALTER TABLE bindings ADD COLUMN version INTEGER", ct).ConfigureAwait(false);
+            }
+
             var hasOutline = await c.ScalarAsync<long>("SELECT count(*) FROM pragma_table_info('items') WHERE name = 'outline'", ct).ConfigureAwait(false) > 0;
             if (!hasOutline)
             {
@@ -173,6 +179,9 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
             user_key TEXT NOT NULL,
             json TEXT NOT NULL,
             PRIMARY KEY (backlog_id, user_key));
+        CREATE TABLE IF NOT EXISTS rosters (
+            backlog_id TEXT NOT NULL PRIMARY KEY,
+            version INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS bindings (
             platform TEXT NOT NULL,
             workspace TEXT NOT NULL,

@@ -98,17 +98,73 @@ internal sealed class TableMemberStore(TableSet t) : IMemberStore
             return r.HasValue ? JsonProperties.Read<Member>(r.Value!) : null;
         });
 
-    public Task UpsertAsync(Member member, CancellationToken ct)
+    /// <summary>
+    /// The roster row shares the members' partition, so a member and the roster's new version are written in one entity
+    /// group transaction. '!' never occurs in an encoded user key.
+    /// </summary>
+    internal const string RosterRow = "!roster";
+
+    /// <summary>The ETag a roster has before its first write.</summary>
+    private const string NoRoster = "none";
+
+    public Task UpsertAsync(Member member, CancellationToken ct) => WriteAsync(member, null, ct);
+
+    public Task UpsertAsync(Member member, string rosterETag, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(member);
-        return t.Ops.RunAsync("members.upsert", () => t.Members.UpsertEntityAsync(
-            JsonProperties.Entity(KeyCodec.Encode(member.BacklogId), KeyCodec.Encode(member.User.Key), member), TableUpdateMode.Replace, ct));
+        ArgumentNullException.ThrowIfNull(rosterETag);
+        return WriteAsync(member, rosterETag, ct);
     }
 
-    public Task<IReadOnlyList<Member>> ListAsync(string backlogId, CancellationToken ct) =>
-        t.Ops.RunAsync<IReadOnlyList<Member>>("members.list", async () =>
-            await t.Members.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {KeyCodec.Encode(backlogId)}"), maxPerPage: 1000, cancellationToken: ct)
-                .Select(e => JsonProperties.Read<Member>(e)).ToListAsync(ct).ConfigureAwait(false));
+    private Task WriteAsync(Member member, string? rosterETag, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        var partition = KeyCodec.Encode(member.BacklogId);
+        var roster = new TableEntity(partition, RosterRow) { ["Version"] = Guid.NewGuid().ToString("N") };
+        TableTransactionAction rosterAction = rosterETag switch
+        {
+            null => new(TableTransactionActionType.UpsertReplace, roster),
+            NoRoster or "" => new(TableTransactionActionType.Add, roster),
+            _ => new(TableTransactionActionType.UpdateReplace, roster, new ETag(rosterETag)),
+        };
+        return t.Ops.RunAsync(rosterETag is null ? "members.upsert" : "members.upsertIf", async () =>
+        {
+            try
+            {
+                await t.Members.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, JsonProperties.Entity(partition, KeyCodec.Encode(member.User.Key), member)),
+                    rosterAction,
+                ], ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (rosterETag is not null && e.Status is TableOps.Conflict or TableOps.PreconditionFailed or TableOps.NotFound)
+            {
+                throw new ConcurrencyException($"The members of backlog '{member.BacklogId}' changed meanwhile; read them again.");
+            }
+        });
+    }
+
+    public async Task<IReadOnlyList<Member>> ListAsync(string backlogId, CancellationToken ct) =>
+        (await ListVersionedAsync(backlogId, ct).ConfigureAwait(false)).Value;
+
+    public Task<Versioned<IReadOnlyList<Member>>> ListVersionedAsync(string backlogId, CancellationToken ct) =>
+        t.Ops.RunAsync("members.list", async () =>
+        {
+            var etag = NoRoster;
+            var members = new List<Member>();
+            await foreach (var entity in t.Members.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {KeyCodec.Encode(backlogId)}"), maxPerPage: 1000, cancellationToken: ct).ConfigureAwait(false))
+            {
+                if (entity.RowKey == RosterRow)
+                {
+                    etag = entity.ETag.ToString();
+                }
+                else
+                {
+                    members.Add(JsonProperties.Read<Member>(entity));
+                }
+            }
+
+            return new Versioned<IReadOnlyList<Member>>(members, etag);
+        });
 }
 
 internal sealed class TableBindingStore(TableSet t) : IBindingStore
@@ -126,6 +182,33 @@ internal sealed class TableBindingStore(TableSet t) : IBindingStore
         var entity = JsonProperties.Entity(Partition(binding.Address.Platform, binding.Address.Workspace), KeyCodec.Encode(binding.Address.ChannelId), binding);
         entity["BacklogId"] = binding.BacklogId;
         return t.Ops.RunAsync("bindings.upsert", () => t.Bindings.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct));
+    }
+
+    public Task<Versioned<Binding>?> GetVersionedAsync(Platform platform, string workspace, string channelId, CancellationToken ct) =>
+        t.Ops.RunAsync("bindings.getVersioned", async () =>
+        {
+            var r = await t.Bindings.GetEntityIfExistsAsync<TableEntity>(Partition(platform, workspace), KeyCodec.Encode(channelId), cancellationToken: ct).ConfigureAwait(false);
+            return r.HasValue ? new Versioned<Binding>(JsonProperties.Read<Binding>(r.Value!), r.Value!.ETag.ToString()) : null;
+        });
+
+    public Task<Versioned<Binding>> ReplaceAsync(Binding binding, string etag, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        ArgumentNullException.ThrowIfNull(etag);
+        var entity = JsonProperties.Entity(Partition(binding.Address.Platform, binding.Address.Workspace), KeyCodec.Encode(binding.Address.ChannelId), binding);
+        entity["BacklogId"] = binding.BacklogId;
+        return t.Ops.RunAsync("bindings.replace", async () =>
+        {
+            try
+            {
+                var response = await t.Bindings.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                return new Versioned<Binding>(binding, response.Headers.ETag.GetValueOrDefault().ToString());
+            }
+            catch (RequestFailedException e) when (e.Status is TableOps.PreconditionFailed or TableOps.NotFound)
+            {
+                throw new ConcurrencyException($"The binding of {binding.Address.Platform} channel {binding.Address.ChannelId} was changed by someone else (or removed); read it again.");
+            }
+        });
     }
 
     // Bindings are few (a handful per backlog), so a filtered scan across workspaces is fine.

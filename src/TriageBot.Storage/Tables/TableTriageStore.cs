@@ -57,6 +57,8 @@ public sealed partial class TableTriageStore : ITriageStore, IStoreMaintenance
                 await table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
+        // A restore that a crash stopped after its commit marker is finished before anything reads the backlog.
+        await FinishPendingRestoresAsync(ct).ConfigureAwait(false);
         Log.TablesReady(logger, prefix, tables.AccountName);
     }
 

@@ -28,10 +28,24 @@ internal sealed class BackupCommand(ITriageStore store, CliContext context)
         var path = Cli.PathOf(context, outPath);
         var temporary = path + ".partial";
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        await using (var file = File.Create(temporary))
+        // The document holds the dashboard token: readable by its owner only, from the moment it exists (a leftover partial
+        // file from an earlier run, perhaps with wider permissions, is replaced rather than reused).
+        File.Delete(temporary);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
         {
-            await using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true });
-            await WriteAsync(json, backlog, counts, ct);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var file = new FileStream(temporary, options))
+        {
+            await using (var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true }))
+            {
+                await WriteAsync(json, backlog, counts, ct);
+            }
+
+            // On disk before it takes the real name: a crash after the rename never leaves a name on an empty or partial file.
+            file.Flush(flushToDisk: true);
         }
 
         // Only a complete document ever has the requested name.
@@ -112,13 +126,13 @@ internal sealed class BackupCommand(ITriageStore store, CliContext context)
 }
 
 /// <summary>
-/// <c>restore</c>: reads a backup as a stream and writes it into the configured store, under the same backlog id or a
-/// new one. Refused over an existing backlog unless <c>--replace</c>, which deletes that backlog first.
+/// <c>restore</c>: checks the whole backup first (<see cref="BackupCheck"/>) and writes nothing unless all of it is good;
+/// then reads it again and hands it to the store, which puts it in place all or nothing
+/// (<see cref="IBacklogAdministration.RestoreAsync"/>), under the same backlog id or a new one. Refused over an existing
+/// backlog unless <c>--replace</c>, and refused when a channel of the backup is bound to another backlog.
 /// </summary>
 internal sealed class RestoreCommand(ITriageStore store, CliContext context)
 {
-    private const int HistoryBatch = 100;
-
     public async Task<int> RunAsync(string file, string? newId, bool replace, CancellationToken ct)
     {
         var path = Cli.PathOf(context, file);
@@ -132,152 +146,115 @@ internal sealed class RestoreCommand(ITriageStore store, CliContext context)
             throw new CliUsageException("restore: this store cannot restore backups.");
         }
 
-        await using var stream = File.OpenRead(path);
-        var progress = new Progress(context, "Restoring", stream.Length);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var history = new List<HistoryEntry>(HistoryBatch);
-        string? sourceId = null;
-        string? targetId = null;
-        var version = 0;
-        var maxNumber = 0;
-        var reported = 0L;
+        // Others may read the file meanwhile, not change it.
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var checking = new Progress(context, "Checking", stream.Length);
+        BackupCheck check;
         try
         {
-            await foreach (var (section, value) in BackupFormat.ReadAsync(stream, ct))
+            check = await BackupCheck.ReadAsync(stream, path, position => checking.ReportAsync(position), ct);
+        }
+        catch (BackupInvalidException e)
+        {
+            await context.Error.WriteLineAsync(e.Message);
+            return await RefuseAsync("Nothing was changed: the backup has the problems above. Restore an intact backup, or fix the file.");
+        }
+
+        await checking.ReportAsync(stream.Length);
+        var sourceId = check.Backlog.Id;
+        var targetId = newId ?? sourceId;
+        var backlog = check.Backlog;
+        if (targetId != sourceId)
+        {
+            // A copy must not share the original's dashboard link.
+            backlog = backlog with { Id = targetId, DashboardToken = NewToken() };
+        }
+
+        if (!replace && await store.Backlogs.GetAsync(targetId, ct) is not null)
+        {
+            return await RefuseAsync($"A backlog '{targetId}' already exists in this store. Restore under another id with --backlog NEW-ID, or add --replace to replace it with the backup (all or nothing).");
+        }
+
+        // A channel is bound to one backlog: a copy under a new id leaves the original's channels alone, and a restore never
+        // takes over a channel that another backlog uses.
+        var bindings = targetId == sourceId ? check.Bindings.Select(b => b with { BacklogId = targetId }).ToList() : [];
+        for (var i = 0; i < bindings.Count; i++)
+        {
+            var a = bindings[i].Address;
+            if (await store.Bindings.GetAsync(a.Platform, a.Workspace, a.ChannelId, ct) is { } current && current.BacklogId != targetId)
             {
-                switch (section)
-                {
-                    case "format":
-                        if (value.ValueKind != JsonValueKind.String || value.GetString() != BackupFormat.Format)
-                        {
-                            return await RefuseAsync($"{path} is not a TriageBot backup (its format is not \"{BackupFormat.Format}\").");
-                        }
-
-                        break;
-                    case "version":
-                        version = value.GetInt32();
-                        if (version != BackupFormat.Version)
-                        {
-                            return await RefuseAsync($"{path} is a version {version} backup; this TriageBot reads version {BackupFormat.Version}. Restore it with the TriageBot version that wrote it.");
-                        }
-
-                        break;
-                    case "backlogId" or "exportedAt":
-                        break;
-                    case "backlog":
-                        if (version != BackupFormat.Version)
-                        {
-                            return await RefuseAsync($"{path} does not say its format and version before its data; it is not a TriageBot backup.");
-                        }
-
-                        var backlog = Read<Backlog>(value);
-                        sourceId = backlog.Id;
-                        targetId = newId ?? backlog.Id;
-                        if (targetId != sourceId)
-                        {
-                            // A copy must not share the original's dashboard link.
-                            backlog = backlog with { Id = targetId, DashboardToken = NewToken() };
-                        }
-
-                        if (await store.Backlogs.GetAsync(targetId, ct) is not null)
-                        {
-                            if (!replace)
-                            {
-                                return await RefuseAsync($"A backlog '{targetId}' already exists in this store. Restore under another id with --backlog NEW-ID, or add --replace to delete it and restore the backup in its place.");
-                            }
-
-                            await admin.DeleteBacklogAsync(targetId, ct);
-                        }
-
-                        if (!await store.Backlogs.TryCreateAsync(backlog, ct))
-                        {
-                            return await RefuseAsync($"A backlog '{targetId}' was created while the restore ran; run it again.");
-                        }
-
-                        break;
-                    case BackupFormat.Members:
-                        var member = Read<Member>(RequireBacklog(targetId, value));
-                        await store.Members.UpsertAsync(member with { BacklogId = targetId! }, ct);
-                        break;
-                    case BackupFormat.Bindings:
-                        // A channel is bound to one backlog: a copy under a new id leaves the original's channels alone.
-                        if (targetId == sourceId)
-                        {
-                            await store.Bindings.UpsertAsync(Read<Binding>(RequireBacklog(targetId, value)), ct);
-                        }
-                        else
-                        {
-                            counts["bindings skipped"] = counts.GetValueOrDefault("bindings skipped") + 1;
-                            continue;
-                        }
-
-                        break;
-                    case BackupFormat.Items:
-                        var item = Read<Item>(RequireBacklog(targetId, value)) with { BacklogId = targetId! };
-                        await store.Items.InsertAsync(item, ct);
-                        maxNumber = Math.Max(maxNumber, item.Number);
-                        break;
-                    case BackupFormat.History:
-                        history.Add(Read<HistoryEntry>(RequireBacklog(targetId, value)) with { BacklogId = targetId! });
-                        if (history.Count == HistoryBatch)
-                        {
-                            await store.History.AppendAsync(history, ct);
-                            history.Clear();
-                        }
-
-                        break;
-                    case BackupFormat.Votes:
-                        await store.Votes.UpsertAsync(Read<Vote>(RequireBacklog(targetId, value)) with { BacklogId = targetId! }, ct);
-                        break;
-                    case BackupFormat.Ledger:
-                        await store.Ledger.TryClaimAsync(Read<LedgerEntry>(RequireBacklog(targetId, value)) with { BacklogId = targetId! }, ct);
-                        break;
-                    default:
-                        // A later minor addition this version does not know: skip it rather than fail.
-                        continue;
-                }
-
-                counts[section] = counts.GetValueOrDefault(section) + 1;
-                if (stream.Position - reported > stream.Length / 20)
-                {
-                    reported = stream.Position;
-                    await progress.ReportAsync(stream.Position);
-                }
+                return await RefuseAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}: bindings[{i}]: the channel {a.Platform} {a.Workspace}/{a.ChannelId} is bound to another backlog, '{current.BacklogId}'; a restore does not take it over. Nothing was changed."));
             }
         }
-        catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException or FormatException)
+
+        stream.Position = 0;
+        var restoring = new Progress(context, "Restoring", stream.Length);
+        try
         {
-            await context.Error.WriteLineAsync($"{path} could not be read: {e.Message}");
-            if (targetId is not null)
+            await admin.RestoreAsync(new BacklogRestore
             {
-                await context.Error.WriteLineAsync($"The backlog '{targetId}' is incomplete; run the restore again with --replace once the file is fixed.");
-            }
-
-            return ExitCodes.Refused;
+                Backlog = backlog,
+                Members = [.. check.Members.Select(m => m with { BacklogId = targetId })],
+                Bindings = bindings,
+                Counter = check.MaxNumber,
+                Records = RecordsAsync(stream, check, targetId, restoring, ct),
+                Replace = replace,
+            }, ct);
         }
-
-        if (targetId is null)
+        catch (RestoreRefusedException e)
         {
-            return await RefuseAsync($"{path} holds no backlog.");
+            return await RefuseAsync(e.Message + " Nothing was changed.");
         }
 
-        await store.History.AppendAsync(history, ct);
-        if (maxNumber > 0)
-        {
-            await admin.RaiseItemCounterAsync(targetId, maxNumber, ct);
-        }
-
-        await progress.ReportAsync(stream.Length);
+        await restoring.ReportAsync(stream.Length);
+        var counts = BackupCheck.Sections.Select(s => (Name: s, Count: s == BackupFormat.Bindings ? bindings.Count : check.Counts.GetValueOrDefault(s)))
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Count} {c.Name}"));
+        var skipped = check.Bindings.Count - bindings.Count;
         await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Restored '{targetId}' from {path}: {string.Join(", ", counts.Where(c => c.Key is not ("format" or "version" or "backlogId" or "exportedAt")).Select(c => $"{c.Value} {c.Key}"))}."));
+            $"Restored '{targetId}' from {path}: {string.Join(", ", counts)}{(skipped > 0 ? $", {skipped} bindings skipped (they stay with '{sourceId}')" : "")}."));
         return ExitCodes.Ok;
     }
 
-    private static JsonElement RequireBacklog(string? targetId, JsonElement value) =>
-        targetId is null ? throw new InvalidDataException("The backup lists records before its backlog.") : value;
+    /// <summary>The second pass: the checked file's items, history, votes and ledger entries, under the target id.</summary>
+    private static async IAsyncEnumerable<object> RecordsAsync(Stream stream, BackupCheck check, string targetId, Progress progress,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var reported = 0L;
+        await foreach (var (section, value) in BackupFormat.ReadAsync(stream, ct))
+        {
+            object? record = section switch
+            {
+                BackupFormat.Items => BackupCheck.Record<Item>(value) with { BacklogId = targetId },
+                BackupFormat.History => BackupCheck.Record<HistoryEntry>(value) with { BacklogId = targetId },
+                BackupFormat.Votes => BackupCheck.Record<Vote>(value) with { BacklogId = targetId },
+                BackupFormat.Ledger => BackupCheck.Record<LedgerEntry>(value) with { BacklogId = targetId },
+                _ => null,
+            };
+            if (record is null)
+            {
+                continue;
+            }
 
-    private static T Read<T>(JsonElement value) =>
-        value.Deserialize<T>(CoreJson.Options) ?? throw new InvalidDataException($"A {typeof(T).Name} in the backup is null.");
+            counts[section] = counts.GetValueOrDefault(section) + 1;
+            yield return record;
+            if (stream.Position - reported > stream.Length / 20)
+            {
+                reported = stream.Position;
+                await progress.ReportAsync(stream.Position);
+            }
+        }
+
+        foreach (var section in new[] { BackupFormat.Items, BackupFormat.History, BackupFormat.Votes, BackupFormat.Ledger })
+        {
+            if (counts.GetValueOrDefault(section) != check.Counts.GetValueOrDefault(section))
+            {
+                // Fails the store's all-or-nothing write, so nothing of this read is kept.
+                throw new InvalidDataException($"The backup changed while it was restored ({section}); nothing was changed. Run the restore again.");
+            }
+        }
+    }
 
     private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 

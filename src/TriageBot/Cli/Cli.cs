@@ -16,6 +16,8 @@ public sealed class CliContext
     public string ContentRoot { get; init; } = Directory.GetCurrentDirectory();
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
+    /// <summary>Tests only: wraps the configured store, e.g. to fail it part-way.</summary>
+    internal Func<ITriageStore, ITriageStore>? WrapStore { get; init; }
 }
 
 /// <summary>Exit codes of the command line.</summary>
@@ -26,8 +28,10 @@ public static class ExitCodes
     public const int Refused = 1;
     /// <summary>Bad arguments, a missing file, or settings that do not validate.</summary>
     public const int Usage = 2;
-    /// <summary>The store failed or could not be reached.</summary>
+    /// <summary>The store failed or could not be reached, or the command failed unexpectedly (one line says why).</summary>
     public const int Failed = 3;
+    /// <summary>Someone changed the same data while the command ran (a concurrent writer); run the command again.</summary>
+    public const int Conflict = 4;
 }
 
 /// <summary>
@@ -54,7 +58,8 @@ public static class Cli
 
         Storage comes from the same settings as the server (Storage__Provider, Storage__SqlitePath,
         Storage__ConnectionString, Storage__TableServiceUri, Storage__TablePrefix, …).
-        Exit codes: 0 done, 1 refused (bad rows, existing or unknown backlog), 2 usage or settings, 3 storage failed.
+        Exit codes: 0 done, 1 refused (bad rows or backup, existing or unknown backlog, a rule), 2 usage or settings,
+        3 storage failed (or an unexpected error), 4 changed by someone else meanwhile (run it again).
         """;
 
     /// <summary>Runs one command; returns its exit code. Never throws for bad input: it says what is wrong on the error writer.</summary>
@@ -86,6 +91,7 @@ public static class Cli
             var options = new StorageOptions();
             configuration.GetSection(StorageOptions.Section).Bind(options);
             store = StorageServiceCollectionExtensions.Create(options, context.ContentRoot, context.Loggers);
+            store = context.WrapStore?.Invoke(store) ?? store;
         }
         catch (OptionsValidationException e)
         {
@@ -116,7 +122,33 @@ public static class Cli
         }
         catch (StoreUnavailableException e)
         {
-            await context.Error.WriteLineAsync("The store failed: " + e.Message);
+            await context.Error.WriteLineAsync("The store failed: " + OneLine(e.Message));
+            return ExitCodes.Failed;
+        }
+        catch (DuplicateKeyException e)
+        {
+            await context.Error.WriteLineAsync("Refused: " + OneLine(e.Message) + " Nothing after this point was written; see docs/operations.md.");
+            return ExitCodes.Refused;
+        }
+        catch (Core.Items.RuleViolationException e)
+        {
+            await context.Error.WriteLineAsync("Refused: " + OneLine(e.Message));
+            return ExitCodes.Refused;
+        }
+        catch (ConcurrencyException e)
+        {
+            await context.Error.WriteLineAsync("Changed meanwhile: " + OneLine(e.Message) + " Run the command again.");
+            return ExitCodes.Conflict;
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            await context.Error.WriteLineAsync($"{parsed.Command} failed: {OneLine(e.Message)}");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Never a stack trace for a person at a terminal: the type and message say enough to report it.
+            await context.Error.WriteLineAsync($"{parsed.Command} failed unexpectedly: {e.GetType().Name}: {OneLine(e.Message)}");
             return ExitCodes.Failed;
         }
         finally
@@ -124,6 +156,8 @@ public static class Cli
             (store as IDisposable)?.Dispose();
         }
     }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     /// <summary>A path as given, relative to the content root.</summary>
     internal static string PathOf(CliContext context, string path) => Path.GetFullPath(path, context.ContentRoot);

@@ -138,7 +138,14 @@ internal sealed class CsvImport(ITriageStore store, CliContext context)
         };
 
         await using var stream = File.OpenRead(path);
-        using var reader = new StreamReader(stream, detectEncodingFromByteOrderMarks: true);
+        if (await Utf8Check.FirstProblemAsync(stream, ct) is { } encoding)
+        {
+            errors.Add(encoding);
+            return (plan, errors);
+        }
+
+        stream.Position = 0;
+        using var reader = new StreamReader(stream, Utf8Check.Strict, detectEncodingFromByteOrderMarks: false);
         using var csv = new CsvReader(reader, config);
         if (!await csv.ReadAsync() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
         {

@@ -230,12 +230,21 @@ public sealed partial class DeliveryWorker(
         LogFailed(logger, message.Id, message.Target.Platform, reason);
         metrics?.DeliveryFailed(message.Target.Platform, permanent: true);
 
-        var binding = message.Kind == OutboxKind.Direct ? null
-            : await store.Bindings.GetAsync(message.Target.Platform, message.Target.Workspace, message.Target.ChannelId, ct);
+        var versioned = message.Kind == OutboxKind.Direct ? null
+            : await store.Bindings.GetVersionedAsync(message.Target.Platform, message.Target.Workspace, message.Target.ChannelId, ct);
+        var binding = versioned?.Value;
         var alreadyLost = binding is { Active: false };
         if (channelLost && binding is { Active: true })
         {
-            await store.Bindings.UpsertAsync(binding with { Active = false, InactiveReason = reason }, ct);
+            try
+            {
+                await store.Bindings.ReplaceAsync(binding with { Active = false, InactiveReason = reason }, versioned!.ETag, ct);
+            }
+            catch (ConcurrencyException)
+            {
+                // Someone ran setup in the channel meanwhile (the bot was added back): that binding stands.
+                return;
+            }
         }
 
         // Tell the facilitators, unless this was itself such a notice (never loop on a dead channel), or the channel was

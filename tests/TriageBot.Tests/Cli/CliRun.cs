@@ -24,6 +24,9 @@ public sealed class CliRun : IDisposable
     public FakeTimeProvider Time { get; } = new(Now);
     public bool Terminal { get; set; }
 
+    /// <summary>Wraps the store the next runs use (e.g. in a <see cref="FaultyStore"/>); null runs the store as configured.</summary>
+    public Func<Core.Ports.ITriageStore, Core.Ports.ITriageStore>? WrapStore { get; set; }
+
     public IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
     public string File(string name) => Path.Combine(Folder, name);
@@ -41,6 +44,7 @@ public sealed class CliRun : IDisposable
             ErrorIsTerminal = Terminal,
             ContentRoot = Folder,
             Time = Time,
+            WrapStore = WrapStore,
         }, TestContext.Current.CancellationToken);
         return new CliResult(code, output.ToString(), error.ToString());
     }
