@@ -8,6 +8,7 @@ public sealed partial class SqliteTriageStore : IBacklogAdministration
         "DELETE FROM bindings WHERE backlog_id = $b",
         "DELETE FROM items WHERE backlog_id = $b",
         "DELETE FROM history WHERE backlog_id = $b",
+        "DELETE FROM item_events WHERE backlog_id = $b",
         "DELETE FROM votes WHERE backlog_id = $b",
         "DELETE FROM ledger WHERE backlog_id = $b",
         "DELETE FROM counters WHERE backlog_id = $b",

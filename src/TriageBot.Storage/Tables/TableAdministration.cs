@@ -49,6 +49,7 @@ public sealed partial class TableTriageStore : IBacklogAdministration
             await DeleteWhereAsync(tables.Members, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), ct).ConfigureAwait(false);
             await DeleteWhereAsync(tables.Items, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), ct).ConfigureAwait(false);
             await DeleteWhereAsync(tables.History, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), ct).ConfigureAwait(false);
+            await DeleteWhereAsync(tables.ItemEvents, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), ct).ConfigureAwait(false);
             await DeleteWhereAsync(tables.Ledger, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), ct).ConfigureAwait(false);
             await DeleteWhereAsync(tables.ItemHistory, TableClient.CreateQueryFilter($"PartitionKey gt {low} and PartitionKey lt {high}"), ct).ConfigureAwait(false);
             await DeleteWhereAsync(tables.Votes, TableClient.CreateQueryFilter($"PartitionKey gt {low} and PartitionKey lt {high}"), ct).ConfigureAwait(false);
