@@ -214,7 +214,7 @@ internal sealed class RestoreCommand(ITriageStore store, CliContext context)
                         break;
                     case BackupFormat.Items:
                         var item = Read<Item>(RequireBacklog(targetId, value)) with { BacklogId = targetId! };
-                        await store.Items.InsertAsync(item, ct);
+                        await store.Writes.WriteAsync(new ItemWrite { Item = item, Events = ItemEvents.Restored(item, new UserRef(Platform.Playground, "restore", "Restore from backup"), context.Time.GetUtcNow()) }, ct);
                         maxNumber = Math.Max(maxNumber, item.Number);
                         break;
                     case BackupFormat.History:

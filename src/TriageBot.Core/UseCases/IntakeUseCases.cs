@@ -1,0 +1,230 @@
+using System.Text.Json;
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Views;
+
+namespace TriageBot.Core.UseCases;
+
+/// <summary>Reporting items: the intake form, from a command, a button or a chat message; and capability notes.</summary>
+internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes) : IUseCase
+{
+    /// <summary>
+    /// What an intake form carries between opening and submitting: the message it came from, where to confirm, and an id
+    /// of this form, so submitting it again (after an error, or delivered twice) finishes one item instead of making two.
+    /// </summary>
+    private sealed record IntakeContext(MessageSource? Source, string? ThreadId, WorkStream Stream = WorkStream.Bug, string? Id = null)
+    {
+        public static IntakeContext New(MessageSource? source, string? threadId, WorkStream stream) => new(source, threadId, stream, Guid.NewGuid().ToString("N"));
+    }
+
+    public void Register(Handlers h)
+    {
+        h.OnCommand<NewCommand>((c, cmd) =>
+        {
+            c.RequireBacklog();
+            Permissions.Require(c.Role, Permission.Report, "report items");
+            if (cmd.Stream is { } stream)
+            {
+                return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
+            }
+
+            return Task.FromResult<Outcome>(new ReplyOutcome(new TextView("What kind of item is it?")
+            {
+                Actions =
+                [
+                    new(ActionIds.NewItem, "Model quality", "model"),
+                    new(ActionIds.NewItem, "Engineering bug", "bug"),
+                    new(ActionIds.NewItem, "Feature request", "feature"),
+                    new(ActionIds.NewItem, "Incident", "incident"),
+                ],
+            }));
+        });
+        h.OnAction(ActionIds.NewItem, (c, arg) =>
+        {
+            c.RequireBacklog();
+            var stream = Enum.TryParse<WorkStream>(arg, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : WorkStream.Bug;
+            return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
+        });
+        h.OnForm(FormIds.Intake, SubmitIntakeAsync);
+        h.OnReportMessage(OpenIntakeFromMessageAsync);
+
+        h.OnCommand<NoteCommand>(async (c, cmd) =>
+        {
+            Permissions.Require(c.Role, Permission.WriteCapabilityNote, "write capability notes");
+            return new OpenFormOutcome(Forms.CapabilityNote(context.Summarize(c, await context.LoadAsync(c, cmd.Key))));
+        });
+        h.OnAction(ActionIds.AddCapabilityNote, async (c, arg) =>
+        {
+            Permissions.Require(c.Role, Permission.WriteCapabilityNote, "write capability notes");
+            return new OpenFormOutcome(Forms.CapabilityNote(context.Summarize(c, await context.LoadAsync(c, arg))));
+        });
+        h.OnForm(FormIds.CapabilityNote, (c, f) => changes.FormChangeAsync(c, f, Permission.WriteCapabilityNote, "write capability notes",
+            (item, now) => ItemRules.AddCapabilityNote(item, Answers.Value(f, FieldIds.NoteText),
+                Answers.Value(f, FieldIds.NoteScale) == "weeks" ? CapabilityScale.WeeksCapability : CapabilityScale.DaysFeature, c.Actor, now),
+            (item, errors) => Forms.CapabilityNote(context.Summarize(c, item), f.Values, errors),
+            i => i.HeldPlacement is null && i.State is ItemState.Ready or ItemState.Sprint
+                ? $"Capability note saved. {i.Key} is now in {i.State}."
+                : $"Capability note saved on {i.Key}."));
+    }
+
+    private Task<Outcome> OpenIntakeFromMessageAsync(RequestContext c, ReportMessageIntent r)
+    {
+        c.RequireBacklog();
+        Permissions.Require(c.Role, Permission.Report, "report items");
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(r.MessageText))
+        {
+            var text = r.MessageText.Trim();
+            var firstLine = text.Split('\n', 2)[0].Trim();
+            values[FieldIds.Title] = firstLine.Length > 150 ? firstLine[..149] + "…" : firstLine;
+            values[FieldIds.Description] = text.Length > 3000 ? text[..2999] + "…" : text;
+        }
+
+        if (r.Source?.Link is { } link)
+        {
+            values[FieldIds.Link] = link;
+        }
+
+        var intake = IntakeContext.New(r.Source, c.Interaction.Place.ThreadId ?? r.Source?.MessageId, r.Stream ?? WorkStream.Bug);
+        return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(intake, values)));
+    }
+
+    private async Task<Outcome> SubmitIntakeAsync(RequestContext c, FormSubmitIntent f)
+    {
+        var backlog = c.RequireBacklog();
+        Permissions.Require(c.Role, Permission.Report, "report items");
+        var intake = DecodeIntake(f.Argument) ?? new IntakeContext(null, null, ParseStream(f.Values));
+        var formStream = ParseStream(f.Values, intake.Stream);
+
+        // The stream choice changed: show that stream's fields, keeping everything typed so far.
+        if (formStream != intake.Stream)
+        {
+            return new FormErrorsOutcome(IntakeForm(intake with { Stream = formStream }, f.Values,
+                [new FieldError(Forms.StreamField, $"Now showing the {ItemCards.StreamName(formStream).ToLowerInvariant()} fields. Fill them in and submit again.")]));
+        }
+
+        var errors = ItemValidation.Validate(formStream, f.Values);
+        if (errors.Count > 0)
+        {
+            return new FormErrorsOutcome(IntakeForm(intake, f.Values, errors));
+        }
+
+        // The form's id names this submission: its retries get the same number and finish the same item. The person is part of
+        // the key, so nobody can make someone else's submission look like a retry of theirs.
+        var request = intake.Id is { Length: > 0 and <= 64 } formId ? $"intake:{c.Actor.Key}:{formId}" : null;
+        var reservation = request is null
+            ? new NumberReservation(await context.Store.Items.AllocateNumberAsync(backlog.Id, c.Ct), Repeated: false)
+            : await context.Store.Items.ReserveNumberAsync(backlog.Id, request, c.Ct);
+        var source = intake.Source;
+        var item = ItemFactory.Create(new NewItemRequest(formStream, f.Values), backlog, reservation.Number, c.Actor, source, c.Now).Item;
+        var finishing = false;
+        if (reservation.Repeated && await context.Store.Items.GetAsync(backlog.Id, reservation.Number, c.Ct) is { } stored)
+        {
+            // An earlier attempt stored the item and then failed: finish that item as it was reported.
+            item = stored.Value;
+            finishing = true;
+        }
+        else
+        {
+            try
+            {
+                await context.Store.Writes.WriteAsync(ItemWrite.Created(item, [ItemFactory.CreatedEntry(item)], c.Actor, c.Now), c.Ct);
+                context.Metrics?.ItemCreated(item.Stream, c.Actor.Platform.ToString().ToLowerInvariant());
+            }
+            catch (DuplicateKeyException) when (reservation.Repeated)
+            {
+                // The same submission, delivered twice at once: the other delivery stored it a moment ago.
+                item = (await context.Store.Items.GetAsync(backlog.Id, reservation.Number, c.Ct))?.Value ?? throw new ConcurrencyException($"{item.Key} was stored and then removed.");
+                finishing = true;
+            }
+        }
+
+        if (finishing)
+        {
+            // Where a backend's write is not one transaction (Azure Tables), the earlier attempt may have stopped after the item
+            // row: its history entry has a fixed key, so writing it again completes it without a double.
+            await context.Store.History.AppendAsync([ItemFactory.CreatedEntry(item)], c.Ct);
+        }
+
+        var summary = context.Summarize(c, item);
+        var target = await IntakeTargetAsync(c, backlog, intake);
+        var createdRef = $"created:{summary.Ref}";
+        await context.EnqueueAsync(c, OutboxKind.Post, target, new ItemCreatedView(summary, c.Actor)
+        {
+            SourceLink = item.Source?.Link,
+            Actions = [new(ActionIds.Show, "Show", summary.Ref), new(ActionIds.Vote, "Score", summary.Ref)],
+        }, messageRef: createdRef, id: request is null ? null : request + ":created");
+
+        if (item.Stream == WorkStream.Feature)
+        {
+            var engineers = await context.EngineersAsync(backlog.Id, c.Ct);
+            await context.EnqueueAsync(c, OutboxKind.Post, target with { ThreadId = target.ThreadId }, new CapabilityNoteRequestView(summary, engineers),
+                threadRef: target.ThreadId is null ? createdRef : null, id: request is null ? null : request + ":note-request");
+        }
+
+        return new CloseFormOutcome(new TextView($"Reported {item.Key}: {item.Title}", Tone.Success));
+    }
+
+    /// <summary>Where to confirm a new item: the thread it came from, else this channel if it takes intake, else the backlog's intake channel.</summary>
+    private async Task<ConversationAddress> IntakeTargetAsync(RequestContext c, Backlog backlog, IntakeContext? intake)
+    {
+        var place = c.Interaction.Place;
+        // The thread comes from the form's context; the channel only ever from the verified request.
+        if (intake?.Source is not null && c.Binding?.BacklogId == backlog.Id)
+        {
+            return place with { ThreadId = intake.ThreadId, UserId = null };
+        }
+
+        if (c.Binding is { } b && b.BacklogId == backlog.Id && b.Roles.HasFlag(ChannelRoles.Intake))
+        {
+            return place with { ThreadId = intake?.ThreadId, UserId = null };
+        }
+
+        await foreach (var binding in context.Store.Bindings.ListForBacklogAsync(backlog.Id, c.Ct))
+        {
+            if (binding.Active && binding.Roles.HasFlag(ChannelRoles.Intake) && binding.Address.Platform == place.Platform)
+            {
+                return binding.Address;
+            }
+        }
+
+        return place with { UserId = null };
+    }
+
+    private static WorkStream ParseStream(IReadOnlyDictionary<string, string> values, WorkStream fallback = WorkStream.Bug) =>
+        values.TryGetValue(Forms.StreamField, out var s) && TryStream(s, out var stream) ? stream : fallback;
+
+    private static FormView IntakeForm(IntakeContext intake, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
+        Forms.Intake(intake.Stream, values, errors, EncodeIntake(intake));
+
+    private static bool TryStream(string value, out WorkStream stream) =>
+        Enum.TryParse(value, ignoreCase: true, out stream) && Enum.IsDefined(stream) && !int.TryParse(value, out _);
+
+    private static string EncodeIntake(IntakeContext intake) => "intake:" + JsonSerializer.Serialize(intake, CoreJson.Options);
+
+    private static IntakeContext? DecodeIntake(string? argument)
+    {
+        if (argument is null || !argument.StartsWith("intake:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            var decoded = JsonSerializer.Deserialize<IntakeContext>(argument["intake:".Length..], CoreJson.Options);
+            // Links come back from the client: only keep web links, never script or chat-specific schemes.
+            if (decoded?.Source?.Link is { } link && !(link.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || link.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
+            {
+                decoded = decoded with { Source = decoded.Source with { Link = null } };
+            }
+
+            return decoded;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
