@@ -14,7 +14,7 @@ using TriageBot.Storage.Tables;
 using TriageBot.Storage.Tests.Azurite;
 
 // Reports at scale: seeds a backlog with a year of history, then times the weekly report, the allocation review and the
-// clinic agenda through TriageConversation, each in a fresh child process so its peak memory is its own.
+// clinic agenda through Core (TriageCore), each in a fresh child process so its peak memory is its own.
 //   dotnet run -c Release --project bench/TriageBot.Bench.Reports -- sqlite [items=100000]
 //   dotnet run -c Release --project bench/TriageBot.Bench.Reports -- azure [items=10000,30000]
 // (internal) measure sqlite <db> <report> | measure azure <connection> <prefix> <report>
@@ -133,7 +133,7 @@ internal static class Measure
             ? new SqliteTriageStore(args[1])
             : new TableTriageStore(new TableServiceClient(args[1]), args[2]);
         var report = args[^1];
-        var conversation = new TriageConversation(store, TimeProvider.System, new ConversationOptions { PublicBaseUrl = "https://triagebot.example.com" });
+        var conversation = new TriageBot.Core.UseCases.TriageCore(store, TimeProvider.System, new ConversationOptions { PublicBaseUrl = "https://triagebot.example.com" });
         var backlog = (await store.Backlogs.GetAsync(Seeder.BacklogId, CancellationToken.None))!.Value;
 
         long peakManaged = 0;
@@ -192,7 +192,7 @@ internal static class Measure
     }
 
     /// <summary>The public entry each report has: a live report view resolved as the delivery worker does, or the clinic posted as the scheduler does.</summary>
-    private static async Task<string> RunReportAsync(TriageConversation conversation, ITriageStore store, Backlog backlog, string report)
+    private static async Task<string> RunReportAsync(TriageBot.Core.UseCases.TriageCore conversation, ITriageStore store, Backlog backlog, string report)
     {
         switch (report)
         {
@@ -206,13 +206,13 @@ internal static class Measure
                 return $"{n} history entries";
             case "weekly" or "allocation":
                 var kind = report == "weekly" ? ReportKind.Weekly : ReportKind.Allocation;
-                var view = await conversation.ResolveAsync(new LiveReportView(backlog.Id, kind), CancellationToken.None) as ReportView
+                var view = await conversation.Views.ResolveAsync(new LiveReportView(backlog.Id, kind), CancellationToken.None) as ReportView
                     ?? throw new InvalidOperationException($"The {report} report did not resolve to a report view.");
                 return $"{view.Sections.Count} sections, {view.Sections.Sum(s => s.Lines.Count)} lines";
             default:
                 var before = await store.Outbox.CountPendingAsync(CancellationToken.None);
                 var at = DateTimeOffset.UtcNow;
-                await conversation.PostCeremonyAsync(backlog, CeremonyKind.TriageClinic, new Occurrence(CeremonyKind.TriageClinic, at, $"bench:{at.UtcTicks}"), late: false, CancellationToken.None);
+                await conversation.Ceremonies.PostCeremonyAsync(backlog, CeremonyKind.TriageClinic, new Occurrence(CeremonyKind.TriageClinic, at, $"bench:{at.UtcTicks}"), late: false, CancellationToken.None);
                 var queued = await store.Outbox.CountPendingAsync(CancellationToken.None) - before;
                 return $"kickoff + {queued - 1} ballots queued";
         }

@@ -67,6 +67,7 @@ internal static class RestoreChecks
             HistoryEntry h => h.BacklogId,
             Vote v => v.BacklogId,
             LedgerEntry l => l.BacklogId,
+            ItemEvent e => e.BacklogId,
             _ => throw new ArgumentException($"A restore cannot write a {record.GetType().Name}."),
         };
         if (named != backlogId)

@@ -242,6 +242,10 @@ public interface ITriageStore
     IInbox Inbox { get; }
     IOutbox Outbox { get; }
     IMessageRefStore MessageRefs { get; }
+    /// <summary>The one write path of items (with their history, domain events and messages).</summary>
+    IItemWrites Writes { get; }
+    /// <summary>The recorded domain events, for subscribers.</summary>
+    IItemEventFeed Events { get; }
     /// <summary>Creates tables or schema; safe to call on every start.</summary>
     Task InitializeAsync(CancellationToken ct);
     /// <summary>A cheap round trip that proves the store is reachable, for /health.</summary>

@@ -63,10 +63,6 @@ internal static class CommandsEndpoint
         {
             outcome = await conversation.HandleAsync(interaction, http.RequestAborted).ConfigureAwait(false);
         }
-        catch (RuleViolationException e)
-        {
-            return Reply(new TextView(e.Message, Tone.Warning), isPrivate: true);
-        }
         catch (StoreUnavailableException)
         {
             return SlackRequest.StoreUnavailable(logger, "slash command");

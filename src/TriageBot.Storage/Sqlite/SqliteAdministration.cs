@@ -14,6 +14,7 @@ public sealed partial class SqliteTriageStore : IBacklogAdministration
         "DELETE FROM bindings WHERE backlog_id = $b",
         "DELETE FROM items WHERE backlog_id = $b",
         "DELETE FROM history WHERE backlog_id = $b",
+        "DELETE FROM item_events WHERE backlog_id = $b",
         "DELETE FROM votes WHERE backlog_id = $b",
         "DELETE FROM ledger WHERE backlog_id = $b",
         "DELETE FROM counters WHERE backlog_id = $b",
@@ -105,6 +106,9 @@ public sealed partial class SqliteTriageStore : IBacklogAdministration
                     LedgerEntry entry => ExecAsync(c, tx,
                         "INSERT INTO ledger (backlog_id, ceremony, occurrence, scheduled_at, json) VALUES ($b, $c, $o, $at, $json) ON CONFLICT DO NOTHING",
                         ct, ("$b", id), ("$c", entry.Ceremony.ToString()), ("$o", entry.Occurrence), ("$at", entry.ScheduledAt.UtcTicks), ("$json", StoredJson.Serialize(entry))),
+                    ItemEvent e => ExecAsync(c, tx,
+                        "INSERT INTO item_events (backlog_id, row_key, item_number, json) VALUES ($b, $k, $n, $json) ON CONFLICT DO NOTHING",
+                        ct, ("$b", id), ("$k", StoredEvents.Key(e)), ("$n", e.ItemNumber), ("$json", StoredJson.Serialize(e))),
                     _ => throw new ArgumentException($"A restore cannot write a {record.GetType().Name}."),
                 }).ConfigureAwait(false);
             }

@@ -480,7 +480,7 @@ internal sealed class SqliteOutbox(SqliteDb db) : IOutbox
         }, ct);
     }
 
-    private static async Task InsertAsync(SqliteConnection c, OutboxMessage message, CancellationToken ct)
+    internal static async Task InsertAsync(SqliteConnection c, OutboxMessage message, CancellationToken ct)
     {
         try
         {

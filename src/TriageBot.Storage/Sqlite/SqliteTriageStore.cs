@@ -31,6 +31,9 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
         Inbox = new SqliteInbox(db);
         Outbox = new SqliteOutbox(db);
         MessageRefs = new SqliteMessageRefStore(db);
+        var writes = new SqliteItemWrites(db);
+        Writes = writes;
+        Events = writes;
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -46,6 +49,8 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
     public IInbox Inbox { get; }
     public IOutbox Outbox { get; }
     public IMessageRefStore MessageRefs { get; }
+    public IItemWrites Writes { get; }
+    public IItemEventFeed Events { get; }
 
     public async Task InitializeAsync(CancellationToken ct)
     {
@@ -63,6 +68,7 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
             // WAL is a property of the file: set once, every later connection uses it.
             await c.ExecAsync("PRAGMA journal_mode = WAL;", ct).ConfigureAwait(false);
             await c.ExecAsync(Schema, ct).ConfigureAwait(false);
+            await c.ExecAsync(SqliteItemWrites.Schema, ct).ConfigureAwait(false);
             // Added after the first release: files created before it get the column here.
             var hasKey = await c.ScalarAsync<long>("SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'coalesce_key'", ct).ConfigureAwait(false) > 0;
             if (!hasKey)

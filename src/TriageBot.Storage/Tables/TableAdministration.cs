@@ -227,6 +227,9 @@ public sealed partial class TableTriageStore : IBacklogAdministration
                 case LedgerEntry entry:
                     await Ledger.TryClaimAsync(entry with { BacklogId = staging }, ct).ConfigureAwait(false);
                     break;
+                case ItemEvent e:
+                    await TableItemWrites.AppendEventsAsync(tables, [e with { BacklogId = staging }], ct).ConfigureAwait(false);
+                    break;
             }
         }
 
@@ -333,6 +336,9 @@ public sealed partial class TableTriageStore : IBacklogAdministration
                 await Ledger.TryClaimAsync(entry with { BacklogId = id }, ct).ConfigureAwait(false);
             }
 
+            var events = await Events.ReadAsync(staging, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, ct).Select(e => e with { BacklogId = id }).ToListAsync(ct).ConfigureAwait(false);
+            await TableItemWrites.AppendEventsAsync(tables, events, ct).ConfigureAwait(false);
+
             foreach (var binding in pending.Bindings)
             {
                 await Bindings.UpsertAsync(binding with { BacklogId = id }, ct).ConfigureAwait(false);
@@ -370,6 +376,7 @@ public sealed partial class TableTriageStore : IBacklogAdministration
         await DeleteWhereAsync(tables.Members, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), ct).ConfigureAwait(false);
         await DeleteWhereAsync(tables.Items, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), ct).ConfigureAwait(false);
         await DeleteWhereAsync(tables.History, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), ct).ConfigureAwait(false);
+        await DeleteWhereAsync(tables.ItemEvents, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), ct).ConfigureAwait(false);
         await DeleteWhereAsync(tables.Ledger, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), ct).ConfigureAwait(false);
         await DeleteWhereAsync(tables.ItemHistory, TableClient.CreateQueryFilter($"PartitionKey gt {low} and PartitionKey lt {high}"), ct).ConfigureAwait(false);
         await DeleteWhereAsync(tables.Votes, TableClient.CreateQueryFilter($"PartitionKey gt {low} and PartitionKey lt {high}"), ct).ConfigureAwait(false);

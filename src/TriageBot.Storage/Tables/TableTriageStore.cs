@@ -32,6 +32,9 @@ public sealed partial class TableTriageStore : ITriageStore, IStoreMaintenance
         Inbox = new TableInbox(tables);
         Outbox = new TableOutbox(tables);
         MessageRefs = new TableMessageRefStore(tables);
+        var writes = new TableItemWrites(tables, Items, History, Outbox);
+        Writes = writes;
+        Events = writes;
     }
 
     public IBacklogStore Backlogs { get; }
@@ -44,6 +47,9 @@ public sealed partial class TableTriageStore : ITriageStore, IStoreMaintenance
     public IInbox Inbox { get; }
     public IOutbox Outbox { get; }
     public IMessageRefStore MessageRefs { get; }
+
+    public IItemWrites Writes { get; }
+    public IItemEventFeed Events { get; }
 
     /// <summary>The names of every table this store uses.</summary>
     public IReadOnlyList<string> TableNames => tables.All.Select(t => t.Name).ToList();
@@ -120,5 +126,7 @@ internal sealed class TableSet(TableServiceClient service, string prefix, TableO
     public TableClient Outbox { get; } = service.GetTableClient(prefix + "Outbox");
     public TableClient MessageRefs { get; } = service.GetTableClient(prefix + "MessageRefs");
 
-    public IEnumerable<TableClient> All => [Backlogs, Members, Bindings, Items, History, ItemHistory, Votes, Ledger, Inbox, Outbox, MessageRefs];
+    public TableClient ItemEvents { get; } = service.GetTableClient(prefix + "ItemEvents");
+
+    public IEnumerable<TableClient> All => [Backlogs, Members, Bindings, Items, History, ItemHistory, Votes, Ledger, Inbox, Outbox, MessageRefs, ItemEvents];
 }

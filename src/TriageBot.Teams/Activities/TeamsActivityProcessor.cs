@@ -262,18 +262,8 @@ public sealed class TeamsActivityProcessor(
 
     // ---- helpers ----
 
-    private async Task<Outcome> HandleAsync(Interaction interaction, CancellationToken ct)
-    {
-        try
-        {
-            return await conversation.HandleAsync(interaction, ct).ConfigureAwait(false);
-        }
-        catch (RuleViolationException ex)
-        {
-            // A refused request is an answer, not a server error.
-            return new ReplyOutcome(new TextView(ex.Message, Tone.Error));
-        }
-    }
+    // A refused request comes back as an outcome: Core never throws a rule violation.
+    private Task<Outcome> HandleAsync(Interaction interaction, CancellationToken ct) => conversation.HandleAsync(interaction, ct);
 
     private async Task EnqueueAsync(TeamsActivity activity, string purpose, OutboxKind kind, ConversationAddress target, View view, DateTimeOffset now, CancellationToken ct)
     {

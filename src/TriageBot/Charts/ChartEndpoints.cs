@@ -1,4 +1,4 @@
-using TriageBot.Core.Conversation;
+using TriageBot.Core.UseCases;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Reports;
 
@@ -17,7 +17,7 @@ public static partial class ChartEndpoints
         return app;
     }
 
-    private static async Task<IResult> ServeAsync(string token, ITriageStore store, TriageConversation conversation, TimeProvider time, ILoggerFactory loggers, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> ServeAsync(string token, ITriageStore store, ReportBuilder reports, TimeProvider time, ILoggerFactory loggers, HttpContext http, CancellationToken ct)
     {
         var backlogId = ChartLinks.BacklogIdOf(token);
         var backlog = backlogId is null ? null : await store.Backlogs.GetAsync(backlogId, ct);
@@ -28,7 +28,7 @@ public static partial class ChartEndpoints
             return Results.NotFound();
         }
 
-        var review = await conversation.BuildAllocationAsync(backlog!.Value, request.At, ct);
+        var review = await reports.BuildAllocationAsync(backlog!.Value, request.At, ct);
         // The figures are fixed by the token's instant, so clients and proxies may keep the picture until the link expires.
         http.Response.Headers.CacheControl = $"private, max-age={(int)Math.Max(0, (request.Expires - time.GetUtcNow()).TotalSeconds)}";
         http.Response.Headers["X-Content-Type-Options"] = "nosniff";

@@ -198,7 +198,7 @@ internal sealed class RestoreCommand(ITriageStore store, CliContext context)
                 Members = [.. check.Members.Select(m => m with { BacklogId = targetId })],
                 Bindings = bindings,
                 Counter = check.MaxNumber,
-                Records = RecordsAsync(stream, check, targetId, restoring, ct),
+                Records = RecordsAsync(stream, check, targetId, restoring, context.Time.GetUtcNow(), ct),
                 Replace = replace,
             }, ct);
         }
@@ -216,8 +216,14 @@ internal sealed class RestoreCommand(ITriageStore store, CliContext context)
         return ExitCodes.Ok;
     }
 
-    /// <summary>The second pass: the checked file's items, history, votes and ledger entries, under the target id.</summary>
-    private static async IAsyncEnumerable<object> RecordsAsync(Stream stream, BackupCheck check, string targetId, Progress progress,
+    /// <summary>Who a restored item's event names.</summary>
+    private static readonly UserRef Restorer = new(Platform.Playground, "restore", "Restore from backup");
+
+    /// <summary>
+    /// The second pass: the checked file's items, history, votes and ledger entries, under the target id, and after each
+    /// item its <see cref="ItemEventKind.Restored"/> event, stored in the same unit as the item (the one write path's events).
+    /// </summary>
+    private static async IAsyncEnumerable<object> RecordsAsync(Stream stream, BackupCheck check, string targetId, Progress progress, DateTimeOffset restoredAt,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -239,6 +245,13 @@ internal sealed class RestoreCommand(ITriageStore store, CliContext context)
 
             counts[section] = counts.GetValueOrDefault(section) + 1;
             yield return record;
+            if (record is Item item)
+            {
+                foreach (var e in ItemEvents.Restored(item, Restorer, restoredAt))
+                {
+                    yield return e;
+                }
+            }
             if (stream.Position - reported > stream.Length / 20)
             {
                 reported = stream.Position;

@@ -94,13 +94,11 @@ internal sealed class CsvImport(ITriageStore store, CliContext context)
                 var number = p.Identity is RowIdentity.Number n ? n.Value : await store.Items.AllocateNumberAsync(backlogId, ct);
                 var importId = p.Identity is RowIdentity.External e ? e.Value : null;
                 var created = ItemRows.Create(p.Row, backlog, number, importId, Importer, now, $"{reason}, line {p.Line}");
-                await store.Items.InsertAsync(created.Item, ct);
-                await store.History.AppendAsync(created.History, ct);
+                await store.Writes.WriteAsync(ItemWrite.Created(created.Item, created.History, Importer, now), ct);
             }
             else if (change is { Changed: true })
             {
-                await store.Items.ReplaceAsync(change.Item, await ETagOfAsync(p.Existing, ct), ct);
-                await store.History.AppendAsync(change.History, ct);
+                await store.Writes.WriteAsync(ItemWrite.Changed(p.Existing, await ETagOfAsync(p.Existing, ct), change, Importer, now), ct);
             }
 
             await progress.ReportAsync(++done);

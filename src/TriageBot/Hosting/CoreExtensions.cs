@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Ports;
+using TriageBot.Core.UseCases;
 using TriageBot.Core.Views;
 
 namespace TriageBot.Hosting;
@@ -12,15 +13,18 @@ public static class CoreExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ConversationOptions { PublicBaseUrl = builder.Configuration["PublicBaseUrl"] });
-        builder.Services.AddSingleton(sp => new TriageConversation(
+        // Core composes its use cases itself (one handler per key, registered in one place); the host takes its four services,
+        // each a separate object.
+        builder.Services.AddSingleton(sp => new TriageCore(
             sp.GetRequiredService<ITriageStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ConversationOptions>(),
             sp.GetService<IOutboxSignal>(),
             sp.GetService<Core.Telemetry.TriageMetrics>()));
-        builder.Services.AddSingleton<IConversation>(sp => sp.GetRequiredService<TriageConversation>());
-        builder.Services.AddSingleton<IViewResolver>(sp => sp.GetRequiredService<TriageConversation>());
-        builder.Services.AddSingleton<Core.Ceremonies.ICeremonyPoster>(sp => sp.GetRequiredService<TriageConversation>());
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Conversation);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Views);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Ceremonies);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Reports);
         return builder;
     }
 }

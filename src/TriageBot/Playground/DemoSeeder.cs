@@ -90,8 +90,7 @@ public sealed class DemoSeeder(ITriageStore store, TimeProvider time)
                 history.AddRange(next.History);
             }
 
-            await store.Items.InsertAsync(item, ct);
-            await store.History.AppendAsync(history, ct);
+            await store.Writes.WriteAsync(ItemWrite.Created(item, history, reporter, Ago(createdDaysAgo)), ct);
             n++;
             return item;
         }

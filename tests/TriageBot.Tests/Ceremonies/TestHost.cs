@@ -105,7 +105,7 @@ public sealed class TestHost : IAsyncDisposable
 
     public DeliveryWorker Delivery => Services.GetRequiredService<DeliveryWorker>();
 
-    public TriageConversation Conversation => Services.GetRequiredService<TriageConversation>();
+    public TriageBot.Core.UseCases.TriageCore Core => Services.GetRequiredService<TriageBot.Core.UseCases.TriageCore>();
 
     public HttpClient CreateClient() => _factory.CreateClient();
 
@@ -159,7 +159,7 @@ public sealed class TestHost : IAsyncDisposable
 
     /// <summary>Runs a command as <paramref name="actor"/> in <paramref name="place"/>, at this host's time.</summary>
     public Task<Outcome> SayAsync(UserRef actor, ConversationAddress place, string text) =>
-        Conversation.HandleAsync(new Interaction(actor, place, new CommandIntent(text), Clock.GetUtcNow()), CancellationToken.None);
+        Core.Conversation.HandleAsync(new Interaction(actor, place, new CommandIntent(text), Clock.GetUtcNow()), CancellationToken.None);
 
     /// <summary>Sets the clock (never backwards).</summary>
     public void SetTime(DateTimeOffset at)

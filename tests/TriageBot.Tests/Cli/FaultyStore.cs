@@ -8,7 +8,7 @@ namespace TriageBot.Tests.Cli;
 
 /// <summary>
 /// A real store (SQLite or Azure Tables) that fails part-way: <see cref="BeforeInsert"/> runs before every item insert
-/// and <see cref="BeforeRestoreRecord"/> before each record a restore hands the store, so a test can throw at the n-th.
+/// (through the item store or the write path) and <see cref="BeforeRestoreRecord"/> before each record a restore hands the store, so a test can throw at the n-th.
 /// </summary>
 public sealed class FaultyStore(ITriageStore inner) : ITriageStore, IBacklogAdministration, IDisposable
 {
@@ -25,6 +25,8 @@ public sealed class FaultyStore(ITriageStore inner) : ITriageStore, IBacklogAdmi
     public IInbox Inbox => inner.Inbox;
     public IOutbox Outbox => inner.Outbox;
     public IMessageRefStore MessageRefs => inner.MessageRefs;
+    public IItemWrites Writes => new FaultyWrites(inner.Writes, this);
+    public IItemEventFeed Events => inner.Events;
     public Task InitializeAsync(CancellationToken ct) => inner.InitializeAsync(ct);
     public Task PingAsync(CancellationToken ct) => inner.PingAsync(ct);
 
@@ -51,6 +53,27 @@ public sealed class FaultyStore(ITriageStore inner) : ITriageStore, IBacklogAdmi
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
 
+    private async Task BeforeInsertAsync(Item item)
+    {
+        if (BeforeInsert is { } hook)
+        {
+            await hook(item, Interlocked.Increment(ref _inserts));
+        }
+    }
+
+    private sealed class FaultyWrites(IItemWrites inner, FaultyStore owner) : IItemWrites
+    {
+        public async Task<Versioned<Item>> WriteAsync(ItemWrite write, CancellationToken ct)
+        {
+            if (write.ETag is null)
+            {
+                await owner.BeforeInsertAsync(write.Item);
+            }
+
+            return await inner.WriteAsync(write, ct);
+        }
+    }
+
     private sealed class FaultyItems(IItemStore inner, FaultyStore owner) : IItemStore
     {
         public Task<int> AllocateNumberAsync(string backlogId, CancellationToken ct) => inner.AllocateNumberAsync(backlogId, ct);
@@ -61,11 +84,7 @@ public sealed class FaultyStore(ITriageStore inner) : ITriageStore, IBacklogAdmi
 
         public async Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct)
         {
-            if (owner.BeforeInsert is { } hook)
-            {
-                await hook(item, Interlocked.Increment(ref owner._inserts));
-            }
-
+            await owner.BeforeInsertAsync(item);
             return await inner.InsertAsync(item, ct);
         }
     }

@@ -16,7 +16,7 @@ public sealed class ConversationHarness : IAsyncDisposable
     private ConversationHarness()
     {
         Store = new SqliteTriageStore(_path);
-        Conversation = new TriageConversation(Store, Clock, new ConversationOptions { PublicBaseUrl = "https://triage.example" });
+        Core = new TriageBot.Core.UseCases.TriageCore(Store, Clock, new ConversationOptions { PublicBaseUrl = "https://triage.example" });
     }
 
     public static async Task<ConversationHarness> CreateAsync()
@@ -30,7 +30,9 @@ public sealed class ConversationHarness : IAsyncDisposable
 
     public SqliteTriageStore Store { get; }
 
-    public TriageConversation Conversation { get; }
+    public TriageBot.Core.UseCases.TriageCore Core { get; }
+
+    public IConversation Conversation => Core.Conversation;
 
     public static readonly UserRef Priya = new(Platform.Slack, "UPRIYA", "Priya");
     public static readonly UserRef Eli = new(Platform.Slack, "UELI", "Eli");

@@ -146,7 +146,7 @@ public sealed class ConversationTests : IAsyncLifetime
         await _h.VoteAsync(Sam, item, 3, 2, 2, 2);
         await _h.VoteAsync(Jo, item, 2, 2, 2, 1);
 
-        var ballot = await _h.Conversation.ResolveAsync(new LiveBallotView(item.BacklogId, item.Number), default);
+        var ballot = await _h.Core.Views.ResolveAsync(new LiveBallotView(item.BacklogId, item.Number), default);
 
         var view = ballot.ShouldBeOfType<BallotView>();
         view.Voters.Select(v => v.DisplayName).ShouldBe(["Sam", "Jo"], ignoreOrder: true);
@@ -336,5 +336,38 @@ public sealed class ConversationTests : IAsyncLifetime
         rubric.SprintThreshold.ShouldBe(19);
         rubric.ReadyThreshold.ShouldBe(12);
         rubric.Dimensions.Select(d => d.Weight).ShouldBe([3, 2, 2, 1]);
+    }
+    [Fact]
+    public async Task Changes_from_chat_are_stored_through_the_write_path_with_their_domain_events()
+    {
+        await _h.SetUpAsync();
+        var item = await _h.ReportAsync(Sam, "bug", "Export button does nothing");
+        _h.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        (await _h.Command(Priya, $"close {item.Key} duplicate of the export epic")).ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<TextView>().Tone.ShouldBe(Tone.Success);
+
+        var events = await _h.Store.Events.ReadAsync(item.BacklogId, DateTimeOffset.UnixEpoch, _h.Clock.GetUtcNow().AddDays(1), default).ToListAsync();
+        events.Select(e => (e.ItemNumber, e.Kind, e.Actor.Key)).ShouldBe([(item.Number, ItemEventKind.Created, Sam.Key), (item.Number, ItemEventKind.Closed, Priya.Key)]);
+        events[1].From.ShouldBe(ItemState.New);
+        (await _h.Store.History.ForItemAsync(item.BacklogId, item.Number, default).ToListAsync()).Select(h => h.Kind).ShouldBe([HistoryKind.Created, HistoryKind.StateChanged]);
+    }
+
+    [Fact]
+    public async Task A_refused_request_comes_back_as_an_error_answer_and_never_as_an_exception()
+    {
+        await _h.SetUpAsync();
+        var item = await _h.ReportAsync(Sam, "bug", "Export button does nothing");
+
+        var notAllowed = await _h.Command(Sam, $"close {item.Key} not mine to close");
+        var missing = await _h.Button(Priya, ActionIds.Done, $"{item.BacklogId}/999");
+        var badKey = await _h.Button(Priya, ActionIds.Start, "nonsense");
+
+        foreach (var outcome in new[] { notAllowed, missing, badKey })
+        {
+            var text = outcome.ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<TextView>();
+            text.Tone.ShouldBe(Tone.Error, ConversationHarness.Describe(outcome));
+        }
+
+        (await _h.GetAsync(item)).State.ShouldBe(ItemState.New);
     }
 }

@@ -45,7 +45,7 @@ public sealed class SlowEventTests
         var h = await SlackHost.StartAsync(b =>
         {
             b.UseSetting("Slack:EventAckBudget", "00:00:00.200");
-            b.ConfigureTestServices(s => s.AddSingleton<IConversation>(sp => gate = new GatedConversation(sp.GetRequiredService<TriageConversation>())));
+            b.ConfigureTestServices(s => s.AddSingleton<IConversation>(sp => gate = new GatedConversation(sp.GetRequiredService<TriageBot.Core.UseCases.TriageCore>().Conversation)));
         });
         await SetUpChannelAsync(h);
         _ = h.Services.GetRequiredService<IConversation>();

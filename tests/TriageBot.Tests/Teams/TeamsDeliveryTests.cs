@@ -139,7 +139,7 @@ public sealed class TeamsDeliveryTests(LocalOpenIdIssuer issuer) : TeamsFlow(iss
         P.Time.Advance(TimeSpan.FromDays(4));
         var before = P.Calls.Count;
         var backlog = (await P.Store.Backlogs.GetAsync(backlogId, Ct))!.Value;
-        await P.Services.GetRequiredService<TriageConversation>().NudgeAsync(backlog, Ct);
+        await P.Services.GetRequiredService<TriageBot.Core.Ceremonies.ICeremonyPoster>().NudgeAsync(backlog, Ct);
         await P.DrainAsync();
 
         var calls = P.Calls.Skip(before).ToList();

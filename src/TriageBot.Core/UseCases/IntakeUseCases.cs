@@ -1,13 +1,14 @@
 using System.Text.Json;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
 
-namespace TriageBot.Core.Conversation;
+namespace TriageBot.Core.UseCases;
 
 /// <summary>Reporting items: the intake form, from a command, a button or a chat message; and capability notes.</summary>
-public sealed partial class TriageConversation
+internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes) : IUseCase
 {
     /// <summary>
     /// What an intake form carries between opening and submitting: the message it came from, where to confirm, and an id
@@ -18,9 +19,9 @@ public sealed partial class TriageConversation
         public static IntakeContext New(MessageSource? source, string? threadId, WorkStream stream) => new(source, threadId, stream, Guid.NewGuid().ToString("N"));
     }
 
-    private void RegisterIntakeHandlers()
+    public void Register(Handlers h)
     {
-        OnCommand<NewCommand>((c, cmd) =>
+        h.OnCommand<NewCommand>((c, cmd) =>
         {
             c.RequireBacklog();
             Permissions.Require(c.Role, Permission.Report, "report items");
@@ -40,34 +41,35 @@ public sealed partial class TriageConversation
                 ],
             }));
         });
-        OnAction(ActionIds.NewItem, (c, arg) =>
+        h.OnAction(ActionIds.NewItem, (c, arg) =>
         {
             c.RequireBacklog();
             var stream = Enum.TryParse<WorkStream>(arg, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : WorkStream.Bug;
             return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
         });
-        OnForm(FormIds.Intake, SubmitIntakeAsync);
+        h.OnForm(FormIds.Intake, SubmitIntakeAsync);
+        h.OnReportMessage(OpenIntakeFromMessageAsync);
 
-        OnCommand<NoteCommand>(async (c, cmd) =>
+        h.OnCommand<NoteCommand>(async (c, cmd) =>
         {
             Permissions.Require(c.Role, Permission.WriteCapabilityNote, "write capability notes");
-            return new OpenFormOutcome(Forms.CapabilityNote(Summarize(c, await LoadAsync(c, cmd.Key))));
+            return new OpenFormOutcome(Forms.CapabilityNote(context.Summarize(c, await context.LoadAsync(c, cmd.Key))));
         });
-        OnAction(ActionIds.AddCapabilityNote, async (c, arg) =>
+        h.OnAction(ActionIds.AddCapabilityNote, async (c, arg) =>
         {
             Permissions.Require(c.Role, Permission.WriteCapabilityNote, "write capability notes");
-            return new OpenFormOutcome(Forms.CapabilityNote(Summarize(c, await LoadAsync(c, arg))));
+            return new OpenFormOutcome(Forms.CapabilityNote(context.Summarize(c, await context.LoadAsync(c, arg))));
         });
-        OnForm(FormIds.CapabilityNote, (c, f) => FormChangeAsync(c, f, Permission.WriteCapabilityNote, "write capability notes",
-            (item, now) => ItemRules.AddCapabilityNote(item, Value(f, FieldIds.NoteText),
-                Value(f, FieldIds.NoteScale) == "weeks" ? CapabilityScale.WeeksCapability : CapabilityScale.DaysFeature, c.Actor, now),
-            (item, errors) => Forms.CapabilityNote(Summarize(c, item), f.Values, errors),
+        h.OnForm(FormIds.CapabilityNote, (c, f) => changes.FormChangeAsync(c, f, Permission.WriteCapabilityNote, "write capability notes",
+            (item, now) => ItemRules.AddCapabilityNote(item, Answers.Value(f, FieldIds.NoteText),
+                Answers.Value(f, FieldIds.NoteScale) == "weeks" ? CapabilityScale.WeeksCapability : CapabilityScale.DaysFeature, c.Actor, now),
+            (item, errors) => Forms.CapabilityNote(context.Summarize(c, item), f.Values, errors),
             i => i.HeldPlacement is null && i.State is ItemState.Ready or ItemState.Sprint
                 ? $"Capability note saved. {i.Key} is now in {i.State}."
                 : $"Capability note saved on {i.Key}."));
     }
 
-    private Task<Outcome> OpenIntakeFromMessageAsync(Context c, ReportMessageIntent r)
+    private Task<Outcome> OpenIntakeFromMessageAsync(RequestContext c, ReportMessageIntent r)
     {
         c.RequireBacklog();
         Permissions.Require(c.Role, Permission.Report, "report items");
@@ -85,11 +87,11 @@ public sealed partial class TriageConversation
             values[FieldIds.Link] = link;
         }
 
-        var context = IntakeContext.New(r.Source, c.Interaction.Place.ThreadId ?? r.Source?.MessageId, r.Stream ?? WorkStream.Bug);
-        return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(context, values)));
+        var intake = IntakeContext.New(r.Source, c.Interaction.Place.ThreadId ?? r.Source?.MessageId, r.Stream ?? WorkStream.Bug);
+        return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(intake, values)));
     }
 
-    private async Task<Outcome> SubmitIntakeAsync(Context c, FormSubmitIntent f)
+    private async Task<Outcome> SubmitIntakeAsync(RequestContext c, FormSubmitIntent f)
     {
         var backlog = c.RequireBacklog();
         Permissions.Require(c.Role, Permission.Report, "report items");
@@ -100,7 +102,7 @@ public sealed partial class TriageConversation
         if (formStream != intake.Stream)
         {
             return new FormErrorsOutcome(IntakeForm(intake with { Stream = formStream }, f.Values,
-                [new FieldError(Forms.StreamField, $"Now showing the {StreamName(formStream).ToLowerInvariant()} fields. Fill them in and submit again.")]));
+                [new FieldError(Forms.StreamField, $"Now showing the {ItemCards.StreamName(formStream).ToLowerInvariant()} fields. Fill them in and submit again.")]));
         }
 
         var errors = ItemValidation.Validate(formStream, f.Values);
@@ -113,35 +115,43 @@ public sealed partial class TriageConversation
         // the key, so nobody can make someone else's submission look like a retry of theirs.
         var request = intake.Id is { Length: > 0 and <= 64 } formId ? $"intake:{c.Actor.Key}:{formId}" : null;
         var reservation = request is null
-            ? new NumberReservation(await _store.Items.AllocateNumberAsync(backlog.Id, c.Ct), Repeated: false)
-            : await _store.Items.ReserveNumberAsync(backlog.Id, request, c.Ct);
+            ? new NumberReservation(await context.Store.Items.AllocateNumberAsync(backlog.Id, c.Ct), Repeated: false)
+            : await context.Store.Items.ReserveNumberAsync(backlog.Id, request, c.Ct);
         var source = intake.Source;
         var item = ItemFactory.Create(new NewItemRequest(formStream, f.Values), backlog, reservation.Number, c.Actor, source, c.Now).Item;
-        if (reservation.Repeated && await _store.Items.GetAsync(backlog.Id, reservation.Number, c.Ct) is { } stored)
+        var finishing = false;
+        if (reservation.Repeated && await context.Store.Items.GetAsync(backlog.Id, reservation.Number, c.Ct) is { } stored)
         {
             // An earlier attempt stored the item and then failed: finish that item as it was reported.
             item = stored.Value;
+            finishing = true;
         }
         else
         {
             try
             {
-                await _store.Items.InsertAsync(item, c.Ct);
-                _metrics?.ItemCreated(item.Stream, c.Actor.Platform.ToString().ToLowerInvariant());
+                await context.Store.Writes.WriteAsync(ItemWrite.Created(item, [ItemFactory.CreatedEntry(item)], c.Actor, c.Now), c.Ct);
+                context.Metrics?.ItemCreated(item.Stream, c.Actor.Platform.ToString().ToLowerInvariant());
             }
             catch (DuplicateKeyException) when (reservation.Repeated)
             {
                 // The same submission, delivered twice at once: the other delivery stored it a moment ago.
-                item = (await _store.Items.GetAsync(backlog.Id, reservation.Number, c.Ct))?.Value ?? throw new ConcurrencyException($"{item.Key} was stored and then removed.");
+                item = (await context.Store.Items.GetAsync(backlog.Id, reservation.Number, c.Ct))?.Value ?? throw new ConcurrencyException($"{item.Key} was stored and then removed.");
+                finishing = true;
             }
         }
 
-        await _store.History.AppendAsync([ItemFactory.CreatedEntry(item)], c.Ct);
+        if (finishing)
+        {
+            // Where a backend's write is not one transaction (Azure Tables), the earlier attempt may have stopped after the item
+            // row: its history entry has a fixed key, so writing it again completes it without a double.
+            await context.Store.History.AppendAsync([ItemFactory.CreatedEntry(item)], c.Ct);
+        }
 
-        var summary = Summarize(c, item);
+        var summary = context.Summarize(c, item);
         var target = await IntakeTargetAsync(c, backlog, intake);
         var createdRef = $"created:{summary.Ref}";
-        await EnqueueAsync(c, OutboxKind.Post, target, new ItemCreatedView(summary, c.Actor)
+        await context.EnqueueAsync(c, OutboxKind.Post, target, new ItemCreatedView(summary, c.Actor)
         {
             SourceLink = item.Source?.Link,
             Actions = [new(ActionIds.Show, "Show", summary.Ref), new(ActionIds.Vote, "Score", summary.Ref)],
@@ -149,8 +159,8 @@ public sealed partial class TriageConversation
 
         if (item.Stream == WorkStream.Feature)
         {
-            var engineers = await EngineersAsync(backlog.Id, c.Ct);
-            await EnqueueAsync(c, OutboxKind.Post, target with { ThreadId = target.ThreadId }, new CapabilityNoteRequestView(summary, engineers),
+            var engineers = await context.EngineersAsync(backlog.Id, c.Ct);
+            await context.EnqueueAsync(c, OutboxKind.Post, target with { ThreadId = target.ThreadId }, new CapabilityNoteRequestView(summary, engineers),
                 threadRef: target.ThreadId is null ? createdRef : null, id: request is null ? null : request + ":note-request");
         }
 
@@ -158,7 +168,7 @@ public sealed partial class TriageConversation
     }
 
     /// <summary>Where to confirm a new item: the thread it came from, else this channel if it takes intake, else the backlog's intake channel.</summary>
-    private async Task<ConversationAddress> IntakeTargetAsync(Context c, Backlog backlog, IntakeContext? intake)
+    private async Task<ConversationAddress> IntakeTargetAsync(RequestContext c, Backlog backlog, IntakeContext? intake)
     {
         var place = c.Interaction.Place;
         // The thread comes from the form's context; the channel only ever from the verified request.
@@ -172,7 +182,7 @@ public sealed partial class TriageConversation
             return place with { ThreadId = intake?.ThreadId, UserId = null };
         }
 
-        await foreach (var binding in _store.Bindings.ListForBacklogAsync(backlog.Id, c.Ct))
+        await foreach (var binding in context.Store.Bindings.ListForBacklogAsync(backlog.Id, c.Ct))
         {
             if (binding.Active && binding.Roles.HasFlag(ChannelRoles.Intake) && binding.Address.Platform == place.Platform)
             {
@@ -183,19 +193,16 @@ public sealed partial class TriageConversation
         return place with { UserId = null };
     }
 
-    internal async Task<IReadOnlyList<UserRef>> EngineersAsync(string backlogId, CancellationToken ct) =>
-        [.. (await _store.Members.ListAsync(backlogId, ct)).Where(m => m.Role == Role.Engineer).Select(m => m.User)];
-
     private static WorkStream ParseStream(IReadOnlyDictionary<string, string> values, WorkStream fallback = WorkStream.Bug) =>
         values.TryGetValue(Forms.StreamField, out var s) && TryStream(s, out var stream) ? stream : fallback;
 
-    private static FormView IntakeForm(IntakeContext context, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
-        Forms.Intake(context.Stream, values, errors, EncodeIntake(context));
+    private static FormView IntakeForm(IntakeContext intake, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
+        Forms.Intake(intake.Stream, values, errors, EncodeIntake(intake));
 
     private static bool TryStream(string value, out WorkStream stream) =>
         Enum.TryParse(value, ignoreCase: true, out stream) && Enum.IsDefined(stream) && !int.TryParse(value, out _);
 
-    private static string EncodeIntake(IntakeContext context) => "intake:" + JsonSerializer.Serialize(context, CoreJson.Options);
+    private static string EncodeIntake(IntakeContext intake) => "intake:" + JsonSerializer.Serialize(intake, CoreJson.Options);
 
     private static IntakeContext? DecodeIntake(string? argument)
     {
@@ -206,50 +213,18 @@ public sealed partial class TriageConversation
 
         try
         {
-            var context = JsonSerializer.Deserialize<IntakeContext>(argument["intake:".Length..], CoreJson.Options);
+            var decoded = JsonSerializer.Deserialize<IntakeContext>(argument["intake:".Length..], CoreJson.Options);
             // Links come back from the client: only keep web links, never script or chat-specific schemes.
-            if (context?.Source?.Link is { } link && !(link.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || link.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
+            if (decoded?.Source?.Link is { } link && !(link.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || link.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
             {
-                context = context with { Source = context.Source with { Link = null } };
+                decoded = decoded with { Source = decoded.Source with { Link = null } };
             }
 
-            return context;
+            return decoded;
         }
         catch (JsonException)
         {
             return null;
         }
     }
-
-    /// <summary>
-    /// Queues a post or update for the delivery worker and wakes it. With an <paramref name="id"/> (derived from the request,
-    /// so a retried request names the same message) a message already queued is not queued again.
-    /// </summary>
-    internal async Task EnqueueAsync(Context c, OutboxKind kind, ConversationAddress target, View view, string? messageRef = null, string? threadRef = null, string? id = null)
-    {
-        try
-        {
-            await _store.Outbox.EnqueueAsync(NewOutbox(c, kind, target, view, messageRef, threadRef, id), c.Ct);
-        }
-        catch (DuplicateKeyException) when (id is not null)
-        {
-            // Queued by an earlier attempt of this request.
-        }
-
-        _signal?.Notify();
-    }
-
-    internal static OutboxMessage NewOutbox(Context c, OutboxKind kind, ConversationAddress target, View view, string? messageRef = null, string? threadRef = null, string? id = null) =>
-        new()
-        {
-            Id = id ?? $"{c.Now:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}",
-            Kind = kind,
-            Target = target,
-            Payload = view,
-            MessageRef = messageRef,
-            ThreadRef = threadRef,
-            BacklogId = c.Backlog?.Value.Id,
-            CreatedAt = c.Now,
-            NextAttemptAt = c.Now,
-        };
 }

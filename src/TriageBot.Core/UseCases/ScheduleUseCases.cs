@@ -1,17 +1,18 @@
 using System.Globalization;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Ceremonies;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Views;
 
-namespace TriageBot.Core.Conversation;
+namespace TriageBot.Core.UseCases;
 
 /// <summary>The <c>schedule</c> command: the ceremony schedules in force, and a facilitator's changes to them (SPEC §6).</summary>
-public sealed partial class TriageConversation
+internal sealed class ScheduleUseCases(UseCaseContext context) : IUseCase
 {
-    private void RegisterScheduleHandlers() => OnCommand<ScheduleCommand>(ScheduleAsync);
+    public void Register(Handlers h) => h.OnCommand<ScheduleCommand>(ScheduleAsync);
 
-    private async Task<Outcome> ScheduleAsync(Context c, ScheduleCommand cmd)
+    private async Task<Outcome> ScheduleAsync(RequestContext c, ScheduleCommand cmd)
     {
         var backlog = c.RequireBacklog();
         if (cmd.Change is null)
@@ -21,7 +22,7 @@ public sealed partial class TriageConversation
 
         Permissions.Require(c.Role, Permission.ChangeSettings, "change the ceremony schedules");
         string said = "";
-        var updated = await UpdateBacklogAsync(backlog.Id, b =>
+        var updated = await context.UpdateBacklogAsync(backlog.Id, b =>
         {
             var (settings, text) = ApplySchedule(b, cmd.Change, c.Now);
             said = text;
@@ -114,7 +115,7 @@ public sealed partial class TriageConversation
             }
 
             var role = kind == CeremonyKind.TriageClinic ? ChannelRoles.Clinic : ChannelRoles.Reports;
-            if ((await ChannelsAsync(backlog.Id, role, ct)).Count == 0)
+            if ((await context.ChannelsAsync(backlog.Id, role, ct)).Count == 0)
             {
                 lines.Add(new($"No channel of this backlog takes {(role == ChannelRoles.Clinic ? "the clinic" : "reports")}: run `setup` in one to post it.", Problem: true));
             }

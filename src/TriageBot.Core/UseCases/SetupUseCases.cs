@@ -3,27 +3,28 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
 
-namespace TriageBot.Core.Conversation;
+namespace TriageBot.Core.UseCases;
 
 /// <summary>Binding channels to backlogs, settings, roles and the dashboard link (SPEC §7, §9).</summary>
-public sealed partial class TriageConversation
+internal sealed partial class SetupUseCases(UseCaseContext context) : IUseCase
 {
-    private void RegisterSetupHandlers()
+    public void Register(Handlers h)
     {
-        OnCommand<SetupCommand>((c, _) => OpenSetupAsync(c));
-        OnAction(ActionIds.Setup, (c, _) => OpenSetupAsync(c));
-        OnForm(FormIds.Setup, SubmitSetupAsync);
-        OnCommand<RoleCommand>(SetRoleAsync);
-        OnCommand<DashboardCommand>(DashboardAsync);
-        OnCommand<RubricCommand>((c, _) => Task.FromResult<Outcome>(
+        h.OnCommand<SetupCommand>((c, _) => OpenSetupAsync(c));
+        h.OnAction(ActionIds.Setup, (c, _) => OpenSetupAsync(c));
+        h.OnForm(FormIds.Setup, SubmitSetupAsync);
+        h.OnCommand<RoleCommand>(SetRoleAsync);
+        h.OnCommand<DashboardCommand>(DashboardAsync);
+        h.OnCommand<RubricCommand>((c, _) => Task.FromResult<Outcome>(
             new ReplyOutcome(Rubric.RubricRules.Describe(c.Backlog?.Value.Settings ?? new BacklogSettings()), Private: false)));
     }
 
-    private async Task<Outcome> OpenSetupAsync(Context c)
+    private async Task<Outcome> OpenSetupAsync(RequestContext c)
     {
         if (c.Backlog is not null)
         {
@@ -33,12 +34,12 @@ public sealed partial class TriageConversation
         return new OpenFormOutcome(Forms.Setup(await JoinableAsync(c), c.Backlog?.Value, c.Binding));
     }
 
-    private async Task<IReadOnlyList<Backlog>> JoinableAsync(Context c)
+    private async Task<IReadOnlyList<Backlog>> JoinableAsync(RequestContext c)
     {
         var result = new List<Backlog>();
-        await foreach (var b in _store.Backlogs.ListAsync(c.Ct))
+        await foreach (var b in context.Store.Backlogs.ListAsync(c.Ct))
         {
-            var member = await _store.Members.GetAsync(b.Id, c.Actor.Key, c.Ct);
+            var member = await context.Store.Members.GetAsync(b.Id, c.Actor.Key, c.Ct);
             if (member?.Role == Role.Facilitator)
             {
                 result.Add(b);
@@ -48,14 +49,14 @@ public sealed partial class TriageConversation
         return result;
     }
 
-    private async Task<Outcome> SubmitSetupAsync(Context c, FormSubmitIntent f)
+    private async Task<Outcome> SubmitSetupAsync(RequestContext c, FormSubmitIntent f)
     {
         var joinable = await JoinableAsync(c);
         var errors = new List<FieldError>();
-        var choice = Value(f, Forms.SetupBacklog);
-        var name = Value(f, Forms.SetupName);
-        var prefix = Value(f, Forms.SetupPrefix).ToUpperInvariant();
-        var zone = Value(f, Forms.SetupTimeZone);
+        var choice = Answers.Value(f, Forms.SetupBacklog);
+        var name = Answers.Value(f, Forms.SetupName);
+        var prefix = Answers.Value(f, Forms.SetupPrefix).ToUpperInvariant();
+        var zone = Answers.Value(f, Forms.SetupTimeZone);
         Backlog? existing = choice == Forms.NewBacklogChoice ? null : joinable.FirstOrDefault(b => b.Id == choice);
 
         if (c.Backlog is not null && c.Role != Role.Facilitator)
@@ -85,9 +86,9 @@ public sealed partial class TriageConversation
 
         int engineers = ReadInt(f, Forms.SetupEngineers, 1, 500, errors);
         int lead = ReadInt(f, Forms.SetupLead, 0, 1440, errors);
-        var stage = Value(f, Forms.SetupStage) == "stable" ? ProductStage.Stable : ProductStage.Early;
+        var stage = Answers.Value(f, Forms.SetupStage) == "stable" ? ProductStage.Stable : ProductStage.Early;
         DateOnly? launch = null;
-        var launchText = Value(f, Forms.SetupLaunch);
+        var launchText = Answers.Value(f, Forms.SetupLaunch);
         if (launchText.Length > 0)
         {
             if (DateOnly.TryParseExact(launchText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
@@ -126,16 +127,16 @@ public sealed partial class TriageConversation
                 DashboardToken = NewToken(),
                 Settings = new BacklogSettings { Engineers = engineers, ReminderLeadMinutes = lead, Stage = stage, LaunchDate = launch },
             };
-            if (!await _store.Backlogs.TryCreateAsync(backlog, c.Ct))
+            if (!await context.Store.Backlogs.TryCreateAsync(backlog, c.Ct))
             {
                 return new FormErrorsOutcome(Forms.Setup(joinable, null, c.Binding, f.Values, [new FieldError(Forms.SetupName, "A backlog with that name was just created. Try another name.")]));
             }
 
-            await _store.Members.UpsertAsync(new Member(backlog.Id, c.Actor, Role.Facilitator), c.Ct);
+            await context.Store.Members.UpsertAsync(new Member(backlog.Id, c.Actor, Role.Facilitator), c.Ct);
         }
         else
         {
-            backlog = await UpdateBacklogAsync(existing.Id, b => b with
+            backlog = await context.UpdateBacklogAsync(existing.Id, b => b with
             {
                 KeyPrefix = prefix,
                 TimeZone = zone,
@@ -144,7 +145,7 @@ public sealed partial class TriageConversation
         }
 
         var place = c.Interaction.Place;
-        await _store.Bindings.UpsertAsync(new Binding
+        await context.Store.Bindings.UpsertAsync(new Binding
         {
             Address = place with { ThreadId = null, UserId = null },
             BacklogId = backlog.Id,
@@ -155,11 +156,11 @@ public sealed partial class TriageConversation
 
         var uses = string.Join(", ", new[] { (ChannelRoles.Intake, "new reports"), (ChannelRoles.Clinic, "the triage clinic"), (ChannelRoles.Reports, "reports and reminders") }
             .Where(r => roles.HasFlag(r.Item1)).Select(r => r.Item2));
-        var dashboard = DashboardUrl(backlog) is { } url ? $" Dashboard: {url}" : "";
+        var dashboard = context.DashboardUrl(backlog) is { } url ? $" Dashboard: {url}" : "";
         return new CloseFormOutcome(new TextView($"This channel now belongs to {backlog.Name} ({backlog.KeyPrefix}) for {uses}. Time zone {backlog.TimeZone}.{dashboard}", Tone.Success));
     }
 
-    private async Task<Outcome> SetRoleAsync(Context c, RoleCommand cmd)
+    private async Task<Outcome> SetRoleAsync(RequestContext c, RoleCommand cmd)
     {
         var backlog = c.RequireBacklog();
         Permissions.Require(c.Role, Permission.ChangeSettings, "change roles");
@@ -169,15 +170,15 @@ public sealed partial class TriageConversation
         // both see the other one remain. The one who loses the race checks again.
         for (var attempt = 1; ; attempt++)
         {
-            var roster = await _store.Members.ListVersionedAsync(backlog.Id, c.Ct);
+            var roster = await context.Store.Members.ListVersionedAsync(backlog.Id, c.Ct);
             if (user.Key == c.Actor.Key && cmd.Role != Role.Facilitator && roster.Value.Count(m => m.Role == Role.Facilitator) <= 1)
             {
-                return Error("You are the only facilitator. Make someone else a facilitator first.");
+                return Answers.Error("You are the only facilitator. Make someone else a facilitator first.");
             }
 
             try
             {
-                await _store.Members.UpsertAsync(new Member(backlog.Id, user, cmd.Role), roster.ETag, c.Ct);
+                await context.Store.Members.UpsertAsync(new Member(backlog.Id, user, cmd.Role), roster.ETag, c.Ct);
                 break;
             }
             catch (ConcurrencyException) when (attempt < 5)
@@ -185,36 +186,24 @@ public sealed partial class TriageConversation
             }
         }
 
-        return Info($"{user.DisplayName} is now {(cmd.Role == Role.Engineer ? "an" : "a")} {cmd.Role.ToString().ToLowerInvariant()} of {backlog.Name}.", Tone.Success);
+        return Answers.Info($"{user.DisplayName} is now {(cmd.Role == Role.Engineer ? "an" : "a")} {cmd.Role.ToString().ToLowerInvariant()} of {backlog.Name}.", Tone.Success);
     }
 
-    private async Task<Outcome> DashboardAsync(Context c, DashboardCommand cmd)
+    private async Task<Outcome> DashboardAsync(RequestContext c, DashboardCommand cmd)
     {
         var backlog = c.RequireBacklog();
         if (cmd.Rotate)
         {
             Permissions.Require(c.Role, Permission.ChangeSettings, "rotate the dashboard link");
-            backlog = await UpdateBacklogAsync(backlog.Id, b => b with { DashboardToken = NewToken() }, c.Ct);
-            return Info(DashboardUrl(backlog) is { } url
+            backlog = await context.UpdateBacklogAsync(backlog.Id, b => b with { DashboardToken = NewToken() }, c.Ct);
+            return Answers.Info(context.DashboardUrl(backlog) is { } url
                 ? $"New dashboard link: {url} — the old link stopped working."
                 : "The dashboard link was rotated; the old one stopped working. Set a public base URL to get links here.", Tone.Success);
         }
 
-        return Info(DashboardUrl(backlog) is { } link
+        return Answers.Info(context.DashboardUrl(backlog) is { } link
             ? $"Dashboard for {backlog.Name}: {link}"
             : "The dashboard has no public address yet: set `PublicBaseUrl` in the bot's settings.");
-    }
-
-    private async Task<Backlog> UpdateBacklogAsync(string backlogId, Func<Backlog, Backlog> change, CancellationToken ct)
-    {
-        try
-        {
-            return (await Retrying.UpdateBacklogAsync(_store.Backlogs, backlogId, change, MaxUpdateAttempts, ct)).Value;
-        }
-        catch (KeyNotFoundException)
-        {
-            throw new RuleViolationException("That backlog no longer exists.");
-        }
     }
 
     private async Task<string> FreeBacklogIdAsync(string name, CancellationToken ct)
@@ -223,7 +212,7 @@ public sealed partial class TriageConversation
         for (var n = 1; ; n++)
         {
             var id = n == 1 ? slug : $"{slug}-{n}";
-            if (await _store.Backlogs.GetAsync(id, ct) is null)
+            if (await context.Store.Backlogs.GetAsync(id, ct) is null)
             {
                 return id;
             }
@@ -266,11 +255,11 @@ public sealed partial class TriageConversation
         return platform != Platform.Slack && token.Length > 1 && token[0] == '@' && token.Length <= 100 ? new UserRef(platform, token[1..], token[1..]) : null;
     }
 
-    private static bool IsOn(FormSubmitIntent f, string id) => Value(f, id) is "true" or "on" or "1";
+    private static bool IsOn(FormSubmitIntent f, string id) => Answers.Value(f, id) is "true" or "on" or "1";
 
     private static int ReadInt(FormSubmitIntent f, string id, int min, int max, List<FieldError> errors)
     {
-        if (int.TryParse(Value(f, id), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
+        if (int.TryParse(Answers.Value(f, id), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
         {
             return n;
         }

@@ -1,0 +1,76 @@
+using TriageBot.Core.Conversation;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Rubric;
+using TriageBot.Core.Views;
+using TriageBot.Core.Voting;
+
+namespace TriageBot.Core.UseCases;
+
+/// <summary>An item's clinic ballot: built from the stored votes, and refreshed wherever it was posted.</summary>
+internal sealed class Ballots(UseCaseContext context)
+{
+    /// <summary>The logical name of an item's ballot message.</summary>
+    public static string Ref(Item item) => $"ballot:{item.BacklogId}/{item.Number}";
+
+    /// <summary>The ballot as it stands: who voted (never how) until reveal; then every vote, medians, spread; then the outcome.</summary>
+    public async Task<BallotView> BuildAsync(RequestContext c, Item item)
+    {
+        var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
+        var counted = votes.GroupBy(v => v.Voter.Key).Select(g => g.MaxBy(v => v.At)!).OrderBy(v => v.At).ToList();
+        var finalized = item.Score?.Round == item.Round ? item.Score : null;
+        var summary = context.Summarize(c, item);
+        var ballot = new BallotView(summary, item.Round, [.. counted.Select(v => v.Voter)]);
+        if ((item.RoundRevealed || finalized is not null) && counted.Count > 0)
+        {
+            var tally = Tally.Compute(counted);
+            ballot = ballot with
+            {
+                Revealed = true,
+                Votes = [.. counted.Select(v => new BallotVoteLine(v.Voter, v.Scores, v.Reasons))],
+                Results = tally.Results,
+                ImpliedTotal = tally.ImpliedTotal,
+            };
+        }
+
+        if (finalized is not null)
+        {
+            return ballot with
+            {
+                Final = finalized,
+                Consequences = RubricRules.Consequences(finalized.Scores, item.Stream),
+                Actions = [new(ActionIds.Show, "Show item", summary.Ref)],
+            };
+        }
+
+        return ballot with
+        {
+            InlineVote = Forms.InlineVote(summary, item.Round),
+            Actions =
+            [
+                new(ActionIds.Vote, "Vote", summary.Ref, ButtonStyle.Primary),
+                new(ActionIds.Reveal, "Reveal", summary.Ref),
+                new(ActionIds.Finalize, "Finalize", summary.Ref),
+            ],
+        };
+    }
+
+    /// <summary>Queues an update of the item's clinic ballot, if one was posted; the update renders live state when sent.</summary>
+    public async Task RefreshAsync(RequestContext c, Item item)
+    {
+        var posted = await context.Store.MessageRefs.GetAsync(Ref(item), c.Ct);
+        if (posted is { } p)
+        {
+            await context.EnqueueAsync(c, OutboxKind.Update, p.Where, new LiveBallotView(item.BacklogId, item.Number), messageRef: Ref(item));
+        }
+    }
+
+    /// <summary>The update of the item's clinic ballot, if one was posted, for a change to write with the item (none otherwise).</summary>
+    public async Task<IReadOnlyList<OutboxMessage>> RefreshMessagesAsync(RequestContext c, Item item)
+    {
+        var posted = await context.Store.MessageRefs.GetAsync(Ref(item), c.Ct);
+        return posted is { } p
+            ? [UseCaseContext.NewOutbox(c, OutboxKind.Update, p.Where, new LiveBallotView(item.BacklogId, item.Number), messageRef: Ref(item))]
+            : [];
+    }
+}

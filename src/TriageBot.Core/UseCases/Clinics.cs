@@ -1,0 +1,69 @@
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Ceremonies;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Reports;
+using TriageBot.Core.Views;
+
+namespace TriageBot.Core.UseCases;
+
+/// <summary>The triage clinic: its agenda since the last clinic, and its kickoff with one ballot per agenda item.</summary>
+internal sealed class Clinics(UseCaseContext context, ReportBuilder reports)
+{
+    private static readonly ItemState[] OpenStates = [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Icebox, ItemState.Active];
+
+    /// <summary>Posts the clinic kickoff with its agenda and a ballot per agenda item in its thread; returns the agenda's size.</summary>
+    public async Task<int> StartAsync(Backlog backlog, IReadOnlyList<ConversationAddress> channels, string occurrenceId, DateTimeOffset now, bool late, CancellationToken ct)
+    {
+        var agenda = await AgendaAsync(backlog, await LastBeforeAsync(backlog.Id, now, ct, excluding: occurrenceId), now, ct);
+        var kickoff = reports.WithItemLinks(ReportViews.Agenda(agenda), backlog) with { Late = late, DashboardUrl = context.DashboardUrl(backlog) };
+        var system = RequestContext.System(backlog, now, ct);
+        foreach (var channel in channels)
+        {
+            var clinicRef = Ref(backlog.Id, occurrenceId, channel);
+            await context.EnqueueAsync(system, OutboxKind.Post, channel, kickoff, messageRef: clinicRef);
+            // One ballot per agenda item in the kickoff's thread. A busy fortnight puts thousands of items on the agenda, so
+            // the ballots' names are reserved (so later votes update them) and their posts queued in two batches.
+            await context.Store.MessageRefs.SetManyAsync([.. agenda.Items.Select(e => (Ballots.Ref(e.Item), channel, ""))], ct);
+            await context.Store.Outbox.EnqueueManyAsync(
+                [.. agenda.Items.Select(e => UseCaseContext.NewOutbox(system, OutboxKind.Post, channel, new LiveBallotView(e.Item.BacklogId, e.Item.Number), Ballots.Ref(e.Item), clinicRef))], ct);
+            context.Notify();
+        }
+
+        return agenda.Items.Count;
+    }
+
+    public async Task<ClinicAgenda> AgendaAsync(Backlog backlog, DateTimeOffset? lastClinic, DateTimeOffset now, CancellationToken ct)
+    {
+        var builder = new ClinicAgendaBuilder(lastClinic, now);
+        await foreach (var item in context.Store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = OpenStates, Outline = true }, ct))
+        {
+            builder.Add(item);
+        }
+
+        return builder.Build();
+    }
+
+    public async Task<DateTimeOffset?> LastBeforeAsync(string backlogId, DateTimeOffset before, CancellationToken ct, string? excluding = null)
+    {
+        DateTimeOffset? last = null;
+        await foreach (var entry in context.Store.Ledger.ListAsync(backlogId, before.AddDays(-90), ct))
+        {
+            if (entry.Ceremony == CeremonyKind.TriageClinic && entry.Outcome != OccurrenceOutcome.Skipped && entry.ScheduledAt < before
+                && entry.Occurrence != excluding && IsClinicStart(entry.Occurrence)
+                && (last is null || entry.ScheduledAt > last))
+            {
+                last = entry.ScheduledAt;
+            }
+        }
+
+        return last;
+    }
+
+    /// <summary>Clinic ledger ids name starts (scheduled or manual); reminders and summaries carry a suffix.</summary>
+    private static bool IsClinicStart(string occurrence) =>
+        !occurrence.EndsWith(":reminder", StringComparison.Ordinal) && !occurrence.EndsWith(":summary", StringComparison.Ordinal);
+
+    public static string Ref(string backlogId, string occurrenceId, ConversationAddress channel) =>
+        $"clinic:{backlogId}:{occurrenceId}:{channel.Platform}:{channel.ChannelId}";
+}

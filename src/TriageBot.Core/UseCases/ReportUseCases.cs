@@ -1,0 +1,33 @@
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Ceremonies;
+using TriageBot.Core.Conversation;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Views;
+
+namespace TriageBot.Core.UseCases;
+
+/// <summary>Reports and clinics on demand: <c>report</c> and <c>clinic</c> (SPEC §5, §6).</summary>
+internal sealed class ReportUseCases(UseCaseContext context, Clinics clinics) : IUseCase
+{
+    public void Register(Handlers h)
+    {
+        h.OnCommand<ReportCommand>(async (c, cmd) =>
+        {
+            var backlog = c.RequireBacklog();
+            Permissions.Require(c.Role, Permission.RunReports, "run reports");
+            await context.EnqueueAsync(c, OutboxKind.Post, c.Interaction.Place with { UserId = null }, new LiveReportView(backlog.Id, cmd.Kind));
+            return Answers.Info(cmd.Kind == ReportKind.Icebox
+                ? "Posting the icebox sweep list (a preview: nothing changes until someone acts on it)…"
+                : $"Posting the {cmd.Kind.ToString().ToLowerInvariant()} report…");
+        });
+        h.OnCommand<ClinicCommand>(async (c, _) =>
+        {
+            var backlog = c.RequireBacklog();
+            Permissions.Require(c.Role, Permission.StartClinic, "start a clinic");
+            var id = $"manual:{c.Now:yyyy-MM-ddTHH:mm:ss.fff}";
+            await context.Store.Ledger.TryClaimAsync(new LedgerEntry(backlog.Id, CeremonyKind.TriageClinic, id, c.Now, c.Now, c.Actor.Key, OccurrenceOutcome.Posted), c.Ct);
+            var count = await clinics.StartAsync(backlog, [c.Interaction.Place with { UserId = null, ThreadId = null }], id, c.Now, late: false, c.Ct);
+            return Answers.Info(count == 0 ? "Clinic started: the agenda is empty." : $"Clinic started with {count} item(s) on the agenda. Ballots follow in the thread.", Tone.Success);
+        });
+    }
+}

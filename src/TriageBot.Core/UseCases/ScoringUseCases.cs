@@ -1,0 +1,172 @@
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
+using TriageBot.Core.Items;
+using TriageBot.Core.Rubric;
+using TriageBot.Core.Views;
+using TriageBot.Core.Voting;
+
+namespace TriageBot.Core.UseCases;
+
+/// <summary>Scoring: the ballot, hidden votes, reveal and finalize (SPEC §4).</summary>
+internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) : IUseCase
+{
+    public void Register(Handlers h)
+    {
+        h.OnCommand<ScoreCommand>(async (c, cmd) => await OpenVoteAsync(c, await context.LoadAsync(c, cmd.Key)));
+        h.OnAction(ActionIds.Vote, async (c, arg) => await OpenVoteAsync(c, await context.LoadAsync(c, arg)));
+        h.OnAction(ActionIds.Score, async (c, arg) => await OpenVoteAsync(c, await context.LoadAsync(c, arg)));
+        h.OnForm(FormIds.Vote, SubmitVoteAsync);
+        h.OnAction(ActionIds.Reveal, RevealAsync);
+        h.OnAction(ActionIds.Finalize, OpenFinalizeAsync);
+        h.OnForm(FormIds.Finalize, SubmitFinalizeAsync);
+    }
+
+    private async Task<Outcome> OpenVoteAsync(RequestContext c, Item item)
+    {
+        Permissions.Require(c.Role, Permission.Vote, "vote");
+        if (item.State is ItemState.Done or ItemState.Closed)
+        {
+            return Answers.Error($"{item.Key} is {item.State}; it can't be scored.");
+        }
+
+        // A finalized round is closed: scoring again starts a new round, and the earlier one stays in history.
+        if (item.Score?.Round == item.Round)
+        {
+            item = await context.UpdateAsync(c, item.Number, i => Task.FromResult(
+                i.Score?.Round == i.Round ? ItemRules.OpenNewRound(i, c.Actor, c.Now) : new ItemChange(i, [])));
+        }
+
+        var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
+        var mine = votes.Where(v => v.Voter.Key == c.Actor.Key).MaxBy(v => v.At);
+        return new OpenFormOutcome(Forms.Vote(context.Summarize(c, item), item.Round, mine));
+    }
+
+    private async Task<Outcome> SubmitVoteAsync(RequestContext c, FormSubmitIntent f)
+    {
+        Permissions.Require(c.Role, Permission.Vote, "vote");
+        var item = await context.LoadAsync(c, f.Argument);
+        var round = ItemRef.TryParse(f.Argument, out var r) && r.Round is { } rr ? rr : item.Round;
+        if (round != item.Round || VotingRules.IsRoundFinalized(item))
+        {
+            return new CloseFormOutcome(new TextView($"Scoring round {round} of {item.Key} is closed; your vote was not recorded. Open the ballot again to vote in the current round.", Tone.Warning));
+        }
+
+        Vote vote;
+        try
+        {
+            vote = VotingRules.CastFromForm(item, c.Actor, f.Values, c.Now, round);
+        }
+        catch (ValidationException e)
+        {
+            return new FormErrorsOutcome(Forms.Vote(context.Summarize(c, item), round, null) with { Values = f.Values, Errors = e.Errors });
+        }
+
+        await context.Store.Votes.UpsertAsync(vote, c.Ct);
+        context.Metrics?.VoteCast(item.Stream);
+        await ballots.RefreshAsync(c, item);
+        return new CloseFormOutcome(new TextView($"Your vote on {item.Key} is in. It stays hidden until the facilitator reveals the votes.", Tone.Success));
+    }
+
+    private async Task<Outcome> RevealAsync(RequestContext c, string? argument)
+    {
+        Permissions.Require(c.Role, Permission.Reveal, "reveal votes");
+        var item = await context.LoadAsync(c, argument);
+        var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
+        if (votes.Count == 0)
+        {
+            return Answers.Error($"Nobody has voted on {item.Key} yet.");
+        }
+
+        if (!item.RoundRevealed)
+        {
+            item = await context.UpdateAsync(c, item.Number, i => Task.FromResult(i.RoundRevealed ? new ItemChange(i, []) : ItemRules.MarkRevealed(i, c.Actor, c.Now)));
+        }
+
+        // The card the button was on changes at once; every other copy (and, in Teams, everyone else's view) through the outbox.
+        await ballots.RefreshAsync(c, item);
+        return new UpdateCardOutcome(await ballots.BuildAsync(c, item));
+    }
+
+    private async Task<Outcome> OpenFinalizeAsync(RequestContext c, string? argument)
+    {
+        Permissions.Require(c.Role, Permission.Finalize, "finalize scores");
+        var item = await context.LoadAsync(c, argument);
+        if (item.Score?.Round == item.Round)
+        {
+            return Answers.Error($"{item.Key} was already finalized in round {item.Round}: {item.Score.Total} → {item.Score.Placement}.");
+        }
+
+        var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
+        if (votes.Count == 0)
+        {
+            return Answers.Error($"Nobody has voted on {item.Key} yet; there is nothing to finalize.");
+        }
+
+        return new OpenFormOutcome(Forms.Finalize(context.Summarize(c, item), item.Round, Tally.Compute(votes)));
+    }
+
+    private async Task<Outcome> SubmitFinalizeAsync(RequestContext c, FormSubmitIntent f)
+    {
+        Permissions.Require(c.Role, Permission.Finalize, "finalize scores");
+        var backlog = c.RequireBacklog();
+        var item = await context.LoadAsync(c, f.Argument);
+        var round = ItemRef.TryParse(f.Argument, out var r) && r.Round is { } rr ? rr : item.Round;
+        if (round != item.Round || item.Score?.Round == item.Round)
+        {
+            return new CloseFormOutcome(new TextView($"Round {round} of {item.Key} was already finalized.", Tone.Warning));
+        }
+
+        var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
+        if (votes.Count == 0)
+        {
+            return new CloseFormOutcome(new TextView($"Nobody has voted on {item.Key}; nothing was finalized.", Tone.Warning));
+        }
+
+        var tally = Tally.Compute(votes);
+        var overrides = new Dictionary<Dimension, (int Score, string Reason)>();
+        var justifications = new Dictionary<Dimension, string>();
+        var errors = new List<FieldError>();
+        foreach (var d in Enum.GetValues<Dimension>())
+        {
+            var raw = Answers.Value(f, Forms.ScoreField(d));
+            var reason = Answers.Value(f, Forms.ReasonField(d));
+            if (raw is not ("1" or "2" or "3"))
+            {
+                errors.Add(new FieldError(Forms.ScoreField(d), $"Choose 1, 2 or 3 for {RubricText.Name(d).ToLowerInvariant()}."));
+                continue;
+            }
+
+            var score = raw[0] - '0';
+            if (score != tally.Medians[d])
+            {
+                if (reason.Length == 0)
+                {
+                    errors.Add(new FieldError(Forms.ReasonField(d), $"You changed {RubricText.Name(d).ToLowerInvariant()} from the median {tally.Medians[d]} to {score}: say why."));
+                    continue;
+                }
+
+                overrides[d] = (score, reason);
+            }
+
+            if (reason.Length > 0)
+            {
+                justifications[d] = reason;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new FormErrorsOutcome(Forms.Finalize(context.Summarize(c, item), round, tally) with { Values = f.Values, Errors = errors });
+        }
+
+        var final = VotingRules.Finalize(item, tally, overrides, justifications, c.Actor, c.Now, backlog.Settings);
+        var saved = await context.UpdateAsync(c, item.Number, i => Task.FromResult(ItemRules.ApplyScore(i, final, c.Actor, c.Now)), await ballots.RefreshMessagesAsync(c, item));
+
+        var consequences = RubricRules.Consequences(final.Scores, saved.Stream);
+        var placement = saved.HeldPlacement is { } held
+            ? $"{held}, held until a capability note arrives"
+            : saved.State.ToString();
+        var text = $"{saved.Key} finalized: {final.Total} → {placement}." + (consequences.Count > 0 ? " " + string.Join(" ", consequences) : "");
+        return new CloseFormOutcome(new TextView(text, Tone.Success));
+    }
+}

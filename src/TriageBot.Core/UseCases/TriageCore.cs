@@ -1,0 +1,49 @@
+using TriageBot.Core.Ceremonies;
+using TriageBot.Core.Conversation;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Views;
+
+namespace TriageBot.Core.UseCases;
+
+/// <summary>
+/// Core composed: the use cases over one shared context, and the services the host registers, each its own object —
+/// the conversation channels call, the live-view resolver the delivery worker calls, the ceremony poster the
+/// scheduler calls, and the report builder charts read. Every handler is registered here, in one place.
+/// </summary>
+public sealed class TriageCore
+{
+    public TriageCore(ITriageStore store, TimeProvider time, ConversationOptions options, IOutboxSignal? signal = null, Telemetry.TriageMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
+        var context = new UseCaseContext(store, time, options, signal, metrics);
+        var ballots = new Ballots(context);
+        var changes = new ItemChanges(context, ballots);
+        Reports = new ReportBuilder(context);
+        var clinics = new Clinics(context, Reports);
+        Conversation = new ConversationRouter(context,
+        [
+            new ItemUseCases(context, changes),
+            new IntakeUseCases(context, changes),
+            new ScoringUseCases(context, ballots),
+            new SetupUseCases(context),
+            new ReportUseCases(context, clinics),
+            new ScheduleUseCases(context),
+        ]);
+        Views = new LiveViewResolver(context, ballots, Reports);
+        Ceremonies = new CeremonyPoster(context, clinics, Reports);
+    }
+
+    /// <summary>The one entry point every channel calls.</summary>
+    public IConversation Conversation { get; }
+
+    /// <summary>Resolves live views (ballots, reports) when the delivery worker sends them.</summary>
+    public IViewResolver Views { get; }
+
+    /// <summary>Posts ceremonies, reminders, clinic summaries and nudges for the scheduler.</summary>
+    public ICeremonyPoster Ceremonies { get; }
+
+    /// <summary>Builds reports from storage (the allocation chart reads its review here).</summary>
+    public ReportBuilder Reports { get; }
+}
