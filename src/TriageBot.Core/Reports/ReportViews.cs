@@ -17,7 +17,7 @@ public static class ReportViews
     {
         ArgumentNullException.ThrowIfNull(report);
         var now = report.At;
-        return new ReportView(CeremonyNames.Of(CeremonyKind.WeeklyStreamReview),
+        return new ReportView(Wording.Ceremony(CeremonyKind.WeeklyStreamReview),
         [
             ModelSection(report, now),
             BugSection(report, now),
@@ -40,7 +40,7 @@ public static class ReportViews
     {
         ArgumentNullException.ThrowIfNull(agenda);
         var now = agenda.At;
-        var reported = ItemLines(agenda.ReportedSinceLastClinic.Take(AgendaLinesPerSection), now, a => $"{a.Item.Key} {a.Item.Title} · {StreamName(a.Item.Stream)}, reported {Date(a.Item.CreatedAt)}",
+        var reported = ItemLines(agenda.ReportedSinceLastClinic.Take(AgendaLinesPerSection), now, a => $"{a.Item.Key} {a.Item.Title} · {Wording.Stream(a.Item.Stream)}, reported {Date(a.Item.CreatedAt)}",
             $"Nothing reported since {Date(agenda.Since)}.");
         var sections = new List<ReportSection>
         {
@@ -86,7 +86,7 @@ public static class ReportViews
         var sections = new List<ReportSection>
         {
             new("Planned vs actual", lines),
-            new("Incident lane", [new(review.IncidentSharePercent is { } share
+            new(Wording.StreamHeading(WorkStream.Incident), [new(review.IncidentSharePercent is { } share
                 ? string.Create(Invariant, $"{review.IncidentDays:0.#} days of incident work, {share:0}% of all active days (reported here, not counted in the shares above).")
                 : "No incident work in this period.")]),
         };
@@ -110,7 +110,7 @@ public static class ReportViews
             sections.Add(new("Post-launch tail", advice));
         }
 
-        return new ReportView(CeremonyNames.Of(CeremonyKind.AllocationReview), sections) { Subtitle = $"Planned vs actual, {window}" };
+        return new ReportView(Wording.Ceremony(CeremonyKind.AllocationReview), sections) { Subtitle = $"Planned vs actual, {window}" };
     }
 
     public static ReportView Sweep(IceboxSweep sweep)
@@ -143,7 +143,7 @@ public static class ReportViews
             sections.Add(new("More", [new($"…and {sweep.Items.More} more; they will be listed once these are swept.")]));
         }
 
-        return new ReportView(CeremonyNames.Of(CeremonyKind.IceboxSweep), sections)
+        return new ReportView(Wording.Ceremony(CeremonyKind.IceboxSweep), sections)
         {
             Subtitle = $"{sweep.Items.Count} icebox item(s) older than 6 months, not re-scored since {Date(sweep.Cutoff)}, with no reason to keep",
         };
@@ -152,7 +152,7 @@ public static class ReportViews
     /// <summary>The reminder posted before a ceremony. <paramref name="startsAt"/> should carry the backlog zone's offset.</summary>
     public static ReportView Reminder(CeremonyKind kind, DateTimeOffset startsAt, int lengthMinutes)
     {
-        var name = CeremonyNames.Of(kind);
+        var name = Wording.Ceremony(kind);
         return new ReportView($"Reminder: {name} at {startsAt.ToString("HH:mm", Invariant)}",
         [
             new(name, [new($"Starts {Format(startsAt)} and runs for {lengthMinutes} minutes.")]),
@@ -260,14 +260,7 @@ public static class ReportViews
         return lines;
     }
 
-    internal static string StreamName(WorkStream stream) => stream switch
-    {
-        WorkStream.Model => "Model quality",
-        WorkStream.Bug => "Engineering bugs",
-        WorkStream.Feature => "Feature requests",
-        WorkStream.Incident => "Incident lane",
-        _ => stream.ToString(),
-    };
+    internal static string StreamName(WorkStream stream) => Wording.StreamHeading(stream);
 
     private static string Total(Item item) => item.Score is { } s ? s.Total.ToString(Invariant) : "unscored";
 
