@@ -3,6 +3,7 @@ using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Rubric;
 using TriageBot.Core.Views;
+using TriageBot.Core.Voting;
 using TriageBot.Slack.Blocks;
 using TriageBot.Slack.Payloads;
 

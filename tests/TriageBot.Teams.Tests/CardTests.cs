@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Views;
+using TriageBot.Core.Voting;
 using TriageBot.Teams.Cards;
 using TriageBot.Teams.Tests.Fakes;
 

@@ -1,14 +1,16 @@
 using System.Globalization;
 using TriageBot.Core.Allocation;
 using TriageBot.Core.Ceremonies;
-using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Streams;
 using TriageBot.Core.Views;
 
 namespace TriageBot.Core.Reports;
 
-/// <summary>Maps each report to the semantic <see cref="ReportView"/> every channel renders. Pure: no clock, no storage.</summary>
+/// <summary>
+/// Maps each report (a domain fact) to the semantic <see cref="ReportView"/> every channel renders. Pure: no clock, no storage.
+/// Lives with the views; keeps the <c>Reports</c> namespace so callers need no change.
+/// </summary>
 public static class ReportViews
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -125,15 +127,15 @@ public static class ReportViews
 
         foreach (var s in sweep.Items.Shown)
         {
-            var summary = ReportItems.Summarize(s.Item, now);
+            var summary = ItemSummaries.Of(s.Item, now);
             sections.Add(new ReportSection($"{s.Item.Key} {s.Item.Title}",
                 [new($"In the icebox since {Date(s.IceboxSince)}, last scored {Date(s.LastScored)}{(s.Item.Score is { } score ? $" (total {score.Total})" : " (never scored)")}.", summary)])
             {
                 Actions =
                 [
-                    new ActionButton(ActionIds.Close, "Close with rationale", summary.Ref, ButtonStyle.Danger),
-                    new ActionButton(ActionIds.Rescore, "Re-score", summary.Ref),
-                    new ActionButton(ActionIds.Promote, "Promote", summary.Ref, ButtonStyle.Primary),
+                    new ActionButton(ButtonIds.Close, "Close with rationale", summary.Ref, ButtonStyle.Danger),
+                    new ActionButton(ButtonIds.Rescore, "Re-score", summary.Ref),
+                    new ActionButton(ButtonIds.Promote, "Promote", summary.Ref, ButtonStyle.Primary),
                 ],
             });
         }
@@ -164,10 +166,10 @@ public static class ReportViews
         var m = report.Model;
         var lines = new List<ReportLine>();
         lines.AddRange(WithMore(m.ExpiredTimeboxes.Shown.Select(i => new ReportLine(
-            $"{i.Key} {i.Title}: timebox ended {Date(i.Model!.Timebox!.End)}; re-scope, close or mark done.", ReportItems.Summarize(i, now), true)).ToList(), m.ExpiredTimeboxes.More));
+            $"{i.Key} {i.Title}: timebox ended {Date(i.Model!.Timebox!.End)}; re-scope, close or mark done.", ItemSummaries.Of(i, now), true)).ToList(), m.ExpiredTimeboxes.More));
         lines.AddRange(WithMore(m.SilentExtensions.Shown.Select(x => new ReportLine(
             $"{x.Item.Key} {x.Item.Title}: timebox extended from {Date(x.Extension.PreviousEnd ?? x.Extension.NewEnd)} to {Date(x.Extension.NewEnd)} by {x.Extension.Actor.DisplayName} without a re-scope reason.",
-            ReportItems.Summarize(x.Item, now), true)).ToList(), m.SilentExtensions.More));
+            ItemSummaries.Of(x.Item, now), true)).ToList(), m.SilentExtensions.More));
         return StreamSection(report, WorkStream.Model, lines, "no timebox past its end, none extended without a reason");
     }
 
@@ -177,7 +179,7 @@ public static class ReportViews
         var lines = new List<ReportLine>();
         if (b.OldestOpen is { } oldest)
         {
-            lines.Add(new(string.Create(Invariant, $"{oldest.Item.Key} {oldest.Item.Title}: the oldest open bug, {oldest.Days:0} days old."), ReportItems.Summarize(oldest.Item, now)));
+            lines.Add(new(string.Create(Invariant, $"{oldest.Item.Key} {oldest.Item.Title}: the oldest open bug, {oldest.Days:0} days old."), ItemSummaries.Of(oldest.Item, now)));
         }
 
         if (b.ReportedLast7Days + b.ReportedPrevious7Days > 0)
@@ -193,12 +195,12 @@ public static class ReportViews
         var f = report.Feature;
         var lines = new List<ReportLine>();
         lines.AddRange(WithMore(f.InBuildWithoutMetric.Shown.Select(i => new ReportLine(
-            $"{i.Key} {i.Title}: in Build without a success metric.", ReportItems.Summarize(i, now), true)).ToList(), f.InBuildWithoutMetric.More));
+            $"{i.Key} {i.Title}: in Build without a success metric.", ItemSummaries.Of(i, now), true)).ToList(), f.InBuildWithoutMetric.More));
         lines.AddRange(WithMore(f.LongInDiscovery.Shown.Select(a => new ReportLine(
-            string.Create(Invariant, $"{a.Item.Key} {a.Item.Title}: in Discovery for {Math.Floor(a.Days):0} days."), ReportItems.Summarize(a.Item, now), true)).ToList(), f.LongInDiscovery.More));
+            string.Create(Invariant, $"{a.Item.Key} {a.Item.Title}: in Discovery for {Math.Floor(a.Days):0} days."), ItemSummaries.Of(a.Item, now), true)).ToList(), f.LongInDiscovery.More));
         lines.AddRange(WithMore(f.WaitingForNote.Shown.Select(w => new ReportLine(
             $"{w.Item.Key} {w.Item.Title}: waiting for a capability note since {Date(w.RequestedAt)}{(w.Unanswered ? ", unanswered for more than 2 working days" : "")}.",
-            ReportItems.Summarize(w.Item, now), w.Unanswered)).ToList(), f.WaitingForNote.More));
+            ItemSummaries.Of(w.Item, now), w.Unanswered)).ToList(), f.WaitingForNote.More));
         return StreamSection(report, WorkStream.Feature, lines, "nothing in Build without a metric, nothing in Discovery over 10 days, no capability note missing");
     }
 
@@ -241,7 +243,7 @@ public static class ReportViews
 
     private static List<ReportLine> ItemLines(IEnumerable<AgendaItem> items, DateTimeOffset now, Func<AgendaItem, string> text, string empty)
     {
-        var lines = items.Select(a => new ReportLine(text(a), ReportItems.Summarize(a.Item, now), a.DueForRescore)).ToList();
+        var lines = items.Select(a => new ReportLine(text(a), ItemSummaries.Of(a.Item, now), a.DueForRescore)).ToList();
         if (lines.Count == 0 && empty.Length > 0)
         {
             lines.Add(new(empty));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Rubric;
 using TriageBot.Core.Views;
@@ -170,7 +169,7 @@ public static class BlockKitRenderer
         var who = v.Engineers.Count == 0 ? "Engineers" : string.Join(", ", v.Engineers.Take(20).Select(SlackText.Person));
         var heading = (v.IsReminder ? Wording.ReminderPrefix : "") + Wording.NeedsCapabilityNote(item.Key);
         c.Section($"{(v.IsReminder ? ":alarm_clock:" : ":memo:")} *{SlackText.Escape(heading)}*\n*{KeyLink(item)}* {SlackText.Escape(item.Title)}\n{who}: {SlackText.Escape(Wording.CapabilityNoteQuestion)}");
-        c.TailActions([new ActionButton(ActionIds.AddCapabilityNote, Wording.AddCapabilityNote, item.Ref, ButtonStyle.Primary)]);
+        c.TailActions([new ActionButton(ButtonIds.AddCapabilityNote, Wording.AddCapabilityNote, item.Ref, ButtonStyle.Primary)]);
         return c.Build(heading);
     }
 
@@ -235,7 +234,7 @@ public static class BlockKitRenderer
             var elements = new JsonArray([.. vote.Fields.Select(Menu)]);
             elements.Add(c.Buttons.Make(ActionIdCodec.SubmitInlineForm, vote.SubmitLabel, ActionIdCodec.InlineFormValue(vote.FormId, vote.Argument), ButtonStyle.Primary));
             c.TailBlock(new JsonObject { ["type"] = "actions", ["block_id"] = ActionIdCodec.InlineFormBlock, ["elements"] = elements });
-            actions = [.. actions.Select(a => a.ActionId == ActionIds.Vote ? a with { Label = "Vote with reasons…", Style = ButtonStyle.Default } : a)];
+            actions = [.. actions.Select(a => a.ActionId == ButtonIds.Vote ? a with { Label = "Vote with reasons…", Style = ButtonStyle.Default } : a)];
         }
 
         c.TailActions(actions);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Rubric;
 using TriageBot.Core.Views;
@@ -18,7 +17,7 @@ public enum CardHost
 
 /// <summary>
 /// Renders every Core <see cref="View"/> as an Adaptive Card 1.5 (Teams' ceiling). Pure: the same view gives the same card.
-/// Message buttons are <c>Action.Execute</c> with <c>verb</c> = the <see cref="ActionIds"/> constant and <c>data: { arg }</c>;
+/// Message buttons are <c>Action.Execute</c> with <c>verb</c> = the <see cref="ButtonIds"/> constant and <c>data: { arg }</c>;
 /// forms submit <c>data: { formId, arg }</c> plus their inputs (<c>Action.Execute</c> verb <see cref="SubmitVerb"/> in messages,
 /// <c>Action.Submit</c> in dialogs). People's text is escaped; cards stay under <see cref="MaxCardBytes"/>.
 /// </summary>
@@ -205,7 +204,7 @@ public static class AdaptiveCardRenderer
             {
                 Text("Engineers: " + Wording.CapabilityNoteQuestion);
             }
-            Buttons([new ActionButton(ActionIds.AddCapabilityNote, Wording.AddCapabilityNote, v.Item.Ref, ButtonStyle.Primary)]);
+            Buttons([new ActionButton(ButtonIds.AddCapabilityNote, Wording.AddCapabilityNote, v.Item.Ref, ButtonStyle.Primary)]);
         }
 
         public void Ballot(BallotView v)
@@ -251,7 +250,7 @@ public static class AdaptiveCardRenderer
             Text(v.AlreadyBound
                 ? "This conversation is already bound to the backlog " + (v.BacklogName ?? "") + ". Mention me with help to see what I can do."
                 : "I run your AI product's backlog: report items, score them in the triage clinic, and get the ceremony reports here. Set up this channel to bind it to a backlog, or mention me with help.");
-            var actions = v.Actions.Count > 0 || v.AlreadyBound ? v.Actions : [new ActionButton(ActionIds.Setup, "Set up", Style: ButtonStyle.Primary)];
+            var actions = v.Actions.Count > 0 || v.AlreadyBound ? v.Actions : [new ActionButton(ButtonIds.Setup, "Set up", Style: ButtonStyle.Primary)];
             Buttons(actions);
         }
 

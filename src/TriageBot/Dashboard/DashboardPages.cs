@@ -349,7 +349,7 @@ internal static class DashboardPages
         _ => "not scored",
     };
 
-    public static IEnumerable<string> Flags(Item item, DateTimeOffset now) => Wording.FlagsOf(ItemRules.Summarize(item, now)).Select(Wording.Flag);
+    public static IEnumerable<string> Flags(Item item, DateTimeOffset now) => Wording.FlagsOf(ItemSummaries.Of(item, now)).Select(Wording.Flag);
 
     private static string DimensionAbbreviation(Dimension d) => d switch
     {

@@ -37,7 +37,7 @@ public sealed class WordingTests
     [Fact]
     public void Flags_AreListedInOneOrder_WithTheLabelsTheRubricStatesItsConsequencesWith()
     {
-        var item = ItemRules.Summarize(TestData.Item(), TestData.T0) with { DueForRescore = true, CautiousRelease = true, ResearchTimebox = true, NeedsCapabilityNote = true };
+        var item = ItemSummaries.Of(TestData.Item(), TestData.T0) with { DueForRescore = true, CautiousRelease = true, ResearchTimebox = true, NeedsCapabilityNote = true };
 
         Wording.FlagsOf(item).ShouldBe([ItemFlag.CautiousRelease, ItemFlag.ResearchTimebox, ItemFlag.NeedsCapabilityNote, ItemFlag.DueForRescore]);
         Wording.FlagsOf(item with { CautiousRelease = false, DueForRescore = false }).ShouldBe([ItemFlag.ResearchTimebox, ItemFlag.NeedsCapabilityNote]);
