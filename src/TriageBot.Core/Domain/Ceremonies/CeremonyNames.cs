@@ -1,14 +1,8 @@
 namespace TriageBot.Core.Ceremonies;
 
-/// <summary>The names people read for each ceremony.</summary>
+/// <summary>The names people read for each ceremony: the registry's (<see cref="CeremonyRegistry"/>).</summary>
 public static class CeremonyNames
 {
-    public static string Of(CeremonyKind kind) => kind switch
-    {
-        CeremonyKind.WeeklyStreamReview => "Weekly stream review",
-        CeremonyKind.TriageClinic => "Triage clinic",
-        CeremonyKind.AllocationReview => "Stream allocation review",
-        CeremonyKind.IceboxSweep => "Icebox sweep",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown ceremony."),
-    };
+    /// <summary>The ceremony's name; an <see cref="ArgumentOutOfRangeException"/> for a kind without a definition.</summary>
+    public static string Of(CeremonyKind kind) => CeremonyRegistry.Of(kind).Name;
 }
