@@ -109,3 +109,17 @@ public sealed class CeremonyRegistryTests
         ScheduleText.Describe(defaults[CeremonyKind.IceboxSweep]).ShouldBe("First Tuesday of Jan, Apr, Jul, Oct at 15:00, 90 minutes");
     }
 }
+
+/// <summary>The adapter the ceremony use case reads the registry through, until ReportKind moves to the domain.</summary>
+public sealed class CeremonyReportKindsTests
+{
+    [Fact]
+    public void EachReportingCeremony_PostsItsOwnReport_AndNoneFallsBackToTheIceboxSweep()
+    {
+        CeremonyRegistry.Of(CeremonyKind.WeeklyStreamReview).Report.ToReportKind().ShouldBe(ReportKind.Weekly);
+        CeremonyRegistry.Of(CeremonyKind.AllocationReview).Report.ToReportKind().ShouldBe(ReportKind.Allocation);
+        CeremonyRegistry.Of(CeremonyKind.IceboxSweep).Report.ToReportKind().ShouldBe(ReportKind.Icebox);
+        Should.Throw<ArgumentOutOfRangeException>(() => CeremonyRegistry.Of(CeremonyKind.TriageClinic).Report.ToReportKind());
+        Should.Throw<ArgumentOutOfRangeException>(() => ((CeremonyReport)99).ToReportKind());
+    }
+}
