@@ -3,6 +3,7 @@ using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Rubric;
 using TriageBot.Core.Views;
+using TriageBot.Core.Voting;
 using TriageBot.Slack.Blocks;
 using TriageBot.Slack.Payloads;
 
@@ -23,6 +24,40 @@ public class BlockKitRendererTests
         JsonArray a => a.SelectMany(Texts),
         _ => [],
     };
+
+    [Theory]
+    [InlineData(WorkStream.Model)]
+    [InlineData(WorkStream.Bug)]
+    [InlineData(WorkStream.Feature)]
+    [InlineData(WorkStream.Incident)]
+    public void ItemCard_NamesTheStream_AndItsFlags_InTheWordsEverySurfaceUses(WorkStream stream)
+    {
+        var item = SampleViews.Item("Search returns stale answers") with
+        {
+            Stream = stream, CautiousRelease = true, ResearchTimebox = true, NeedsCapabilityNote = true, DueForRescore = true,
+        };
+
+        var text = AllText(BlockKitRenderer.Render(new ItemCardView(item)).Blocks);
+
+        text.ShouldContain(Wording.Stream(stream));
+        foreach (var flag in Enum.GetValues<ItemFlag>())
+        {
+            text.ShouldContain($"*{Wording.Flag(flag)}*");
+        }
+    }
+
+    [Fact]
+    public void OpenBallot_SaysWhoVotedInTheCataloguesWords()
+    {
+        var item = SampleViews.Item("Search returns stale answers");
+        var nobody = AllText(BlockKitRenderer.Render(new BallotView(item, 1, [])).Blocks);
+        var two = AllText(BlockKitRenderer.Render(new BallotView(item, 1, [new UserRef(Platform.Slack, "U1", "Ada"), new UserRef(Platform.Slack, "U2", "Eli")])).Blocks);
+
+        nobody.ShouldContain(Wording.NoVotesYet);
+        nobody.ShouldContain(Wording.VotesHidden);
+        two.ShouldContain("*2* voted so far: ");
+        two.ShouldContain(Wording.VotesHidden);
+    }
 
     [Fact]
     public void Render_EveryViewType_HasARendering()

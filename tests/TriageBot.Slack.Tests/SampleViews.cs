@@ -2,6 +2,7 @@ using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Rubric;
 using TriageBot.Core.Views;
+using TriageBot.Core.Voting;
 
 namespace TriageBot.Slack.Tests;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Views;
+using TriageBot.Core.Voting;
 using TriageBot.Teams.Cards;
 using TriageBot.Teams.Tests.Fakes;
 
@@ -112,6 +113,33 @@ public sealed class CardTests
         }
     }
 
+    [Theory]
+    [InlineData(WorkStream.Model)]
+    [InlineData(WorkStream.Bug)]
+    [InlineData(WorkStream.Feature)]
+    [InlineData(WorkStream.Incident)]
+    public void ItemCard_NamesTheStream_AndItsFlags_InTheWordsEverySurfaceUses(WorkStream stream)
+    {
+        var item = Sample.Item(7, stream: stream) with { CautiousRelease = true, ResearchTimebox = true, NeedsCapabilityNote = true, DueForRescore = true };
+
+        var texts = MarkdownTexts(AdaptiveCardRenderer.Render(new ItemCardView(item))).ToList();
+
+        texts.ShouldContain(Wording.Stream(stream));
+        var flags = texts.Single(t => t.Contains(Wording.Flag(ItemFlag.CautiousRelease), StringComparison.Ordinal));
+        foreach (var flag in Enum.GetValues<ItemFlag>())
+        {
+            flags.ShouldContain(Wording.Flag(flag));
+        }
+    }
+
+    [Fact]
+    public void IncidentItem_IsCalledTheIncidentLane_AsInSlackAndOnTheDashboard()
+    {
+        var texts = MarkdownTexts(AdaptiveCardRenderer.Render(new ItemCardView(Sample.Item(7, stream: WorkStream.Incident)))).ToList();
+
+        texts.ShouldContain("Incident lane");
+    }
+
     /// <summary>The strings a host renders as Markdown: TextBlock text and FactSet titles/values.</summary>
     private static IEnumerable<string> MarkdownTexts(JsonNode? node)
     {
@@ -171,7 +199,7 @@ public sealed class CardTests
         };
 
         var json = AdaptiveCardRenderer.Render(hidden).ToJsonString();
-        json.ShouldContain("1 voted: Ada");
+        json.ShouldContain("1 voted so far: Ada");
         json.ShouldNotContain("impact 3");
 
         var revealed = AdaptiveCardRenderer.Render(hidden with { Revealed = true, ImpliedTotal = 15, Results = [new DimensionResult(Core.Rubric.Dimension.Impact, 3, 3, 3)] }).ToJsonString();

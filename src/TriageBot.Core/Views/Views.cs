@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using TriageBot.Core.Items;
+using TriageBot.Core.Voting;
 
 namespace TriageBot.Core.Views;
 
@@ -111,9 +112,6 @@ public sealed record CapabilityNoteRequestView(ItemSummary Item, IReadOnlyList<U
 /// <summary>A vote on one dimension, shown after reveal.</summary>
 public sealed record BallotVoteLine(UserRef Voter, Rubric.Scores Scores, IReadOnlyDictionary<Rubric.Dimension, string> Reasons);
 
-/// <summary>Per-dimension result after reveal.</summary>
-public sealed record DimensionResult(Rubric.Dimension Dimension, int Median, int Min, int Max);
-
 /// <summary>The clinic ballot: who has voted (never how, until reveal), then the votes and medians, then the outcome.</summary>
 public sealed record BallotView(ItemSummary Item, int Round, IReadOnlyList<UserRef> Voters) : View
 {
@@ -126,7 +124,7 @@ public sealed record BallotView(ItemSummary Item, int Round, IReadOnlyList<UserR
     public IReadOnlyList<string> Consequences { get; init; } = [];
     public IReadOnlyList<ActionButton> Actions { get; init; } = [];
     /// <summary>
-    /// While the round is open: the vote as a form a channel can show inside the ballot (<see cref="Conversation.Forms.InlineVote"/>),
+    /// While the round is open: the vote as a form a channel can show inside the ballot (the use cases' inline vote form),
     /// so a vote is one click. Channels that cannot show inputs in a message leave it out; the Vote action opens the whole form.
     /// </summary>
     public FormView? InlineVote { get; init; }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Rubric;
 using TriageBot.Core.Views;
@@ -126,7 +125,7 @@ public static class BlockKitRenderer
         c.Header(v.Title);
         if (v.Items.Count == 0)
         {
-            c.Section(SlackText.Escape(v.EmptyText ?? "Nothing here."));
+            c.Section(SlackText.Escape(v.EmptyText ?? Wording.NothingHere));
         }
         else
         {
@@ -146,7 +145,7 @@ public static class BlockKitRenderer
         var item = v.Item;
         var c = new MessageComposer { DashboardUrl = item.Url };
         c.Section($":inbox_tray: *{KeyLink(item)}* {SlackText.Escape(item.Title)}\nReported by {SlackText.Name(v.Reporter)}");
-        var context = new List<string> { StreamName(item.Stream), StateText(item) };
+        var context = new List<string> { Wording.Stream(item.Stream), StateText(item) };
         if (v.SourceLink is not null)
         {
             context.Add(SlackText.Link(v.SourceLink, "original message"));
@@ -168,10 +167,10 @@ public static class BlockKitRenderer
         var item = v.Item;
         var c = new MessageComposer { DashboardUrl = item.Url };
         var who = v.Engineers.Count == 0 ? "Engineers" : string.Join(", ", v.Engineers.Take(20).Select(SlackText.Person));
-        var lead = v.IsReminder ? ":alarm_clock: *Reminder:* still waiting for a capability note." : ":memo: *Capability note needed.*";
-        c.Section($"{lead}\n{who}: which model, retrieval or evaluation capability does *{KeyLink(item)}* {SlackText.Escape(item.Title)} depend on, and is it a days-long feature or a weeks-long capability project?");
-        c.TailActions([new ActionButton(ActionIds.AddCapabilityNote, "Add capability note", item.Ref, ButtonStyle.Primary)]);
-        return c.Build($"Capability note needed for {item.Key}");
+        var heading = (v.IsReminder ? Wording.ReminderPrefix : "") + Wording.NeedsCapabilityNote(item.Key);
+        c.Section($"{(v.IsReminder ? ":alarm_clock:" : ":memo:")} *{SlackText.Escape(heading)}*\n*{KeyLink(item)}* {SlackText.Escape(item.Title)}\n{who}: {SlackText.Escape(Wording.CapabilityNoteQuestion)}");
+        c.TailActions([new ActionButton(ButtonIds.AddCapabilityNote, Wording.AddCapabilityNote, item.Ref, ButtonStyle.Primary)]);
+        return c.Build(heading);
     }
 
     private static SlackMessage RenderBallot(BallotView v)
@@ -179,16 +178,14 @@ public static class BlockKitRenderer
         var item = v.Item;
         var c = new MessageComposer { DashboardUrl = item.Url };
         c.Header($"Scoring {item.Key} · {item.Title}");
-        c.Context(StreamName(item.Stream), $"round {SlackText.Number(v.Round)}", StateText(item));
+        c.Context(Wording.Stream(item.Stream), $"round {SlackText.Number(v.Round)}", StateText(item));
 
         if (v.Final is { } final)
         {
-            var placement = item.HeldPlacement is { } held
-                ? $"{held} (held: waiting for a capability note)"
-                : final.Placement.ToString();
+            var placement = item.HeldPlacement is { } held ? Wording.HeldPlacement(held) : Wording.Queue(final.Placement);
             c.Section($":checkered_flag: *Finalized* by {SlackText.Name(final.FinalizedBy)}: total *{SlackText.Number(final.Total)}* → *{placement}*");
             var lines = Enum.GetValues<Dimension>().Select(d =>
-                $"*{DimensionName(d)}*: {SlackText.Number(final.Scores[d])}" +
+                $"*{Wording.Dimension(d)}*: {SlackText.Number(final.Scores[d])}" +
                 (final.Justifications.TryGetValue(d, out var why) && !string.IsNullOrWhiteSpace(why) ? " — " + SlackText.Escape(why) : "")).ToList();
             c.Lines(lines, 4);
         }
@@ -197,7 +194,7 @@ public static class BlockKitRenderer
             if (v.Results.Count > 0)
             {
                 var results = v.Results.Select(r =>
-                    $"*{DimensionName(r.Dimension)}*: median *{SlackText.Number(r.Median)}* (spread {SlackText.Number(r.Min)}–{SlackText.Number(r.Max)})").ToList();
+                    $"*{Wording.Dimension(r.Dimension)}*: median *{SlackText.Number(r.Median)}* (spread {SlackText.Number(r.Min)}–{SlackText.Number(r.Max)})").ToList();
                 if (v.ImpliedTotal is { } total)
                 {
                     results.Add($"Implied total: *{SlackText.Number(total)}*");
@@ -211,8 +208,10 @@ public static class BlockKitRenderer
         }
         else
         {
-            var names = v.Voters.Count == 0 ? "nobody yet" : string.Join(", ", v.Voters.Select(SlackText.Name));
-            c.Section($":ballot_box_with_ballot: *{SlackText.Number(v.Voters.Count)}* voted so far: {SlackText.TruncateMrkdwn(names, 2500)}\n_Votes stay hidden until the facilitator reveals them._");
+            var status = v.Voters.Count == 0
+                ? Wording.NoVotesYet
+                : Wording.VotedSoFar($"*{SlackText.Number(v.Voters.Count)}*", SlackText.TruncateMrkdwn(string.Join(", ", v.Voters.Select(SlackText.Name)), 2500));
+            c.Section($":ballot_box_with_ballot: {status}\n_{Wording.VotesHidden}_");
         }
 
         if (v.Consequences.Count > 0)
@@ -235,7 +234,7 @@ public static class BlockKitRenderer
             var elements = new JsonArray([.. vote.Fields.Select(Menu)]);
             elements.Add(c.Buttons.Make(ActionIdCodec.SubmitInlineForm, vote.SubmitLabel, ActionIdCodec.InlineFormValue(vote.FormId, vote.Argument), ButtonStyle.Primary));
             c.TailBlock(new JsonObject { ["type"] = "actions", ["block_id"] = ActionIdCodec.InlineFormBlock, ["elements"] = elements });
-            actions = [.. actions.Select(a => a.ActionId == ActionIds.Vote ? a with { Label = "Vote with reasons…", Style = ButtonStyle.Default } : a)];
+            actions = [.. actions.Select(a => a.ActionId == ButtonIds.Vote ? a with { Label = "Vote with reasons…", Style = ButtonStyle.Default } : a)];
         }
 
         c.TailActions(actions);
@@ -245,9 +244,9 @@ public static class BlockKitRenderer
     private static string VoteLine(BallotVoteLine line)
     {
         var sb = new StringBuilder($"{SlackText.Name(line.Voter)}: ");
-        sb.Append(string.Join(" · ", Enum.GetValues<Dimension>().Select(d => $"{DimensionShort(d)} {SlackText.Number(line.Scores[d])}")));
+        sb.Append(string.Join(" · ", Enum.GetValues<Dimension>().Select(d => $"{Wording.DimensionShort(d)} {SlackText.Number(line.Scores[d])}")));
         var reasons = line.Reasons.Where(r => !string.IsNullOrWhiteSpace(r.Value))
-            .Select(r => $"{DimensionShort(r.Key)}: {SlackText.Escape(r.Value)}").ToList();
+            .Select(r => $"{Wording.DimensionShort(r.Key)}: {SlackText.Escape(r.Value)}").ToList();
         if (reasons.Count > 0)
         {
             sb.Append("\n    _").Append(string.Join("; ", reasons)).Append('_');
@@ -277,7 +276,7 @@ public static class BlockKitRenderer
     private static SlackMessage RenderReport(ReportView v)
     {
         var c = new MessageComposer { DashboardUrl = v.DashboardUrl };
-        c.Header(v.Late ? $"{v.Title} (late)" : v.Title);
+        c.Header(v.Late ? v.Title + Wording.LateSuffix : v.Title);
         var context = new List<string>();
         if (v.Subtitle is not null)
         {
@@ -286,7 +285,7 @@ public static class BlockKitRenderer
 
         if (v.Late)
         {
-            context.Add(":hourglass: posted late: the bot was down at the scheduled time");
+            context.Add(":hourglass: " + Wording.PostedLate);
         }
 
         c.Context(context);
@@ -335,7 +334,7 @@ public static class BlockKitRenderer
 
     private static string ItemLine(ItemSummary item)
     {
-        var sb = new StringBuilder($"*{KeyLink(item)}* {SlackText.Escape(item.Title)} — {StreamName(item.Stream)} · {StateText(item)}");
+        var sb = new StringBuilder($"*{KeyLink(item)}* {SlackText.Escape(item.Title)} — {Wording.Stream(item.Stream)} · {StateText(item)}");
         if (item.Owner is { } owner)
         {
             sb.Append(" · ").Append(SlackText.Name(owner));
@@ -354,7 +353,7 @@ public static class BlockKitRenderer
 
     private static IEnumerable<string> Facts(ItemSummary item)
     {
-        yield return StreamName(item.Stream);
+        yield return Wording.Stream(item.Stream);
         yield return StateText(item);
         if (item.Owner is { } owner)
         {
@@ -377,71 +376,29 @@ public static class BlockKitRenderer
             sb.Append(" · total ").Append(SlackText.Number(total));
             if (item.Placement is { } placement)
             {
-                sb.Append(" → ").Append(placement);
+                sb.Append(" → ").Append(Wording.Queue(placement));
             }
         }
 
         if (item.HeldPlacement is { } held)
         {
-            sb.Append(" · held for ").Append(held);
+            sb.Append(" · ").Append(Wording.HeldPlacement(held));
         }
 
         return sb.ToString();
     }
 
-    private static IEnumerable<string> Flags(ItemSummary item)
+    private static IEnumerable<string> Flags(ItemSummary item) =>
+        Wording.FlagsOf(item).Select(f => $"{FlagIcon(f)} *{Wording.Flag(f)}*" + (Wording.FlagReason(f) is { } why ? $": {why}." : "."));
+
+    private static string ShortFlags(ItemSummary item) => string.Concat(Wording.FlagsOf(item).Select(FlagIcon));
+
+    private static string FlagIcon(ItemFlag flag) => flag switch
     {
-        if (item.CautiousRelease)
-        {
-            yield return ":rotating_light: *Cautious release lane*: rollback risk scored 1.";
-        }
-
-        if (item.ResearchTimebox)
-        {
-            yield return ":hourglass_flowing_sand: *Timebox, don't estimate*: fix confidence scored 1.";
-        }
-
-        if (item.NeedsCapabilityNote)
-        {
-            yield return ":memo: *Needs capability note*.";
-        }
-
-        if (item.DueForRescore)
-        {
-            yield return ":recycle: *Due for re-scoring*: not scored for 2 months.";
-        }
-    }
-
-    private static string ShortFlags(ItemSummary item) =>
-        (item.CautiousRelease ? ":rotating_light:" : "")
-        + (item.ResearchTimebox ? ":hourglass_flowing_sand:" : "")
-        + (item.NeedsCapabilityNote ? ":memo:" : "")
-        + (item.DueForRescore ? ":recycle:" : "");
-
-    internal static string StreamName(WorkStream stream) => stream switch
-    {
-        WorkStream.Model => "Model quality",
-        WorkStream.Bug => "Engineering bug",
-        WorkStream.Feature => "Feature request",
-        WorkStream.Incident => "Incident lane",
-        _ => stream.ToString(),
-    };
-
-    internal static string DimensionName(Dimension d) => d switch
-    {
-        Dimension.Impact => "User impact",
-        Dimension.Confidence => "Fix confidence",
-        Dimension.Rollback => "Rollback risk",
-        Dimension.Delay => "Cost of delay",
-        _ => d.ToString(),
-    };
-
-    private static string DimensionShort(Dimension d) => d switch
-    {
-        Dimension.Impact => "impact",
-        Dimension.Confidence => "confidence",
-        Dimension.Rollback => "rollback",
-        Dimension.Delay => "delay",
-        _ => d.ToString(),
+        ItemFlag.CautiousRelease => ":rotating_light:",
+        ItemFlag.ResearchTimebox => ":hourglass_flowing_sand:",
+        ItemFlag.NeedsCapabilityNote => ":memo:",
+        ItemFlag.DueForRescore => ":recycle:",
+        _ => ":warning:",
     };
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Rubric;
 using TriageBot.Core.Views;
@@ -18,7 +17,7 @@ public enum CardHost
 
 /// <summary>
 /// Renders every Core <see cref="View"/> as an Adaptive Card 1.5 (Teams' ceiling). Pure: the same view gives the same card.
-/// Message buttons are <c>Action.Execute</c> with <c>verb</c> = the <see cref="ActionIds"/> constant and <c>data: { arg }</c>;
+/// Message buttons are <c>Action.Execute</c> with <c>verb</c> = the <see cref="ButtonIds"/> constant and <c>data: { arg }</c>;
 /// forms submit <c>data: { formId, arg }</c> plus their inputs (<c>Action.Execute</c> verb <see cref="SubmitVerb"/> in messages,
 /// <c>Action.Submit</c> in dialogs). People's text is escaped; cards stay under <see cref="MaxCardBytes"/>.
 /// </summary>
@@ -166,7 +165,7 @@ public static class AdaptiveCardRenderer
             Heading(v.Title);
             if (v.Items.Count == 0)
             {
-                Text(v.EmptyText ?? "Nothing here.", subtle: true);
+                Text(v.EmptyText ?? Wording.NothingHere, subtle: true);
             }
             var shown = v.Items.Take(limits.ListItems).ToList();
             foreach (var item in shown) Text(ItemLine(item), separator: false);
@@ -179,7 +178,7 @@ public static class AdaptiveCardRenderer
         public void ItemCreated(ItemCreatedView v)
         {
             Text(Invariant($"Created {v.Item.Key}: {v.Item.Title}"), weight: "Bolder", size: "Medium", color: "Good");
-            Text(Invariant($"{Label(v.Item.Stream)} reported by {v.Reporter.DisplayName}. It is New until it is scored at the next triage clinic (or with score {v.Item.Key})."));
+            Text(Invariant($"{Wording.Stream(v.Item.Stream)} reported by {v.Reporter.DisplayName}. It is New until it is scored at the next triage clinic (or with score {v.Item.Key})."));
             Flags(v.Item);
             Buttons(v.Actions);
             OpenUrl("Open the original message", v.SourceLink);
@@ -188,7 +187,7 @@ public static class AdaptiveCardRenderer
 
         public void NoteRequest(CapabilityNoteRequestView v)
         {
-            Text((v.IsReminder ? "Reminder: " : "") + Invariant($"{v.Item.Key} needs a capability note"), weight: "Bolder", size: "Medium");
+            Text((v.IsReminder ? Wording.ReminderPrefix : "") + Wording.NeedsCapabilityNote(v.Item.Key), weight: "Bolder", size: "Medium");
             Text(v.Item.Title);
             if (v.Engineers.Count > 0)
             {
@@ -199,23 +198,23 @@ public static class AdaptiveCardRenderer
                     _mentions.Add((markup, e));
                     return markup;
                 });
-                _body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = string.Join(", ", names) + CardText.Escape(" — which model, retrieval or evaluation capability does this depend on, and is it days or weeks of work?") });
+                _body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = string.Join(", ", names) + CardText.Escape(": " + Wording.CapabilityNoteQuestion) });
             }
             else
             {
-                Text("Engineers: which model, retrieval or evaluation capability does this depend on, and is it days or weeks of work?");
+                Text("Engineers: " + Wording.CapabilityNoteQuestion);
             }
-            Buttons([new ActionButton(ActionIds.AddCapabilityNote, "Add capability note", v.Item.Ref, ButtonStyle.Primary)]);
+            Buttons([new ActionButton(ButtonIds.AddCapabilityNote, Wording.AddCapabilityNote, v.Item.Ref, ButtonStyle.Primary)]);
         }
 
         public void Ballot(BallotView v)
         {
             Text(Invariant($"Scoring {v.Item.Key}: {v.Item.Title}"), weight: "Bolder", size: "Medium");
-            Text(Invariant($"{Label(v.Item.Stream)} · round {v.Round}"), subtle: true);
+            Text(Invariant($"{Wording.Stream(v.Item.Stream)} · round {v.Round}"), subtle: true);
             if (v.Final is { } final)
             {
-                Text(Invariant($"Finalized: total {final.Total} → {Label(final.Placement)}"), weight: "Bolder", color: "Good", separator: true);
-                Facts(Enum.GetValues<Dimension>().Select(d => (Label(d), Invariant($"{final.Scores[d]}") + (final.Justifications.TryGetValue(d, out var why) && !string.IsNullOrWhiteSpace(why) ? " — " + why : ""))));
+                Text(Invariant($"Finalized: total {final.Total} → {(v.Item.HeldPlacement is { } held ? Wording.HeldPlacement(held) : Wording.Queue(final.Placement))}"), weight: "Bolder", color: "Good", separator: true);
+                Facts(Enum.GetValues<Dimension>().Select(d => (Wording.Dimension(d), Invariant($"{final.Scores[d]}") + (final.Justifications.TryGetValue(d, out var why) && !string.IsNullOrWhiteSpace(why) ? " — " + why : ""))));
                 Text(Invariant($"Finalized by {final.FinalizedBy.DisplayName}."), subtle: true);
             }
             else if (v.Revealed)
@@ -224,22 +223,22 @@ public static class AdaptiveCardRenderer
                 foreach (var vote in v.Votes.Take(60))
                 {
                     var s = vote.Scores;
-                    Text(Invariant($"{vote.Voter.DisplayName}: impact {s.Impact}, confidence {s.Confidence}, rollback {s.Rollback}, delay {s.Delay}"));
-                    var reasons = vote.Reasons.Where(r => !string.IsNullOrWhiteSpace(r.Value)).Select(r => Label(r.Key) + ": " + r.Value).ToList();
+                    Text(vote.Voter.DisplayName + ": " + Wording.Scores(vote.Scores));
+                    var reasons = vote.Reasons.Where(r => !string.IsNullOrWhiteSpace(r.Value)).Select(r => Wording.Dimension(r.Key) + ": " + r.Value).ToList();
                     if (reasons.Count > 0) Text(string.Join("\n", reasons), subtle: true);
                 }
                 if (v.Results.Count > 0)
                 {
                     Text("Result", weight: "Bolder", separator: true);
-                    Facts(v.Results.Select(r => (Label(r.Dimension), Invariant($"median {r.Median} (spread {r.Min}–{r.Max})"))));
+                    Facts(v.Results.Select(r => (Wording.Dimension(r.Dimension), Invariant($"median {r.Median} (spread {r.Min}–{r.Max})"))));
                 }
                 if (v.ImpliedTotal is { } total) Text(Invariant($"Implied total: {total}"), weight: "Bolder");
             }
             else
             {
-                Text(v.Voters.Count == 0
-                    ? "No votes yet. Votes stay hidden until the facilitator reveals them."
-                    : Invariant($"{v.Voters.Count} voted: ") + string.Join(", ", v.Voters.Select(p => p.DisplayName)) + ". Votes stay hidden until the facilitator reveals them.", separator: true);
+                Text((v.Voters.Count == 0
+                    ? Wording.NoVotesYet
+                    : Wording.VotedSoFar(Invariant($"{v.Voters.Count}"), string.Join(", ", v.Voters.Select(p => p.DisplayName)))) + ". " + Wording.VotesHidden, separator: true);
             }
             foreach (var c in v.Consequences) Text("⚠ " + c, color: "Warning");
             Buttons(v.Actions);
@@ -251,7 +250,7 @@ public static class AdaptiveCardRenderer
             Text(v.AlreadyBound
                 ? "This conversation is already bound to the backlog " + (v.BacklogName ?? "") + ". Mention me with help to see what I can do."
                 : "I run your AI product's backlog: report items, score them in the triage clinic, and get the ceremony reports here. Set up this channel to bind it to a backlog, or mention me with help.");
-            var actions = v.Actions.Count > 0 || v.AlreadyBound ? v.Actions : [new ActionButton(ActionIds.Setup, "Set up", Style: ButtonStyle.Primary)];
+            var actions = v.Actions.Count > 0 || v.AlreadyBound ? v.Actions : [new ActionButton(ButtonIds.Setup, "Set up", Style: ButtonStyle.Primary)];
             Buttons(actions);
         }
 
@@ -280,8 +279,9 @@ public static class AdaptiveCardRenderer
 
         public void Report(ReportView v)
         {
-            Heading(v.Title + (v.Late ? " (posted late)" : ""));
+            Heading(v.Title + (v.Late ? Wording.LateSuffix : ""));
             if (!string.IsNullOrWhiteSpace(v.Subtitle)) Text(v.Subtitle, subtle: true, spacing: "None");
+            if (v.Late) Text(Wording.PostedLate, subtle: true, spacing: "None");
             if (IsHttps(v.ChartUrl))
                 _body.Add(new JsonObject { ["type"] = "Image", ["url"] = v.ChartUrl, ["altText"] = "Allocation chart", ["size"] = "Stretch" });
             foreach (var section in v.Sections)
@@ -310,10 +310,10 @@ public static class AdaptiveCardRenderer
 
         private static IEnumerable<(string, string)> SummaryFacts(ItemSummary item)
         {
-            yield return ("Stream", Label(item.Stream));
+            yield return ("Stream", Wording.Stream(item.Stream));
             yield return ("State", item.State.ToString() + (item.Column is { } col && item.Stream == WorkStream.Feature ? " · " + col : ""));
-            if (item.Total is { } total) yield return ("Total", Invariant($"{total}") + (item.Placement is { } p ? " → " + Label(p) : ""));
-            if (item.HeldPlacement is { } held) yield return ("Waiting", Label(held) + " once the capability note arrives");
+            if (item.Total is { } total) yield return ("Total", Invariant($"{total}") + (item.Placement is { } p ? " → " + Wording.Queue(p) : ""));
+            if (item.HeldPlacement is { } held) yield return ("Placement", Wording.HeldPlacement(held));
             if (item.Owner is { } owner) yield return ("Owner", owner.DisplayName);
             yield return ("Reported", item.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         }
@@ -324,13 +324,7 @@ public static class AdaptiveCardRenderer
             if (flags.Count > 0) Text(string.Join(" · ", flags), color: "Warning", size: "Small");
         }
 
-        private static IEnumerable<string> FlagTexts(ItemSummary item)
-        {
-            if (item.CautiousRelease) yield return "cautious release lane";
-            if (item.ResearchTimebox) yield return "timebox, don't estimate";
-            if (item.NeedsCapabilityNote) yield return "needs capability note";
-            if (item.DueForRescore) yield return "due for re-scoring";
-        }
+        private static IEnumerable<string> FlagTexts(ItemSummary item) => Wording.FlagsOf(item).Select(Wording.Flag);
 
         private static string ItemLine(ItemSummary item)
         {
@@ -459,32 +453,6 @@ public static class AdaptiveCardRenderer
         Tone.Warning => "Warning",
         Tone.Error => "Attention",
         _ => null,
-    };
-
-    private static string Label(WorkStream s) => s switch
-    {
-        WorkStream.Model => "Model quality",
-        WorkStream.Bug => "Engineering bug",
-        WorkStream.Feature => "Feature request",
-        WorkStream.Incident => "Incident",
-        _ => s.ToString(),
-    };
-
-    private static string Label(Queue q) => q switch
-    {
-        Queue.Sprint => "Sprint",
-        Queue.Ready => "Ready queue",
-        Queue.Icebox => "Icebox",
-        _ => q.ToString(),
-    };
-
-    private static string Label(Dimension d) => d switch
-    {
-        Dimension.Impact => "User impact",
-        Dimension.Confidence => "Fix confidence",
-        Dimension.Rollback => "Rollback risk",
-        Dimension.Delay => "Cost of delay",
-        _ => d.ToString(),
     };
 
     private static bool IsHttp(string? url) =>

@@ -1,11 +1,10 @@
 using System.Globalization;
-using CsvHelper;
 using TriageBot.Core.DataTransfer;
 using TriageBot.Core.Ports;
 
 namespace TriageBot.Cli;
 
-/// <summary><c>export</c>: a backlog's items as CSV, streamed page by page, every cell guarded against formula injection.</summary>
+/// <summary><c>export</c>: a backlog's items as CSV (Core's <see cref="ItemCsv"/>, the dashboard's download too), streamed page by page.</summary>
 internal sealed class CsvExport(ITriageStore store, CliContext context)
 {
     public async Task<int> RunAsync(string backlogId, string? outPath, CancellationToken ct)
@@ -16,31 +15,12 @@ internal sealed class CsvExport(ITriageStore store, CliContext context)
             return ExitCodes.Refused;
         }
 
-        var count = 0;
         var target = outPath is null ? null : Cli.PathOf(context, outPath);
         var writer = target is null ? context.Out : new StreamWriter(target, append: false, new System.Text.UTF8Encoding(false));
+        int count;
         try
         {
-            await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: target is null);
-            foreach (var column in ItemColumns.All)
-            {
-                csv.WriteField(column);
-            }
-
-            await csv.NextRecordAsync();
-            await foreach (var item in store.Items.QueryAsync(new ItemQuery(backlogId), ct))
-            {
-                var row = ItemRows.ToRow(item);
-                foreach (var column in ItemColumns.All)
-                {
-                    csv.WriteField(ItemRows.Guard(row[column]));
-                }
-
-                await csv.NextRecordAsync();
-                count++;
-            }
-
-            await csv.FlushAsync();
+            count = await ItemCsv.WriteAsync(writer, store.Items.QueryAsync(new ItemQuery(backlogId), ct), ct);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using TriageBot.Core.Allocation;
 using TriageBot.Core.Reports;
+using TriageBot.Core.Views;
 
 namespace TriageBot.Dashboard;
 
@@ -27,7 +28,7 @@ internal static class AllocationChart
         html.Raw(Invariant($"<svg class=\"chart\" viewBox=\"0 0 {Width} {height}\" role=\"img\" aria-labelledby=\"alloc-title alloc-desc\" xmlns=\"http://www.w3.org/2000/svg\">"));
         html.Raw("<title id=\"alloc-title\">Planned versus actual allocation</title>");
         html.Open("desc", null, ("id", "alloc-desc"));
-        html.Text(string.Join("; ", rows.Select(r => $"{DashboardPages.StreamName(r.Stream)}: planned {r.Planned}%, actual {Percent(r.Actual)}")));
+        html.Text(string.Join("; ", rows.Select(r => $"{Wording.StreamHeading(r.Stream)}: planned {r.Planned}%, actual {Percent(r.Actual)}")));
         html.Close("desc");
 
         // Legend.
@@ -45,7 +46,7 @@ internal static class AllocationChart
             var planned = plot * r.Planned / 100.0;
             var actual = plot * (r.Actual ?? 0) / 100.0;
             html.Raw(Invariant($"<text x=\"0\" y=\"{y + BarHeight + 4}\" font-size=\"14\" fill=\"#1b1b1b\">"));
-            html.Text(DashboardPages.StreamName(r.Stream));
+            html.Text(Wording.StreamHeading(r.Stream));
             html.Raw("</text>");
             html.Raw(Invariant($"<rect x=\"{LabelWidth}\" y=\"{y}\" width=\"{planned:0.#}\" height=\"{BarHeight}\" fill=\"{PlannedFill}\"/>"));
             html.Raw(Invariant($"<text x=\"{LabelWidth + planned + 6:0.#}\" y=\"{y + 13}\" font-size=\"12\" fill=\"#1b1b1b\">{r.Planned}%</text>"));

@@ -1,5 +1,7 @@
+using System.Text;
 using Microsoft.Extensions.FileProviders;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.DataTransfer;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 
@@ -73,7 +75,12 @@ public static class DashboardEndpoints
             }
 
             var name = $"{backlog.Id}-{time.GetUtcNow():yyyyMMdd}.csv";
-            return Results.Stream(stream => CsvExport.WriteAsync(store, backlog, stream, http.RequestAborted), "text/csv; charset=utf-8", name);
+            // The one item CSV (the CLI's export too): every column, the one formula guard; streamed item by item.
+            return Results.Stream(async stream =>
+            {
+                await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16 * 1024, leaveOpen: true);
+                await ItemCsv.WriteAsync(writer, store.Items.QueryAsync(new ItemQuery(backlog.Id), http.RequestAborted), http.RequestAborted);
+            }, "text/csv; charset=utf-8", name);
         });
 
         app.MapGet(DashboardPages.StylesheetPath, (IWebHostEnvironment env) => Asset(env.WebRootFileProvider, "dashboard/dashboard.css", "text/css; charset=utf-8"));

@@ -3,6 +3,7 @@ using TriageBot.Core.Backlogs;
 using TriageBot.Core.Ceremonies;
 using TriageBot.Core.Items;
 using TriageBot.Core.Rubric;
+using TriageBot.Core.Views;
 
 namespace TriageBot.Dashboard;
 
@@ -45,7 +46,7 @@ internal static class DashboardPages
         foreach (var line in s.Streams)
         {
             h.Open("tr", line.Breached ? "breach" : null, ("data-stream", Slug(line.Stream)));
-            h.Open("th", null, ("scope", "row")).Text(StreamName(line.Stream)).Close("th");
+            h.Open("th", null, ("scope", "row")).Text(Wording.StreamHeading(line.Stream)).Close("th");
             Cell(h, "active", line.Active);
             Cell(h, "queued", line.Queued);
             Cell(h, "sprint", line.Sprint);
@@ -79,7 +80,7 @@ internal static class DashboardPages
                 h.Open("li").Link(ItemHref(basePath, i), i.Key).Text(" ").Text(i.Title).Text(" — active ").Text(Age(i.StateSince, s.Now));
                 if (i.Incident is { Touches.Count: > 0 } inc)
                 {
-                    h.Text(", touches ").Text(string.Join(", ", inc.Touches.Select(StreamName)));
+                    h.Text(", touches ").Text(string.Join(", ", inc.Touches.Select(Wording.Stream)));
                 }
 
                 h.Close("li");
@@ -97,14 +98,13 @@ internal static class DashboardPages
         h.Open("h2", null, ("id", id + "-h")).Text(title).Text(" (").Text(list.TotalCount).Text(")").Close("h2");
         if (list.Items.Count == 0)
         {
-            h.El("p", "Nothing here.", "empty").Close("section");
+            h.El("p", Wording.NothingHere, "empty").Close("section");
             return;
         }
 
         h.Raw("<div class=\"scroll\"><table>").El("caption", caption);
         h.Raw("<thead><tr><th scope=\"col\">Rank</th><th scope=\"col\">Item</th><th scope=\"col\">Title</th><th scope=\"col\">Stream</th>" +
-              "<th scope=\"col\"><abbr title=\"User impact\">Imp</abbr></th><th scope=\"col\"><abbr title=\"Fix confidence\">Conf</abbr></th>" +
-              "<th scope=\"col\"><abbr title=\"Rollback risk\">Roll</abbr></th><th scope=\"col\"><abbr title=\"Cost of delay\">Delay</abbr></th>" +
+              string.Concat(RubricRules.Dimensions.Select(d => $"<th scope=\"col\"><abbr title=\"{Wording.Dimension(d)}\">{DimensionAbbreviation(d)}</abbr></th>")) +
               "<th scope=\"col\">Total</th><th scope=\"col\">Placement</th><th scope=\"col\">Age</th><th scope=\"col\">Flags</th></tr></thead><tbody>");
         var rank = 0;
         foreach (var item in list.Items)
@@ -115,7 +115,7 @@ internal static class DashboardPages
             h.El("td", rank.ToString(CultureInfo.InvariantCulture));
             h.Open("th", null, ("scope", "row")).Link(ItemHref(basePath, item), item.Key).Close("th");
             h.El("td", item.Title, "title");
-            h.El("td", StreamName(item.Stream));
+            h.El("td", Wording.Stream(item.Stream));
             foreach (var d in RubricRules.Dimensions)
             {
                 h.El("td", score is null ? "–" : score.Scores[d].ToString(CultureInfo.InvariantCulture));
@@ -140,7 +140,7 @@ internal static class DashboardPages
         h.Open("h2", null, ("id", "icebox-h")).Text("Icebox (").Text(list.TotalCount).Text(")").Close("h2");
         if (list.Items.Count == 0)
         {
-            h.El("p", "Nothing here.", "empty").Close("section");
+            h.El("p", Wording.NothingHere, "empty").Close("section");
             return;
         }
 
@@ -151,7 +151,7 @@ internal static class DashboardPages
             h.Open("tr", null, ("data-key", item.Key));
             h.Open("th", null, ("scope", "row")).Link(ItemHref(basePath, item), item.Key).Close("th");
             h.El("td", item.Title, "title");
-            h.El("td", StreamName(item.Stream));
+            h.El("td", Wording.Stream(item.Stream));
             h.El("td", item.Score?.Total.ToString(CultureInfo.InvariantCulture) ?? "unscored");
             h.El("td", Age(item.CreatedAt, s.Now));
             h.El("td", item.Score is { } sc ? Date(sc.At, s.Zone) : "never");
@@ -178,7 +178,7 @@ internal static class DashboardPages
         foreach (var r in a.Streams)
         {
             h.Open("tr", r.OffPlan ? "breach" : null, ("data-stream", Slug(r.Stream)));
-            h.Open("th", null, ("scope", "row")).Text(StreamName(r.Stream)).Close("th");
+            h.Open("th", null, ("scope", "row")).Text(Wording.StreamHeading(r.Stream)).Close("th");
             h.El("td", r.Planned.ToString(CultureInfo.InvariantCulture) + "%");
             h.Open("td").Text(AllocationChart.Percent(r.Actual));
             if (r.OffPlan)
@@ -214,7 +214,7 @@ internal static class DashboardPages
         h.Raw("<thead><tr><th scope=\"col\">Ceremony</th><th scope=\"col\">Next</th></tr></thead><tbody>");
         foreach (var c in s.Ceremonies)
         {
-            h.Raw("<tr>").Open("th", null, ("scope", "row")).Text(CeremonyNameOf(c.Kind)).Close("th");
+            h.Raw("<tr>").Open("th", null, ("scope", "row")).Text(Wording.Ceremony(c.Kind)).Close("th");
             h.Open("td").Open("time", null, ("datetime", c.At.ToString("yyyy-MM-ddTHH:mmzzz", CultureInfo.InvariantCulture)))
                 .Text(c.At.ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture)).Close("time").Close("td").Raw("</tr>");
         }
@@ -269,13 +269,13 @@ internal static class DashboardPages
             h.Raw("<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Dimension</th><th scope=\"col\">Weight</th><th scope=\"col\">Score</th><th scope=\"col\">Justification</th></tr></thead><tbody>");
             foreach (var d in RubricRules.Dimensions)
             {
-                h.Raw("<tr>").Open("th", null, ("scope", "row")).Text(RubricText.Name(d)).Close("th");
+                h.Raw("<tr>").Open("th", null, ("scope", "row")).Text(Wording.Dimension(d)).Close("th");
                 h.El("td", RubricRules.Weight(d).ToString(CultureInfo.InvariantCulture)).El("td", s.Scores[d].ToString(CultureInfo.InvariantCulture))
                     .El("td", s.Justifications.GetValueOrDefault(d) ?? "").Raw("</tr>");
             }
 
             h.Raw("</tbody></table></div>");
-            h.Open("p").Text("Weighted total ").Text(s.Total).Text(" → ").Text(QueueName(s.Placement)).Text(".").Close("p");
+            h.Open("p").Text("Weighted total ").Text(s.Total).Text(" → ").Text(Wording.Queue(s.Placement)).Text(".").Close("p");
         }
 
         h.Raw("</section>");
@@ -295,7 +295,7 @@ internal static class DashboardPages
 
     private static IEnumerable<(string, string)> Fields(Item item, DateTimeOffset now, TimeZoneInfo zone)
     {
-        yield return ("Stream", StreamName(item.Stream));
+        yield return ("Stream", Wording.Stream(item.Stream));
         yield return ("State", item.State.ToString() + (item.Feature is { } f && item.State is ItemState.Ready or ItemState.Sprint or ItemState.Active ? $" · {f.Column}" : ""));
         yield return ("In this state since", Local(item.StateSince, zone));
         yield return ("Placement", Placement(item));
@@ -336,7 +336,7 @@ internal static class DashboardPages
             yield return ("Capability note", $"{note.Text} ({(note.Scale == CapabilityScale.DaysFeature ? "a days-long feature" : "a weeks-long capability project")}, by {note.Author.DisplayName})");
         }
 
-        if (item.Incident is { } inc) yield return ("Touches", string.Join(", ", inc.Touches.Select(StreamName)));
+        if (item.Incident is { } inc) yield return ("Touches", string.Join(", ", inc.Touches.Select(Wording.Stream)));
         if (item.ImpactEvidence.Length > 0) yield return ("Evidence of user impact", item.ImpactEvidence);
         if (item.ClosedRationale is { } why) yield return ("Closed because", why);
     }
@@ -344,47 +344,19 @@ internal static class DashboardPages
     /// <summary>Where the item went, or is waiting to go.</summary>
     public static string Placement(Item item) => item switch
     {
-        { HeldPlacement: { } held } => $"{QueueName(held)}, waiting for capability note",
-        { Score: { } s } => QueueName(s.Placement),
+        { HeldPlacement: { } held } => Wording.HeldPlacement(held),
+        { Score: { } s } => Wording.Queue(s.Placement),
         _ => "not scored",
     };
 
-    public static IEnumerable<string> Flags(Item item, DateTimeOffset now)
-    {
-        if (item.Score is { } s)
-        {
-            if (RubricRules.CautiousRelease(s.Scores)) yield return "cautious release lane";
-            if (RubricRules.ResearchTimebox(s.Scores)) yield return "timebox, don't estimate";
-        }
+    public static IEnumerable<string> Flags(Item item, DateTimeOffset now) => Wording.FlagsOf(ItemSummaries.Of(item, now)).Select(Wording.Flag);
 
-        if (ItemRules.NeedsCapabilityNote(item)) yield return "needs capability note";
-        if (ItemRules.DueForRescore(item, now)) yield return "due for re-scoring";
-    }
-
-    public static string StreamName(WorkStream s) => s switch
+    private static string DimensionAbbreviation(Dimension d) => d switch
     {
-        WorkStream.Model => "Model quality",
-        WorkStream.Bug => "Engineering bug",
-        WorkStream.Feature => "Feature request",
-        WorkStream.Incident => "Incident lane",
-        _ => s.ToString(),
-    };
-
-    public static string QueueName(Queue q) => q switch
-    {
-        Queue.Sprint => "Sprint",
-        Queue.Ready => "Ready queue",
-        Queue.Icebox => "Icebox",
-        _ => q.ToString(),
-    };
-
-    private static string CeremonyNameOf(CeremonyKind kind) => kind switch
-    {
-        CeremonyKind.WeeklyStreamReview => "Weekly stream review",
-        CeremonyKind.TriageClinic => "Triage clinic",
-        CeremonyKind.AllocationReview => "Stream allocation review",
-        CeremonyKind.IceboxSweep => "Icebox sweep",
-        _ => kind.ToString(),
+        Dimension.Impact => "Imp",
+        Dimension.Confidence => "Conf",
+        Dimension.Rollback => "Roll",
+        _ => "Delay",
     };
 
     private static string HistoryKindName(HistoryKind kind) => kind switch

@@ -133,9 +133,9 @@ public sealed partial class CeremonyScheduler(
         }
 
         // Nudges (capability notes waiting, timeboxes ended) at most once an hour per backlog, by whichever instance claims the hour.
-        var hour = $"nudges:{now:yyyy-MM-ddTHH}";
+        var hour = LedgerIds.HourlyNudges(now).ToString();
         if (!claimed.ContainsKey((CeremonyKind.WeeklyStreamReview, hour))
-            && await ClaimAsync(backlog, CeremonyKind.WeeklyStreamReview, hour, new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero), OccurrenceOutcome.Posted, ct))
+            && await ClaimAsync(backlog, CeremonyKind.WeeklyStreamReview, hour, LedgerIds.HourStart(now), OccurrenceOutcome.Posted, ct))
         {
             await poster.NudgeAsync(backlog, ct);
         }
@@ -146,7 +146,7 @@ public sealed partial class CeremonyScheduler(
             var length = TimeSpan.FromMinutes(clinic.LengthMinutes);
             foreach (var occurrence in CeremonyCalendar.Occurrences(CeremonyKind.TriageClinic, clinic, zone, now - _options.LookBack - length, now - length + TimeSpan.FromTicks(1)))
             {
-                var id = occurrence.Id + ":summary";
+                var id = occurrence.SummaryId;
                 var clinicPosted = claimed.TryGetValue((CeremonyKind.TriageClinic, occurrence.Id), out var start) && start.Outcome != OccurrenceOutcome.Skipped;
                 if (!clinicPosted || claimed.ContainsKey((CeremonyKind.TriageClinic, id)))
                 {
@@ -194,6 +194,8 @@ public static class SchedulingExtensions
 {
     public static WebApplicationBuilder AddCeremonies(this WebApplicationBuilder builder)
     {
+        // A ceremony kind without its registry entry stops the host here, never posts as another ceremony.
+        CeremonyRegistry.EnsureComplete();
         builder.Services.Configure<SchedulerOptions>(builder.Configuration.GetSection("Ceremonies"));
         builder.Services.AddSingleton<CeremonyScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CeremonyScheduler>());

@@ -58,7 +58,7 @@ public class ItemOutlineTests
         var now = TestData.T0.AddMonths(3);
         foreach (var item in Whole())
         {
-            TestData.Json(ItemRules.Summarize(ItemOutline.Of(item), now)).ShouldBe(TestData.Json(ItemRules.Summarize(item, now)));
+            TestData.Json(Core.Views.ItemSummaries.Of(ItemOutline.Of(item), now)).ShouldBe(TestData.Json(Core.Views.ItemSummaries.Of(item, now)));
             ItemRules.Ranking.Compare(ItemOutline.Of(item), item).ShouldBe(0);
         }
     }

@@ -196,7 +196,7 @@ public class RubricRulesTests
     [Fact]
     public void Describe_ShowsEveryDimensionWithWeightAndMeanings_AndTheThresholdsInForce()
     {
-        var view = RubricRules.Describe(new BacklogSettings { SprintThreshold = 20, ReadyThreshold = 13 });
+        var view = Core.Views.RubricViews.Describe(new BacklogSettings { SprintThreshold = 20, ReadyThreshold = 13 });
 
         view.Dimensions.Select(d => (d.Name, d.Weight)).ShouldBe(
             [("User impact", 3), ("Fix confidence", 2), ("Rollback risk", 2), ("Cost of delay", 1)]);

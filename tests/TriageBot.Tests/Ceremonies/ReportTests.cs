@@ -120,7 +120,7 @@ public sealed class ReportTests
 
         var kickoff = host.Log.All.Single(s => s.Title == "Triage clinic agenda");
         Section(kickoff.Report!, "Reported since the last clinic").ShouldBe(
-            ["REP-8 Search box loses focus · Engineering bugs, reported Wed 10 Mar 2027", "REP-11 Export to CSV · Feature requests, reported Wed 10 Mar 2027"]);
+            ["REP-8 Search box loses focus · Engineering bug, reported Wed 10 Mar 2027", "REP-11 Export to CSV · Feature request, reported Wed 10 Mar 2027"]);
         Section(kickoff.Report!, "Top 2 of the ready queue (2 in all)").ShouldBe(["REP-12 Team workspaces · total 17", "REP-9 Slow dashboard load · total 15"]);
         Section(kickoff.Report!, "Due for re-scoring (not scored for 2 months)").ShouldBe(
             ["REP-14 Guardrail for legal terms · Icebox, last scored Wed 1 Jul 2026", "REP-13 Tooltip typo in settings · Icebox, last scored Sat 1 Aug 2026"]);

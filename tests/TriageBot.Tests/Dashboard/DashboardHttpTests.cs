@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using CsvHelper;
+using TriageBot.Core.DataTransfer;
 using TriageBot.Core.Items;
 using TriageBot.Core.Rubric;
 using TriageBot.Tests.Browser;
@@ -100,17 +101,24 @@ public sealed class DashboardHttpTests : IAsyncLifetime
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
         var rows = ReadCsv(await response.Content.ReadAsStringAsync());
 
-        rows[0].ShouldBe(["key", "title", "stream", "state", "column", "impact", "confidence", "rollback", "delay", "total", "placement", "reporter", "owner", "created", "state_since", "last_scored"]);
+        // The one item CSV (the CLI's export too): every column, in file order.
+        rows[0].ShouldBe([.. ItemColumns.All]);
         rows.Count.ShouldBe(3);
-        var first = rows.Single(r => r[0] == sprint.Key);
-        first[1].ShouldBe("Sprint, with a comma and \"quotes\"");
-        first[2..12].ShouldBe(["bug", "sprint", "", "3", "2", "2", "2", "19", "sprint", "Rita <Reporter>"]);
-        first[13].ShouldBe(sprint.CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-        first[15].ShouldNotBeEmpty();
-        var second = rows.Single(r => r[0] == fresh.Key);
-        second[3].ShouldBe("new");
-        second[9].ShouldBe("");
-        second[15].ShouldBe("");
+        var first = Cells(rows, sprint.Key);
+        first[ItemColumns.Title].ShouldBe("Sprint, with a comma and \"quotes\"");
+        first[ItemColumns.Stream].ShouldBe("bug");
+        first[ItemColumns.State].ShouldBe("sprint");
+        first[ItemColumns.Column].ShouldBe("");
+        new[] { first[ItemColumns.Impact], first[ItemColumns.Confidence], first[ItemColumns.Rollback], first[ItemColumns.Delay] }.ShouldBe(["3", "2", "2", "2"]);
+        first[ItemColumns.Total].ShouldBe("19");
+        first[ItemColumns.Placement].ShouldBe("sprint");
+        first[ItemColumns.Reporter].ShouldBe($"Rita <Reporter> <{sprint.Reporter.Key}>");
+        DateTimeOffset.Parse(first[ItemColumns.Created], CultureInfo.InvariantCulture).ShouldBe(sprint.CreatedAt);
+        first[ItemColumns.LastScored].ShouldNotBeEmpty();
+        var second = Cells(rows, fresh.Key);
+        second[ItemColumns.State].ShouldBe("new");
+        second[ItemColumns.Total].ShouldBe("");
+        second[ItemColumns.LastScored].ShouldBe("");
     }
 
     [Theory]
@@ -126,7 +134,7 @@ public sealed class DashboardHttpTests : IAsyncLifetime
 
         var rows = ReadCsv(await http.GetStringAsync($"/d/{Token}/export.csv"));
 
-        rows[1][1].ShouldBe("'" + title);
+        rows[1][rows[0].ToList().IndexOf(ItemColumns.Title)].ShouldBe("'" + title);
     }
 
     [Fact]
@@ -166,6 +174,13 @@ public sealed class DashboardHttpTests : IAsyncLifetime
         var order = new[] { top, older16, younger16 }.Select(i => ready.IndexOf($"data-key=\"{i.Key}\"", StringComparison.Ordinal)).ToList();
         order.ShouldAllBe(i => i > 0);
         order.ShouldBeInOrder(SortDirection.Ascending);
+    }
+
+    /// <summary>The cells of the row whose key is <paramref name="key"/>, by column name.</summary>
+    private static Dictionary<string, string> Cells(List<string[]> rows, string key)
+    {
+        var row = rows.Single(r => r[0] == key);
+        return rows[0].Select((column, i) => (column, i)).ToDictionary(c => c.column, c => row[c.i], StringComparer.Ordinal);
     }
 
     private static List<string[]> ReadCsv(string text)

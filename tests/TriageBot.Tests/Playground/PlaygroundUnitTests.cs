@@ -109,20 +109,6 @@ public sealed class PlaygroundFeedTests
     };
 }
 
-public sealed class CsvSafetyTests
-{
-    [Theory]
-    [InlineData("=1+1", "'=1+1")]
-    [InlineData("+1", "'+1")]
-    [InlineData("-1", "'-1")]
-    [InlineData("@A1", "'@A1")]
-    [InlineData("\tTAB", "'\tTAB")]
-    [InlineData("TRI-5", "TRI-5")]
-    [InlineData("", "")]
-    [InlineData("a=b", "a=b")]
-    public void Safe_PrefixesOnlyCellsThatStartLikeAFormula(string input, string expected) => CsvExport.Safe(input).ShouldBe(expected);
-}
-
 public sealed class HtmlEncodingTests
 {
     [Fact]

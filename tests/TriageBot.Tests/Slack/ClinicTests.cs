@@ -108,7 +108,7 @@ public static class ClinicFlow
         var kickoffTs = kickoff.AnsweredTs!;
         var ballotTs = ballotPost.AnsweredTs!;
         var ballot = Message(ballotPost);
-        TextOf(ballot["blocks"]).ShouldContain("0* voted so far");
+        TextOf(ballot["blocks"]).ShouldContain("No votes yet");
 
         // Mia votes low first, then changes her mind; the second modal shows her first vote.
         await VoteAsync(h, Members[0], ballot, ballotTs, kickoffTs, (1, 1, 1, 1), expectPrefill: null);

@@ -71,10 +71,10 @@ public sealed class IntakeTests
         }
 
         (await ItemsAsync(h.Store)).ShouldHaveSingleItem();
-        await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Capability note needed"), "the capability-note request");
+        await h.WaitForAsync("chat.postMessage", c => Mentions(c, "needs a capability note"), "the capability-note request");
         await Eventually.Async(async () => await h.Store.Outbox.CountPendingAsync(default) == 0 ? "" : null, "the outbox to drain");
         h.Api.CallsTo("chat.postMessage").Count(c => Mentions(c, "TRI-1 reported")).ShouldBe(1);
-        h.Api.CallsTo("chat.postMessage").Count(c => Mentions(c, "Capability note needed")).ShouldBe(1);
+        h.Api.CallsTo("chat.postMessage").Count(c => Mentions(c, "needs a capability note")).ShouldBe(1);
 
         // Another person's submission of a form with the same id (a replayed or copied form) is theirs, not a retry of Mia's.
         Confirmed(await JsonBody(await h.SubmitAsync(Members[1], modal, values))).ShouldContain("Reported TRI-2");
@@ -95,7 +95,7 @@ public sealed class IntakeTests
 
         item.Stream.ShouldBe(WorkStream.Feature);
         var confirmation = await h.WaitForAsync("chat.postMessage", c => Mentions(c, "TRI-1 reported"), "the confirmation");
-        var request = await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Capability note needed"), "the capability-note request");
+        var request = await h.WaitForAsync("chat.postMessage", c => Mentions(c, "needs a capability note"), "the capability-note request");
         Str(request, "channel").ShouldBe(Channel);
         Str(request, "thread_ts").ShouldBe(confirmation.AnsweredTs);
         TextOf(request.Json["blocks"]).ShouldContain($"<@{Eli.Id}>");

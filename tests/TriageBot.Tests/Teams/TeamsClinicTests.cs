@@ -74,7 +74,7 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
             latest.Text.ShouldContain(who.Name);
             latest.Text.ShouldNotContain("impact 3");
         }
-        latest!.Text.ShouldContain("5 voted: Ada Lovelace, Eli Whitney, Grace Hopper, Alan Turing, Barbara Liskov");
+        latest!.Text.ShouldContain("5 voted so far: Ada Lovelace, Eli Whitney, Grace Hopper, Alan Turing, Barbara Liskov");
 
         // Grace changes her vote: the form comes back with her vote, and the new one replaces it.
         var again = Cards.ExecutedCard(await ClickAsync(People.Grace, ballot, "vote"));

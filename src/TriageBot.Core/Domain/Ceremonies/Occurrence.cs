@@ -9,7 +9,10 @@ namespace TriageBot.Core.Ceremonies;
 public sealed record Occurrence(CeremonyKind? Kind, DateTimeOffset At, string Id)
 {
     /// <summary>The ledger id of this occurrence's reminder.</summary>
-    public string ReminderId => $"{Id}:reminder";
+    public string ReminderId => LedgerIds.Reminder(Id).ToString();
+
+    /// <summary>The ledger id of this occurrence's closing summary (clinics).</summary>
+    public string SummaryId => LedgerIds.ClinicSummary(Id).ToString();
 }
 
 /// <summary>An occurrence the scheduler should post now; <see cref="Late"/> when it is being posted after its grace period (the bot was down).</summary>

@@ -1,16 +1,17 @@
 using TriageBot.Core.Items;
+using TriageBot.Core.Views;
 using static TriageBot.Core.Tests.TestData;
 
-namespace TriageBot.Core.Tests.Items;
+namespace TriageBot.Core.Tests.Views;
 
-public class ItemSummaryTests
+public class ItemSummariesTests
 {
     [Fact]
     public void Summarize_CopiesTheItemsFactsAndScore()
     {
         var item = Item(WorkStream.Bug, ItemState.Sprint) with { Owner = Eve, Score = Score(3, 2, 2, 2) };
 
-        var summary = ItemRules.Summarize(item, T0, "https://triage.example/b1/42");
+        var summary = ItemSummaries.Of(item, T0, "https://triage.example/b1/42");
 
         summary.Key.ShouldBe("TRI-42");
         summary.Title.ShouldBe(item.Title);
@@ -28,22 +29,22 @@ public class ItemSummaryTests
     [Fact]
     public void Summarize_FlagsCautiousReleaseAndResearchTimeboxFromTheScore()
     {
-        var summary = ItemRules.Summarize(Item(state: ItemState.Ready) with { Score = Score(2, 1, 1, 2) }, T0);
+        var summary = ItemSummaries.Of(Item(state: ItemState.Ready) with { Score = Score(2, 1, 1, 2) }, T0);
 
         summary.CautiousRelease.ShouldBeTrue();
         summary.ResearchTimebox.ShouldBeTrue();
-        ItemRules.Summarize(Item(), T0).CautiousRelease.ShouldBeFalse();
+        ItemSummaries.Of(Item(), T0).CautiousRelease.ShouldBeFalse();
     }
 
     [Fact]
     public void Summarize_FeatureWithoutNote_NeedsCapabilityNoteAndShowsItsHeldPlacement()
     {
-        var summary = ItemRules.Summarize(Item(WorkStream.Feature) with { HeldPlacement = Queue.Sprint }, T0);
+        var summary = ItemSummaries.Of(Item(WorkStream.Feature) with { HeldPlacement = Queue.Sprint }, T0);
 
         summary.NeedsCapabilityNote.ShouldBeTrue();
         summary.HeldPlacement.ShouldBe(Queue.Sprint);
-        ItemRules.Summarize(Item(WorkStream.Feature).WithNote(), T0).NeedsCapabilityNote.ShouldBeFalse();
-        ItemRules.Summarize(Item(WorkStream.Feature, ItemState.Closed), T0).NeedsCapabilityNote.ShouldBeFalse();
+        ItemSummaries.Of(Item(WorkStream.Feature).WithNote(), T0).NeedsCapabilityNote.ShouldBeFalse();
+        ItemSummaries.Of(Item(WorkStream.Feature, ItemState.Closed), T0).NeedsCapabilityNote.ShouldBeFalse();
     }
 
     [Theory]
@@ -54,14 +55,14 @@ public class ItemSummaryTests
     [InlineData(ItemState.Icebox, false)]
     public void Summarize_ShowsAFeaturesColumnInReadySprintAndActive(ItemState state, bool shown)
     {
-        ItemRules.Summarize(Item(WorkStream.Feature, state).WithNote(), T0).Column.ShouldBe(shown ? FeatureColumn.Discovery : null);
+        ItemSummaries.Of(Item(WorkStream.Feature, state).WithNote(), T0).Column.ShouldBe(shown ? FeatureColumn.Discovery : null);
     }
 
     [Fact]
     public void Summarize_MarksItemsDueForRescore()
     {
-        ItemRules.Summarize(Item(state: ItemState.Ready), T0.AddMonths(2)).DueForRescore.ShouldBeTrue();
-        ItemRules.Summarize(Item(state: ItemState.Ready), T0.AddMonths(1)).DueForRescore.ShouldBeFalse();
+        ItemSummaries.Of(Item(state: ItemState.Ready), T0.AddMonths(2)).DueForRescore.ShouldBeTrue();
+        ItemSummaries.Of(Item(state: ItemState.Ready), T0.AddMonths(1)).DueForRescore.ShouldBeFalse();
     }
 
     [Fact]

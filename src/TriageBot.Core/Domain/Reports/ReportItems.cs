@@ -1,6 +1,4 @@
 using TriageBot.Core.Items;
-using TriageBot.Core.Streams;
-using TriageBot.Core.Views;
 
 namespace TriageBot.Core.Reports;
 
@@ -13,6 +11,4 @@ internal static class ReportItems
     public static DateTimeOffset LastScored(Item item) => item.Score?.At ?? item.CreatedAt;
 
     public static DateTimeOffset StateSince(Item item) => item.StateSince == default ? item.CreatedAt : item.StateSince;
-
-    public static ItemSummary Summarize(Item item, DateTimeOffset now) => ItemRules.Summarize(item, now);
 }

@@ -1,6 +1,5 @@
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Items;
-using TriageBot.Core.Views;
 
 namespace TriageBot.Core.Rubric;
 
@@ -130,16 +129,6 @@ public static class RubricRules
         return lines;
     }
 
-    /// <summary>The rubric, weights and thresholds in force, for the <c>rubric</c> command.</summary>
-    public static RubricView Describe(BacklogSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var dimensions = Dimensions
-            .Select(d => new RubricDimensionView(
-                RubricText.Name(d),
-                Weight(d),
-                [.. new[] { 3, 2, 1 }.Select(s => new RubricLevel(s, RubricText.Meaning(d, s)))]))
-            .ToList();
-        return new RubricView(dimensions, settings.SprintThreshold, settings.ReadyThreshold);
-    }
+    /// <summary>Forwarder, to be removed once the use cases call <see cref="Views.RubricViews.Describe"/>: domain rules build no views.</summary>
+    public static Views.RubricView Describe(BacklogSettings settings) => Views.RubricViews.Describe(settings);
 }

@@ -1,10 +1,12 @@
 using TriageBot.Core.Items;
 using TriageBot.Core.Rubric;
-using TriageBot.Core.Views;
 
 namespace TriageBot.Core.Voting;
 
 /// <summary>The counted votes of a round and what they imply: per-dimension median and spread, and the weighted total of the medians.</summary>
+/// <summary>Per-dimension result of a round: the median (cautious on ties) and the spread.</summary>
+public sealed record DimensionResult(Rubric.Dimension Dimension, int Median, int Min, int Max);
+
 public sealed record TallyResult(IReadOnlyList<Vote> Counted, IReadOnlyList<DimensionResult> Results, Scores Medians, int ImpliedTotal)
 {
     public DimensionResult this[Dimension dimension] => Results.Single(r => r.Dimension == dimension);

@@ -1,14 +1,16 @@
 using System.Globalization;
 using TriageBot.Core.Allocation;
 using TriageBot.Core.Ceremonies;
-using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Streams;
 using TriageBot.Core.Views;
 
 namespace TriageBot.Core.Reports;
 
-/// <summary>Maps each report to the semantic <see cref="ReportView"/> every channel renders. Pure: no clock, no storage.</summary>
+/// <summary>
+/// Maps each report (a domain fact) to the semantic <see cref="ReportView"/> every channel renders. Pure: no clock, no storage.
+/// Lives with the views; keeps the <c>Reports</c> namespace so callers need no change.
+/// </summary>
 public static class ReportViews
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -17,7 +19,7 @@ public static class ReportViews
     {
         ArgumentNullException.ThrowIfNull(report);
         var now = report.At;
-        return new ReportView(CeremonyNames.Of(CeremonyKind.WeeklyStreamReview),
+        return new ReportView(Wording.Ceremony(CeremonyKind.WeeklyStreamReview),
         [
             ModelSection(report, now),
             BugSection(report, now),
@@ -40,7 +42,7 @@ public static class ReportViews
     {
         ArgumentNullException.ThrowIfNull(agenda);
         var now = agenda.At;
-        var reported = ItemLines(agenda.ReportedSinceLastClinic.Take(AgendaLinesPerSection), now, a => $"{a.Item.Key} {a.Item.Title} · {StreamName(a.Item.Stream)}, reported {Date(a.Item.CreatedAt)}",
+        var reported = ItemLines(agenda.ReportedSinceLastClinic.Take(AgendaLinesPerSection), now, a => $"{a.Item.Key} {a.Item.Title} · {Wording.Stream(a.Item.Stream)}, reported {Date(a.Item.CreatedAt)}",
             $"Nothing reported since {Date(agenda.Since)}.");
         var sections = new List<ReportSection>
         {
@@ -86,7 +88,7 @@ public static class ReportViews
         var sections = new List<ReportSection>
         {
             new("Planned vs actual", lines),
-            new("Incident lane", [new(review.IncidentSharePercent is { } share
+            new(Wording.StreamHeading(WorkStream.Incident), [new(review.IncidentSharePercent is { } share
                 ? string.Create(Invariant, $"{review.IncidentDays:0.#} days of incident work, {share:0}% of all active days (reported here, not counted in the shares above).")
                 : "No incident work in this period.")]),
         };
@@ -110,7 +112,7 @@ public static class ReportViews
             sections.Add(new("Post-launch tail", advice));
         }
 
-        return new ReportView(CeremonyNames.Of(CeremonyKind.AllocationReview), sections) { Subtitle = $"Planned vs actual, {window}" };
+        return new ReportView(Wording.Ceremony(CeremonyKind.AllocationReview), sections) { Subtitle = $"Planned vs actual, {window}" };
     }
 
     public static ReportView Sweep(IceboxSweep sweep)
@@ -125,15 +127,15 @@ public static class ReportViews
 
         foreach (var s in sweep.Items.Shown)
         {
-            var summary = ReportItems.Summarize(s.Item, now);
+            var summary = ItemSummaries.Of(s.Item, now);
             sections.Add(new ReportSection($"{s.Item.Key} {s.Item.Title}",
                 [new($"In the icebox since {Date(s.IceboxSince)}, last scored {Date(s.LastScored)}{(s.Item.Score is { } score ? $" (total {score.Total})" : " (never scored)")}.", summary)])
             {
                 Actions =
                 [
-                    new ActionButton(ActionIds.Close, "Close with rationale", summary.Ref, ButtonStyle.Danger),
-                    new ActionButton(ActionIds.Rescore, "Re-score", summary.Ref),
-                    new ActionButton(ActionIds.Promote, "Promote", summary.Ref, ButtonStyle.Primary),
+                    new ActionButton(ButtonIds.Close, "Close with rationale", summary.Ref, ButtonStyle.Danger),
+                    new ActionButton(ButtonIds.Rescore, "Re-score", summary.Ref),
+                    new ActionButton(ButtonIds.Promote, "Promote", summary.Ref, ButtonStyle.Primary),
                 ],
             });
         }
@@ -143,7 +145,7 @@ public static class ReportViews
             sections.Add(new("More", [new($"…and {sweep.Items.More} more; they will be listed once these are swept.")]));
         }
 
-        return new ReportView(CeremonyNames.Of(CeremonyKind.IceboxSweep), sections)
+        return new ReportView(Wording.Ceremony(CeremonyKind.IceboxSweep), sections)
         {
             Subtitle = $"{sweep.Items.Count} icebox item(s) older than 6 months, not re-scored since {Date(sweep.Cutoff)}, with no reason to keep",
         };
@@ -152,7 +154,7 @@ public static class ReportViews
     /// <summary>The reminder posted before a ceremony. <paramref name="startsAt"/> should carry the backlog zone's offset.</summary>
     public static ReportView Reminder(CeremonyKind kind, DateTimeOffset startsAt, int lengthMinutes)
     {
-        var name = CeremonyNames.Of(kind);
+        var name = Wording.Ceremony(kind);
         return new ReportView($"Reminder: {name} at {startsAt.ToString("HH:mm", Invariant)}",
         [
             new(name, [new($"Starts {Format(startsAt)} and runs for {lengthMinutes} minutes.")]),
@@ -164,10 +166,10 @@ public static class ReportViews
         var m = report.Model;
         var lines = new List<ReportLine>();
         lines.AddRange(WithMore(m.ExpiredTimeboxes.Shown.Select(i => new ReportLine(
-            $"{i.Key} {i.Title}: timebox ended {Date(i.Model!.Timebox!.End)}; re-scope, close or mark done.", ReportItems.Summarize(i, now), true)).ToList(), m.ExpiredTimeboxes.More));
+            $"{i.Key} {i.Title}: timebox ended {Date(i.Model!.Timebox!.End)}; re-scope, close or mark done.", ItemSummaries.Of(i, now), true)).ToList(), m.ExpiredTimeboxes.More));
         lines.AddRange(WithMore(m.SilentExtensions.Shown.Select(x => new ReportLine(
             $"{x.Item.Key} {x.Item.Title}: timebox extended from {Date(x.Extension.PreviousEnd ?? x.Extension.NewEnd)} to {Date(x.Extension.NewEnd)} by {x.Extension.Actor.DisplayName} without a re-scope reason.",
-            ReportItems.Summarize(x.Item, now), true)).ToList(), m.SilentExtensions.More));
+            ItemSummaries.Of(x.Item, now), true)).ToList(), m.SilentExtensions.More));
         return StreamSection(report, WorkStream.Model, lines, "no timebox past its end, none extended without a reason");
     }
 
@@ -177,7 +179,7 @@ public static class ReportViews
         var lines = new List<ReportLine>();
         if (b.OldestOpen is { } oldest)
         {
-            lines.Add(new(string.Create(Invariant, $"{oldest.Item.Key} {oldest.Item.Title}: the oldest open bug, {oldest.Days:0} days old."), ReportItems.Summarize(oldest.Item, now)));
+            lines.Add(new(string.Create(Invariant, $"{oldest.Item.Key} {oldest.Item.Title}: the oldest open bug, {oldest.Days:0} days old."), ItemSummaries.Of(oldest.Item, now)));
         }
 
         if (b.ReportedLast7Days + b.ReportedPrevious7Days > 0)
@@ -193,12 +195,12 @@ public static class ReportViews
         var f = report.Feature;
         var lines = new List<ReportLine>();
         lines.AddRange(WithMore(f.InBuildWithoutMetric.Shown.Select(i => new ReportLine(
-            $"{i.Key} {i.Title}: in Build without a success metric.", ReportItems.Summarize(i, now), true)).ToList(), f.InBuildWithoutMetric.More));
+            $"{i.Key} {i.Title}: in Build without a success metric.", ItemSummaries.Of(i, now), true)).ToList(), f.InBuildWithoutMetric.More));
         lines.AddRange(WithMore(f.LongInDiscovery.Shown.Select(a => new ReportLine(
-            string.Create(Invariant, $"{a.Item.Key} {a.Item.Title}: in Discovery for {Math.Floor(a.Days):0} days."), ReportItems.Summarize(a.Item, now), true)).ToList(), f.LongInDiscovery.More));
+            string.Create(Invariant, $"{a.Item.Key} {a.Item.Title}: in Discovery for {Math.Floor(a.Days):0} days."), ItemSummaries.Of(a.Item, now), true)).ToList(), f.LongInDiscovery.More));
         lines.AddRange(WithMore(f.WaitingForNote.Shown.Select(w => new ReportLine(
             $"{w.Item.Key} {w.Item.Title}: waiting for a capability note since {Date(w.RequestedAt)}{(w.Unanswered ? ", unanswered for more than 2 working days" : "")}.",
-            ReportItems.Summarize(w.Item, now), w.Unanswered)).ToList(), f.WaitingForNote.More));
+            ItemSummaries.Of(w.Item, now), w.Unanswered)).ToList(), f.WaitingForNote.More));
         return StreamSection(report, WorkStream.Feature, lines, "nothing in Build without a metric, nothing in Discovery over 10 days, no capability note missing");
     }
 
@@ -241,7 +243,7 @@ public static class ReportViews
 
     private static List<ReportLine> ItemLines(IEnumerable<AgendaItem> items, DateTimeOffset now, Func<AgendaItem, string> text, string empty)
     {
-        var lines = items.Select(a => new ReportLine(text(a), ReportItems.Summarize(a.Item, now), a.DueForRescore)).ToList();
+        var lines = items.Select(a => new ReportLine(text(a), ItemSummaries.Of(a.Item, now), a.DueForRescore)).ToList();
         if (lines.Count == 0 && empty.Length > 0)
         {
             lines.Add(new(empty));
@@ -260,14 +262,7 @@ public static class ReportViews
         return lines;
     }
 
-    internal static string StreamName(WorkStream stream) => stream switch
-    {
-        WorkStream.Model => "Model quality",
-        WorkStream.Bug => "Engineering bugs",
-        WorkStream.Feature => "Feature requests",
-        WorkStream.Incident => "Incident lane",
-        _ => stream.ToString(),
-    };
+    internal static string StreamName(WorkStream stream) => Wording.StreamHeading(stream);
 
     private static string Total(Item item) => item.Score is { } s ? s.Total.ToString(Invariant) : "unscored";
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Rubric;
-using TriageBot.Core.Views;
 using TriageBot.Core.Voting;
 
 namespace TriageBot.Core.Items;
@@ -649,34 +648,8 @@ public static class ItemRules
         };
     }
 
-    /// <summary>The facts every list and card shows about an item.</summary>
-    public static ItemSummary Summarize(Item item, DateTimeOffset now, string? url = null)
-    {
-        ArgumentNullException.ThrowIfNull(item);
-        var scores = item.Score?.Scores;
-        return new ItemSummary
-        {
-            BacklogId = item.BacklogId,
-            Number = item.Number,
-            Key = item.Key,
-            Title = item.Title,
-            Stream = item.Stream,
-            State = item.State,
-            Total = item.Score?.Total,
-            Placement = item.Score?.Placement,
-            HeldPlacement = item.HeldPlacement,
-            Column = item.Stream == WorkStream.Feature && item.State is ItemState.Ready or ItemState.Sprint or ItemState.Active
-                ? item.Feature?.Column ?? FeatureColumn.Discovery
-                : null,
-            Owner = item.Owner,
-            CreatedAt = item.CreatedAt,
-            CautiousRelease = scores is not null && RubricRules.CautiousRelease(scores),
-            ResearchTimebox = scores is not null && RubricRules.ResearchTimebox(scores),
-            NeedsCapabilityNote = NeedsCapabilityNote(item),
-            DueForRescore = DueForRescore(item, now),
-            Url = url,
-        };
-    }
+    /// <summary>Forwarder, to be removed once the use cases call <see cref="Views.ItemSummaries.Of"/>: domain rules build no views.</summary>
+    public static Views.ItemSummary Summarize(Item item, DateTimeOffset now, string? url = null) => Views.ItemSummaries.Of(item, now, url);
 
     /// <summary>List order (SPEC §8): weighted total, highest first, unscored last; then age, oldest first; then number.</summary>
     public static IComparer<Item> Ranking { get; } = Comparer<Item>.Create((a, b) =>

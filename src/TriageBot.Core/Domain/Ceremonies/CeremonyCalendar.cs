@@ -12,17 +12,11 @@ public static class CeremonyCalendar
     public static readonly TimeSpan DefaultGrace = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The SPEC §6 defaults. The triage clinic runs every other Wednesday, in the week (Monday–Sunday) of
-    /// <paramref name="anchor"/> and every second week from it.
+    /// The SPEC §6 defaults, one per ceremony of the registry. The triage clinic runs every other Wednesday, in the week
+    /// (Monday–Sunday) of <paramref name="anchor"/> and every second week from it.
     /// </summary>
     public static IReadOnlyDictionary<CeremonyKind, CeremonySchedule> Defaults(DateOnly anchor) =>
-        new Dictionary<CeremonyKind, CeremonySchedule>
-        {
-            [CeremonyKind.WeeklyStreamReview] = new(new WeeklyRecurrence(DayOfWeek.Monday, new TimeOnly(10, 0), 1, anchor), 30),
-            [CeremonyKind.TriageClinic] = new(new WeeklyRecurrence(DayOfWeek.Wednesday, new TimeOnly(14, 0), 2, anchor), 60),
-            [CeremonyKind.AllocationReview] = new(new MonthlyNthWeekdayRecurrence(1, DayOfWeek.Monday, new TimeOnly(11, 0), []), 45),
-            [CeremonyKind.IceboxSweep] = new(new MonthlyNthWeekdayRecurrence(1, DayOfWeek.Tuesday, new TimeOnly(15, 0), [1, 4, 7, 10]), 90),
-        };
+        CeremonyRegistry.All.ToDictionary(d => d.Kind, d => d.DefaultSchedule(anchor));
 
     /// <summary>
     /// The schedules in force for a backlog: its own, with any ceremony it does not set taken from the defaults
@@ -37,7 +31,7 @@ public static class CeremonyCalendar
             return defaults;
         }
 
-        return Enum.GetValues<CeremonyKind>().ToDictionary(k => k, k => own.TryGetValue(k, out var s) ? s : defaults[k]);
+        return CeremonyRegistry.All.ToDictionary(d => d.Kind, d => own.TryGetValue(d.Kind, out var s) ? s : defaults[d.Kind]);
     }
 
     /// <summary>The earliest instant whose occurrences of a ceremony may be posted: the backlog's creation or the ceremony's last schedule change.</summary>

@@ -1,0 +1,24 @@
+namespace TriageBot.Core.Views;
+
+/// <summary>
+/// The action ids buttons carry (an id and an item ref, never state): views put them on buttons, channels send them
+/// back, the use cases dispatch on them. The values never change: they are in messages already posted.
+/// </summary>
+public static class ButtonIds
+{
+    public const string Vote = "vote";
+    public const string Reveal = "reveal";
+    public const string Finalize = "finalize";
+    public const string AddCapabilityNote = "note";
+    public const string Setup = "setup";
+    public const string Start = "start";
+    public const string Done = "done";
+    public const string Close = "close";
+    public const string Rescore = "rescore";
+    public const string Promote = "promote";
+    public const string Keep = "keep";
+    public const string Extend = "extend";
+    public const string Score = "score";
+    public const string Show = "show";
+    public const string NewItem = "newItem";
+}
