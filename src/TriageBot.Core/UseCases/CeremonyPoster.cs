@@ -15,8 +15,8 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
 
     public async Task PostCeremonyAsync(Backlog backlog, CeremonyKind kind, Occurrence occurrence, bool late, CancellationToken ct)
     {
-        var role = kind == CeremonyKind.TriageClinic ? ChannelRoles.Clinic : ChannelRoles.Reports;
-        var channels = await context.ChannelsAsync(backlog.Id, role, ct);
+        var ceremony = CeremonyRegistry.Of(kind);
+        var channels = await context.ChannelsAsync(backlog.Id, ceremony.ChannelRole, ct);
         if (channels.Count == 0)
         {
             return;
@@ -29,22 +29,18 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
             return;
         }
 
-        var report = kind switch
-        {
-            CeremonyKind.WeeklyStreamReview => ReportKind.Weekly,
-            CeremonyKind.AllocationReview => ReportKind.Allocation,
-            _ => ReportKind.Icebox,
-        };
+        // Built once for the occurrence and fanned out: every bound channel gets the same report.
+        var view = await reports.BuildAsync(backlog, ceremony.Report.ToReportKind(), now, ct) with { Late = late };
         var system = RequestContext.System(backlog, now, ct);
         foreach (var channel in channels)
         {
-            await context.EnqueueAsync(system, OutboxKind.Post, channel, new LiveReportView(backlog.Id, report) { Late = late });
+            await context.EnqueueAsync(system, OutboxKind.Post, channel, view);
         }
     }
 
     public async Task RemindAsync(Backlog backlog, CeremonyKind kind, Occurrence occurrence, CancellationToken ct)
     {
-        var role = kind == CeremonyKind.TriageClinic ? ChannelRoles.Clinic : ChannelRoles.Reports;
+        var role = CeremonyRegistry.Of(kind).ChannelRole;
         var schedules = CeremonyCalendar.InForce(backlog, IanaZone.Find(backlog.TimeZone));
         var length = schedules.TryGetValue(kind, out var s) ? s.LengthMinutes : 30;
         var system = RequestContext.System(backlog, context.Time.GetUtcNow(), ct);
@@ -78,7 +74,7 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
         var sections = new List<ReportSection>
         {
             new("Finalized", finalized.Count == 0 ? [new ReportLine("No item was finalized.")] :
-                [.. finalized.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}: {i.Score!.Total} → {(i.HeldPlacement is { } h ? $"{h} (waiting for capability note)" : i.Score.Placement.ToString())}", ItemRules.Summarize(i, now)))]),
+                [.. finalized.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}: {i.Score!.Total} → {(i.HeldPlacement is { } h ? Wording.HeldPlacement(h) : i.Score.Placement.ToString())}", ItemRules.Summarize(i, now)))]),
             new("Moved to the icebox", iced.Count == 0 ? [new ReportLine("None.")] :
                 [.. iced.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}: {i.Score!.Total}", ItemRules.Summarize(i, now)))]),
             new("Left unscored", unscored.Count == 0 ? [new ReportLine("Everything on the agenda was scored.")] :
@@ -108,7 +104,7 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
             }
 
             if (item.State == ItemState.Active && item.Model?.Timebox is { } tb && tb.End <= now && item.Owner is not null
-                && await context.Store.Ledger.TryClaimAsync(new LedgerEntry(backlog.Id, CeremonyKind.WeeklyStreamReview, $"nudge:timebox:{item.Number}:{tb.End.UtcTicks}", tb.End, now, "nudge", OccurrenceOutcome.Posted), ct))
+                && await context.Store.Ledger.TryClaimAsync(new LedgerEntry(backlog.Id, CeremonyKind.WeeklyStreamReview, LedgerIds.TimeboxNudge(item.Number, tb.End).ToString(), tb.End, now, "nudge", OccurrenceOutcome.Posted), ct))
             {
                 timeboxesEnded.Add(item);
             }
@@ -123,7 +119,7 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
         {
             var lines = notesDue.Select(i => new ReportSection($"{i.Key} {i.Title}", [new ReportLine("Waiting for a capability note for more than 2 working days.", ItemRules.Summarize(i, now), Problem: true)])
             {
-                Actions = [new ActionButton(ActionIds.AddCapabilityNote, "Add capability note", $"{i.BacklogId}/{i.Number}", ButtonStyle.Primary)],
+                Actions = [new ActionButton(ActionIds.AddCapabilityNote, Wording.AddCapabilityNote, $"{i.BacklogId}/{i.Number}", ButtonStyle.Primary)],
             }).ToList();
             foreach (var engineer in await context.EngineersAsync(backlog.Id, ct))
             {

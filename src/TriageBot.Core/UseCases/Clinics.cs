@@ -50,7 +50,7 @@ internal sealed class Clinics(UseCaseContext context, ReportBuilder reports)
         await foreach (var entry in context.Store.Ledger.ListAsync(backlogId, before.AddDays(-90), ct))
         {
             if (entry.Ceremony == CeremonyKind.TriageClinic && entry.Outcome != OccurrenceOutcome.Skipped && entry.ScheduledAt < before
-                && entry.Occurrence != excluding && IsClinicStart(entry.Occurrence)
+                && entry.Occurrence != excluding && LedgerIds.IsClinicStart(entry.Occurrence)
                 && (last is null || entry.ScheduledAt > last))
             {
                 last = entry.ScheduledAt;
@@ -59,10 +59,6 @@ internal sealed class Clinics(UseCaseContext context, ReportBuilder reports)
 
         return last;
     }
-
-    /// <summary>Clinic ledger ids name starts (scheduled or manual); reminders and summaries carry a suffix.</summary>
-    private static bool IsClinicStart(string occurrence) =>
-        !occurrence.EndsWith(":reminder", StringComparison.Ordinal) && !occurrence.EndsWith(":summary", StringComparison.Ordinal);
 
     public static string Ref(string backlogId, string occurrenceId, ConversationAddress channel) =>
         $"clinic:{backlogId}:{occurrenceId}:{channel.Platform}:{channel.ChannelId}";

@@ -114,7 +114,7 @@ internal sealed class ScheduleUseCases(UseCaseContext context) : IUseCase
                 lines.Add(new($"Next: {ZoneClock.InZone(next.At, zone).ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture)}"));
             }
 
-            var role = kind == CeremonyKind.TriageClinic ? ChannelRoles.Clinic : ChannelRoles.Reports;
+            var role = CeremonyRegistry.Of(kind).ChannelRole;
             if ((await context.ChannelsAsync(backlog.Id, role, ct)).Count == 0)
             {
                 lines.Add(new($"No channel of this backlog takes {(role == ChannelRoles.Clinic ? "the clinic" : "reports")}: run `setup` in one to post it.", Problem: true));
