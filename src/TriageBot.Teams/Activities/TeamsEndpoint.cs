@@ -102,7 +102,8 @@ internal static class TeamsEndpoint
             return;
         }
 
-        var mismatch = ChannelTokenValidator.CheckActivity(check.Token!, activity.ChannelId, activity.ServiceUrl);
+        var acceptEmulator = options.Value.DangerouslyAcceptEmulator;
+        var mismatch = ChannelTokenValidator.CheckActivity(check.Token!, activity.ChannelId, activity.ServiceUrl, acceptEmulator);
         if (mismatch is not null)
         {
             Log.Refused(logger, mismatch);
@@ -116,6 +117,19 @@ internal static class TeamsEndpoint
         {
             Log.Refused(logger, "conversation.tenantId and channelData.tenant.id disagree");
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        // Identity only from Teams: a validly signed activity of another channel (Web Chat, Direct Line) carries a from.id
+        // its sender typed, so it never acts as anyone here.
+        if (!AuthChecks.IsAcceptedChannel(activity.ChannelId, acceptEmulator))
+        {
+            Refuse(http, logger, "channel_not_accepted", $"channelId '{activity.ChannelId}' is not msteams");
+            return;
+        }
+        if (!AuthChecks.IsAllowedTenant(ActivityTranslation.TenantId(activity), options.Value.EffectiveTenants))
+        {
+            Refuse(http, logger, "tenant_not_allowed", $"tenant '{ActivityTranslation.TenantId(activity)}' is not allowed");
             return;
         }
 
@@ -148,6 +162,14 @@ internal static class TeamsEndpoint
             http.Response.ContentType = "application/json; charset=utf-8";
             await http.Response.WriteAsync(response.Body.ToJsonString(TeamsJson.Options), ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>403: the activity is authentic but not one this bot accepts; nothing is read further or stored.</summary>
+    private static void Refuse(HttpContext http, ILogger logger, string reasonTag, string reason)
+    {
+        Log.Refused(logger, reason);
+        http.RequestServices.GetService<TriageMetrics>()?.VerificationRefused("teams", reasonTag);
+        http.Response.StatusCode = StatusCodes.Status403Forbidden;
     }
 
     private static bool HasNullEntries(TeamsActivity activity) =>
