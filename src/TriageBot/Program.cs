@@ -30,6 +30,7 @@ builder.AddPlayground();
 
 var app = builder.Build();
 
+app.UseRequestLog();
 app.UseStoreUnavailableAs503();
 app.UseRequestMetrics();
 app.MapChannels();
