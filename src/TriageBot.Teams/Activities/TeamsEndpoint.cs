@@ -124,12 +124,12 @@ internal static class TeamsEndpoint
         // its sender typed, so it never acts as anyone here.
         if (!AuthChecks.IsAcceptedChannel(activity.ChannelId, acceptEmulator))
         {
-            Refuse(http, logger, "channel_not_accepted", $"channelId '{activity.ChannelId}' is not msteams");
+            Refuse(http, logger, "channel_not_accepted", $"channelId '{Short(activity.ChannelId)}' is not msteams");
             return;
         }
         if (!AuthChecks.IsAllowedTenant(ActivityTranslation.TenantId(activity), options.Value.EffectiveTenants))
         {
-            Refuse(http, logger, "tenant_not_allowed", $"tenant '{ActivityTranslation.TenantId(activity)}' is not allowed");
+            Refuse(http, logger, "tenant_not_allowed", $"tenant '{Short(ActivityTranslation.TenantId(activity))}' is not allowed");
             return;
         }
 
@@ -171,6 +171,9 @@ internal static class TeamsEndpoint
         http.RequestServices.GetService<TriageMetrics>()?.VerificationRefused("teams", reasonTag);
         http.Response.StatusCode = StatusCodes.Status403Forbidden;
     }
+
+    /// <summary>A value the sender chose, cut for a log line.</summary>
+    private static string Short(string? value) => value is null ? "(none)" : value.Length <= 64 ? value : value[..64] + "…";
 
     private static bool HasNullEntries(TeamsActivity activity) =>
         (activity.Entities?.Any(e => e is null) ?? false)

@@ -85,7 +85,7 @@ public sealed class ChannelTokenValidator
             return null;
         }
         if (!AuthChecks.IsEndorsed(token.KeyEndorsements, channelId))
-            return $"signing key is not endorsed for channel '{channelId}'";
+            return $"signing key is not endorsed for channel '{(channelId is { Length: > 64 } ? channelId[..64] + "…" : channelId)}'";
         if (!AuthChecks.ServiceUrlMatches(token.ServiceUrlClaim, serviceUrl))
             return "the token's serviceurl claim does not match the activity's serviceUrl";
         return null;

@@ -59,13 +59,17 @@ public static partial class SecretRedaction
             }
 
             var started = Stopwatch.GetTimestamp();
+            var failed = true;
             try
             {
                 await next(http);
+                failed = false;
             }
             finally
             {
-                LogRequest(logger, http.Request.Method, SafePath(http), http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                // An exception leaves the status unset (200) until the server answers 500.
+                var status = failed ? StatusCodes.Status500InternalServerError : http.Response.StatusCode;
+                LogRequest(logger, http.Request.Method, SafePath(http), status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         });
         return app;
