@@ -237,6 +237,26 @@ public sealed class IdentityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
         _issuer.MetadataRequestsFor(tag).ShouldBe(3);
     }
 
+    [Fact]
+    public async Task WhileTheKeysCannotBeFetched_RequestsAreRefused_WithoutAFetchEach()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // A loopback port nobody listens on: the metadata endpoint is down.
+        await using var host = await TeamsTestHost.StartAsync(TeamsTestHost.Settings(_issuer, ("Teams:OpenIdMetadataUrl", "http://127.0.0.1:9/v1/.well-known/openidconfiguration")),
+            services => services.AddSingleton<TimeProvider>(time));
+        var keys = host.Services.GetRequiredService<Auth.SigningKeyStore>();
+
+        for (var i = 0; i < 3; i++)
+            (await host.PostAsync(TeamsActivities.Message("help"), _issuer.Mint(Valid))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        var fetchesWhileDown = keys.Fetches;
+        time.Advance(Auth.SigningKeyStore.MinimumForcedInterval);
+        (await host.PostAsync(TeamsActivities.Message("help"), _issuer.Mint(Valid))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        fetchesWhileDown.ShouldBe(1);
+        keys.Fetches.ShouldBe(2);
+        NothingHappened(host);
+    }
+
     private sealed class CapturingLogs : ILoggerProvider
     {
         private readonly ConcurrentQueue<string> _warnings = new();

@@ -28,6 +28,7 @@ public sealed class SigningKeyStore : IDisposable
     private BotFrameworkKeys? _current;
     private DateTimeOffset _fetchedAt;
     private DateTimeOffset? _lastForced;
+    private DateTimeOffset _retryAfter = DateTimeOffset.MinValue;
 
     public SigningKeyStore(string metadataUrl, IConfigurationRetriever<BotFrameworkKeys> retriever, IDocumentRetriever documents,
         TimeSpan refreshInterval, TimeProvider time, ILogger logger)
@@ -44,15 +45,19 @@ public sealed class SigningKeyStore : IDisposable
     public int Fetches { get; private set; }
 
     /// <summary>The cached keys, fetched first when there are none or they are older than the refresh interval.
-    /// Null when they could never be loaded; a failed regular refresh keeps the last good keys.</summary>
+    /// Null when they could never be loaded; a failed fetch keeps the last good keys and is not tried again for
+    /// <see cref="MinimumForcedInterval"/>.</summary>
     public async Task<BotFrameworkKeys?> GetAsync(CancellationToken ct)
     {
         var current = Volatile.Read(ref _current);
         if (current is not null && _time.GetUtcNow() - _fetchedAt < _refreshInterval) return current;
+        // After a failed fetch, requests neither queue behind nor repeat it for a while: the last good keys, or refused.
+        if (_time.GetUtcNow() < _retryAfter) return current;
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             if (_current is not null && _time.GetUtcNow() - _fetchedAt < _refreshInterval) return _current;
+            if (_time.GetUtcNow() < _retryAfter) return _current;
             return await FetchAsync(ct).ConfigureAwait(false) ?? _current;
         }
         finally
@@ -101,6 +106,7 @@ public sealed class SigningKeyStore : IDisposable
             or System.Text.Json.JsonException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             // The metadata endpoint is down or returned garbage: fail closed, never accept unverified tokens.
+            _retryAfter = _time.GetUtcNow() + MinimumForcedInterval;
             Log.KeysUnavailable(_logger, e.GetType().Name);
             return null;
         }
