@@ -37,4 +37,13 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Warning, "Teams activity {ActivityId} not handled: the store is unavailable; answered 503 so the Connector retries")]
     public static partial void StoreUnavailable(ILogger logger, string activityId);
+
+    [LoggerMessage(12, LogLevel.Warning, "Teams:DangerouslyAcceptEmulator is on: activities with channelId 'emulator' from a loopback service URL are accepted without a Teams-endorsed key. Development only; turn it off anywhere people use the bot.")]
+    public static partial void EmulatorAccepted(ILogger logger);
+
+    [LoggerMessage(13, LogLevel.Warning, "A token named an unknown signing key, but the keys were force-refreshed less than {Interval} ago; refused without fetching again")]
+    public static partial void KeyRefreshRateLimited(ILogger logger, TimeSpan interval);
+
+    [LoggerMessage(14, LogLevel.Warning, "The Bot Framework signing keys could not be fetched ({Error}); tokens are checked against the last good keys, or refused when there are none")]
+    public static partial void KeysUnavailable(ILogger logger, string error);
 }

@@ -34,18 +34,15 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddHttpClient(MetadataHttpClient, c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.TryAddSingleton<IConfigurationManager<BotFrameworkKeys>>(sp =>
+        services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TeamsOptions>>().Value;
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(MetadataHttpClient);
             var url = options.OpenIdMetadataUrl;
             // Plain HTTP is accepted only for a loopback issuer (the test issuer); everything else must be HTTPS.
             var requireHttps = !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.IsLoopback);
-            return new ConfigurationManager<BotFrameworkKeys>(url, new BotFrameworkKeysRetriever(), new HttpDocumentRetriever(http) { RequireHttps = requireHttps })
-            {
-                AutomaticRefreshInterval = options.KeyRefreshInterval,
-                RefreshInterval = TimeSpan.FromSeconds(30),
-            };
+            return new SigningKeyStore(url, new BotFrameworkKeysRetriever(), new HttpDocumentRetriever(http) { RequireHttps = requireHttps },
+                options.KeyRefreshInterval, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<SigningKeyStore>());
         });
         services.TryAddSingleton<ChannelTokenValidator>();
         services.TryAddSingleton<ServiceUrlTrust>();
@@ -72,11 +69,9 @@ public static class ServiceCollectionExtensions
     {
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<TeamsOptions>>().Value;
         var problems = options.Problems();
-        if (problems.Count > 0)
-        {
-            var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("TriageBot.Teams");
-            Log.NotConfigured(logger, string.Join(" ", problems));
-        }
+        var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("TriageBot.Teams");
+        if (problems.Count > 0) Log.NotConfigured(logger, string.Join(" ", problems));
+        if (options.DangerouslyAcceptEmulator) Log.EmulatorAccepted(logger);
         return endpoints.MapPost(pattern, TeamsEndpoint.HandleAsync).DisableAntiforgery();
     }
 

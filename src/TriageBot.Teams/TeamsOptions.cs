@@ -32,6 +32,16 @@ public sealed class TeamsOptions
     public List<string> ValidIssuers { get; set; } = [];
     /// <summary>Hosts the bot may send its token to without having seen them in a validated activity. <c>*.x</c> matches sub-domains.</summary>
     public List<string> AllowedServiceUrlHosts { get; set; } = [];
+    /// <summary>
+    /// Tenants whose activities a <see cref="TeamsAppType.MultiTenant"/> bot accepts (directory ids). A SingleTenant or
+    /// UserAssignedMSI bot accepts only <c>MicrosoftAppTenantId</c> and must leave this empty.
+    /// </summary>
+    public List<string> AllowedTenants { get; set; } = [];
+    /// <summary>
+    /// Development only: also accept activities whose <c>channelId</c> is <c>emulator</c> (the Bot Framework Emulator),
+    /// from a loopback service URL and with a key that need not be endorsed. Logged as a warning at start.
+    /// </summary>
+    public bool DangerouslyAcceptEmulator { get; set; }
     /// <summary>Override of the Entra authority host for outbound tokens (tests, sovereign clouds).</summary>
     public string? TokenAuthority { get; set; }
     public string TokenScope { get; set; } = DefaultTokenScope;
@@ -54,6 +64,11 @@ public sealed class TeamsOptions
     ];
 
     public IReadOnlyList<string> EffectiveIssuers => ValidIssuers.Count > 0 ? ValidIssuers : [PublicIssuer];
+    /// <summary>The tenants activities are accepted from: the app's own tenant, or the MultiTenant allow-list.</summary>
+    public IReadOnlyList<string> EffectiveTenants => AppType == TeamsAppType.MultiTenant
+        ? AllowedTenants.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToList()
+        : string.IsNullOrWhiteSpace(TenantId) ? [] : [TenantId.Trim()];
+
     public IReadOnlyList<string> EffectiveServiceUrlHosts => AllowedServiceUrlHosts.Count > 0 ? AllowedServiceUrlHosts : DefaultServiceUrlHosts;
 
     /// <summary>True when someone tried to configure the channel (so a mistake should stop the start-up).</summary>
@@ -96,6 +111,12 @@ public sealed class TeamsOptions
             problems.Add($"MicrosoftAppId '{AppId}' is not a GUID: copy the Microsoft App ID from the Azure Bot's Configuration page.");
         if (AppType == TeamsAppType.SingleTenant && string.IsNullOrWhiteSpace(TenantId))
             problems.Add("MicrosoftAppTenantId is missing: a SingleTenant bot needs the directory (tenant) id of its app registration.");
+        if (AppType == TeamsAppType.UserAssignedMsi && string.IsNullOrWhiteSpace(TenantId))
+            problems.Add("MicrosoftAppTenantId is missing: a UserAssignedMSI bot accepts activities only from its own tenant; set the managed identity's directory (tenant) id.");
+        if (AppType == TeamsAppType.MultiTenant && !AllowedTenants.Any(t => !string.IsNullOrWhiteSpace(t)))
+            problems.Add("Teams:AllowedTenants is empty: a MultiTenant bot accepts activities only from listed tenants; add each customer's directory (tenant) id (Teams:AllowedTenants:0, :1, …).");
+        if (AppType is TeamsAppType.SingleTenant or TeamsAppType.UserAssignedMsi && AllowedTenants.Any(t => !string.IsNullOrWhiteSpace(t)))
+            problems.Add($"Teams:AllowedTenants is set, but a {AppType} bot accepts only MicrosoftAppTenantId: remove Teams:AllowedTenants (it applies to MultiTenant bots).");
         if (AppType is TeamsAppType.SingleTenant or TeamsAppType.MultiTenant
             && string.IsNullOrWhiteSpace(AppPassword) && string.IsNullOrWhiteSpace(CertificatePath))
             problems.Add($"MicrosoftAppPassword is missing: a {AppType} bot needs the app registration's client secret (or Teams:CertificatePath).");

@@ -16,7 +16,8 @@ if (Cli.IsCommand(args))
     return await Cli.RunAsync(args, settings.Configuration, new CliContext { ContentRoot = settings.Environment.ContentRootPath, Loggers = loggers });
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// The app's own folder holds appsettings.json and wwwroot, whatever folder it was started from.
+var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 
 builder.AddTelemetry();
 builder.AddTriageStorage();
@@ -30,6 +31,7 @@ builder.AddPlayground();
 
 var app = builder.Build();
 
+app.UseRequestLog();
 app.UseStoreUnavailableAs503();
 app.UseRequestMetrics();
 app.MapChannels();

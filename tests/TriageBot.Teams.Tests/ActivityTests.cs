@@ -69,7 +69,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
         queued.Target.ChannelId.ShouldBe(TeamsActivities.ChannelId);
         queued.Target.ThreadId.ShouldBe("1700000000001");
         queued.Payload.ShouldBe(new TextView("Created TRI-7"));
-        queued.Id.ShouldBe("teams:msg-1:reply");
+        queued.Id.ShouldBe($"teams:{TeamsTestHost.TenantId}|{TeamsActivities.ChannelId};messageid=1700000000001|msg-1:reply");
     }
 
     [Fact]

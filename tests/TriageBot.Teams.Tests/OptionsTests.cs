@@ -57,6 +57,27 @@ public sealed class OptionsTests
         new TeamsOptionsValidator().Validate(null, o).Failed.ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("UserAssignedMSI", null, null, "MicrosoftAppTenantId is missing: a UserAssignedMSI bot accepts activities only from its own tenant")]
+    [InlineData("MultiTenant", null, null, "Teams:AllowedTenants is empty")]
+    [InlineData("SingleTenant", "tid", "other-tenant", "a SingleTenant bot accepts only MicrosoftAppTenantId")]
+    [InlineData("UserAssignedMSI", "tid", "other-tenant", "a UserAssignedMsi bot accepts only MicrosoftAppTenantId")]
+    public void TheTenantAllowList_MustBeUnambiguous_AndStopsTheStartWhenItIsNot(string type, string? tenant, string? allowed, string expected)
+    {
+        var o = Bind(("MicrosoftAppType", type), ("MicrosoftAppId", AppId), ("MicrosoftAppPassword", "secret"), ("MicrosoftAppTenantId", tenant), ("Teams:AllowedTenants:0", allowed));
+
+        o.Problems().ShouldContain(p => p.Contains(expected, StringComparison.Ordinal));
+        new TeamsOptionsValidator().Validate(null, o).Failed.ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("SingleTenant", "tid", null, "tid")]
+    [InlineData("UserAssignedMSI", "tid", null, "tid")]
+    [InlineData("MultiTenant", "ignored", "customer-a", "customer-a")]
+    public void EffectiveTenants_AreTheAppTenant_OrTheMultiTenantList(string type, string? tenant, string? allowed, string expected) =>
+        Bind(("MicrosoftAppType", type), ("MicrosoftAppId", AppId), ("MicrosoftAppTenantId", tenant), ("Teams:AllowedTenants:0", allowed))
+            .EffectiveTenants.ShouldBe([expected]);
+
     [Fact]
     public void UnknownAppType_SaysWhichValuesWork() =>
         Should.Throw<OptionsValidationException>(() => Bind(("MicrosoftAppType", "Tenantless"))).Message.ShouldContain("SingleTenant, MultiTenant or UserAssignedMSI");

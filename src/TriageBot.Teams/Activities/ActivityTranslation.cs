@@ -32,6 +32,26 @@ public static partial class ActivityTranslation
         NullIfBlank(activity.Conversation?.TenantId) ?? NullIfBlank(activity.ChannelData?.Tenant?.Id);
 
     /// <summary>
+    /// The inbox key of an activity: tenant + conversation id + activity id, because Teams activity ids are unique only
+    /// within a conversation (two chats can each send an activity <c>1</c>). Null when the activity has no id or tenant.
+    /// A key that is long, non-ASCII or contains the separator is replaced by the SHA-256 of an unambiguous
+    /// length-prefixed form, so it always fits a storage key.
+    /// </summary>
+    public static string? DeliveryKey(TeamsActivity activity)
+    {
+        var tenant = TenantId(activity)?.Trim().ToLowerInvariant();
+        var conversation = activity.Conversation?.Id ?? "";
+        var id = activity.Id;
+        if (string.IsNullOrEmpty(id) || tenant is null) return null;
+        var plain = $"{tenant}|{conversation}|{id}";
+        var simple = plain.Length <= 200 && plain.All(char.IsAscii)
+            && !tenant.Contains('|', StringComparison.Ordinal) && !conversation.Contains('|', StringComparison.Ordinal) && !id.Contains('|', StringComparison.Ordinal);
+        if (simple) return plain;
+        var framed = $"{tenant.Length}:{tenant}{conversation.Length}:{conversation}{id.Length}:{id}";
+        return "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(framed)));
+    }
+
+    /// <summary>
     /// Where the activity happened. In a channel thread Teams sends <c>19:…;messageid=&lt;root&gt;</c>: the channel id
     /// is the part before the suffix and the thread is the root message id.
     /// </summary>

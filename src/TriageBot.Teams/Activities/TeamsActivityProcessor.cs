@@ -46,7 +46,8 @@ public sealed class TeamsActivityProcessor(
         }
 
         var now = time.GetUtcNow();
-        var deliveryId = string.IsNullOrEmpty(activity.Id) ? null : activity.Id;
+        // Tenant + conversation + activity id: Teams activity ids repeat across conversations.
+        var deliveryId = DeliveryKey(activity);
         if (deliveryId is not null && !await inbox.TryRecordAsync(Platform.Teams, deliveryId, now, ct).ConfigureAwait(false))
         {
             Log.Duplicate(logger, deliveryId);
@@ -273,8 +274,9 @@ public sealed class TeamsActivityProcessor(
         {
             await outbox.EnqueueAsync(new OutboxMessage
             {
-                // Derived from the activity id, so a retried activity can never enqueue twice.
-                Id = $"teams:{(string.IsNullOrEmpty(activity.Id) ? Guid.NewGuid().ToString("N") : activity.Id)}:{purpose}",
+                // Derived from the activity's inbox key, so a retried activity can never enqueue twice, and the same
+                // activity id in two conversations enqueues two answers.
+                Id = $"teams:{DeliveryKey(activity) ?? Guid.NewGuid().ToString("N")}:{purpose}",
                 Kind = kind,
                 Target = target,
                 Payload = view,

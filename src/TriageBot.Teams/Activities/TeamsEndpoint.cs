@@ -102,7 +102,8 @@ internal static class TeamsEndpoint
             return;
         }
 
-        var mismatch = ChannelTokenValidator.CheckActivity(check.Token!, activity.ChannelId, activity.ServiceUrl);
+        var acceptEmulator = options.Value.DangerouslyAcceptEmulator;
+        var mismatch = ChannelTokenValidator.CheckActivity(check.Token!, activity.ChannelId, activity.ServiceUrl, acceptEmulator);
         if (mismatch is not null)
         {
             Log.Refused(logger, mismatch);
@@ -116,6 +117,19 @@ internal static class TeamsEndpoint
         {
             Log.Refused(logger, "conversation.tenantId and channelData.tenant.id disagree");
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        // Identity only from Teams: a validly signed activity of another channel (Web Chat, Direct Line) carries a from.id
+        // its sender typed, so it never acts as anyone here.
+        if (!AuthChecks.IsAcceptedChannel(activity.ChannelId, acceptEmulator))
+        {
+            Refuse(http, logger, "channel_not_accepted", $"channelId '{Short(activity.ChannelId)}' is not msteams");
+            return;
+        }
+        if (!AuthChecks.IsAllowedTenant(ActivityTranslation.TenantId(activity), options.Value.EffectiveTenants))
+        {
+            Refuse(http, logger, "tenant_not_allowed", $"tenant '{Short(ActivityTranslation.TenantId(activity))}' is not allowed");
             return;
         }
 
@@ -149,6 +163,17 @@ internal static class TeamsEndpoint
             await http.Response.WriteAsync(response.Body.ToJsonString(TeamsJson.Options), ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>403: the activity is authentic but not one this bot accepts; nothing is read further or stored.</summary>
+    private static void Refuse(HttpContext http, ILogger logger, string reasonTag, string reason)
+    {
+        Log.Refused(logger, reason);
+        http.RequestServices.GetService<TriageMetrics>()?.VerificationRefused("teams", reasonTag);
+        http.Response.StatusCode = StatusCodes.Status403Forbidden;
+    }
+
+    /// <summary>A value the sender chose, cut for a log line.</summary>
+    private static string Short(string? value) => value is null ? "(none)" : value.Length <= 64 ? value : value[..64] + "…";
 
     private static bool HasNullEntries(TeamsActivity activity) =>
         (activity.Entities?.Any(e => e is null) ?? false)

@@ -45,6 +45,27 @@ public static class AuthChecks
         !string.IsNullOrEmpty(channelId) && keyEndorsements is not null
         && keyEndorsements.Contains(channelId, StringComparer.OrdinalIgnoreCase);
 
+    public const string TeamsChannel = "msteams";
+    public const string EmulatorChannel = "emulator";
+
+    /// <summary>
+    /// Identity comes only from Teams: an activity must say <c>channelId: msteams</c>, whatever else its key is endorsed
+    /// for (a key endorsed for <c>webchat</c> or <c>directline</c> signs activities whose <c>from.id</c> anyone typed).
+    /// The Emulator only when the development option is on.
+    /// </summary>
+    public static bool IsAcceptedChannel(string? channelId, bool acceptEmulator) =>
+        string.Equals(channelId, TeamsChannel, StringComparison.Ordinal)
+        || (acceptEmulator && string.Equals(channelId, EmulatorChannel, StringComparison.Ordinal));
+
+    /// <summary>The activity's tenant must be one of <paramref name="allowed"/>; an activity without a tenant is refused.</summary>
+    public static bool IsAllowedTenant(string? tenantId, IEnumerable<string> allowed) =>
+        !string.IsNullOrWhiteSpace(tenantId) && allowed.Contains(tenantId.Trim(), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>An Emulator activity may only name a service URL on this machine, so the bot's token never leaves it.</summary>
+    public static bool IsLoopbackServiceUrl(string? serviceUrl) =>
+        Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri) && uri.IsLoopback
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && string.IsNullOrEmpty(uri.UserInfo);
+
     /// <summary>The token's <c>serviceurl</c> claim binds it to the activity's <c>serviceUrl</c>; a missing claim fails.</summary>
     public static bool ServiceUrlMatches(string? claim, string? activityServiceUrl) =>
         !string.IsNullOrEmpty(claim) && !string.IsNullOrEmpty(activityServiceUrl)

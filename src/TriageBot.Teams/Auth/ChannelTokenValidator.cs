@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Tokens;
 
 namespace TriageBot.Teams.Auth;
@@ -23,12 +22,12 @@ public sealed record TokenCheck(ChannelToken? Token, string? Failure)
 public sealed class ChannelTokenValidator
 {
     private readonly TeamsOptions _options;
-    private readonly IConfigurationManager<BotFrameworkKeys> _keys;
+    private readonly SigningKeyStore _keys;
     private readonly TimeProvider _time;
     private readonly ILogger<ChannelTokenValidator> _logger;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    public ChannelTokenValidator(IOptions<TeamsOptions> options, IConfigurationManager<BotFrameworkKeys> keys, TimeProvider time, ILogger<ChannelTokenValidator> logger)
+    public ChannelTokenValidator(IOptions<TeamsOptions> options, SigningKeyStore keys, TimeProvider time, ILogger<ChannelTokenValidator> logger)
     {
         _options = options.Value;
         _keys = keys;
@@ -45,18 +44,20 @@ public sealed class ChannelTokenValidator
         if (jwt is null) return TokenCheck.Fail("missing or malformed Authorization header (expected 'Bearer <token>')");
         if (!_handler.CanReadToken(jwt)) return TokenCheck.Fail("the bearer token is not a JWT");
 
-        var keys = await LoadKeysAsync(ct).ConfigureAwait(false);
+        var keys = await _keys.GetAsync(ct).ConfigureAwait(false);
         if (keys is null) return TokenCheck.Fail("the Bot Framework signing keys could not be loaded");
 
         var result = await _handler.ValidateTokenAsync(jwt, Parameters(keys)).ConfigureAwait(false);
         if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
-            // Keys rotate without notice: refresh once on an unknown kid, then decide.
+            // Keys rotate without notice: on an unknown kid, fetch the keys now (rate-limited) and decide with them.
             Log.UnknownKid(_logger, (_handler.ReadToken(jwt) as JsonWebToken)?.Kid);
-            _keys.RequestRefresh();
-            keys = await LoadKeysAsync(ct).ConfigureAwait(false);
-            if (keys is null) return TokenCheck.Fail("the Bot Framework signing keys could not be refreshed");
-            result = await _handler.ValidateTokenAsync(jwt, Parameters(keys)).ConfigureAwait(false);
+            var refreshed = await _keys.RefreshForUnknownKeyAsync(keys, ct).ConfigureAwait(false);
+            if (refreshed is not null)
+            {
+                keys = refreshed;
+                result = await _handler.ValidateTokenAsync(jwt, Parameters(keys)).ConfigureAwait(false);
+            }
         }
         if (!result.IsValid)
             return TokenCheck.Fail("token rejected: " + (result.Exception?.GetType().Name ?? "invalid"));
@@ -68,27 +69,26 @@ public sealed class ChannelTokenValidator
         return new TokenCheck(new ChannelToken(token.Kid, serviceUrl, endorsements), null);
     }
 
-    /// <summary>The checks that need the parsed activity: key endorsed for its channel, token bound to its service URL.</summary>
-    public static string? CheckActivity(ChannelToken token, string? channelId, string? serviceUrl)
+    /// <summary>
+    /// The checks that need the parsed activity: key endorsed for its channel, token bound to its service URL. With
+    /// <paramref name="acceptEmulator"/> an <c>emulator</c> activity needs no endorsement (Emulator keys have none) and
+    /// no <c>serviceurl</c> claim, but its service URL must be on this machine.
+    /// </summary>
+    public static string? CheckActivity(ChannelToken token, string? channelId, string? serviceUrl, bool acceptEmulator = false)
     {
+        if (acceptEmulator && string.Equals(channelId, AuthChecks.EmulatorChannel, StringComparison.Ordinal))
+        {
+            if (!AuthChecks.IsLoopbackServiceUrl(serviceUrl))
+                return "an emulator activity's serviceUrl must be a loopback address";
+            if (token.ServiceUrlClaim is not null && !AuthChecks.ServiceUrlMatches(token.ServiceUrlClaim, serviceUrl))
+                return "the token's serviceurl claim does not match the activity's serviceUrl";
+            return null;
+        }
         if (!AuthChecks.IsEndorsed(token.KeyEndorsements, channelId))
-            return $"signing key is not endorsed for channel '{channelId}'";
+            return $"signing key is not endorsed for channel '{(channelId is { Length: > 64 } ? channelId[..64] + "…" : channelId)}'";
         if (!AuthChecks.ServiceUrlMatches(token.ServiceUrlClaim, serviceUrl))
             return "the token's serviceurl claim does not match the activity's serviceUrl";
         return null;
-    }
-
-    private async Task<BotFrameworkKeys?> LoadKeysAsync(CancellationToken ct)
-    {
-        try
-        {
-            return await _keys.GetConfigurationAsync(ct).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException)
-        {
-            // The metadata endpoint is down or returned garbage: fail closed, never accept unverified tokens.
-            return null;
-        }
     }
 
     private TokenValidationParameters Parameters(BotFrameworkKeys keys) => new()

@@ -59,7 +59,7 @@ public static partial class PlaygroundEndpoints
             if (!PlaygroundAccess.Allows(http))
             {
                 LogRefused(logger, http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-                return Results.Text("The playground only answers requests from this machine (loopback).", statusCode: StatusCodes.Status403Forbidden);
+                return Results.Text("The playground only answers requests made directly from this machine (loopback, not through a proxy).", statusCode: StatusCodes.Status403Forbidden);
             }
 
             var headers = http.Response.Headers;

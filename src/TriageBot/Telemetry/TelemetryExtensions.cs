@@ -20,9 +20,11 @@ public static class TelemetryExtensions
         builder.Services.AddSingleton<TriageMetrics>();
         builder.Services.AddSingleton<OutboxDepthGauge>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDepthGauge>());
+        builder.AddSecretRedaction();
 
         var otel = builder.Services.AddOpenTelemetry()
-            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
+            // Path redaction first, so every exporter added later sees route templates, never a dashboard or chart token.
+            .WithTracing(t => t.AddPathRedaction().AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
             .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddMeter(TriageMetrics.MeterName));
 
         // The OTLP exporter reads its endpoint (and headers, protocol) from the standard OTEL_* settings itself.

@@ -39,7 +39,7 @@ public sealed class LocalOpenIdIssuer : IAsyncLifetime
     public const string UnpublishedKid = "unpublished-key";
 
     private WebApplication _app = null!;
-    private readonly Dictionary<string, RSA> _keys = new()
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RSA> _keys = new()
     {
         [TeamsKid] = RSA.Create(2048),
         [WebChatKid] = RSA.Create(2048),
@@ -48,8 +48,33 @@ public sealed class LocalOpenIdIssuer : IAsyncLifetime
     };
 
     public int MetadataRequests;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _requestsByTag = new();
+    /// <summary>Keys published after start (a rotation), with their endorsements.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> _published = new();
     public string BaseUrl { get; private set; } = "";
     public string MetadataUrl => BaseUrl + "/v1/.well-known/openidconfiguration";
+
+    /// <summary>The metadata URL with a tag, so one host's fetches can be counted apart from the others' (<see cref="MetadataRequestsFor"/>).</summary>
+    public string TaggedMetadataUrl(string tag) => MetadataUrl + "?tag=" + Uri.EscapeDataString(tag);
+
+    public int MetadataRequestsFor(string tag) => _requestsByTag.GetValueOrDefault(tag);
+
+    /// <summary>Publishes a new key in the JWKS from now on, as Bot Framework does when it rotates; returns its kid.</summary>
+    public string PublishNewKey(params string[] endorsements)
+    {
+        var kid = "rotated-" + Guid.NewGuid().ToString("N");
+        _keys[kid] = RSA.Create(2048);
+        _published[kid] = endorsements;
+        return kid;
+    }
+
+    /// <summary>Creates a key that is never published; returns its kid.</summary>
+    public string CreateUnpublishedKey()
+    {
+        var kid = "never-published-" + Guid.NewGuid().ToString("N");
+        _keys[kid] = RSA.Create(2048);
+        return kid;
+    }
 
     /// <summary>Started once for the whole test assembly (RSA key generation is slow on a shared machine).</summary>
     public async ValueTask InitializeAsync()
@@ -59,9 +84,10 @@ public sealed class LocalOpenIdIssuer : IAsyncLifetime
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var issuer = this;
-        app.MapGet("/v1/.well-known/openidconfiguration", () =>
+        app.MapGet("/v1/.well-known/openidconfiguration", (HttpRequest request) =>
         {
             Interlocked.Increment(ref issuer.MetadataRequests);
+            if (request.Query["tag"].ToString() is { Length: > 0 } tag) issuer._requestsByTag.AddOrUpdate(tag, 1, (_, n) => n + 1);
             return Results.Text(new JsonObject
             {
                 ["issuer"] = "https://api.botframework.com",
@@ -96,7 +122,8 @@ public sealed class LocalOpenIdIssuer : IAsyncLifetime
         }
         return new JsonObject
         {
-            ["keys"] = new JsonArray(Key(TeamsKid, "msteams", "webchat"), Key(WebChatKid, "webchat"), Key(BareKid, null)),
+            ["keys"] = new JsonArray([Key(TeamsKid, "msteams", "webchat"), Key(WebChatKid, "webchat"), Key(BareKid, null),
+                .. _published.Select(p => Key(p.Key, p.Value))]),
         };
     }
 

@@ -40,6 +40,13 @@ public sealed class TeamsHostileRequestTests(TeamsHostileFixture fixture) : ICla
     private static HttpRequestMessage Body(TeamsHostileHost h, byte[] body, string? contentType = "application/json") =>
         TeamsHostileHost.Request(body, "Bearer " + h.Token(), contentType);
 
+    private static JsonObject AsFacilitator(JsonObject activity, string channelId)
+    {
+        activity["channelId"] = channelId;
+        activity["from"] = new JsonObject { ["id"] = "29:1the-facilitator", ["name"] = "Facilitator" };
+        return activity;
+    }
+
     private static HttpRequestMessage Activity(TeamsHostileHost h, Action<JsonObject> change)
     {
         var activity = h.Message("help");
@@ -99,6 +106,18 @@ public sealed class TeamsHostileRequestTests(TeamsHostileFixture fixture) : ICla
         ["key endorsed for no channel"] = h => WithToken(h, h.Token(s => s with { Kid = LocalOpenIdIssuer.BareKid })),
         ["key endorsed for webchat only"] = h => WithToken(h, h.Token(s => s with { Kid = LocalOpenIdIssuer.WebChatKid })),
         ["activity from a channel the key is not endorsed for"] = h => Activity(h, a => a["channelId"] = "slack"),
+        // --- identity only from Teams (issue 14) ---
+        ["webchat activity signed by a webchat key, as the facilitator"] = h => TeamsHostileHost.Request(
+            Utf8(AsFacilitator(h.Message("setup"), "webchat").ToJsonString()), "Bearer " + h.Token(s => s with { Kid = LocalOpenIdIssuer.WebChatKid })),
+        ["webchat activity signed by a key endorsed for Teams and webchat"] = h => TeamsHostileHost.Request(
+            Utf8(AsFacilitator(h.Message("setup"), "webchat").ToJsonString()), "Bearer " + h.Token()),
+        ["directline activity"] = h => Activity(h, a => AsFacilitator(a, "directline")),
+        ["emulator activity without the development option"] = h => Activity(h, a => AsFacilitator(a, "emulator")),
+        ["activity from another tenant"] = h => Activity(h, a =>
+        {
+            a["conversation"]!["tenantId"] = "0badc0de-0000-4000-8000-000000000bad";
+            a["channelData"]!["tenant"]!["id"] = "0badc0de-0000-4000-8000-000000000bad";
+        }),
         ["no serviceurl claim"] = h => WithToken(h, h.Token(s => s with { ServiceUrl = null })),
         ["serviceurl claim for another host"] = h => WithToken(h, h.Token(s => s with { ServiceUrl = "https://evil.example/teams/" })),
         ["activity serviceUrl differs from the claim"] = h => Activity(h, a => a["serviceUrl"] = "https://evil.example/teams/"),

@@ -40,6 +40,19 @@ public sealed class PlaygroundAccessTests
     [InlineData("http://127.0.0.1:9999", false)]
     public void AnOrigin_MustBeThisHost(string? origin, bool allowed) =>
         PlaygroundAccess.IsSameOrigin(origin, "http", "127.0.0.1:5170").ShouldBe(allowed);
+
+    [Theory]
+    [InlineData("X-Forwarded-For", true)]
+    [InlineData("x-forwarded-host", true)]
+    [InlineData("X-Forwarded-Proto", true)]
+    [InlineData("Forwarded", true)]
+    [InlineData("X-Real-IP", true)]
+    [InlineData("Via", true)]
+    [InlineData("X-Original-For", true)]
+    [InlineData("Accept", false)]
+    [InlineData("X-Requested-With", false)]
+    public void HeadersAProxyAdds_MarkARequestAsProxied(string header, bool proxied) =>
+        PlaygroundAccess.CameThroughAProxy(new Microsoft.AspNetCore.Http.HeaderDictionary { [header] = "x" }).ShouldBe(proxied);
 }
 
 public sealed class PlaygroundFeedTests
