@@ -108,7 +108,7 @@ internal sealed class Workload
     /// <summary>The vote modal submitted, as Slack posts it: the whole view (blocks, state, private_metadata).</summary>
     private static JsonObject SlackVoteSubmission(Item item, int voter, Random random, int index)
     {
-        var form = Forms.Vote(ItemRules.Summarize(item, DateTimeOffset.UtcNow), 1, null);
+        var form = Forms.Vote(ItemSummaries.Of(item, DateTimeOffset.UtcNow), 1, null);
         var metadata = new FormMetadata(form.FormId, form.Argument, SlackChannel, "1700000000.000000", BallotTs(item.Number));
         var modal = ModalRenderer.Render(form, metadata);
         var values = new JsonObject();
@@ -177,7 +177,7 @@ internal sealed class Workload
     /// </summary>
     private static JsonObject SlackInlineVote(Item item, int voter, DateTimeOffset now, Random random, int index)
     {
-        var message = Ballot(ItemRules.Summarize(item, now));
+        var message = Ballot(ItemSummaries.Of(item, now));
         var inline = message.Blocks.Select(b => b!.AsObject()).Single(b => (string?)b["block_id"] == ActionIdCodec.InlineFormBlock);
         var elements = inline["elements"]!.AsArray().Select(e => e!.AsObject()).ToList();
         var picks = new JsonObject();
@@ -205,7 +205,7 @@ internal sealed class Workload
     /// <summary>A click on the ballot's Vote with reasons… button, as Slack posts it: with the ballot message it was on.</summary>
     private static JsonObject SlackVoteClick(Item item, int voter, DateTimeOffset now, int index)
     {
-        var summary = ItemRules.Summarize(item, now);
+        var summary = ItemSummaries.Of(item, now);
         return BlockActions(item, voter, Ballot(summary), index, new JsonObject
         {
             ["type"] = "button",

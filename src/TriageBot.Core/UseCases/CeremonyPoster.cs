@@ -74,11 +74,11 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
         var sections = new List<ReportSection>
         {
             new("Finalized", finalized.Count == 0 ? [new ReportLine("No item was finalized.")] :
-                [.. finalized.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}: {i.Score!.Total} → {(i.HeldPlacement is { } h ? Wording.HeldPlacement(h) : i.Score.Placement.ToString())}", ItemRules.Summarize(i, now)))]),
+                [.. finalized.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}: {i.Score!.Total} → {(i.HeldPlacement is { } h ? Wording.HeldPlacement(h) : i.Score.Placement.ToString())}", ItemSummaries.Of(i, now)))]),
             new("Moved to the icebox", iced.Count == 0 ? [new ReportLine("None.")] :
-                [.. iced.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}: {i.Score!.Total}", ItemRules.Summarize(i, now)))]),
+                [.. iced.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}: {i.Score!.Total}", ItemSummaries.Of(i, now)))]),
             new("Left unscored", unscored.Count == 0 ? [new ReportLine("Everything on the agenda was scored.")] :
-                [.. unscored.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}", ItemRules.Summarize(i, now), Problem: true))]),
+                [.. unscored.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}", ItemSummaries.Of(i, now), Problem: true))]),
         };
         var view = reports.WithItemLinks(new ReportView("Triage clinic summary", sections), backlog) with { Subtitle = $"{finalized.Count + iced.Count} finalized, {unscored.Count} left unscored", DashboardUrl = context.DashboardUrl(backlog) };
         var system = RequestContext.System(backlog, now, ct);
@@ -117,7 +117,7 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
 
         if (notesDue.Count > 0)
         {
-            var lines = notesDue.Select(i => new ReportSection($"{i.Key} {i.Title}", [new ReportLine("Waiting for a capability note for more than 2 working days.", ItemRules.Summarize(i, now), Problem: true)])
+            var lines = notesDue.Select(i => new ReportSection($"{i.Key} {i.Title}", [new ReportLine("Waiting for a capability note for more than 2 working days.", ItemSummaries.Of(i, now), Problem: true)])
             {
                 Actions = [new ActionButton(ActionIds.AddCapabilityNote, Wording.AddCapabilityNote, $"{i.BacklogId}/{i.Number}", ButtonStyle.Primary)],
             }).ToList();
@@ -130,7 +130,7 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
         foreach (var group in timeboxesEnded.GroupBy(i => i.Owner!.Key))
         {
             var owner = group.First().Owner!;
-            var sections = group.Select(i => new ReportSection($"{i.Key} {i.Title}", [new ReportLine($"The timebox ended {i.Model!.Timebox!.End:yyyy-MM-dd}. Re-scope it: extend with a reason, close with a rationale, or mark it done.", ItemRules.Summarize(i, now), Problem: true)])
+            var sections = group.Select(i => new ReportSection($"{i.Key} {i.Title}", [new ReportLine($"The timebox ended {i.Model!.Timebox!.End:yyyy-MM-dd}. Re-scope it: extend with a reason, close with a rationale, or mark it done.", ItemSummaries.Of(i, now), Problem: true)])
             {
                 Actions =
                 [

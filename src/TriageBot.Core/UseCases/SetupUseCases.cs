@@ -21,7 +21,7 @@ internal sealed partial class SetupUseCases(UseCaseContext context) : IUseCase
         h.OnCommand<RoleCommand>(SetRoleAsync);
         h.OnCommand<DashboardCommand>(DashboardAsync);
         h.OnCommand<RubricCommand>((c, _) => Task.FromResult<Outcome>(
-            new ReplyOutcome(Rubric.RubricRules.Describe(c.Backlog?.Value.Settings ?? new BacklogSettings()), Private: false)));
+            new ReplyOutcome(RubricViews.Describe(c.Backlog?.Value.Settings ?? new BacklogSettings()), Private: false)));
     }
 
     private async Task<Outcome> OpenSetupAsync(RequestContext c)

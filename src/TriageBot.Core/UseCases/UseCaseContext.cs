@@ -158,7 +158,7 @@ internal sealed class UseCaseContext(ITriageStore store, TimeProvider time, Conv
         };
 
     public ItemSummary Summarize(RequestContext c, Item item) =>
-        ItemRules.Summarize(item, c.Now, c.Backlog is { } b ? ItemUrl(b.Value, item.Number) : null);
+        ItemSummaries.Of(item, c.Now, c.Backlog is { } b ? ItemUrl(b.Value, item.Number) : null);
 
     public string? DashboardUrl(Backlog backlog) =>
         string.IsNullOrEmpty(Options.PublicBaseUrl) || string.IsNullOrEmpty(backlog.DashboardToken)

@@ -11,16 +11,6 @@ namespace TriageBot.Core.Tests.Architecture;
 /// </summary>
 public sealed partial class LayerTests
 {
-    /// <summary>
-    /// Forwarders left at the old place while the use cases still call them (listed for removal in docs/architecture.md);
-    /// nothing else in the domain may name a view.
-    /// </summary>
-    private static readonly string[] DomainForwarders =
-    [
-        "Domain/Items/ItemRules.cs: public static Views.ItemSummary Summarize(",
-        "Domain/Rubric/RubricRules.cs: public static Views.RubricView Describe(",
-    ];
-
     /// <summary>The one view that still names a use-case type until <c>ReportKind</c> moves out of Conversation.</summary>
     private static readonly string[] ViewExceptions =
     [
@@ -28,12 +18,9 @@ public sealed partial class LayerTests
     ];
 
     [Fact]
-    public void DomainFiles_NameNoViewUseCaseOrPort_ExceptTheListedForwarders()
+    public void DomainFiles_NameNoViewUseCaseOrPort()
     {
-        var offending = References("Domain", LayerAbove()).Where(r => !DomainForwarders.Any(f => r.StartsWith(f, StringComparison.Ordinal))).ToList();
-
-        offending.ShouldBeEmpty();
-        DomainForwarders.ShouldAllBe(f => References("Domain", LayerAbove()).Any(r => r.StartsWith(f, StringComparison.Ordinal)), "a forwarder that is gone should leave this list");
+        References("Domain", LayerAbove()).ShouldBeEmpty();
     }
 
     [Fact]

@@ -648,9 +648,6 @@ public static class ItemRules
         };
     }
 
-    /// <summary>Forwarder, to be removed once the use cases call <see cref="Views.ItemSummaries.Of"/>: domain rules build no views.</summary>
-    public static Views.ItemSummary Summarize(Item item, DateTimeOffset now, string? url = null) => Views.ItemSummaries.Of(item, now, url);
-
     /// <summary>List order (SPEC §8): weighted total, highest first, unscored last; then age, oldest first; then number.</summary>
     public static IComparer<Item> Ranking { get; } = Comparer<Item>.Create((a, b) =>
     {

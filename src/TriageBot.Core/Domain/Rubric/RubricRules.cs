@@ -129,6 +129,4 @@ public static class RubricRules
         return lines;
     }
 
-    /// <summary>Forwarder, to be removed once the use cases call <see cref="Views.RubricViews.Describe"/>: domain rules build no views.</summary>
-    public static Views.RubricView Describe(BacklogSettings settings) => Views.RubricViews.Describe(settings);
 }
