@@ -30,7 +30,7 @@ internal sealed record BenchOptions(string? Server, int Seconds, int Warmup, int
 /// <summary>Orchestrates the benchmark: seed, start the fakes and both servers, run every scenario, print Markdown.</summary>
 internal static class LoadBench
 {
-    private const string Secret = "bench-signing-secret-0b7e5c1d9a3f4e2b";
+    private const string Secret = "bec4517e0b7e5c1d9a3f4e2b0b7e5c1d";
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
