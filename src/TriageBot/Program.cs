@@ -3,6 +3,7 @@ using TriageBot.Cli;
 using TriageBot.Dashboard;
 using TriageBot.Delivery;
 using TriageBot.Hosting;
+using TriageBot.Legal;
 using TriageBot.Playground;
 using TriageBot.Scheduling;
 using TriageBot.Telemetry;
@@ -27,6 +28,7 @@ builder.AddCeremonies();
 builder.AddTriageHealth();
 builder.AddDashboard();
 builder.AddPlayground();
+builder.AddLegalPages();
 
 var app = builder.Build();
 
@@ -37,6 +39,7 @@ app.MapCharts();
 app.MapTriageHealth();
 app.MapDashboard();
 app.MapPlayground();
+app.MapLegalPages();
 app.LogListeningAddresses();
 
 await app.RunAsync();
