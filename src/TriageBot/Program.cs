@@ -20,6 +20,7 @@ if (Cli.IsCommand(args))
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddTelemetry();
+builder.AddOperationsTelemetry();
 builder.AddTriageStorage();
 builder.AddTriageCore();
 builder.AddChannels();
