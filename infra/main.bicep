@@ -62,6 +62,9 @@ param botSku string = 'F0'
 @description('Name people see for the bot in Teams.')
 param botDisplayName string = 'TriageBot'
 
+@description('Whether to create the Azure Bot with its Teams channel and give the app the Teams settings. False: a Slack-only deployment, Teams off.')
+param enableTeams bool = true
+
 @description('Tenant of the bot identity (MicrosoftAppTenantId). Defaults to the tenant you deploy into.')
 param tenantId string = tenant().tenantId
 
@@ -197,6 +200,7 @@ module app 'modules/appservice.bicep' = {
     slackSigningRefUri: keyVault.outputs.slackSigningRefUri
     slackBotTokenRefUri: keyVault.outputs.slackBotTokenRefUri
     slackEnabled: slackEnabled
+    teamsEnabled: enableTeams
     legalOperator: legalOperator
     legalContact: legalContact
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
@@ -206,7 +210,7 @@ module app 'modules/appservice.bicep' = {
   }
 }
 
-module bot 'modules/bot.bicep' = {
+module bot 'modules/bot.bicep' = if (enableTeams) {
   name: 'bot'
   params: {
     name: names.bot
@@ -227,7 +231,7 @@ output appUrl string = app.outputs.publicBaseUrl
 output webAppName string = app.outputs.name
 
 @description('Bot messaging endpoint registered with Azure Bot.')
-output botMessagingEndpoint string = bot.outputs.endpoint
+output botMessagingEndpoint string = enableTeams ? bot!.outputs.endpoint : ''
 
 @description('Client id of the managed identity: the bot app id for the Teams app package.')
 output identityClientId string = identity.outputs.clientId
@@ -242,7 +246,10 @@ output storageAccountName string = storage.outputs.name
 output keyVaultName string = keyVault.outputs.name
 
 @description('Azure Bot handle.')
-output botName string = bot.outputs.name
+output botName string = enableTeams ? bot!.outputs.name : ''
+
+@description('"true" when the Azure Bot exists and the app has the Teams settings, "false" for a Slack-only deployment.')
+output teamsEnabled string = enableTeams ? 'true' : 'false'
 
 @description('"true" when the app was given the Slack settings (Slack on), "false" when Slack is off.')
 output slackEnabled string = slackEnabled ? 'true' : 'false'

@@ -60,6 +60,9 @@ param slackBotTokenRefUri string
 @description('Whether the Slack settings (Key Vault references) are given to the app. False: Slack is off.')
 param slackEnabled bool
 
+@description('Whether the app gets the Teams settings (the bot is the user-assigned identity). False: Teams is off.')
+param teamsEnabled bool
+
 @description('Who runs this deployment, for the /privacy and /terms pages. Empty: generic wording.')
 param legalOperator string
 
@@ -185,10 +188,10 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Storage__TableServiceUri: tableServiceUri
     Storage__ManagedIdentityClientId: identityClientId
     Storage__TablePrefix: tablePrefix
-    // Teams: the bot is the user-assigned identity; no password exists.
-    MicrosoftAppType: 'UserAssignedMSI'
-    MicrosoftAppId: identityClientId
-    MicrosoftAppTenantId: identityTenantId
+    // Teams: the bot is the user-assigned identity; no password exists. Empty in a Slack-only deployment: Teams is off.
+    MicrosoftAppType: teamsEnabled ? 'UserAssignedMSI' : ''
+    MicrosoftAppId: teamsEnabled ? identityClientId : ''
+    MicrosoftAppTenantId: teamsEnabled ? identityTenantId : ''
     // Slack is optional: resolved by App Service from Key Vault with keyVaultReferenceIdentity when its secrets were
     // given; empty otherwise, and the app starts with Slack off (it says so once in its log).
     Slack__SigningSecret: slackEnabled ? '@Microsoft.KeyVault(SecretUri=${slackSigningRefUri})' : ''

@@ -150,6 +150,35 @@ public sealed partial class AzdTests(CompiledTemplate template)
     }
 
     [Fact]
+    public void PostprovisionHook_ForASlackOnlyDeployment_BuildsNoTeamsPackage()
+    {
+        var copy = Directory.CreateTempSubdirectory("triagebot-azd-");
+        try
+        {
+            CopyFolder(Repository.File("manifest"), Path.Combine(copy.FullName, "manifest"));
+            CopyFolder(Repository.File("infra", "hooks"), Path.Combine(copy.FullName, "infra", "hooks"));
+
+            var run = Run("sh", [Path.Combine(copy.FullName, "infra", "hooks", "postprovision.sh")], copy.FullName, new()
+            {
+                ["appUrl"] = "https://app-triagebot-abc123.azurewebsites.net",
+                ["identityClientId"] = "6f1c2a9e-3b7d-4e58-9a0c-1d2e3f4a5b6c",
+                ["teamsEnabled"] = "false",
+                ["slackEnabled"] = "true",
+            });
+
+            run.ExitCode.ShouldBe(0, run.Output);
+            run.Output.ShouldContain("Teams is off (enableTeams=false): no Teams package.");
+            run.Output.ShouldNotContain("Slack is off");
+            File.Exists(Path.Combine(copy.FullName, "artifacts", "triagebot-teams.zip")).ShouldBeFalse();
+            File.Exists(Path.Combine(copy.FullName, "artifacts", "slack-manifest.json")).ShouldBeTrue();
+        }
+        finally
+        {
+            copy.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void PostprovisionHook_OutsideAzd_StopsSayingToRunItThroughAzd()
     {
         var run = Run("sh", [Repository.File("infra", "hooks", "postprovision.sh")], Path.GetTempPath(), []);
@@ -177,7 +206,7 @@ public sealed partial class AzdTests(CompiledTemplate template)
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var name in new[] { "appUrl", "identityClientId", "AZURE_ENV_NAME", "slackEnabled", "MICROSOFT_APP_ID", "BOT_DOMAIN", "TEAMS_APP_ID" })
+        foreach (var name in new[] { "appUrl", "identityClientId", "AZURE_ENV_NAME", "slackEnabled", "teamsEnabled", "MICROSOFT_APP_ID", "BOT_DOMAIN", "TEAMS_APP_ID" })
         {
             start.Environment.Remove(name);
         }

@@ -190,9 +190,11 @@ public sealed partial class TemplateTests(CompiledTemplate template)
         settings["Storage__Provider"].ShouldBe("AzureTables");
         settings["Storage__TableServiceUri"].ShouldBe("[parameters('tableServiceUri')]");
         settings["Storage__ManagedIdentityClientId"].ShouldBe("[parameters('identityClientId')]");
-        settings["MicrosoftAppType"].ShouldBe("UserAssignedMSI");
-        settings["MicrosoftAppId"].ShouldBe("[parameters('identityClientId')]");
-        settings["MicrosoftAppTenantId"].ShouldBe("[parameters('identityTenantId')]");
+        // Empty in a Slack-only deployment (enableTeams=false): the app then starts with Teams off.
+        settings["MicrosoftAppType"].ShouldBe("[if(parameters('teamsEnabled'), 'UserAssignedMSI', '')]");
+        settings["MicrosoftAppId"].ShouldBe("[if(parameters('teamsEnabled'), parameters('identityClientId'), '')]");
+        settings["MicrosoftAppTenantId"].ShouldBe("[if(parameters('teamsEnabled'), parameters('identityTenantId'), '')]");
+        ModuleParameter("appservice", "teamsEnabled").ShouldBe("\"[parameters('enableTeams')]\"");
         settings["PublicBaseUrl"].ShouldContain("defaultHostName");
         settings["APPLICATIONINSIGHTS_CONNECTION_STRING"].ShouldBe("[parameters('appInsightsConnectionString')]");
         settings.ShouldContainKey("Storage__TablePrefix");
@@ -227,7 +229,7 @@ public sealed partial class TemplateTests(CompiledTemplate template)
     }
 
     [Fact]
-    public void Bot_IsAnAzureBotWithTheUserAssignedIdentity_AndATeamsChannel()
+    public void Bot_IsAnAzureBotWithTheUserAssignedIdentity_AndATeamsChannel_UnlessTeamsIsOff()
     {
         var bot = template.Single("Microsoft.BotService/botServices");
         var properties = bot.GetProperty("properties");
@@ -239,6 +241,10 @@ public sealed partial class TemplateTests(CompiledTemplate template)
         properties.GetProperty("msaAppTenantId").GetString().ShouldBe("[parameters('identityTenantId')]");
         properties.GetProperty("msaAppMSIResourceId").GetString().ShouldBe("[parameters('identityId')]");
         ModuleParameter("bot", "endpoint").ShouldContain("/api/messages");
+
+        template.Resources("Microsoft.Resources/deployments").Single(d => d.GetProperty("name").GetString() == "bot")
+            .GetProperty("condition").GetString().ShouldBe("[parameters('enableTeams')]");
+        template.Root.GetProperty("parameters").GetProperty("enableTeams").GetProperty("defaultValue").GetBoolean().ShouldBeTrue();
 
         var channel = template.Single("Microsoft.BotService/botServices/channels").GetProperty("properties");
         channel.GetProperty("channelName").GetString().ShouldBe("MsTeamsChannel");

@@ -104,6 +104,22 @@ public sealed class ChannelDeploymentTests
         slack.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    /// <summary>The template writes a channel that is off as empty settings, not as missing ones.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task OneChannel_WithTheOthersSettingsEmptyAsTheTemplateWritesThem_StartsHealthy_WithTheOtherOff(bool teams)
+    {
+        var empty = teams
+            ? new Dictionary<string, string?> { ["Slack:SigningSecret"] = "", ["Slack:BotToken"] = "" }
+            : new Dictionary<string, string?> { ["MicrosoftAppType"] = "", ["MicrosoftAppId"] = "", ["MicrosoftAppTenantId"] = "" };
+        using var s = Start(Settings(teams ? Teams : Slack, empty));
+
+        (await s.Client.GetStringAsync("/health", TestContext.Current.CancellationToken)).ShouldBe("Healthy");
+        s.Said(teams ? "Slack is off" : "Teams channel is not configured").ShouldBe(1);
+        s.Said(teams ? "Teams channel is not configured" : "Slack is off").ShouldBe(0);
+    }
+
     [Fact]
     public async Task SlackTurnedOffWithEnabledFalse_IgnoresItsSettings_AndRefusesSignedRequests()
     {
