@@ -62,16 +62,22 @@ param botSku string = 'F0'
 @description('Name people see for the bot in Teams.')
 param botDisplayName string = 'TriageBot'
 
+@description('Whether to create the Azure Bot with its Teams channel and give the app the Teams settings. False: a Slack-only deployment, Teams off.')
+param enableTeams bool = true
+
 @description('Tenant of the bot identity (MicrosoftAppTenantId). Defaults to the tenant you deploy into.')
 param tenantId string = tenant().tenantId
 
-@description('Slack signing secret (Slack app > Basic Information > App Credentials). Stored in Key Vault only.')
+@description('Slack signing secret (Slack app > Basic Information > App Credentials), stored in Key Vault only. Empty (the default), with an empty slackBotToken and keepSlackEnabled false: Slack is off.')
 @secure()
-param slackSigningSecret string
+param slackSigningSecret string = ''
 
-@description('Slack bot token, xoxb-... (Slack app > OAuth & Permissions). Stored in Key Vault only.')
+@description('Slack bot token, xoxb-... (Slack app > OAuth & Permissions), stored in Key Vault only. Empty: not written.')
 @secure()
-param slackBotToken string
+param slackBotToken string = ''
+
+@description('Keep Slack on when this deployment passes no Slack secret (they are already in Key Vault). A deployment that passes a Slack secret turns Slack on anyway.')
+param keepSlackEnabled bool = false
 
 @description('Public https base URL when a custom domain fronts the app (e.g. https://triage.example.com). Empty: https://<app>.azurewebsites.net.')
 param customPublicBaseUrl string = ''
@@ -96,6 +102,12 @@ param ceremoniesEnabled bool = true
 @description('Outbox poll interval when nothing signals new work (Delivery__PollInterval, a TimeSpan).')
 param deliveryPollInterval string = '00:00:05'
 
+@description('Who runs this deployment, as the /privacy and /terms pages name it (Legal__Operator). Empty: generic wording.')
+param legalOperator string = ''
+
+@description('How to reach the operator about privacy or the terms, an e-mail address or URL (Legal__Contact). Empty: generic wording.')
+param legalContact string = ''
+
 @description('Days Log Analytics keeps telemetry.')
 @minValue(30)
 @maxValue(730)
@@ -103,6 +115,9 @@ param logRetentionInDays int = 30
 
 // Globally unique names need a suffix; uniqueString keeps it stable across redeployments to the same resource group.
 var suffix = uniqueString(subscription().id, resourceGroup().id, baseName)
+// Slack is on when this deployment brings a Slack secret, or when told that the vault already holds them.
+var slackEnabled = keepSlackEnabled || !empty(slackSigningSecret) || !empty(slackBotToken)
+
 var names = {
   identity: 'id-${baseName}-${suffix}'
   workspace: 'log-${baseName}-${suffix}'
@@ -145,6 +160,7 @@ module storage 'modules/storage.bicep' = {
     appPrincipalId: identity.outputs.principalId
     operatorPrincipalId: operatorPrincipalId
     operatorPrincipalType: operatorPrincipalType
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -162,6 +178,7 @@ module keyVault 'modules/keyvault.bicep' = {
     slackSigningSecret: slackSigningSecret
     slackBotToken: slackBotToken
     enablePurgeProtection: enableKeyVaultPurgeProtection
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -182,13 +199,18 @@ module app 'modules/appservice.bicep' = {
     appInsightsConnectionString: monitoring.outputs.connectionString
     slackSigningRefUri: keyVault.outputs.slackSigningRefUri
     slackBotTokenRefUri: keyVault.outputs.slackBotTokenRefUri
+    slackEnabled: slackEnabled
+    teamsEnabled: enableTeams
+    legalOperator: legalOperator
+    legalContact: legalContact
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     customPublicBaseUrl: customPublicBaseUrl
     ceremoniesEnabled: ceremoniesEnabled
     deliveryPollInterval: deliveryPollInterval
   }
 }
 
-module bot 'modules/bot.bicep' = {
+module bot 'modules/bot.bicep' = if (enableTeams) {
   name: 'bot'
   params: {
     name: names.bot
@@ -209,7 +231,7 @@ output appUrl string = app.outputs.publicBaseUrl
 output webAppName string = app.outputs.name
 
 @description('Bot messaging endpoint registered with Azure Bot.')
-output botMessagingEndpoint string = bot.outputs.endpoint
+output botMessagingEndpoint string = enableTeams ? bot!.outputs.endpoint : ''
 
 @description('Client id of the managed identity: the bot app id for the Teams app package.')
 output identityClientId string = identity.outputs.clientId
@@ -224,4 +246,10 @@ output storageAccountName string = storage.outputs.name
 output keyVaultName string = keyVault.outputs.name
 
 @description('Azure Bot handle.')
-output botName string = bot.outputs.name
+output botName string = enableTeams ? bot!.outputs.name : ''
+
+@description('"true" when the Azure Bot exists and the app has the Teams settings, "false" for a Slack-only deployment.')
+output teamsEnabled string = enableTeams ? 'true' : 'false'
+
+@description('"true" when the app was given the Slack settings (Slack on), "false" when Slack is off.')
+output slackEnabled string = slackEnabled ? 'true' : 'false'

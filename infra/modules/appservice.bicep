@@ -57,6 +57,21 @@ param slackSigningRefUri string
 @description('Versionless Key Vault URI of the Slack bot token.')
 param slackBotTokenRefUri string
 
+@description('Whether the Slack settings (Key Vault references) are given to the app. False: Slack is off.')
+param slackEnabled bool
+
+@description('Whether the app gets the Teams settings (the bot is the user-assigned identity). False: Teams is off.')
+param teamsEnabled bool
+
+@description('Who runs this deployment, for the /privacy and /terms pages. Empty: generic wording.')
+param legalOperator string
+
+@description('How to reach the operator, for the /privacy and /terms pages. Empty: generic wording.')
+param legalContact string
+
+@description('Resource id of the Log Analytics workspace for the diagnostic settings.')
+param logAnalyticsWorkspaceId string
+
 @description('Public https base URL to use instead of https://<app host name> (a custom domain). Empty: the default host name.')
 param customPublicBaseUrl string
 
@@ -66,7 +81,7 @@ param ceremoniesEnabled bool
 @description('How often the delivery worker polls the outbox when nothing signals it (a TimeSpan, e.g. 00:00:05).')
 param deliveryPollInterval string
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -80,10 +95,11 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource site 'Microsoft.Web/sites@2024-04-01' = {
+resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: appName
   location: location
-  tags: tags
+  // azd deploy finds the web app of the service "triagebot" in azure.yaml by this tag.
+  tags: union(tags, { 'azd-service-name': 'triagebot' })
   kind: 'app,linux'
   identity: {
     type: 'UserAssigned'
@@ -110,8 +126,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-// Zip deploy goes through the SCM site with Entra ID; FTP publishing credentials are never needed.
-resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+// No publishing user name and password at all: zip deploy (az webapp deploy, azd deploy) signs in to the SCM site with
+// Microsoft Entra ID, and FTP is off (ftpsState above).
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: site
   name: 'ftp'
   properties: {
@@ -119,9 +136,47 @@ resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
   }
 }
 
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// Platform logs (HTTP access, console output, platform events, audit of publishing logins) and metrics to Log Analytics.
+// 2021-05-01-preview is the newest version of diagnosticSettings; the only GA one, 2016-09-01, is a different (older) resource shape.
+#disable-next-line use-recent-api-versions
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: site
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      for category in [
+        'AppServiceHTTPLogs'
+        'AppServiceConsoleLogs'
+        'AppServiceAppLogs'
+        'AppServicePlatformLogs'
+        'AppServiceAuditLogs'
+        'AppServiceIPSecAuditLogs'
+      ]: {
+        category: category
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}
+
 var publicBaseUrl = empty(customPublicBaseUrl) ? 'https://${site.properties.defaultHostName}' : customPublicBaseUrl
 
-resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'appsettings'
   properties: {
@@ -133,14 +188,17 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Storage__TableServiceUri: tableServiceUri
     Storage__ManagedIdentityClientId: identityClientId
     Storage__TablePrefix: tablePrefix
-    // Teams: the bot is the user-assigned identity; no password exists.
-    MicrosoftAppType: 'UserAssignedMSI'
-    MicrosoftAppId: identityClientId
-    MicrosoftAppTenantId: identityTenantId
-    // Slack: resolved by App Service from Key Vault with keyVaultReferenceIdentity.
-    Slack__SigningSecret: '@Microsoft.KeyVault(SecretUri=${slackSigningRefUri})'
-    Slack__BotToken: '@Microsoft.KeyVault(SecretUri=${slackBotTokenRefUri})'
+    // Teams: the bot is the user-assigned identity; no password exists. Empty in a Slack-only deployment: Teams is off.
+    MicrosoftAppType: teamsEnabled ? 'UserAssignedMSI' : ''
+    MicrosoftAppId: teamsEnabled ? identityClientId : ''
+    MicrosoftAppTenantId: teamsEnabled ? identityTenantId : ''
+    // Slack is optional: resolved by App Service from Key Vault with keyVaultReferenceIdentity when its secrets were
+    // given; empty otherwise, and the app starts with Slack off (it says so once in its log).
+    Slack__SigningSecret: slackEnabled ? '@Microsoft.KeyVault(SecretUri=${slackSigningRefUri})' : ''
+    Slack__BotToken: slackEnabled ? '@Microsoft.KeyVault(SecretUri=${slackBotTokenRefUri})' : ''
     Ceremonies__Enabled: ceremoniesEnabled ? 'true' : 'false'
+    Legal__Operator: legalOperator
+    Legal__Contact: legalContact
     Delivery__PollInterval: deliveryPollInterval
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
     // Azure.Identity picks the user-assigned identity for any credential that does not name one.

@@ -32,13 +32,16 @@ param operatorPrincipalId string
 ])
 param operatorPrincipalType string
 
-@description('Slack signing secret (Basic Information > App Credentials).')
+@description('Slack signing secret (Basic Information > App Credentials). Empty: the secret is not written (kept as it is, if it exists).')
 @secure()
 param slackSigningSecret string
 
-@description('Slack bot token (xoxb-..., OAuth & Permissions).')
+@description('Slack bot token (xoxb-..., OAuth & Permissions). Empty: the secret is not written (kept as it is, if it exists).')
 @secure()
 param slackBotToken string
+
+@description('Resource id of the Log Analytics workspace for the diagnostic settings.')
+param logAnalyticsWorkspaceId string
 
 @description('Purge protection: once on it cannot be turned off, and the vault name stays reserved for the soft-delete period after deletion.')
 param enablePurgeProtection bool
@@ -48,7 +51,7 @@ var secretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 // Built-in role "Key Vault Secrets Officer": manage secrets (rotation), no access to keys or certificates.
 var secretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
   tags: tags
@@ -70,7 +73,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource signingSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+// Written only when given, so a deployment without the Slack values never overwrites secrets rotated in the vault.
+resource signingSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(slackSigningSecret)) {
   parent: vault
   name: 'slack-signing-secret'
   properties: {
@@ -79,7 +83,7 @@ resource signingSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource botToken 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource botToken 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(slackBotToken)) {
   parent: vault
   name: 'slack-bot-token'
   properties: {
@@ -110,12 +114,35 @@ resource operatorSecretsAccess 'Microsoft.Authorization/roleAssignments@2022-04-
   }
 }
 
+// Every read of a secret (who, when, allowed or not) and the vault's metrics, to Log Analytics.
+// 2021-05-01-preview is the newest version of diagnosticSettings; the only GA one, 2016-09-01, is a different (older) resource shape.
+#disable-next-line use-recent-api-versions
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'AuditEvent'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}
+
 @description('Key Vault name.')
 output name string = vault.name
 
 // Versionless URIs: App Service picks up a rotated secret without a redeploy (within 24 hours, or at once on a config refresh).
 @description('Versionless URI of the Slack signing secret, for a Key Vault reference.')
-output slackSigningRefUri string = signingSecret.properties.secretUri
+output slackSigningRefUri string = '${vault.properties.vaultUri}secrets/slack-signing-secret'
 
 @description('Versionless URI of the Slack bot token, for a Key Vault reference.')
-output slackBotTokenRefUri string = botToken.properties.secretUri
+output slackBotTokenRefUri string = '${vault.properties.vaultUri}secrets/slack-bot-token'

@@ -1,4 +1,5 @@
-// Workspace-based Application Insights: the app exports OpenTelemetry traces, metrics and logs here.
+// Workspace-based Application Insights: the app exports OpenTelemetry traces, metrics and logs here, and the App Service,
+// storage and Key Vault diagnostic settings send their platform logs and metrics to the same workspace.
 
 @description('Name of the Log Analytics workspace.')
 param workspaceName string
@@ -17,7 +18,7 @@ param tags object
 @maxValue(730)
 param retentionInDays int
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
   name: workspaceName
   location: location
   tags: tags
@@ -40,6 +41,9 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
     IngestionMode: 'LogAnalytics'
   }
 }
+
+@description('Resource id of the Log Analytics workspace: where every resource sends its diagnostic logs and metrics.')
+output workspaceId string = workspace.id
 
 @description('Connection string for APPLICATIONINSIGHTS_CONNECTION_STRING (an ingestion address and key, not a storage credential).')
 output connectionString string = appInsights.properties.ConnectionString

@@ -38,10 +38,13 @@ param operatorPrincipalId string
 ])
 param operatorPrincipalType string
 
+@description('Resource id of the Log Analytics workspace for the diagnostic settings.')
+param logAnalyticsWorkspaceId string
+
 // Built-in role "Storage Table Data Contributor": read, write and delete tables and entities.
 var tableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 
-resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: name
   location: location
   tags: tags
@@ -66,10 +69,53 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 }
 
 // The app creates its own tables (named with Storage__TablePrefix) at start; the service just has to exist.
-resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-06-01' = {
   parent: account
   name: 'default'
   properties: {}
+}
+
+// Table reads, writes and deletes (who, from where, how long, the status) and the transaction metrics, to Log Analytics.
+// 2021-05-01-preview is the newest version of diagnosticSettings; the only GA one, 2016-09-01, is a different (older) resource shape.
+#disable-next-line use-recent-api-versions
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: tableService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      for category in [
+        'StorageRead'
+        'StorageWrite'
+        'StorageDelete'
+      ]: {
+        category: category
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
+}
+
+// 2021-05-01-preview is the newest version of diagnosticSettings; the only GA one, 2016-09-01, is a different (older) resource shape.
+#disable-next-line use-recent-api-versions
+resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: account
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
 }
 
 resource appTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {

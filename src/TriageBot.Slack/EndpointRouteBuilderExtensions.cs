@@ -29,7 +29,7 @@ public static class EndpointRouteBuilderExtensions
         }
 
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
-        if (string.IsNullOrEmpty(options.SigningSecret))
+        if (!options.IsEnabled)
         {
             Log.NotConfigured(endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("TriageBot.Slack"));
         }

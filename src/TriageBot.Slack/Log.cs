@@ -54,6 +54,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 5122, Level = LogLevel.Warning, Message = "Slack Web API {Method} failed transiently: {Reason}")]
     public static partial void ApiTransportFailed(ILogger logger, string method, string reason);
 
-    [LoggerMessage(EventId = 5130, Level = LogLevel.Warning, Message = "Slack is off: no signing secret is configured, so every Slack request will be refused with 401. Set Slack__SigningSecret and Slack__BotToken to turn it on.")]
+    [LoggerMessage(EventId = 5130, Level = LogLevel.Warning, Message = "Slack is off: no Slack settings are configured (or Slack:Enabled is false), so every Slack request will be refused with 401. Set Slack__SigningSecret and Slack__BotToken to turn it on.")]
     public static partial void NotConfigured(ILogger logger);
 }

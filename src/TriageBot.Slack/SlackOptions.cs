@@ -16,7 +16,10 @@ public sealed class SlackOptions
     /// <summary>Base URL of the Web API; tests point it at a local fake.</summary>
     public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
 
-    /// <summary>Whether the channel is on; when unset it is on exactly when a signing secret is set.</summary>
+    /// <summary>
+    /// Whether the channel is on. When unset it is on as soon as a signing secret or a bot token is set: a channel
+    /// someone started to configure is validated (and a mistake stops the start); one with neither is off.
+    /// </summary>
     public bool? Enabled { get; set; }
 
     /// <summary>Largest accepted body for slash commands.</summary>
@@ -40,7 +43,7 @@ public sealed class SlackOptions
     /// </summary>
     public TimeSpan EventAckBudget { get; set; } = TimeSpan.FromSeconds(2);
 
-    internal bool IsEnabled => Enabled ?? !string.IsNullOrWhiteSpace(SigningSecret);
+    public bool IsEnabled => Enabled ?? (!string.IsNullOrWhiteSpace(SigningSecret) || !string.IsNullOrWhiteSpace(BotToken));
 
     internal Uri ApiBaseUri => new(ApiBaseUrl.EndsWith('/') ? ApiBaseUrl : ApiBaseUrl + "/", UriKind.Absolute);
 }
@@ -59,18 +62,14 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
 
         if (options.IsEnabled)
         {
-            if (string.IsNullOrWhiteSpace(options.SigningSecret))
+            if (CheckSigningSecret(options.SigningSecret) is { } secretProblem)
             {
-                failures.Add("Slack is enabled but Slack:SigningSecret is empty: copy the Signing Secret from the Slack app's Basic Information page into the Slack__SigningSecret environment variable (or set Slack:Enabled to false).");
+                failures.Add(secretProblem);
             }
 
-            if (string.IsNullOrWhiteSpace(options.BotToken))
+            if (CheckBotToken(options.BotToken) is { } tokenProblem)
             {
-                failures.Add("Slack is enabled but Slack:BotToken is empty: install the app to the workspace and copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions into the Slack__BotToken environment variable.");
-            }
-            else if (!options.BotToken.StartsWith("xoxb-", StringComparison.Ordinal))
-            {
-                failures.Add("Slack:BotToken must be a bot token starting with 'xoxb-' (OAuth & Permissions → Bot User OAuth Token); user and app-level tokens do not work here.");
+                failures.Add(tokenProblem);
             }
         }
 
@@ -101,4 +100,84 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private const string WhereTheSecretIs =
+        "copy the Signing Secret from https://api.slack.com/apps → your app → Basic Information → App Credentials (Signing Secret → Show) " +
+        "into Slack__SigningSecret (in Azure: the slackSigningSecret parameter or the Key Vault secret slack-signing-secret), or remove it to turn Slack off";
+
+    private const string WhereTheTokenIs =
+        "copy the Bot User OAuth Token (xoxb-…) from https://api.slack.com/apps → your app → OAuth & Permissions (install the app to the workspace first) " +
+        "into Slack__BotToken (in Azure: the slackBotToken parameter or the Key Vault secret slack-bot-token)";
+
+    /// <summary>
+    /// Null when <paramref name="secret"/> looks like a Slack signing secret (32 hexadecimal characters); otherwise what is
+    /// wrong and where to find the real one. The value itself is never repeated: it may be a real secret pasted in the wrong place.
+    /// </summary>
+    internal static string? CheckSigningSecret(string? secret)
+    {
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            return $"Slack is enabled but Slack:SigningSecret is empty: {WhereTheSecretIs} (or set Slack:Enabled to false).";
+        }
+
+        var value = secret.Trim();
+        if (UnresolvedKeyVaultReference(value))
+        {
+            return "Slack:SigningSecret is a Key Vault reference that App Service could not resolve (the app sees '@Microsoft.KeyVault(…)' literally): " +
+                   "the portal's Configuration → Application settings shows why (access denied, secret not found); check the app identity's Key Vault Secrets User role and that the secret slack-signing-secret exists.";
+        }
+
+        if (IsPlaceholder(value))
+        {
+            return $"Slack:SigningSecret is still a placeholder (from appsettings.sample.json or a first deployment), not a signing secret: {WhereTheSecretIs}.";
+        }
+
+        if (value.Length != 32 || !value.All(char.IsAsciiHexDigit))
+        {
+            return $"Slack:SigningSecret does not look like a Slack signing secret (32 hexadecimal characters; this value has {value.Length} characters" +
+                   $"{(value.All(char.IsAsciiHexDigit) ? "" : ", not all hexadecimal")}). It is not the Client Secret or the Verification Token: {WhereTheSecretIs}.";
+        }
+
+        return null;
+    }
+
+    /// <summary>Null when <paramref name="token"/> looks like a bot token; otherwise what is wrong and where to find the real one.</summary>
+    internal static string? CheckBotToken(string? token)
+    {
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            return $"Slack is enabled but Slack:BotToken is empty: {WhereTheTokenIs}.";
+        }
+
+        var value = token.Trim();
+        if (UnresolvedKeyVaultReference(value))
+        {
+            return "Slack:BotToken is a Key Vault reference that App Service could not resolve (the app sees '@Microsoft.KeyVault(…)' literally): " +
+                   "the portal's Configuration → Application settings shows why; check the app identity's Key Vault Secrets User role and that the secret slack-bot-token exists.";
+        }
+
+        if (IsPlaceholder(value))
+        {
+            return $"Slack:BotToken is still a placeholder (from appsettings.sample.json or a first deployment), not a token: {WhereTheTokenIs}.";
+        }
+
+        if (!value.StartsWith("xoxb-", StringComparison.Ordinal))
+        {
+            return $"Slack:BotToken must be a bot token starting with 'xoxb-'; user (xoxp-) and app-level (xapp-) tokens do not work here: {WhereTheTokenIs}.";
+        }
+
+        return null;
+    }
+
+    private static bool UnresolvedKeyVaultReference(string value) =>
+        value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The sample's <c>&lt;…&gt;</c> values and the words people deploy with before they have the Slack app.</summary>
+    private static bool IsPlaceholder(string value) =>
+        (value.StartsWith('<') && value.EndsWith('>'))
+        || value.Equals("pending", StringComparison.OrdinalIgnoreCase)
+        || value.Equals("changeme", StringComparison.OrdinalIgnoreCase)
+        || value.Equals("placeholder", StringComparison.OrdinalIgnoreCase)
+        || value.Equals("todo", StringComparison.OrdinalIgnoreCase)
+        || value.Equals("none", StringComparison.OrdinalIgnoreCase);
 }

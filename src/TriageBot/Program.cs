@@ -3,6 +3,7 @@ using TriageBot.Cli;
 using TriageBot.Dashboard;
 using TriageBot.Delivery;
 using TriageBot.Hosting;
+using TriageBot.Legal;
 using TriageBot.Playground;
 using TriageBot.Scheduling;
 using TriageBot.Telemetry;
@@ -20,6 +21,7 @@ if (Cli.IsCommand(args))
 var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 
 builder.AddTelemetry();
+builder.AddOperationsTelemetry();
 builder.AddTriageStorage();
 builder.AddTriageCore();
 builder.AddChannels();
@@ -28,6 +30,7 @@ builder.AddCeremonies();
 builder.AddTriageHealth();
 builder.AddDashboard();
 builder.AddPlayground();
+builder.AddLegalPages();
 
 var app = builder.Build();
 
@@ -39,6 +42,7 @@ app.MapCharts();
 app.MapTriageHealth();
 app.MapDashboard();
 app.MapPlayground();
+app.MapLegalPages();
 app.LogListeningAddresses();
 
 await app.RunAsync();

@@ -57,6 +57,54 @@ public sealed class BicepToolTests(CompiledTemplate template)
         rules.ShouldAllBe(r => r.Value.GetProperty("level").GetString() == "warning");
         rules.Select(r => r.Name).ShouldContain("outputs-should-not-contain-secrets");
         rules.Select(r => r.Name).ShouldContain("secure-parameter-default");
+        rules.Select(r => r.Name).ShouldContain("use-recent-api-versions");
+    }
+
+    [Fact]
+    public async Task Lint_WithTheRepositoryConfig_FlagsAnOldApiVersion()
+    {
+        // The recent-API-version rule is on and finds an outdated version (it is off in Bicep's defaults).
+        var folder = Directory.CreateTempSubdirectory("triagebot-lint-");
+        try
+        {
+            File.Copy(Path.Combine(Repository.Infra, "bicepconfig.json"), Path.Combine(folder.FullName, "bicepconfig.json"));
+            var file = Path.Combine(folder.FullName, "old.bicep");
+            await File.WriteAllTextAsync(file, """
+                param location string = resourceGroup().location
+                resource st 'Microsoft.Storage/storageAccounts@2021-01-01' = {
+                  name: 'stold${uniqueString(resourceGroup().id)}'
+                  location: location
+                  kind: 'StorageV2'
+                  sku: {
+                    name: 'Standard_LRS'
+                  }
+                }
+                """);
+
+            var lint = await BicepCli.RunAsync("lint", file, "--diagnostics-format", "Sarif");
+
+            SarifResults(lint).ShouldContain(r => r.RuleId == "use-recent-api-versions" && r.Level == "warning", lint.ToString());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LinterSuppressions_AreOnlyForDiagnosticSettings_WhoseNewestVersionIsAPreview()
+    {
+        var suppressions = Directory.EnumerateFiles(Repository.Infra, "*.bicep", SearchOption.AllDirectories)
+            .SelectMany(f => File.ReadAllLines(f).Select((line, i) => (File: f, Line: i, Text: line.Trim())))
+            .Where(l => l.Text.StartsWith("#disable", StringComparison.Ordinal))
+            .ToList();
+
+        suppressions.Count.ShouldBe(4, "one per diagnostic setting: App Service, Key Vault, storage account, table service");
+        foreach (var (file, line, text) in suppressions)
+        {
+            text.ShouldBe("#disable-next-line use-recent-api-versions");
+            File.ReadAllLines(file)[line + 1].ShouldContain("'Microsoft.Insights/diagnosticSettings@2021-05-01-preview'");
+        }
     }
 
     [Fact]

@@ -38,8 +38,9 @@ public sealed partial class DocsTests(CompiledTemplate template)
     {
         var guide = File.ReadAllText(Repository.File("docs", "deploy.md"));
 
-        guide.ShouldContain("-f infra/main.bicep -p infra/main.parameters.json");
-        File.Exists(Repository.File("infra", "main.parameters.json")).ShouldBeTrue();
+        guide.ShouldContain("az deployment group create --resource-group \"$RG\" --name triagebot --template-file infra/main.bicep");
+        guide.ShouldContain("azd up");
+        File.Exists(Repository.File("azure.yaml")).ShouldBeTrue();
         guide.ShouldContain("az webapp deploy --resource-group \"$RG\" --name \"$APP\" --src-path out.zip --type zip");
     }
 

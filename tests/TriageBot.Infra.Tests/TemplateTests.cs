@@ -31,6 +31,67 @@ public sealed partial class TemplateTests(CompiledTemplate template)
     }
 
     [Fact]
+    public void WebApp_AllowsNoBasicAuthPublishing_NeitherFtpNorScm()
+    {
+        var policies = template.Resources("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+
+        policies.Select(p => p.GetProperty("name").GetString()).ShouldBe(
+            ["[format('{0}/{1}', parameters('appName'), 'ftp')]", "[format('{0}/{1}', parameters('appName'), 'scm')]"], ignoreOrder: true);
+        foreach (var policy in policies)
+        {
+            policy.GetProperty("properties").GetProperty("allow").GetBoolean().ShouldBeFalse();
+            policy.TryGetProperty("condition", out _).ShouldBeFalse("basic auth stays off in every deployment");
+        }
+    }
+
+    [Fact]
+    public void WebApp_IsTaggedForAzdDeploy_AsTheServiceInAzureYaml()
+    {
+        template.Single("Microsoft.Web/sites").GetProperty("tags").GetString()
+            .ShouldBe("[union(parameters('tags'), createObject('azd-service-name', 'triagebot'))]");
+    }
+
+    [Theory]
+    [InlineData("Microsoft.Web/sites", "AppServiceHTTPLogs,AppServiceConsoleLogs,AppServiceAppLogs,AppServicePlatformLogs,AppServiceAuditLogs,AppServiceIPSecAuditLogs", "AllMetrics")]
+    [InlineData("Microsoft.KeyVault/vaults", "AuditEvent", "AllMetrics")]
+    [InlineData("Microsoft.Storage/storageAccounts/tableServices", "StorageRead,StorageWrite,StorageDelete", "Transaction")]
+    [InlineData("Microsoft.Storage/storageAccounts", "", "Transaction")]
+    public void DiagnosticSettings_SendLogsAndMetrics_ToTheLogAnalyticsWorkspace(string scopeType, string logCategories, string metricCategory)
+    {
+        var matches = template.AllResources()
+            .Where(r => r.Resource.GetProperty("type").GetString() == "Microsoft.Insights/diagnosticSettings")
+            .Where(r => r.Resource.GetProperty("scope").GetString()!.StartsWith($"[resourceId('{scopeType}',", StringComparison.Ordinal))
+            .Select(r => r.Resource.GetProperty("properties"))
+            .ToList();
+
+        var settings = matches.ShouldHaveSingleItem($"one diagnostic setting on {scopeType}");
+        settings.GetProperty("workspaceId").GetString().ShouldBe("[parameters('logAnalyticsWorkspaceId')]");
+        var logs = settings.TryGetProperty("logs", out var l) ? l : default;
+        var categories = logs.ValueKind == JsonValueKind.Array
+            ? logs.EnumerateArray().Select(e => e.GetProperty("category").GetString()).ToList()
+            : [];
+        // A Bicep loop compiles to a copy whose input indexes a literal array: createArray('A', 'B')[copyIndex('logs')].
+        if (logs.ValueKind != JsonValueKind.Array && settings.TryGetProperty("copy", out var copy))
+        {
+            var expression = copy.EnumerateArray().Single().GetProperty("input").GetProperty("category").GetString()!;
+            categories = [.. Quoted().Matches(expression).Select(m => m.Groups[1].Value).Where(c => c != "logs")];
+        }
+
+        categories.ShouldBe(logCategories.Length == 0 ? [] : logCategories.Split(','), ignoreOrder: true, $"log categories on {scopeType}");
+        settings.GetProperty("metrics").EnumerateArray().Single().GetProperty("category").GetString().ShouldBe(metricCategory);
+    }
+
+    [Fact]
+    public void EveryModuleWithDiagnostics_GetsTheMonitoringModulesWorkspace()
+    {
+        foreach (var module in new[] { "appservice", "storage", "keyvault" })
+        {
+            ModuleParameter(module, "logAnalyticsWorkspaceId").ShouldContain("'monitoring'");
+            ModuleParameter(module, "logAnalyticsWorkspaceId").ShouldContain("outputs.workspaceId.value");
+        }
+    }
+
+    [Fact]
     public void Plan_IsLinux_AndItsInstanceCountIsAParameter()
     {
         var plan = template.Single("Microsoft.Web/serverfarms");
@@ -90,19 +151,33 @@ public sealed partial class TemplateTests(CompiledTemplate template)
     }
 
     [Fact]
-    public void SlackSecrets_AreSecureParameters_WithoutDefaults_StoredOnlyInKeyVault()
+    public void SlackSecrets_AreOptionalSecureParameters_WrittenToKeyVaultOnlyWhenGiven()
     {
         var parameters = template.Root.GetProperty("parameters");
         foreach (var name in new[] { "slackSigningSecret", "slackBotToken" })
         {
             parameters.GetProperty(name).GetProperty("type").GetString().ShouldBe("securestring");
-            parameters.GetProperty(name).TryGetProperty("defaultValue", out _).ShouldBeFalse($"{name} must not have a default");
+            // The only default a secure parameter may have: nothing (the linter's secure-parameter-default rule agrees).
+            parameters.GetProperty(name).GetProperty("defaultValue").GetString().ShouldBe("", $"{name} must be optional, with an empty default");
         }
 
         var secrets = template.Resources("Microsoft.KeyVault/vaults/secrets");
         secrets.Count.ShouldBe(2);
         secrets.Select(s => s.GetProperty("properties").GetProperty("value").GetString())
             .ShouldBe(["[parameters('slackSigningSecret')]", "[parameters('slackBotToken')]"], ignoreOrder: true);
+        // A deployment without the values never overwrites a secret rotated in the vault.
+        secrets.Select(s => s.GetProperty("condition").GetString())
+            .ShouldBe(["[not(empty(parameters('slackSigningSecret')))]", "[not(empty(parameters('slackBotToken')))]"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Slack_IsOnWhenASecretIsGivenOrKeptOn_AndOffOtherwise()
+    {
+        template.Root.GetProperty("variables").GetProperty("slackEnabled").GetString()
+            .ShouldBe("[or(or(parameters('keepSlackEnabled'), not(empty(parameters('slackSigningSecret')))), not(empty(parameters('slackBotToken'))))]");
+        template.Root.GetProperty("parameters").GetProperty("keepSlackEnabled").GetProperty("defaultValue").GetBoolean().ShouldBeFalse();
+        ModuleParameter("appservice", "slackEnabled").ShouldBe("\"[variables('slackEnabled')]\"");
+        template.Root.GetProperty("outputs").GetProperty("slackEnabled").GetProperty("value").GetString().ShouldBe("[if(variables('slackEnabled'), 'true', 'false')]");
     }
 
     [Fact]
@@ -115,9 +190,11 @@ public sealed partial class TemplateTests(CompiledTemplate template)
         settings["Storage__Provider"].ShouldBe("AzureTables");
         settings["Storage__TableServiceUri"].ShouldBe("[parameters('tableServiceUri')]");
         settings["Storage__ManagedIdentityClientId"].ShouldBe("[parameters('identityClientId')]");
-        settings["MicrosoftAppType"].ShouldBe("UserAssignedMSI");
-        settings["MicrosoftAppId"].ShouldBe("[parameters('identityClientId')]");
-        settings["MicrosoftAppTenantId"].ShouldBe("[parameters('identityTenantId')]");
+        // Empty in a Slack-only deployment (enableTeams=false): the app then starts with Teams off.
+        settings["MicrosoftAppType"].ShouldBe("[if(parameters('teamsEnabled'), 'UserAssignedMSI', '')]");
+        settings["MicrosoftAppId"].ShouldBe("[if(parameters('teamsEnabled'), parameters('identityClientId'), '')]");
+        settings["MicrosoftAppTenantId"].ShouldBe("[if(parameters('teamsEnabled'), parameters('identityTenantId'), '')]");
+        ModuleParameter("appservice", "teamsEnabled").ShouldBe("\"[parameters('enableTeams')]\"");
         settings["PublicBaseUrl"].ShouldContain("defaultHostName");
         settings["APPLICATIONINSIGHTS_CONNECTION_STRING"].ShouldBe("[parameters('appInsightsConnectionString')]");
         settings.ShouldContainKey("Storage__TablePrefix");
@@ -129,12 +206,13 @@ public sealed partial class TemplateTests(CompiledTemplate template)
     }
 
     [Fact]
-    public void AppSettings_ReadSlackSecretsThroughKeyVaultReferences()
+    public void AppSettings_ReadSlackSecretsThroughKeyVaultReferences_OnlyWhenSlackIsOn()
     {
         var settings = AppSettings();
 
-        settings["Slack__SigningSecret"].ShouldBe("[format('@Microsoft.KeyVault(SecretUri={0})', parameters('slackSigningRefUri'))]");
-        settings["Slack__BotToken"].ShouldBe("[format('@Microsoft.KeyVault(SecretUri={0})', parameters('slackBotTokenRefUri'))]");
+        // Empty when Slack is off: the app then starts with Slack off instead of failing on a reference to a missing secret.
+        settings["Slack__SigningSecret"].ShouldBe("[if(parameters('slackEnabled'), format('@Microsoft.KeyVault(SecretUri={0})', parameters('slackSigningRefUri')), '')]");
+        settings["Slack__BotToken"].ShouldBe("[if(parameters('slackEnabled'), format('@Microsoft.KeyVault(SecretUri={0})', parameters('slackBotTokenRefUri')), '')]");
         ModuleParameter("appservice", "slackSigningRefUri").ShouldContain("'keyvault'");
         ModuleParameter("appservice", "slackBotTokenRefUri").ShouldContain("'keyvault'");
     }
@@ -151,7 +229,7 @@ public sealed partial class TemplateTests(CompiledTemplate template)
     }
 
     [Fact]
-    public void Bot_IsAnAzureBotWithTheUserAssignedIdentity_AndATeamsChannel()
+    public void Bot_IsAnAzureBotWithTheUserAssignedIdentity_AndATeamsChannel_UnlessTeamsIsOff()
     {
         var bot = template.Single("Microsoft.BotService/botServices");
         var properties = bot.GetProperty("properties");
@@ -163,6 +241,10 @@ public sealed partial class TemplateTests(CompiledTemplate template)
         properties.GetProperty("msaAppTenantId").GetString().ShouldBe("[parameters('identityTenantId')]");
         properties.GetProperty("msaAppMSIResourceId").GetString().ShouldBe("[parameters('identityId')]");
         ModuleParameter("bot", "endpoint").ShouldContain("/api/messages");
+
+        template.Resources("Microsoft.Resources/deployments").Single(d => d.GetProperty("name").GetString() == "bot")
+            .GetProperty("condition").GetString().ShouldBe("[parameters('enableTeams')]");
+        template.Root.GetProperty("parameters").GetProperty("enableTeams").GetProperty("defaultValue").GetBoolean().ShouldBeTrue();
 
         var channel = template.Single("Microsoft.BotService/botServices/channels").GetProperty("properties");
         channel.GetProperty("channelName").GetString().ShouldBe("MsTeamsChannel");
@@ -235,6 +317,9 @@ public sealed partial class TemplateTests(CompiledTemplate template)
             && value.ValueKind == JsonValueKind.String
                 ? $"'{value.GetString()}'"
                 : m.Value);
+
+    [GeneratedRegex(@"'(\w+)'")]
+    private static partial Regex Quoted();
 
     [GeneratedRegex(@"variables\('(?<name>[^']+)'\)")]
     private static partial Regex VariableReference();

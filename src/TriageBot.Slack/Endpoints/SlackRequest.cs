@@ -40,8 +40,8 @@ internal static class SlackRequest
     public static async Task<(VerifiedBody? Body, IResult? Refusal)> ReadVerifiedAsync(
         HttpContext http, int limit, SlackOptions options, TimeProvider time, ILogger logger, string mediaType)
     {
-        // Fail closed before reading anything: without a secret nothing can be verified.
-        if (string.IsNullOrEmpty(options.SigningSecret))
+        // Fail closed before reading anything: without a secret nothing can be verified, and a channel turned off takes nothing.
+        if (!options.IsEnabled || string.IsNullOrEmpty(options.SigningSecret))
         {
             Log.SignatureRefused(logger, SignatureOutcome.NoSecretConfigured, SlackSignature.Describe(SignatureOutcome.NoSecretConfigured));
             CountRefusal(http, SignatureOutcome.NoSecretConfigured);

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Telemetry;
 using TriageBot.Core.Views;
+using TriageBot.Telemetry;
 
 namespace TriageBot.Delivery;
 
@@ -35,7 +37,8 @@ public sealed partial class DeliveryWorker(
     IOptions<DeliveryOptions> options,
     OutboxSignal signal,
     ILogger<DeliveryWorker> logger,
-    TriageMetrics? metrics = null) : BackgroundService
+    TriageMetrics? metrics = null,
+    OperationsTelemetry? telemetry = null) : BackgroundService
 {
     private readonly Dictionary<Platform, IChannelSender> _senders = senders.ToDictionary(s => s.Platform);
     private readonly DeliveryOptions _options = options.Value;
@@ -94,20 +97,50 @@ public sealed partial class DeliveryWorker(
                 continue;
             }
 
-            await DeliverAsync(leased, ct);
+            await AttemptAsync(leased, ct);
         }
 
         return batch.Count;
     }
 
-    private async Task DeliverAsync(Versioned<OutboxMessage> leased, CancellationToken ct)
+    /// <summary>One delivery attempt in its own span (<c>triagebot.delivery.attempt</c>), counted by outcome.</summary>
+    private async Task AttemptAsync(Versioned<OutboxMessage> leased, CancellationToken ct)
+    {
+        var message = leased.Value;
+        var platform = message.Target.Platform.ToString().ToLowerInvariant();
+        using var span = OperationsTelemetry.Source.StartActivity("triagebot.delivery.attempt", ActivityKind.Internal);
+        span?.SetTag("triagebot.platform", platform);
+        span?.SetTag("triagebot.outbox.message_id", message.Id);
+        span?.SetTag("triagebot.outbox.kind", message.Kind.ToString());
+        span?.SetTag("triagebot.delivery.attempt", message.Attempts + 1);
+        var started = time.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            outcome = await DeliverAsync(leased, ct);
+        }
+        catch (Exception e)
+        {
+            span?.AddException(e);
+            throw;
+        }
+        finally
+        {
+            span?.SetTag("triagebot.delivery.outcome", outcome);
+            span?.SetStatus(outcome is "failed" or "error" ? ActivityStatusCode.Error : ActivityStatusCode.Ok);
+            telemetry?.DeliveryAttempted(platform, outcome, time.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>Delivers one message; returns the outcome: sent, retry, failed, waiting (for its thread) or dropped (nothing left to send).</summary>
+    private async Task<string> DeliverAsync(Versioned<OutboxMessage> leased, CancellationToken ct)
     {
         var message = leased.Value;
         var now = time.GetUtcNow();
         if (!_senders.TryGetValue(message.Target.Platform, out var sender))
         {
             await FailAsync(leased, $"No channel is configured for {message.Target.Platform}.", channelLost: false, ct);
-            return;
+            return "failed";
         }
 
         var target = message.Target;
@@ -119,18 +152,18 @@ public sealed partial class DeliveryWorker(
                 if (now - message.CreatedAt > _options.MaxThreadWait)
                 {
                     await FailAsync(leased, $"The message to reply to ({threadRef}) was never posted.", channelLost: false, ct);
+                    return "failed";
                 }
-                else if (await store.Bindings.GetAsync(message.Target.Platform, message.Target.Workspace, message.Target.ChannelId, ct) is { Active: false })
+
+                if (await store.Bindings.GetAsync(message.Target.Platform, message.Target.Workspace, message.Target.ChannelId, ct) is { Active: false })
                 {
                     // The channel was lost (the thread's first message most likely failed for that reason): waiting cannot help.
                     await FailAsync(leased, $"The message to reply to ({threadRef}) was not posted: the channel is no longer reachable.", channelLost: false, ct);
-                }
-                else
-                {
-                    await RetryAsync(leased, TimeSpan.FromSeconds(2), "waiting for the thread's first message", countAttempt: false, ct);
+                    return "failed";
                 }
 
-                return;
+                await RetryAsync(leased, TimeSpan.FromSeconds(2), "waiting for the thread's first message", countAttempt: false, ct);
+                return "waiting";
             }
 
             target = target with { ThreadId = thread.Value.PlatformMessageId };
@@ -143,13 +176,13 @@ public sealed partial class DeliveryWorker(
             if (original is null)
             {
                 await SaveAsync(leased, message with { Status = OutboxStatus.Sent, LastError = "nothing to update" }, ct);
-                return;
+                return "dropped";
             }
 
             if (original.Value.PlatformMessageId.Length == 0)
             {
                 await RetryAsync(leased, TimeSpan.FromSeconds(2), "waiting for the original post", countAttempt: false, ct);
-                return;
+                return "waiting";
             }
 
             existingId = original.Value.PlatformMessageId;
@@ -160,7 +193,7 @@ public sealed partial class DeliveryWorker(
         if (view is null)
         {
             await SaveAsync(leased, message with { Status = OutboxStatus.Sent, LastError = "the item no longer exists" }, ct);
-            return;
+            return "dropped";
         }
 
         SendResult result;
@@ -183,25 +216,27 @@ public sealed partial class DeliveryWorker(
 
                 await SaveAsync(leased, message with { Status = OutboxStatus.Sent, PlatformMessageId = ok.PlatformMessageId, Attempts = message.Attempts + 1, LeaseOwner = null, LeaseUntil = null }, ct);
                 LogDelivered(logger, message.Id, message.Target.Platform);
-                break;
+                return "sent";
             case SendRetryLater later:
                 metrics?.DeliveryFailed(message.Target.Platform, permanent: false);
-                await RetryAsync(leased, later.After, later.Reason, countAttempt: true, ct);
-                break;
+                return await RetryAsync(leased, later.After, later.Reason, countAttempt: true, ct) ? "retry" : "failed";
             case SendFailedPermanently failed:
                 await FailAsync(leased, failed.Reason, failed.ChannelLost, ct);
-                break;
+                return "failed";
+            default:
+                throw new InvalidOperationException($"Unknown send result {result.GetType().Name}.");
         }
     }
 
-    private async Task RetryAsync(Versioned<OutboxMessage> leased, TimeSpan? after, string reason, bool countAttempt, CancellationToken ct)
+    /// <summary>Schedules the next attempt; false when the attempts are used up and the message was failed instead.</summary>
+    private async Task<bool> RetryAsync(Versioned<OutboxMessage> leased, TimeSpan? after, string reason, bool countAttempt, CancellationToken ct)
     {
         var message = leased.Value;
         var attempts = message.Attempts + (countAttempt ? 1 : 0);
         if (attempts >= _options.MaxAttempts)
         {
             await FailAsync(leased, $"Gave up after {attempts} attempts: {reason}", channelLost: false, ct);
-            return;
+            return false;
         }
 
         var delay = after ?? Backoff(attempts);
@@ -214,6 +249,7 @@ public sealed partial class DeliveryWorker(
             LeaseOwner = null,
             LeaseUntil = null,
         }, ct);
+        return true;
     }
 
     /// <summary>Exponential backoff with jitter: 1 s, 2 s, 4 s … capped at 5 minutes.</summary>

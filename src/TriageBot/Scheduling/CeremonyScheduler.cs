@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Ceremonies;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Telemetry;
+using TriageBot.Telemetry;
 
 namespace TriageBot.Scheduling;
 
@@ -30,7 +32,8 @@ public sealed partial class CeremonyScheduler(
     TimeProvider time,
     IOptions<SchedulerOptions> options,
     ILogger<CeremonyScheduler> logger,
-    TriageMetrics? metrics = null) : BackgroundService
+    TriageMetrics? metrics = null,
+    OperationsTelemetry? telemetry = null) : BackgroundService
 {
     private readonly SchedulerOptions _options = options.Value;
     private readonly string _owner = options.Value.InstanceId ?? $"{Environment.MachineName}:{Environment.ProcessId}";
@@ -98,22 +101,7 @@ public sealed partial class CeremonyScheduler(
                 continue;
             }
 
-            var skipped = now - occurrence.At > window;
-            var outcome = skipped ? OccurrenceOutcome.Skipped : due.Late ? OccurrenceOutcome.PostedLate : OccurrenceOutcome.Posted;
-            if (!await ClaimAsync(backlog, kind, occurrence.Id, occurrence.At, outcome, ct))
-            {
-                continue;
-            }
-
-            if (skipped)
-            {
-                LogSkipped(logger, backlog.Id, kind, occurrence.Id);
-                continue;
-            }
-
-            await poster.PostCeremonyAsync(backlog, kind, occurrence, due.Late, ct);
-            metrics?.CeremonyPosted(kind, due.Late);
-            LogPosted(logger, backlog.Id, kind, occurrence.Id, due.Late);
+            await OccurrenceAsync(backlog, kind, occurrence, due.Late, now - occurrence.At > window, ct);
         }
 
         foreach (var reminder in CeremonyCalendar.DueReminders(schedules, zone, now, backlog.Settings.ReminderLeadMinutes, _options.LookBack))
@@ -165,6 +153,53 @@ public sealed partial class CeremonyScheduler(
                 {
                     await poster.PostClinicSummaryAsync(backlog, occurrence, ct);
                 }
+            }
+        }
+    }
+
+    /// <summary>One due occurrence in its own span (<c>triagebot.ceremony.occurrence</c>): claim it, then post or skip it.</summary>
+    private async Task OccurrenceAsync(Backlog backlog, CeremonyKind kind, Occurrence occurrence, bool late, bool skipped, CancellationToken ct)
+    {
+        using var span = OperationsTelemetry.Source.StartActivity("triagebot.ceremony.occurrence", ActivityKind.Internal);
+        span?.SetTag("triagebot.backlog.id", backlog.Id);
+        span?.SetTag("triagebot.ceremony", kind.ToString());
+        span?.SetTag("triagebot.ceremony.occurrence", occurrence.Id);
+        span?.SetTag("triagebot.ceremony.scheduled_at", occurrence.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var outcome = "failed";
+        try
+        {
+            var planned = skipped ? OccurrenceOutcome.Skipped : late ? OccurrenceOutcome.PostedLate : OccurrenceOutcome.Posted;
+            if (!await ClaimAsync(backlog, kind, occurrence.Id, occurrence.At, planned, ct))
+            {
+                // Another instance claimed it: its own span records what happened.
+                outcome = "claimed_elsewhere";
+                return;
+            }
+
+            if (skipped)
+            {
+                LogSkipped(logger, backlog.Id, kind, occurrence.Id);
+                outcome = "skipped";
+                return;
+            }
+
+            await poster.PostCeremonyAsync(backlog, kind, occurrence, late, ct);
+            metrics?.CeremonyPosted(kind, late);
+            LogPosted(logger, backlog.Id, kind, occurrence.Id, late);
+            outcome = late ? "posted_late" : "posted";
+        }
+        catch (Exception e)
+        {
+            span?.AddException(e);
+            throw;
+        }
+        finally
+        {
+            span?.SetTag("triagebot.ceremony.outcome", outcome);
+            span?.SetStatus(outcome == "failed" ? ActivityStatusCode.Error : ActivityStatusCode.Ok);
+            if (outcome != "claimed_elsewhere")
+            {
+                telemetry?.OccurrenceHandled(kind.ToString(), outcome);
             }
         }
     }

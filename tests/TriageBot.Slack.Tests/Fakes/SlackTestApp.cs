@@ -21,7 +21,7 @@ namespace TriageBot.Slack.Tests.Fakes;
 /// </summary>
 public sealed class SlackTestApp : IAsyncDisposable
 {
-    public const string Secret = "8f742231b10e8888abcd99yyyzzz85a5";
+    public const string Secret = "8f742231b10e8888abcd990011ee85a5";
     public const string Token = "xoxb-test-token";
 
     private readonly WebApplication _app;
@@ -52,12 +52,13 @@ public sealed class SlackTestApp : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var settings = new Dictionary<string, string?>
         {
-            ["Slack:BotToken"] = Token,
             ["Slack:ApiBaseUrl"] = api.BaseUrl,
         };
+        // No secret: Slack unconfigured, so no token either (a token alone would be a half-configured channel, refused at start).
         if (signingSecret is not null)
         {
             settings["Slack:SigningSecret"] = signingSecret;
+            settings["Slack:BotToken"] = Token;
         }
 
         builder.Configuration.AddInMemoryCollection(settings);

@@ -19,7 +19,7 @@ public sealed class StartupValidationTests
     /// now and then reports a host that failed to start as ObjectDisposedException (it looks at the host while the failed start
     /// tears it down, seen on a loaded machine); the same settings are then started again, and that start reports the cause.
     /// </summary>
-    private static OptionsValidationException StartupFailure(Dictionary<string, string?> settings)
+    internal static OptionsValidationException StartupFailure(Dictionary<string, string?> settings)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -74,7 +74,7 @@ public sealed class StartupValidationTests
     [Fact]
     public void Host_WithSlackSecretButNoToken_RefusesToStart_NamingTheSetting()
     {
-        var e = StartupFailure(new() { ["Slack:SigningSecret"] = "s" });
+        var e = StartupFailure(new() { ["Slack:SigningSecret"] = "0123456789abcdef0123456789abcdef" });
 
         e.Message.ShouldContain("Slack:BotToken is empty");
     }

@@ -21,7 +21,7 @@ public sealed record SlackPerson(string Id, string Name);
 /// </summary>
 public sealed class SlackHost : IAsyncDisposable
 {
-    public const string Secret = "e2e-signing-secret-5f0c2a7d9b1e4c3a";
+    public const string Secret = "e2e5f0c2a7d9b1e4c3a0e2e5f0c2a7d9";
     public const string Team = "T0E2E";
     public const string Channel = "C1";
 

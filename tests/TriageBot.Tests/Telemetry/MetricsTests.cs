@@ -13,7 +13,7 @@ namespace TriageBot.Tests.Telemetry;
 
 public sealed class MetricsTests : IDisposable
 {
-    private const string Secret = "test-signing-secret";
+    private const string Secret = "0123456789abcdef0123456789abcdef";
     private readonly TestHost _host = new(new() { ["Slack:SigningSecret"] = Secret, ["Slack:BotToken"] = "xoxb-test", ["Playground:Enabled"] = "false" });
     private CancellationToken Ct => TestContext.Current.CancellationToken;
 
