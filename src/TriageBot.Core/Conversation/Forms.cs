@@ -20,9 +20,14 @@ public static class Forms
         new("incident", "Incident (cross-stream)"),
     ];
 
-    /// <summary>The intake form for a stream. Switching the stream choice and submitting re-shows the form with that stream's fields.</summary>
-    public static FormView Intake(WorkStream stream, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null, string? argument = null)
+    /// <summary>
+    /// The intake form for a stream. Switching the stream choice and submitting re-shows the form with that stream's fields.
+    /// A feature's success metric is offered only when <paramref name="successMetric"/> (the person may set it), or when a
+    /// value for it is already there (so nothing typed disappears from the form).
+    /// </summary>
+    public static FormView Intake(WorkStream stream, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null, string? argument = null, bool successMetric = true)
     {
+        var showMetric = successMetric || (values is not null && values.TryGetValue(FieldIds.SuccessMetric, out var typed) && !string.IsNullOrWhiteSpace(typed));
         var fields = new List<FormField>
         {
             new(StreamField, "Stream", FieldKind.Choice) { Required = true, Choices = StreamChoices, Hint = "Change it and submit to get that stream's fields." },
@@ -56,7 +61,7 @@ public static class Forms
             [
                 new FormField(FieldIds.Problem, "Problem statement", FieldKind.MultilineText) { MaxLength = 3000 },
                 new FormField(FieldIds.RequestedBy, "Requested by", FieldKind.Text) { MaxLength = 150, Placeholder = "Customer, segment or team" },
-                new FormField(FieldIds.SuccessMetric, "Success metric", FieldKind.Text) { MaxLength = 3000, Hint = "Measurable; needed before the feature moves to Build." },
+                .. showMetric ? [new FormField(FieldIds.SuccessMetric, "Success metric", FieldKind.Text) { MaxLength = 3000, Hint = "Measurable; set by a facilitator; needed before the feature moves to Build." }] : Array.Empty<FormField>(),
             ],
             WorkStream.Incident =>
             [

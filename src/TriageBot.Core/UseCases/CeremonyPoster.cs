@@ -74,11 +74,11 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
         var sections = new List<ReportSection>
         {
             new("Finalized", finalized.Count == 0 ? [new ReportLine("No item was finalized.")] :
-                [.. finalized.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}: {i.Score!.Total} → {(i.HeldPlacement is { } h ? Wording.HeldPlacement(h) : i.Score.Placement.ToString())}", ItemSummaries.Of(i, now)))]),
+                [.. finalized.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}: {i.Score!.Total} → {(i.HeldPlacement is { } h ? Wording.HeldPlacement(h) : i.Score.Placement.ToString())}", ItemSummaries.Of(i, now))), .. More(finalized.Count - 25)]),
             new("Moved to the icebox", iced.Count == 0 ? [new ReportLine("None.")] :
-                [.. iced.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}: {i.Score!.Total}", ItemSummaries.Of(i, now)))]),
+                [.. iced.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}: {i.Score!.Total}", ItemSummaries.Of(i, now))), .. More(iced.Count - 25)]),
             new("Left unscored", unscored.Count == 0 ? [new ReportLine("Everything on the agenda was scored.")] :
-                [.. unscored.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}", ItemSummaries.Of(i, now), Problem: true))]),
+                [.. unscored.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}", ItemSummaries.Of(i, now), Problem: true)), .. More(unscored.Count - 25)]),
         };
         var view = reports.WithItemLinks(new ReportView("Triage clinic summary", sections), backlog) with { Subtitle = $"{finalized.Count + iced.Count} finalized, {unscored.Count} left unscored", DashboardUrl = context.DashboardUrl(backlog) };
         var system = RequestContext.System(backlog, now, ct);
@@ -87,6 +87,8 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
             await context.EnqueueAsync(system, OutboxKind.Post, channel, view, threadRef: Clinics.Ref(backlog.Id, occurrence.Id, channel));
         }
     }
+
+    private static IEnumerable<ReportLine> More(int more) => more > 0 ? [new ReportLine($"…and {more} more.")] : [];
 
     /// <summary>Batched nudges: capability notes unanswered for 2 working days (once, to the engineers) and ended timeboxes (to the owner).</summary>
     public async Task NudgeAsync(Backlog backlog, CancellationToken ct)

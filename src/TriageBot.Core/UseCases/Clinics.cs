@@ -7,7 +7,7 @@ using TriageBot.Core.Views;
 
 namespace TriageBot.Core.UseCases;
 
-/// <summary>The triage clinic: its agenda since the last clinic, and its kickoff with one ballot per agenda item.</summary>
+/// <summary>The triage clinic: its agenda (every item still New, the ready queue's top, items due for re-scoring), and its kickoff with one ballot per agenda item.</summary>
 internal sealed class Clinics(UseCaseContext context, ReportBuilder reports)
 {
     private static readonly ItemState[] OpenStates = [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Icebox, ItemState.Active];

@@ -27,7 +27,7 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
             Permissions.Require(c.Role, Permission.Report, "report items");
             if (cmd.Stream is { } stream)
             {
-                return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
+                return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
             }
 
             return Task.FromResult<Outcome>(new ReplyOutcome(new TextView("What kind of item is it?")
@@ -45,7 +45,7 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         {
             c.RequireBacklog();
             var stream = Enum.TryParse<WorkStream>(arg, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : WorkStream.Bug;
-            return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
+            return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
         });
         h.OnForm(FormIds.Intake, SubmitIntakeAsync);
         h.OnReportMessage(OpenIntakeFromMessageAsync);
@@ -88,7 +88,7 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         }
 
         var intake = IntakeContext.New(r.Source, c.Interaction.Place.ThreadId ?? r.Source?.MessageId, r.Stream ?? WorkStream.Bug);
-        return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(intake, values)));
+        return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, intake, values)));
     }
 
     private async Task<Outcome> SubmitIntakeAsync(RequestContext c, FormSubmitIntent f)
@@ -101,14 +101,24 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         // The stream choice changed: show that stream's fields, keeping everything typed so far.
         if (formStream != intake.Stream)
         {
-            return new FormErrorsOutcome(IntakeForm(intake with { Stream = formStream }, f.Values,
+            return new FormErrorsOutcome(IntakeForm(c, intake with { Stream = formStream }, f.Values,
                 [new FieldError(Forms.StreamField, $"Now showing the {ItemCards.StreamName(formStream).ToLowerInvariant()} fields. Fill them in and submit again.")]));
         }
 
-        var errors = ItemValidation.Validate(formStream, f.Values);
+        var errors = ItemValidation.Validate(formStream, f.Values).ToList();
+
+        // The success metric is the facilitator's (PM's) to set. The form offers it to them only; a metric sent anyway is
+        // refused on its field, with everything typed kept, so the person can move it into the description.
+        if (formStream == WorkStream.Feature && !Permissions.Allows(c.Role, Permission.SetSuccessMetric)
+            && f.Values.TryGetValue(FieldIds.SuccessMetric, out var metric) && !string.IsNullOrWhiteSpace(metric))
+        {
+            errors.Add(new FieldError(FieldIds.SuccessMetric,
+                $"Only {Permissions.WhoMay(Permission.SetSuccessMetric)} can {Permissions.Describe(Permission.SetSuccessMetric)}. Move it into the description or clear it."));
+        }
+
         if (errors.Count > 0)
         {
-            return new FormErrorsOutcome(IntakeForm(intake, f.Values, errors));
+            return new FormErrorsOutcome(IntakeForm(c, intake, f.Values, errors));
         }
 
         // The form's id names this submission: its retries get the same number and finish the same item. The person is part of
@@ -196,8 +206,8 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
     private static WorkStream ParseStream(IReadOnlyDictionary<string, string> values, WorkStream fallback = WorkStream.Bug) =>
         values.TryGetValue(Forms.StreamField, out var s) && TryStream(s, out var stream) ? stream : fallback;
 
-    private static FormView IntakeForm(IntakeContext intake, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
-        Forms.Intake(intake.Stream, values, errors, EncodeIntake(intake));
+    private static FormView IntakeForm(RequestContext c, IntakeContext intake, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
+        Forms.Intake(intake.Stream, values, errors, EncodeIntake(intake), successMetric: Permissions.Allows(c.Role, Permission.SetSuccessMetric));
 
     private static bool TryStream(string value, out WorkStream stream) =>
         Enum.TryParse(value, ignoreCase: true, out stream) && Enum.IsDefined(stream) && !int.TryParse(value, out _);

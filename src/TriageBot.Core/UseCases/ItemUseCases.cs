@@ -47,7 +47,7 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
         h.OnCommand<ExtendCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetTimebox, "extend timeboxes",
             (item, now) => Task.FromResult(ItemRules.Extend(item, cmd.Days ?? item.Model?.Timebox?.LengthDays ?? 7, cmd.Reason, c.Actor, now)),
             i => $"{i.Key}'s timebox now ends {i.Model?.Timebox?.End:yyyy-MM-dd}. Re-scope recorded."));
-        h.OnCommand<MetricCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.ChangeState, "set success metrics",
+        h.OnCommand<MetricCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetSuccessMetric, "set success metrics",
             (item, now) => Task.FromResult(ItemRules.SetSuccessMetric(item, cmd.Metric, c.Actor, now)), i => $"{i.Key} has a success metric."));
         h.OnCommand<PromoteCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.Close, "promote items",
             (item, now) => Task.FromResult(ItemRules.Promote(item, c.Actor, now)), i => $"{i.Key} moved to the ready queue."));

@@ -42,25 +42,42 @@ public static class ReportViews
     {
         ArgumentNullException.ThrowIfNull(agenda);
         var now = agenda.At;
-        var reported = ItemLines(agenda.ReportedSinceLastClinic.Take(AgendaLinesPerSection), now, a => $"{a.Item.Key} {a.Item.Title} · {Wording.Stream(a.Item.Stream)}, reported {Date(a.Item.CreatedAt)}",
-            $"Nothing reported since {Date(agenda.Since)}.");
+        var stillNew = ItemLines(agenda.StillNew.Take(AgendaLinesPerSection), now, a => $"{a.Item.Key} {a.Item.Title} · {Wording.Stream(a.Item.Stream)}, reported {Date(a.Item.CreatedAt)}"
+            + (a.Item.CreatedAt < agenda.Since ? string.Create(Invariant, $" · New for {(int)(now - a.Item.CreatedAt).TotalDays} days") : ""),
+            "No item is waiting for its first score.");
         var sections = new List<ReportSection>
         {
-            new("Reported since the last clinic", WithMore(reported, agenda.ReportedSinceLastClinic.Count - AgendaLinesPerSection)),
-            new($"Top {agenda.ReadyTop.Count} of the ready queue ({agenda.ReadyCount} in all)", ItemLines(agenda.ReadyTop, now,
+            new("Still New, oldest first", WithMoreBallots(stillNew, agenda.StillNew.Count - AgendaLinesPerSection)),
+            new(agenda.ReadyTop.Count == 0 ? "Ready queue" : $"Top {agenda.ReadyTop.Count} of the ready queue ({agenda.ReadyCount} in all)", ItemLines(agenda.ReadyTop, now,
                 a => $"{a.Item.Key} {a.Item.Title} · total {Total(a.Item)}{(a.DueForRescore ? " · due for re-scoring" : "")}",
                 "The ready queue is empty.")),
         };
         if (agenda.RescoreRequested.Count > 0)
         {
-            sections.Add(new("Re-scoring requested", WithMore(
+            sections.Add(new("Re-scoring requested", WithMoreBallots(
                 ItemLines(agenda.RescoreRequested.Take(AgendaLinesPerSection), now, a => $"{a.Item.Key} {a.Item.Title} · total {Total(a.Item)}", ""),
                 agenda.RescoreRequested.Count - AgendaLinesPerSection)));
         }
 
         var due = ItemLines(agenda.DueForRescore.Shown, now, a => $"{a.Item.Key} {a.Item.Title} · {a.Item.State}, last scored {Date(ReportItems.LastScored(a.Item))}", "No other item is due for re-scoring.");
-        sections.Add(new("Due for re-scoring (not scored for 2 months)", WithMore(due, agenda.DueForRescore.More)));
-        return new ReportView("Triage clinic agenda", sections) { Subtitle = $"Items reported since {Date(agenda.Since)}, then the ready queue by rank" };
+        if (agenda.DueForRescore.More > 0)
+        {
+            due.Add(new($"…and {agenda.DueForRescore.More} more due for re-scoring, on a later agenda (oldest score first)."));
+        }
+
+        sections.Add(new("Due for re-scoring (not scored for 2 months)", due));
+        return new ReportView("Triage clinic agenda", sections) { Subtitle = "Every item still New, oldest first, then the ready queue by rank" };
+    }
+
+    /// <summary>The kickoff lists at most <see cref="AgendaLinesPerSection"/> per section; the rest are named by count, and each has its ballot.</summary>
+    private static List<ReportLine> WithMoreBallots(List<ReportLine> lines, int more)
+    {
+        if (more > 0)
+        {
+            lines.Add(new(string.Create(Invariant, $"…and {more} more, each with its ballot in this thread.")));
+        }
+
+        return lines;
     }
 
     public static ReportView Allocation(AllocationReview review)
@@ -182,12 +199,11 @@ public static class ReportViews
             lines.Add(new(string.Create(Invariant, $"{oldest.Item.Key} {oldest.Item.Title}: the oldest open bug, {oldest.Days:0} days old."), ItemSummaries.Of(oldest.Item, now)));
         }
 
-        if (b.ReportedLast7Days + b.ReportedPrevious7Days > 0)
-        {
-            lines.Add(new($"Inflow: {b.ReportedLast7Days} reported in the last 7 days, {b.ReportedPrevious7Days} in the 7 days before."));
-        }
 
-        return StreamSection(report, WorkStream.Bug, lines, "no open bugs, none reported in the last 14 days");
+        var section = StreamSection(report, WorkStream.Bug, lines, "no open bugs");
+
+        // The inflow is always shown: 0 against 0 is information too.
+        return section with { Lines = [.. section.Lines, new($"Inflow: {b.ReportedLast7Days} reported in the last 7 days, {b.ReportedPrevious7Days} in the 7 days before.")] };
     }
 
     private static ReportSection FeatureSection(WeeklyReport report, DateTimeOffset now)

@@ -49,26 +49,56 @@ public class ClinicAgendaTests
     }
 
     [Fact]
-    public void ReportedSinceLastClinic_ListsOpenItemsOldestFirst()
+    public void StillNew_ListsEveryNewItemOldestFirst_AndNoScoredOne()
     {
         var agenda = ClinicAgendaBuilder.Build(LastClinic, Now, Backlog());
 
         agenda.Since.ShouldBe(LastClinic);
-        agenda.ReportedSinceLastClinic.Select(a => a.Item.Number).ShouldBe([1, 2]);
+        agenda.StillNew.Select(a => a.Item.Number).ShouldBe([1]);
     }
 
     [Fact]
-    public void ReadyTop_IsTheTwentyBestRanked_ExcludingItemsAlreadyListedAsNew()
+    public void AnItemNew_For204Days_IsOnTheAgenda_BeforeNewerOnes()
+    {
+        Item[] items = [Item(1, WorkStream.Bug, ItemState.New, Now.AddDays(-2)), Item(2, WorkStream.Feature, ItemState.New, Now.AddDays(-204))];
+
+        var agenda = ClinicAgendaBuilder.Build(LastClinic, Now, items);
+
+        agenda.StillNew.Select(a => a.Item.Number).ShouldBe([2, 1]);
+        agenda.Items.Select(a => a.Item.Number).ShouldBe([2, 1]);
+        ReportViews.Agenda(agenda).Sections[0].Lines[0].Text.ShouldBe("TRI-2 Item 2 · Feature request, reported Tue 12 Aug 2025 · New for 204 days");
+    }
+
+    [Fact]
+    public void AnItemLeftUnscored_AtOneClinic_IsOnTheNextClinicsAgendaToo()
+    {
+        var firstClinic = Now.AddDays(-14);
+        Item[] items = [Item(1, WorkStream.Bug, ItemState.New, firstClinic.AddDays(-3))];
+
+        ClinicAgendaBuilder.Build(firstClinic.AddDays(-14), firstClinic, items).StillNew.Select(a => a.Item.Number).ShouldBe([1]);
+        ClinicAgendaBuilder.Build(firstClinic, Now, items).StillNew.Select(a => a.Item.Number).ShouldBe([1]);
+    }
+
+    [Fact]
+    public void AnItemReportedAfterTheClinicStarted_IsNotOnItsAgenda()
+    {
+        var agenda = ClinicAgendaBuilder.Build(LastClinic, Now, [Item(1, WorkStream.Bug, ItemState.New, Now.AddMinutes(1))]);
+
+        agenda.Items.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void ReadyTop_IsTheTwentyBestRanked_HoweverRecentlyReported()
     {
         var agenda = ClinicAgendaBuilder.Build(LastClinic, Now, Backlog());
-        var readyNotNew = Backlog().Where(i => i.State == ItemState.Ready && i.CreatedAt < LastClinic).ToList();
+        var ready = Backlog().Where(i => i.State == ItemState.Ready).ToList();
 
-        agenda.ReadyCount.ShouldBe(27);
+        agenda.ReadyCount.ShouldBe(28);
         agenda.ReadyTop.Count.ShouldBe(20);
-        agenda.ReadyTop.Select(a => a.Item.Number).ShouldBe(Ranking.Order(readyNotNew).Take(20).Select(i => i.Number));
+        agenda.ReadyTop.Select(a => a.Item.Number).ShouldBe(Ranking.Order(ready).Take(20).Select(i => i.Number));
         agenda.ReadyTop[0].Item.Number.ShouldBe(204);
         agenda.ReadyTop[0].DueForRescore.ShouldBeTrue();
-        agenda.ReadyTop.ShouldNotContain(a => a.Item.Number == 2);
+        agenda.ReadyTop.ShouldContain(a => a.Item.Number == 2, "an item reported yesterday and already scored Ready is ranked with the rest");
     }
 
     [Fact]
@@ -117,8 +147,8 @@ public class ClinicAgendaTests
         var view = ReportViews.Agenda(ClinicAgendaBuilder.Build(LastClinic, Now, Backlog()));
 
         view.Sections.Select(s => s.Heading).ShouldBe([
-            "Reported since the last clinic",
-            "Top 20 of the ready queue (27 in all)",
+            "Still New, oldest first",
+            "Top 20 of the ready queue (28 in all)",
             "Re-scoring requested",
             "Due for re-scoring (not scored for 2 months)",
         ]);
@@ -129,7 +159,7 @@ public class ClinicAgendaTests
     }
 
     [Fact]
-    public void View_OfABusyFortnight_ListsTheFirstFiftyReportedItems_ButEveryItemKeepsItsBallot()
+    public void View_OfABusyFortnight_ListsTheFirstFiftyNewItems_SaysHowManyMore_AndEveryItemKeepsItsBallot()
     {
         var reported = Enumerable.Range(1000, 1300).Select(n => Item(n, WorkStream.Bug, ItemState.New, Now.AddDays(-1).AddSeconds(n)));
         var agenda = ClinicAgendaBuilder.Build(LastClinic, Now, reported);
@@ -139,17 +169,19 @@ public class ClinicAgendaTests
         lines.Count.ShouldBe(51);
         lines[0].Text.ShouldStartWith("TRI-1000 ");
         lines[49].Text.ShouldStartWith("TRI-1049 ");
-        lines[50].Text.ShouldBe("…and 1250 more.");
+        lines[50].Text.ShouldBe("…and 1250 more, each with its ballot in this thread.");
         agenda.Items.Count.ShouldBe(1300);
     }
 
     [Fact]
-    public void View_OfAnEmptyBacklog_SaysSoInEachSection()
+    public void View_OfAnEmptyBacklog_SaysSoInEachSection_WithNoTopZeroHeading()
     {
         var view = ReportViews.Agenda(ClinicAgendaBuilder.Build(LastClinic, Now, []));
 
+        view.Sections.Select(s => s.Heading).ShouldBe(["Still New, oldest first", "Ready queue", "Due for re-scoring (not scored for 2 months)"]);
+
         view.Sections.Select(s => s.Lines.ShouldHaveSingleItem().Text).ShouldBe([
-            "Nothing reported since Wed 18 Feb 2026.",
+            "No item is waiting for its first score.",
             "The ready queue is empty.",
             "No other item is due for re-scoring.",
         ]);

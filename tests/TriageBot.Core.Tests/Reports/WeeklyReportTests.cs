@@ -146,6 +146,17 @@ public class WeeklyReportTests
     }
 
     [Fact]
+    public void Bug_InflowIsShownEvenWhenBothWeeksAreZero()
+    {
+        var bugs = ReportViews.Weekly(WeeklyReportBuilder.Build(Settings, Berlin, Now, [], [])).Sections[1].Lines;
+
+        bugs.Count.ShouldBe(2);
+        bugs[0].Text.ShouldStartWith("Nothing to report: 0 active of a WIP limit of ");
+        bugs[0].Text.ShouldEndWith("; no open bugs.");
+        bugs[1].Text.ShouldBe("Inflow: 0 reported in the last 7 days, 0 in the 7 days before.");
+    }
+
+    [Fact]
     public void IncidentLane_ShowsThisWeeksShare_AndTheRebalanceAlert()
     {
         HistoryEntry[] history = [Activated(1, WorkStream.Model, Now.AddDays(-21)), Activated(2, WorkStream.Incident, Now.AddDays(-21))];

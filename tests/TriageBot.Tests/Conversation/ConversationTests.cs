@@ -104,8 +104,72 @@ public sealed class ConversationTests : IAsyncLifetime
         var outcome = await _h.Submit(Sam, open.Form, new Dictionary<string, string> { [Forms.StreamField] = "feature", [FieldIds.Title] = "Summaries in Slack" });
 
         var form = outcome.ShouldBeOfType<FormErrorsOutcome>().Form;
-        form.Fields.ShouldContain(f => f.Id == FieldIds.SuccessMetric);
+        form.Fields.ShouldContain(f => f.Id == FieldIds.Problem);
         form.Values[FieldIds.Title].ShouldBe("Summaries in Slack");
+    }
+
+    [Fact]
+    public async Task IntakeForm_OffersTheSuccessMetric_ToAFacilitatorOnly()
+    {
+        await _h.SetUpAsync();
+
+        ((OpenFormOutcome)await _h.Command(Priya, "new feature")).Form.Fields.ShouldContain(f => f.Id == FieldIds.SuccessMetric);
+        ((OpenFormOutcome)await _h.Command(Eli, "new feature")).Form.Fields.ShouldNotContain(f => f.Id == FieldIds.SuccessMetric);
+        ((OpenFormOutcome)await _h.Command(Sam, "new feature")).Form.Fields.ShouldNotContain(f => f.Id == FieldIds.SuccessMetric);
+    }
+
+    [Fact]
+    public async Task Intake_WithASuccessMetricFromAnEngineer_IsRefusedOnThatField_KeepingEverythingTyped_AndNothingIsCreated()
+    {
+        await _h.SetUpAsync();
+        var open = (OpenFormOutcome)await _h.Command(Eli, "new feature");
+
+        var outcome = await _h.Submit(Eli, open.Form, new Dictionary<string, string>
+        {
+            [FieldIds.Title] = "Summaries in Slack", [FieldIds.Problem] = "People miss threads", [FieldIds.SuccessMetric] = "30% of weekly users read one",
+        });
+
+        var form = outcome.ShouldBeOfType<FormErrorsOutcome>().Form;
+        form.Errors.ShouldHaveSingleItem().ShouldBe(new FieldError(FieldIds.SuccessMetric,
+            "Only a facilitator can set a success metric. Move it into the description or clear it."));
+        form.Fields.ShouldContain(f => f.Id == FieldIds.SuccessMetric, "the typed metric stays visible to be moved");
+        form.Values[FieldIds.SuccessMetric].ShouldBe("30% of weekly users read one");
+        form.Values[FieldIds.Problem].ShouldBe("People miss threads");
+        var backlogId = (await _h.Store.Bindings.GetAsync(Platform.Slack, "T1", "C-TRIAGE", CancellationToken.None))!.BacklogId;
+        await foreach (var _ in _h.Store.Items.QueryAsync(new ItemQuery(backlogId), CancellationToken.None))
+        {
+            throw new ShouldAssertException("no item is created from a refused intake");
+        }
+    }
+
+    [Fact]
+    public async Task MetricCommand_ByAnEngineer_IsRefused_AndTheItemIsUnchanged_ByAFacilitator_SetsIt()
+    {
+        await _h.SetUpAsync();
+        var item = await _h.ReportAsync(Sam, "feature", "Summaries in Slack");
+
+        var refused = await _h.Command(Eli, $"metric {item.Key} 30% of weekly users read one");
+
+        refused.ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<TextView>().Text.ShouldBe("Only a facilitator can set success metrics.");
+        (await _h.GetAsync(item)).Feature!.SuccessMetric.ShouldBe("");
+
+        var set = await _h.Command(Priya, $"metric {item.Key} 30% of weekly users read one");
+
+        set.ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<TextView>().Text.ShouldContain("has a success metric");
+        (await _h.GetAsync(item)).Feature!.SuccessMetric.ShouldBe("30% of weekly users read one");
+    }
+
+    [Fact]
+    public async Task Engineers_StillSetTimeboxes_AndOpenTheCapabilityNoteForm()
+    {
+        await _h.SetUpAsync();
+        var model = await _h.ReportAsync(Sam, "model", "Answers cite the wrong policy");
+        var feature = await _h.ReportAsync(Sam, "feature", "Summaries in Slack");
+
+        (await _h.Command(Eli, $"timebox {model.Key} 5")).ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<TextView>().Text.ShouldContain("5-day timebox");
+        (await _h.Command(Eli, $"note {feature.Key}")).ShouldBeOfType<OpenFormOutcome>().Form.FormId.ShouldBe(FormIds.CapabilityNote);
+        (await _h.Command(Sam, $"note {feature.Key}")).ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<TextView>().Text
+            .ShouldBe("Only an engineer or a facilitator can write capability notes.");
     }
 
     [Fact]

@@ -191,7 +191,8 @@ public sealed class PlaygroundClinicTests : IAsyncLifetime
             var feed = await http.GetFromJsonAsync<JsonElement>("/playground/api/feed?after=0");
             ballot = feed.GetProperty("entries").EnumerateArray()
                 .Where(e => e.GetProperty("channel").GetString() == "clinic" && e.GetProperty("thread").ValueKind == JsonValueKind.String)
-                .Where(e => e.GetProperty("card").ValueKind == JsonValueKind.Object && e.GetProperty("card").GetRawText().Contains("Scoring ", StringComparison.Ordinal))
+                .Where(e => e.GetProperty("card").ValueKind == JsonValueKind.Object && e.GetProperty("card").GetRawText().Contains("Hallucinated order numbers", StringComparison.Ordinal)
+                    && e.GetProperty("card").GetRawText().Contains("Scoring ", StringComparison.Ordinal))
                 .Cast<JsonElement?>().FirstOrDefault();
             if (ballot is null)
             {
@@ -199,7 +200,7 @@ public sealed class PlaygroundClinicTests : IAsyncLifetime
             }
         }
 
-        ballot.ShouldNotBeNull("no ballot reached the #clinic feed within 20 s");
+        ballot.ShouldNotBeNull("no ballot for the New item 'Hallucinated order numbers' reached the #clinic feed within 20 s");
         ballot.Value.GetProperty("card").GetRawText().ShouldContain("\"verb\":\"vote\"");
     }
 }

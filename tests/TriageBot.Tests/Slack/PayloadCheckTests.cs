@@ -18,7 +18,7 @@ public sealed class PayloadCheckTests
         // Setup, roles, a bug, a clinic with votes, reveal and finalize.
         await ClinicFlow.RunAsync(h);
         // A feature (capability-note request), a form refused, a message reported, help, rubric, a list and a report.
-        await ReportAsync(h, Eli, "feature", "Bulk refunds", new Dictionary<string, string?> { ["successMetric"] = "Refund time -50%" });
+        await ReportAsync(h, Ada, "feature", "Bulk refunds", new Dictionary<string, string?> { ["successMetric"] = "Refund time -50%" });
         var opened = h.Api.CallsTo("views.open").Count;
         await h.CommandAsync(Members[0], "new model");
         var model = await h.OpenedModalAsync(opened + 1);

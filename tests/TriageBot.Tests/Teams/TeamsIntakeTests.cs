@@ -120,7 +120,7 @@ public sealed class TeamsIntakeTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
             Cards.Fill(dialog, Cards.SubmitAction(dialog), new Dictionary<string, string> { ["stream"] = "feature" }))));
 
         var posted = await DeliveredAsync(async () => Cards.DialogMessage(await P.PostOkAsync(A.SubmitAction(People.Ken, message,
-            Cards.Fill(asFeature, Cards.SubmitAction(asFeature), new Dictionary<string, string> { ["successMetric"] = "20% of weekly users export once" })))).ShouldStartWith("Reported TRI-1"));
+            Cards.Fill(asFeature, Cards.SubmitAction(asFeature), new Dictionary<string, string> { ["problem"] = "Answers cannot leave Teams" })))).ShouldStartWith("Reported TRI-1"));
 
         posted.Count.ShouldBe(2);
         posted[0].Text.ShouldContain("Created TRI-1");

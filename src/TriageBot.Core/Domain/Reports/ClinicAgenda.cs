@@ -7,26 +7,27 @@ namespace TriageBot.Core.Reports;
 public sealed record AgendaItem(Item Item, bool DueForRescore);
 
 /// <summary>
-/// The triage clinic agenda of SPEC §6, as data: items reported since the last clinic (oldest first), the top
+/// The triage clinic agenda of SPEC §6 and §12, as data: every item still New however old (oldest first), the top
 /// of the ready queue by rank, items due for re-scoring and items whose re-scoring was requested. An item
-/// appears in the first section that lists it only.
+/// appears in the first section that lists it only. <see cref="Since"/> is the last clinic (or 14 days back);
+/// it only marks which New items arrived since then, it never drops one.
 /// </summary>
 public sealed record ClinicAgenda(
     DateTimeOffset At,
     DateTimeOffset Since,
-    IReadOnlyList<AgendaItem> ReportedSinceLastClinic,
+    IReadOnlyList<AgendaItem> StillNew,
     IReadOnlyList<AgendaItem> ReadyTop,
     int ReadyCount,
     Listed<AgendaItem> DueForRescore,
     IReadOnlyList<AgendaItem> RescoreRequested)
 {
     /// <summary>Every agenda item once, in agenda order: the items that get a ballot.</summary>
-    public IReadOnlyList<AgendaItem> Items => [.. ReportedSinceLastClinic, .. ReadyTop, .. DueForRescore.Shown, .. RescoreRequested];
+    public IReadOnlyList<AgendaItem> Items => [.. StillNew, .. ReadyTop, .. DueForRescore.Shown, .. RescoreRequested];
 }
 
 /// <summary>
-/// Builds the clinic agenda in one pass over the backlog's items. Without a previous clinic, "since the last
-/// clinic" means the last 14 days (the default clinic cadence).
+/// Builds the clinic agenda in one pass over the backlog's items. Every New item created before the clinic is on it;
+/// without a previous clinic, "since the last clinic" (which only marks arrivals) means the last 14 days.
 /// </summary>
 public sealed class ClinicAgendaBuilder
 {
@@ -36,7 +37,7 @@ public sealed class ClinicAgendaBuilder
     private readonly DateTimeOffset _since;
     private readonly int _readyTop;
     private readonly int _maxDue;
-    private readonly List<Item> _reported = [];
+    private readonly List<Item> _new = [];
     private readonly TopN<Item> _ready;
     private readonly TopN<Item> _due;
     private readonly List<Item> _requested = [];
@@ -64,9 +65,10 @@ public sealed class ClinicAgendaBuilder
             return;
         }
 
-        if (item.CreatedAt >= _since && item.CreatedAt < _now)
+        // Every question still open is on the agenda, however old: an item not voted on at one clinic is on the next.
+        if (item.State == ItemState.New && item.CreatedAt < _now)
         {
-            _reported.Add(item);
+            _new.Add(item);
             return;
         }
 
@@ -95,7 +97,7 @@ public sealed class ClinicAgendaBuilder
         return new ClinicAgenda(
             _now,
             _since,
-            [.. _reported.OrderBy(i => i.CreatedAt).ThenBy(i => i.Number).Select(Agenda)],
+            [.. _new.OrderBy(i => i.CreatedAt).ThenBy(i => i.Number).Select(Agenda)],
             [.. top.Select(Agenda)],
             _ready.Count,
             new Listed<AgendaItem>([.. due.Take(_maxDue).Select(Agenda)], _due.Count - dueInTop),
