@@ -1,6 +1,4 @@
-using Azure.Core;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -51,20 +49,7 @@ public static class StorageServiceCollectionExtensions
             return new SqliteTriageStore(path, loggerFactory.CreateLogger<SqliteTriageStore>());
         }
 
-        TableServiceClient client;
-        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            client = new TableServiceClient(options.ConnectionString, tableClientOptions);
-        }
-        else
-        {
-            TokenCredential credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
-            {
-                ManagedIdentityClientId = string.IsNullOrWhiteSpace(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
-            });
-            client = new TableServiceClient(new Uri(options.TableServiceUri!), credential, tableClientOptions);
-        }
-
+        var client = TableServiceClients.Create(options.ConnectionString, options.TableServiceUri, options.ManagedIdentityClientId, tableClientOptions);
         return new TableTriageStore(client, options.TablePrefix, loggerFactory.CreateLogger<TableTriageStore>());
     }
 }

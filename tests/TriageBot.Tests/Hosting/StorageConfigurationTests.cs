@@ -3,14 +3,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using TriageBot.Core.Backlogs;
 using TriageBot.Core.Ports;
+using TriageBot.Storage;
 using TriageBot.Storage.Sqlite;
 using TriageBot.Storage.Tables;
 using TriageBot.Storage.Tests.Azurite;
 
-namespace TriageBot.Storage.Tests;
+namespace TriageBot.Tests.Hosting;
 
-public sealed class StorageConfigurationTests(AzuriteFixture azurite) : IDisposable
+public sealed class StorageConfigurationTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
 {
     private readonly string contentRoot = Directory.CreateTempSubdirectory("triage-host-").FullName;
 
@@ -19,6 +21,16 @@ public sealed class StorageConfigurationTests(AzuriteFixture azurite) : IDisposa
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(contentRoot, recursive: true);
     }
+
+    /// <summary>The backlog the storage contract tests build (their <c>Build.Backlog</c>).</summary>
+    private static Backlog NewBacklog() => new()
+    {
+        Id = "b-" + Guid.NewGuid().ToString("N")[..10],
+        Name = "Payments",
+        CreatedAt = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero),
+        DashboardToken = Guid.NewGuid().ToString("N"),
+        TimeZone = "Europe/Berlin",
+    };
 
     private IHost BuildHost(Dictionary<string, string?> settings)
     {
@@ -49,7 +61,7 @@ public sealed class StorageConfigurationTests(AzuriteFixture azurite) : IDisposa
         var store = host.Services.GetRequiredService<ITriageStore>().ShouldBeOfType<SqliteTriageStore>();
         store.FilePath.ShouldBe(Path.Combine(contentRoot, "data", "triagebot.db"));
         File.Exists(store.FilePath).ShouldBeTrue();
-        (await store.Backlogs.TryCreateAsync(Build.Backlog(), TestContext.Current.CancellationToken)).ShouldBeTrue();
+        (await store.Backlogs.TryCreateAsync(NewBacklog(), TestContext.Current.CancellationToken)).ShouldBeTrue();
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
 
