@@ -98,7 +98,11 @@ public static class LegalPages
         return reader.ReadToEnd();
     }
 
-    public static string Render(string template, LegalOptions options, string publicBaseUrl) => template
+    /// <summary>The built-in pages' "at &lt;address&gt;", dropped when no public address is set (never an empty link).</summary>
+    private const string AtAddress = " at <a href=\"{{PublicBaseUrl}}\">{{PublicBaseUrl}}</a>";
+
+    public static string Render(string template, LegalOptions options, string publicBaseUrl) =>
+        (publicBaseUrl.Length == 0 ? template.Replace(AtAddress, "", StringComparison.Ordinal) : template)
         .Replace("{{Operator}}", WebUtility.HtmlEncode(options.Operator), StringComparison.Ordinal)
         .Replace("{{Contact}}", WebUtility.HtmlEncode(options.Contact), StringComparison.Ordinal)
         .Replace("{{PublicBaseUrl}}", WebUtility.HtmlEncode(publicBaseUrl), StringComparison.Ordinal)

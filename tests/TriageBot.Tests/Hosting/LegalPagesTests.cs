@@ -32,6 +32,21 @@ public sealed class LegalPagesTests
         html.ShouldNotContain("{{");
     }
 
+    [Theory]
+    [InlineData("/privacy")]
+    [InlineData("/terms")]
+    public async Task Page_WithoutAPublicBaseUrl_NamesNoAddress_AndHasNoEmptyLink(string path)
+    {
+        using var host = new TestHost(new() { ["Legal:Operator"] = "Contoso AI" });
+
+        var html = await host.CreateClient().GetStringAsync(path, TestContext.Current.CancellationToken);
+
+        html.ShouldContain("This TriageBot is ");
+        html.ShouldNotContain(" at <a");
+        html.ShouldNotContain("href=\"\"");
+        html.ShouldNotContain("{{");
+    }
+
     [Fact]
     public async Task Settings_AreHtmlEncoded_SoAnOperatorNameCannotInjectMarkup()
     {
