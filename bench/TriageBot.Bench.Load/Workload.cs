@@ -165,9 +165,9 @@ internal sealed class Workload
         InlineVote = Forms.InlineVote(summary, 1),
         Actions =
         [
-            new ActionButton(ActionIds.Vote, "Vote", summary.Ref, ButtonStyle.Primary),
-            new ActionButton(ActionIds.Reveal, "Reveal", summary.Ref),
-            new ActionButton(ActionIds.Finalize, "Finalize", summary.Ref),
+            new ActionButton(ButtonIds.Vote, "Vote", summary.Ref, ButtonStyle.Primary),
+            new ActionButton(ButtonIds.Reveal, "Reveal", summary.Ref),
+            new ActionButton(ButtonIds.Finalize, "Finalize", summary.Ref),
         ],
     });
 
@@ -209,7 +209,7 @@ internal sealed class Workload
         return BlockActions(item, voter, Ballot(summary), index, new JsonObject
         {
             ["type"] = "button",
-            ["action_id"] = ActionIds.Vote,
+            ["action_id"] = ButtonIds.Vote,
             ["block_id"] = "ballot",
             ["value"] = summary.Ref,
             ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Vote with reasons…" },

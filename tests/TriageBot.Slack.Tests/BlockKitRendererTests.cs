@@ -77,7 +77,7 @@ public class BlockKitRendererTests
     [Fact]
     public void Render_RepeatedActionIds_AreSuffixedAndStripBackToTheConstant()
     {
-        var view = new TextView("pick one") { Actions = [new(ActionIds.Vote, "A", "b/1"), new(ActionIds.Vote, "B", "b/2"), new(ActionIds.Vote, "C", "b/3"), new(ActionIds.Show, "D", "b/1")] };
+        var view = new TextView("pick one") { Actions = [new(ButtonIds.Vote, "A", "b/1"), new(ButtonIds.Vote, "B", "b/2"), new(ButtonIds.Vote, "C", "b/3"), new(ButtonIds.Show, "D", "b/1")] };
         var ids = Buttons(BlockKitRenderer.Render(view)).Select(b => (string)b["action_id"]!).ToList();
         ids.ShouldBe(["vote", "vote:1", "vote:2", "show"]);
         ids.Distinct().Count().ShouldBe(ids.Count);
@@ -96,7 +96,7 @@ public class BlockKitRendererTests
     [Fact]
     public void Render_Button_CarriesTheArgumentAsValueAndStyle()
     {
-        var view = new TextView("x") { Actions = [new(ActionIds.Finalize, "Finalize", "payments/42", ButtonStyle.Danger)] };
+        var view = new TextView("x") { Actions = [new(ButtonIds.Finalize, "Finalize", "payments/42", ButtonStyle.Danger)] };
         var button = Buttons(BlockKitRenderer.Render(view)).Single();
         ((string)button["value"]!).ShouldBe("payments/42");
         ((string)button["style"]!).ShouldBe("danger");
@@ -110,7 +110,7 @@ public class BlockKitRendererTests
         var ballot = new BallotView(item, 1, [new UserRef(Platform.Slack, "U1", "Ada"), new UserRef(Platform.Slack, "U2", "Grace")])
         {
             Votes = [new BallotVoteLine(new UserRef(Platform.Slack, "U1", "Ada"), new Scores(3, 3, 3, 3), new Dictionary<Dimension, string> { [Dimension.Impact] = "SECRET-REASON" })],
-            Actions = [new(ActionIds.Vote, "Vote", item.Ref), new(ActionIds.Reveal, "Reveal", item.Ref), new(ActionIds.Finalize, "Finalize", item.Ref)],
+            Actions = [new(ButtonIds.Vote, "Vote", item.Ref), new(ButtonIds.Reveal, "Reveal", item.Ref), new(ButtonIds.Finalize, "Finalize", item.Ref)],
         };
         var text = AllText(BlockKitRenderer.Render(ballot).Blocks);
         text.ShouldContain("Ada");
@@ -127,7 +127,7 @@ public class BlockKitRendererTests
         var item = SampleViews.Item("Search returns stale answers");
         var ballot = new BallotView(item, 2, [])
         {
-            Actions = [new(ActionIds.Vote, "Vote", item.Ref, ButtonStyle.Primary), new(ActionIds.Reveal, "Reveal", item.Ref)],
+            Actions = [new(ButtonIds.Vote, "Vote", item.Ref, ButtonStyle.Primary), new(ButtonIds.Reveal, "Reveal", item.Ref)],
             InlineVote = Forms.InlineVote(item, 2),
         };
 
@@ -199,7 +199,7 @@ public class BlockKitRendererTests
     public void Render_HugeReport_KeepsWithin50BlocksAndKeepsItsButtons()
     {
         var sections = Enumerable.Range(1, 80).Select(i => new ReportSection($"Section {i}", [new ReportLine(new string('y', 2000))])).ToList();
-        var view = new ReportView("Weekly stream review", sections) { DashboardUrl = SampleViews.DashboardUrl, Actions = [new(ActionIds.Show, "Open", "x")] };
+        var view = new ReportView("Weekly stream review", sections) { DashboardUrl = SampleViews.DashboardUrl, Actions = [new(ButtonIds.Show, "Open", "x")] };
         var message = BlockKitRenderer.Render(view);
         message.Blocks.Count.ShouldBeLessThanOrEqualTo(BlockLimits.MessageBlocks);
         MessageComposer.TextLength(message.Blocks).ShouldBeLessThanOrEqualTo(BlockLimits.MessageTextBudget);
@@ -216,7 +216,7 @@ public class BlockKitRendererTests
         text.ShouldContain("<@U0ENG001>");
         text.ShouldContain("Teams person");
         var button = Buttons(message).Single();
-        ((string)button["action_id"]!).ShouldBe(ActionIds.AddCapabilityNote);
+        ((string)button["action_id"]!).ShouldBe(ButtonIds.AddCapabilityNote);
         ((string)button["value"]!).ShouldBe("payments/42");
     }
 

@@ -272,7 +272,7 @@ public sealed class EndpointTests : IAsyncLifetime
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var interaction = _app.Conversation.Received.ShouldHaveSingleItem();
-        interaction.Intent.ShouldBe(new ButtonIntent(ActionIds.Reveal, "payments/42"));
+        interaction.Intent.ShouldBe(new ButtonIntent(ButtonIds.Reveal, "payments/42"));
         interaction.Actor.ShouldBe(new UserRef(Platform.Slack, "U0VOTER1", "grace"));
         interaction.Place.ChannelId.ShouldBe("C0CLINIC");
         interaction.Place.ThreadId.ShouldBe("1699999999.000001");
@@ -617,7 +617,7 @@ public sealed class EndpointTests : IAsyncLifetime
         welcome.Kind.ShouldBe(OutboxKind.Post);
         welcome.Target.ChannelId.ShouldBe("C0NEW");
         welcome.Target.Workspace.ShouldBe("T0001");
-        welcome.Payload.ShouldBeOfType<WelcomeView>().Actions.Single().ActionId.ShouldBe(ActionIds.Setup);
+        welcome.Payload.ShouldBeOfType<WelcomeView>().Actions.Single().ActionId.ShouldBe(ButtonIds.Setup);
         _app.Conversation.Received.ShouldBeEmpty();
     }
 

@@ -39,9 +39,9 @@ public static class SampleViews
         var hostileIdPerson = new UserRef(Platform.Slack, text, text);
         var buttons = new[]
         {
-            new ActionButton(ActionIds.Vote, text, item.Ref, ButtonStyle.Primary),
-            new ActionButton(ActionIds.Vote, text, "payments/43"),
-            new ActionButton(ActionIds.Close, text, item.Ref, ButtonStyle.Danger),
+            new ActionButton(ButtonIds.Vote, text, item.Ref, ButtonStyle.Primary),
+            new ActionButton(ButtonIds.Vote, text, "payments/43"),
+            new ActionButton(ButtonIds.Close, text, item.Ref, ButtonStyle.Danger),
         };
         var reasons = Enum.GetValues<Dimension>().ToDictionary(d => d, _ => text);
         var scores = new Scores(3, 2, 1, 2);

@@ -224,11 +224,11 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
 
         var body = await PostOkAsync(TeamsActivities.Invoke("adaptiveCard/action", new JsonObject
         {
-            ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = ActionIds.Reveal, ["data"] = new JsonObject { ["arg"] = "payments/42" } },
+            ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = ButtonIds.Reveal, ["data"] = new JsonObject { ["arg"] = "payments/42" } },
             ["trigger"] = "manual",
         }));
 
-        _host.Conversation.Received.ShouldHaveSingleItem().Intent.ShouldBe(new ButtonIntent(ActionIds.Reveal, "payments/42"));
+        _host.Conversation.Received.ShouldHaveSingleItem().Intent.ShouldBe(new ButtonIntent(ButtonIds.Reveal, "payments/42"));
         body!["statusCode"]!.GetValue<int>().ShouldBe(200);
         body["type"]!.GetValue<string>().ShouldBe("application/vnd.microsoft.card.adaptive");
         body["value"]!["type"]!.GetValue<string>().ShouldBe("AdaptiveCard");
@@ -268,7 +268,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
 
         var body = await PostOkAsync(TeamsActivities.Invoke("adaptiveCard/action", new JsonObject
         {
-            ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = ActionIds.Score, ["data"] = new JsonObject { ["arg"] = "payments/42" } },
+            ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = ButtonIds.Score, ["data"] = new JsonObject { ["arg"] = "payments/42" } },
         }));
 
         var card = body!["value"]!.AsObject();
@@ -297,10 +297,10 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
 
         var body = await PostOkAsync(TeamsActivities.Invoke("task/fetch", new JsonObject
         {
-            ["data"] = new JsonObject { ["msteams"] = new JsonObject { ["type"] = "task/fetch" }, ["actionId"] = ActionIds.Setup },
+            ["data"] = new JsonObject { ["msteams"] = new JsonObject { ["type"] = "task/fetch" }, ["actionId"] = ButtonIds.Setup },
         }));
 
-        _host.Conversation.Received.ShouldHaveSingleItem().Intent.ShouldBe(new ButtonIntent(ActionIds.Setup, null));
+        _host.Conversation.Received.ShouldHaveSingleItem().Intent.ShouldBe(new ButtonIntent(ButtonIds.Setup, null));
         body!["task"]!["type"]!.GetValue<string>().ShouldBe("continue");
         body["task"]!["value"]!["title"]!.GetValue<string>().ShouldBe("Report an item");
         var card = body["task"]!["value"]!["card"]!;
@@ -437,7 +437,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
         queued.Target.ServiceUrl.ShouldBe(TeamsActivities.ServiceUrl);
         var welcome = queued.Payload.ShouldBeOfType<WelcomeView>();
         welcome.AlreadyBound.ShouldBeFalse();
-        welcome.Actions.ShouldHaveSingleItem().ActionId.ShouldBe(ActionIds.Setup);
+        welcome.Actions.ShouldHaveSingleItem().ActionId.ShouldBe(ButtonIds.Setup);
     }
 
     [Fact]

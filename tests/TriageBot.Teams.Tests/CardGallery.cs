@@ -28,7 +28,7 @@ internal static class CardGallery
 
     public static IEnumerable<(string Name, View View)> All()
     {
-        yield return ("text", new TextView(Hostile, Tone.Error) { Title = Hostile, Actions = Buttons(ActionIds.Show) });
+        yield return ("text", new TextView(Hostile, Tone.Error) { Title = Hostile, Actions = Buttons(ButtonIds.Show) });
         yield return ("text-plain", new TextView("Saved."));
         yield return ("help", new HelpView([new CommandHelp("new [model|bug|feature|incident]", "opens the intake form"), new CommandHelp("show TRI-42", "the item card")], Error: "Unknown command '" + Hostile + "'"));
         yield return ("rubric", new RubricView(
@@ -42,14 +42,14 @@ internal static class CardGallery
             Fields = [new LabeledValue("Repro [steps]", Hostile), new LabeledValue("Severity", "S2")],
             Scores = [new LabeledValue("User impact", "3 — " + Hostile)],
             Notices = [Hostile],
-            Actions = Buttons(ActionIds.Start, ActionIds.Done, ActionIds.Close, ActionIds.Score),
+            Actions = Buttons(ButtonIds.Start, ButtonIds.Done, ButtonIds.Close, ButtonIds.Score),
         });
         yield return ("list", new ItemListView("Ready queue", Enumerable.Range(1, 30).Select(i => Item(i)).ToList(), 130) { DashboardUrl = "https://triage.example.com/b/payments?t=abc" });
         yield return ("list-empty", new ItemListView("Icebox", [], 0) { EmptyText = Hostile });
-        yield return ("created", new ItemCreatedView(Item(7), Grace) { SourceLink = "https://teams.microsoft.com/l/message/19:x/1", Actions = Buttons(ActionIds.Score) });
+        yield return ("created", new ItemCreatedView(Item(7), Grace) { SourceLink = "https://teams.microsoft.com/l/message/19:x/1", Actions = Buttons(ButtonIds.Score) });
         yield return ("note-request", new CapabilityNoteRequestView(Item(8), [Ada, Grace], IsReminder: true));
         yield return ("note-request-nobody", new CapabilityNoteRequestView(Item(8), []));
-        yield return ("ballot-open", new BallotView(Item(42), 2, [Ada, Grace]) { Actions = Buttons(ActionIds.Vote, ActionIds.Reveal, ActionIds.Finalize) });
+        yield return ("ballot-open", new BallotView(Item(42), 2, [Ada, Grace]) { Actions = Buttons(ButtonIds.Vote, ButtonIds.Reveal, ButtonIds.Finalize) });
         yield return ("ballot-revealed", new BallotView(Item(42), 2, [Ada, Grace])
         {
             Revealed = true,
@@ -60,7 +60,7 @@ internal static class CardGallery
             ],
             Results = [new DimensionResult(Dimension.Impact, 3, 2, 3), new DimensionResult(Dimension.Confidence, 1, 1, 2)],
             ImpliedTotal = 19,
-            Actions = Buttons(ActionIds.Vote, ActionIds.Finalize),
+            Actions = Buttons(ButtonIds.Vote, ButtonIds.Finalize),
         });
         yield return ("ballot-final", new BallotView(Item(42), 2, [Ada, Grace])
         {
@@ -82,14 +82,14 @@ internal static class CardGallery
         yield return ("report", new ReportView("Weekly stream review " + Hostile,
         [
             new ReportSection("Model quality", Enumerable.Range(1, 40).Select(i => new ReportLine(Hostile, Item(i), Problem: i % 3 == 0)).ToList()),
-            new ReportSection("Icebox sweep", [new ReportLine("old item", Item(3))]) { Actions = Buttons(ActionIds.Close, ActionIds.Rescore, ActionIds.Promote, ActionIds.Keep) },
+            new ReportSection("Icebox sweep", [new ReportLine("old item", Item(3))]) { Actions = Buttons(ButtonIds.Close, ButtonIds.Rescore, ButtonIds.Promote, ButtonIds.Keep) },
         ])
         {
             Subtitle = Hostile,
             Late = true,
             ChartUrl = "https://triage.example.com/charts/allocation.svg",
             DashboardUrl = "https://triage.example.com/b/payments",
-            Actions = Buttons(ActionIds.Show),
+            Actions = Buttons(ButtonIds.Show),
         });
     }
 

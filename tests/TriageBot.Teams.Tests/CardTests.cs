@@ -179,12 +179,12 @@ public sealed class CardTests
     {
         var card = AdaptiveCardRenderer.Render(new BallotView(Sample.Item(42), 1, [])
         {
-            Actions = [new ActionButton(ActionIds.Vote, "Vote", "payments/42"), new ActionButton(ActionIds.Reveal, "Reveal", "payments/42")],
+            Actions = [new ActionButton(ButtonIds.Vote, "Vote", "payments/42"), new ActionButton(ButtonIds.Reveal, "Reveal", "payments/42")],
         });
 
         var actions = card["actions"]!.AsArray();
         actions.Select(a => a!["type"]!.GetValue<string>()).ShouldAllBe(t => t == "Action.Execute");
-        actions.Select(a => a!["verb"]!.GetValue<string>()).ShouldBe([ActionIds.Vote, ActionIds.Reveal]);
+        actions.Select(a => a!["verb"]!.GetValue<string>()).ShouldBe([ButtonIds.Vote, ButtonIds.Reveal]);
         actions[0]!["data"]!.ToJsonString().ShouldBe("""{"arg":"payments/42"}""");
     }
 

@@ -16,7 +16,7 @@ public abstract record Intent;
 /// <summary>Command text: <c>/triage &lt;text&gt;</c> in Slack, a message to the bot in Teams.</summary>
 public sealed record CommandIntent(string Text) : Intent;
 
-/// <summary>A button pressed: one of <see cref="ActionIds"/> with the argument the view gave it.</summary>
+/// <summary>A button pressed: one of <see cref="Views.ButtonIds"/> with the argument the view gave it.</summary>
 public sealed record ButtonIntent(string ActionId, string? Argument) : Intent;
 
 /// <summary>A form submitted: one of <see cref="FormIds"/>, its argument, and the values by field id.</summary>
@@ -53,26 +53,6 @@ public sealed record NoOutcome : Outcome
 public interface IConversation
 {
     Task<Outcome> HandleAsync(Interaction interaction, CancellationToken ct);
-}
-
-/// <summary>Button action ids, shared by renderers and handlers.</summary>
-public static class ActionIds
-{
-    public const string Vote = "vote";
-    public const string Reveal = "reveal";
-    public const string Finalize = "finalize";
-    public const string AddCapabilityNote = "note";
-    public const string Setup = "setup";
-    public const string Start = "start";
-    public const string Done = "done";
-    public const string Close = "close";
-    public const string Rescore = "rescore";
-    public const string Promote = "promote";
-    public const string Keep = "keep";
-    public const string Extend = "extend";
-    public const string Score = "score";
-    public const string Show = "show";
-    public const string NewItem = "newItem";
 }
 
 /// <summary>Form ids, shared by renderers and handlers.</summary>

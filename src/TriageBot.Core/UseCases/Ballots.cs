@@ -39,7 +39,7 @@ internal sealed class Ballots(UseCaseContext context)
             {
                 Final = finalized,
                 Consequences = RubricRules.Consequences(finalized.Scores, item.Stream),
-                Actions = [new(ActionIds.Show, "Show item", summary.Ref)],
+                Actions = [new(ButtonIds.Show, "Show item", summary.Ref)],
             };
         }
 
@@ -48,9 +48,9 @@ internal sealed class Ballots(UseCaseContext context)
             InlineVote = Forms.InlineVote(summary, item.Round),
             Actions =
             [
-                new(ActionIds.Vote, "Vote", summary.Ref, ButtonStyle.Primary),
-                new(ActionIds.Reveal, "Reveal", summary.Ref),
-                new(ActionIds.Finalize, "Finalize", summary.Ref),
+                new(ButtonIds.Vote, "Vote", summary.Ref, ButtonStyle.Primary),
+                new(ButtonIds.Reveal, "Reveal", summary.Ref),
+                new(ButtonIds.Finalize, "Finalize", summary.Ref),
             ],
         };
     }

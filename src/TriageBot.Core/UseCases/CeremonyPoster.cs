@@ -121,7 +121,7 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
         {
             var lines = notesDue.Select(i => new ReportSection($"{i.Key} {i.Title}", [new ReportLine("Waiting for a capability note for more than 2 working days.", ItemSummaries.Of(i, now), Problem: true)])
             {
-                Actions = [new ActionButton(ActionIds.AddCapabilityNote, Wording.AddCapabilityNote, $"{i.BacklogId}/{i.Number}", ButtonStyle.Primary)],
+                Actions = [new ActionButton(ButtonIds.AddCapabilityNote, Wording.AddCapabilityNote, $"{i.BacklogId}/{i.Number}", ButtonStyle.Primary)],
             }).ToList();
             foreach (var engineer in await context.EngineersAsync(backlog.Id, ct))
             {
@@ -136,9 +136,9 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
             {
                 Actions =
                 [
-                    new ActionButton(ActionIds.Extend, "Extend…", $"{i.BacklogId}/{i.Number}"),
-                    new ActionButton(ActionIds.Close, "Close…", $"{i.BacklogId}/{i.Number}", ButtonStyle.Danger),
-                    new ActionButton(ActionIds.Done, "Done", $"{i.BacklogId}/{i.Number}"),
+                    new ActionButton(ButtonIds.Extend, "Extend…", $"{i.BacklogId}/{i.Number}"),
+                    new ActionButton(ButtonIds.Close, "Close…", $"{i.BacklogId}/{i.Number}", ButtonStyle.Danger),
+                    new ActionButton(ButtonIds.Done, "Done", $"{i.BacklogId}/{i.Number}"),
                 ],
             }).ToList();
             await context.EnqueueAsync(system, OutboxKind.Direct, Direct(owner), new ReportView("Timeboxes that ended", sections));

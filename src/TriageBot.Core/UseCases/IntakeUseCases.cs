@@ -34,14 +34,14 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
             {
                 Actions =
                 [
-                    new(ActionIds.NewItem, "Model quality", "model"),
-                    new(ActionIds.NewItem, "Engineering bug", "bug"),
-                    new(ActionIds.NewItem, "Feature request", "feature"),
-                    new(ActionIds.NewItem, "Incident", "incident"),
+                    new(ButtonIds.NewItem, "Model quality", "model"),
+                    new(ButtonIds.NewItem, "Engineering bug", "bug"),
+                    new(ButtonIds.NewItem, "Feature request", "feature"),
+                    new(ButtonIds.NewItem, "Incident", "incident"),
                 ],
             }));
         });
-        h.OnAction(ActionIds.NewItem, (c, arg) =>
+        h.OnAction(ButtonIds.NewItem, (c, arg) =>
         {
             c.RequireBacklog();
             var stream = Enum.TryParse<WorkStream>(arg, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : WorkStream.Bug;
@@ -55,7 +55,7 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
             Permissions.Require(c.Role, Permission.WriteCapabilityNote, "write capability notes");
             return new OpenFormOutcome(Forms.CapabilityNote(context.Summarize(c, await context.LoadAsync(c, cmd.Key))));
         });
-        h.OnAction(ActionIds.AddCapabilityNote, async (c, arg) =>
+        h.OnAction(ButtonIds.AddCapabilityNote, async (c, arg) =>
         {
             Permissions.Require(c.Role, Permission.WriteCapabilityNote, "write capability notes");
             return new OpenFormOutcome(Forms.CapabilityNote(context.Summarize(c, await context.LoadAsync(c, arg))));
@@ -164,7 +164,7 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         await context.EnqueueAsync(c, OutboxKind.Post, target, new ItemCreatedView(summary, c.Actor)
         {
             SourceLink = item.Source?.Link,
-            Actions = [new(ActionIds.Show, "Show", summary.Ref), new(ActionIds.Vote, "Score", summary.Ref)],
+            Actions = [new(ButtonIds.Show, "Show", summary.Ref), new(ButtonIds.Vote, "Score", summary.Ref)],
         }, messageRef: createdRef, id: request is null ? null : request + ":created");
 
         if (item.Stream == WorkStream.Feature)

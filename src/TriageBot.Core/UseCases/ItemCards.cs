@@ -67,12 +67,12 @@ internal static class ItemCards
         if (summary.ResearchTimebox) notices.Add("Timebox, don't estimate: fix confidence scored 1.");
         if (summary.DueForRescore) notices.Add("Due for re-scoring (not re-scored for 2 months).");
 
-        var actions = new List<ActionButton> { new(ActionIds.Vote, "Score", summary.Ref) };
-        if (summary.NeedsCapabilityNote) actions.Add(new(ActionIds.AddCapabilityNote, "Add capability note", summary.Ref, ButtonStyle.Primary));
-        if (item.State is ItemState.Sprint or ItemState.Ready) actions.Add(new(ActionIds.Start, "Start", summary.Ref));
-        if (item.State is ItemState.Active) actions.Add(new(ActionIds.Done, "Done", summary.Ref));
-        if (item.State is ItemState.Icebox) actions.Add(new(ActionIds.Promote, "Promote", summary.Ref));
-        if (item.State is not (ItemState.Done or ItemState.Closed)) actions.Add(new(ActionIds.Close, "Close…", summary.Ref, ButtonStyle.Danger));
+        var actions = new List<ActionButton> { new(ButtonIds.Vote, "Score", summary.Ref) };
+        if (summary.NeedsCapabilityNote) actions.Add(new(ButtonIds.AddCapabilityNote, "Add capability note", summary.Ref, ButtonStyle.Primary));
+        if (item.State is ItemState.Sprint or ItemState.Ready) actions.Add(new(ButtonIds.Start, "Start", summary.Ref));
+        if (item.State is ItemState.Active) actions.Add(new(ButtonIds.Done, "Done", summary.Ref));
+        if (item.State is ItemState.Icebox) actions.Add(new(ButtonIds.Promote, "Promote", summary.Ref));
+        if (item.State is not (ItemState.Done or ItemState.Closed)) actions.Add(new(ButtonIds.Close, "Close…", summary.Ref, ButtonStyle.Danger));
 
         return new ItemCardView(summary)
         {

@@ -16,7 +16,7 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
     {
         h.OnCommand<HelpCommand>((_, _) => Task.FromResult<Outcome>(new ReplyOutcome(new HelpView(CommandParser.Help))));
         h.OnCommand<ShowCommand>(async (c, cmd) => new ReplyOutcome(Card(c, await context.LoadAsync(c, cmd.Key))));
-        h.OnAction(ActionIds.Show, async (c, arg) => new ReplyOutcome(Card(c, await context.LoadAsync(c, arg))));
+        h.OnAction(ButtonIds.Show, async (c, arg) => new ReplyOutcome(Card(c, await context.LoadAsync(c, arg))));
         h.OnCommand<ListCommand>(ListAsync);
 
         h.OnCommand<StartCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.ChangeState, "start work", async (item, now) =>
@@ -25,7 +25,7 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
             var incidents = item.Stream == WorkStream.Incident ? await ActiveIncidentKeysAsync(backlog.Id, c.Ct) : [];
             return ItemRules.Start(item, c.Actor, now, incidents.Count, incidents, backlog.Settings);
         }, i => $"{i.Key} is now Active (owner: {i.Owner?.DisplayName ?? c.Actor.DisplayName})."));
-        h.OnAction(ActionIds.Start, (c, arg) => changes.ChangeAsync(c, arg, Permission.ChangeState, "start work", async (item, now) =>
+        h.OnAction(ButtonIds.Start, (c, arg) => changes.ChangeAsync(c, arg, Permission.ChangeState, "start work", async (item, now) =>
         {
             var backlog = c.RequireBacklog();
             var incidents = item.Stream == WorkStream.Incident ? await ActiveIncidentKeysAsync(backlog.Id, c.Ct) : [];
@@ -35,7 +35,7 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
             (item, now) => Task.FromResult(ItemRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
         h.OnCommand<GateCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetTimebox, "record evaluation gates",
             (item, now) => Task.FromResult(ItemRules.PassEvaluationGate(item, c.Actor, now)), i => $"{i.Key} passed its evaluation gate; it can be marked done."));
-        h.OnAction(ActionIds.Done, (c, arg) => changes.ChangeAsync(c, arg, Permission.ChangeState, "mark items done",
+        h.OnAction(ButtonIds.Done, (c, arg) => changes.ChangeAsync(c, arg, Permission.ChangeState, "mark items done",
             (item, now) => Task.FromResult(ItemRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
         h.OnCommand<CloseCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.Close, "close items",
             (item, now) => Task.FromResult(ItemRules.Close(item, cmd.Rationale, c.Actor, now)), i => $"{i.Key} is closed. Rationale recorded."));
@@ -51,22 +51,22 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
             (item, now) => Task.FromResult(ItemRules.SetSuccessMetric(item, cmd.Metric, c.Actor, now)), i => $"{i.Key} has a success metric."));
         h.OnCommand<PromoteCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.Close, "promote items",
             (item, now) => Task.FromResult(ItemRules.Promote(item, c.Actor, now)), i => $"{i.Key} moved to the ready queue."));
-        h.OnAction(ActionIds.Promote, (c, arg) => changes.ChangeAsync(c, arg, Permission.Close, "promote items",
+        h.OnAction(ButtonIds.Promote, (c, arg) => changes.ChangeAsync(c, arg, Permission.Close, "promote items",
             (item, now) => Task.FromResult(ItemRules.Promote(item, c.Actor, now)), i => $"{i.Key} moved to the ready queue."));
         h.OnCommand<KeepCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.Close, "keep icebox items",
             (item, now) => Task.FromResult(ItemRules.Keep(item, cmd.Reason, c.Actor, now)), i => $"{i.Key} is kept out of the icebox sweep."));
-        h.OnAction(ActionIds.Rescore, (c, arg) => changes.ChangeAsync(c, arg, Permission.Vote, "ask for re-scoring",
+        h.OnAction(ButtonIds.Rescore, (c, arg) => changes.ChangeAsync(c, arg, Permission.Vote, "ask for re-scoring",
             (item, now) => Task.FromResult(ItemRules.RequestRescore(item, c.Actor, now)), i => $"{i.Key} will be on the next clinic agenda for re-scoring."));
 
-        h.OnAction(ActionIds.Close, async (c, arg) => new OpenFormOutcome(Forms.Close(context.Summarize(c, await context.LoadAsync(c, arg)))));
+        h.OnAction(ButtonIds.Close, async (c, arg) => new OpenFormOutcome(Forms.Close(context.Summarize(c, await context.LoadAsync(c, arg)))));
         h.OnForm(FormIds.Close, (c, f) => changes.FormChangeAsync(c, f, Permission.Close, "close items",
             (item, now) => ItemRules.Close(item, Answers.Value(f, FieldIds.Rationale), c.Actor, now),
             (item, errors) => Forms.Close(context.Summarize(c, item), f.Values, errors), i => $"{i.Key} is closed. Rationale recorded."));
-        h.OnAction(ActionIds.Keep, async (c, arg) => new OpenFormOutcome(Forms.Keep(context.Summarize(c, await context.LoadAsync(c, arg)))));
+        h.OnAction(ButtonIds.Keep, async (c, arg) => new OpenFormOutcome(Forms.Keep(context.Summarize(c, await context.LoadAsync(c, arg)))));
         h.OnForm(FormIds.Keep, (c, f) => changes.FormChangeAsync(c, f, Permission.Close, "keep icebox items",
             (item, now) => ItemRules.Keep(item, Answers.Value(f, FieldIds.Reason), c.Actor, now),
             (item, errors) => Forms.Keep(context.Summarize(c, item), f.Values, errors), i => $"{i.Key} is kept out of the icebox sweep."));
-        h.OnAction(ActionIds.Extend, async (c, arg) => new OpenFormOutcome(Forms.Extend(context.Summarize(c, await context.LoadAsync(c, arg)))));
+        h.OnAction(ButtonIds.Extend, async (c, arg) => new OpenFormOutcome(Forms.Extend(context.Summarize(c, await context.LoadAsync(c, arg)))));
         h.OnForm(FormIds.Extend, (c, f) => changes.FormChangeAsync(c, f, Permission.SetTimebox, "extend timeboxes",
             (item, now) => ItemRules.Extend(item, Answers.ParseInt(f, FieldIds.TimeboxDays, 1, 365), Answers.Value(f, FieldIds.Reason), c.Actor, now),
             (item, errors) => Forms.Extend(context.Summarize(c, item), f.Values, errors), i => $"{i.Key}'s timebox now ends {i.Model?.Timebox?.End:yyyy-MM-dd}."));

@@ -13,11 +13,11 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
     public void Register(Handlers h)
     {
         h.OnCommand<ScoreCommand>(async (c, cmd) => await OpenVoteAsync(c, await context.LoadAsync(c, cmd.Key)));
-        h.OnAction(ActionIds.Vote, async (c, arg) => await OpenVoteAsync(c, await context.LoadAsync(c, arg)));
-        h.OnAction(ActionIds.Score, async (c, arg) => await OpenVoteAsync(c, await context.LoadAsync(c, arg)));
+        h.OnAction(ButtonIds.Vote, async (c, arg) => await OpenVoteAsync(c, await context.LoadAsync(c, arg)));
+        h.OnAction(ButtonIds.Score, async (c, arg) => await OpenVoteAsync(c, await context.LoadAsync(c, arg)));
         h.OnForm(FormIds.Vote, SubmitVoteAsync);
-        h.OnAction(ActionIds.Reveal, RevealAsync);
-        h.OnAction(ActionIds.Finalize, OpenFinalizeAsync);
+        h.OnAction(ButtonIds.Reveal, RevealAsync);
+        h.OnAction(ButtonIds.Finalize, OpenFinalizeAsync);
         h.OnForm(FormIds.Finalize, SubmitFinalizeAsync);
     }
 

@@ -16,7 +16,7 @@ internal sealed partial class SetupUseCases(UseCaseContext context) : IUseCase
     public void Register(Handlers h)
     {
         h.OnCommand<SetupCommand>((c, _) => OpenSetupAsync(c));
-        h.OnAction(ActionIds.Setup, (c, _) => OpenSetupAsync(c));
+        h.OnAction(ButtonIds.Setup, (c, _) => OpenSetupAsync(c));
         h.OnForm(FormIds.Setup, SubmitSetupAsync);
         h.OnCommand<RoleCommand>(SetRoleAsync);
         h.OnCommand<DashboardCommand>(DashboardAsync);

@@ -90,7 +90,7 @@ internal sealed partial class SlackEventProcessor(
                 var place = new ConversationAddress { Platform = Platform.Slack, Workspace = work.TeamId, ChannelId = joined.Channel };
                 var welcome = new WelcomeView(AlreadyBound: false, BacklogName: null)
                 {
-                    Actions = [new ActionButton(ActionIds.Setup, "Set up this channel", null, ButtonStyle.Primary)],
+                    Actions = [new ActionButton(ButtonIds.Setup, "Set up this channel", null, ButtonStyle.Primary)],
                 };
                 await services.GetRequiredService<IOutbox>().EnqueueAsync(responder.NewOutbox(OutboxKind.Post, place, welcome, null, "welcome"), ct).ConfigureAwait(false);
                 break;

@@ -132,7 +132,7 @@ public sealed class TeamsActivityProcessor(
         var bound = binding is { Active: true };
         var welcome = new WelcomeView(bound, null)
         {
-            Actions = bound ? [] : [new ActionButton(ActionIds.Setup, "Set up", Style: ButtonStyle.Primary)],
+            Actions = bound ? [] : [new ActionButton(ButtonIds.Setup, "Set up", Style: ButtonStyle.Primary)],
         };
         await EnqueueAsync(activity, "welcome", OutboxKind.Post, place with { ThreadId = null }, welcome, time.GetUtcNow(), ct).ConfigureAwait(false);
         return TeamsResponse.Ok;

@@ -46,15 +46,6 @@ public sealed partial class LayerTests
         }
     }
 
-    [Fact]
-    public void ButtonIds_AreTheSameIdsTheUseCasesDispatchOn()
-    {
-        static Dictionary<string, string> Constants(Type type) => type.GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral).ToDictionary(f => f.Name, f => (string)f.GetRawConstantValue()!);
-
-        Constants(typeof(ButtonIds)).ShouldBe(Constants(typeof(ActionIds)));
-    }
-
     private static Regex LayerAbove() => LayerAboveRegex();
 
     private static Regex UseCaseOrPort() => UseCaseOrPortRegex();

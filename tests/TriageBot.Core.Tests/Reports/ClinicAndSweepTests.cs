@@ -237,7 +237,7 @@ public class IceboxSweepTests
         var six = view.Sections[0];
         six.Heading.ShouldBe("TRI-6 Item 6");
         six.Lines.ShouldHaveSingleItem().Text.ShouldBe("In the icebox since Sun 1 Jun 2025, last scored Thu 1 May 2025 (never scored).");
-        six.Actions.Select(a => (a.ActionId, a.Argument)).ShouldBe([(ActionIds.Close, "b1/6"), (ActionIds.Rescore, "b1/6"), (ActionIds.Promote, "b1/6")]);
+        six.Actions.Select(a => (a.ActionId, a.Argument)).ShouldBe([(ButtonIds.Close, "b1/6"), (ButtonIds.Rescore, "b1/6"), (ButtonIds.Promote, "b1/6")]);
         six.Actions[0].Label.ShouldBe("Close with rationale");
     }
 

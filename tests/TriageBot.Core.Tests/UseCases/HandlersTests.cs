@@ -1,3 +1,4 @@
+using TriageBot.Core.Views;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.UseCases;
 
@@ -20,10 +21,10 @@ public sealed class HandlersTests
     public void A_second_handler_for_the_same_button_or_form_fails_at_start_naming_it()
     {
         var handlers = new Handlers();
-        handlers.OnAction(ActionIds.Reveal, Nothing);
+        handlers.OnAction(ButtonIds.Reveal, Nothing);
         handlers.OnForm(FormIds.Vote, Nothing);
 
-        Should.Throw<InvalidOperationException>(() => handlers.OnAction(ActionIds.Reveal, Nothing)).Message.ShouldContain($"\"{ActionIds.Reveal}\"");
+        Should.Throw<InvalidOperationException>(() => handlers.OnAction(ButtonIds.Reveal, Nothing)).Message.ShouldContain($"\"{ButtonIds.Reveal}\"");
         Should.Throw<InvalidOperationException>(() => handlers.OnForm(FormIds.Vote, Nothing)).Message.ShouldContain($"\"{FormIds.Vote}\"");
     }
 
@@ -32,9 +33,9 @@ public sealed class HandlersTests
     {
         var handlers = new Handlers();
         Func<RequestContext, string?, Task<Outcome>> reveal = Nothing;
-        handlers.OnAction(ActionIds.Reveal, reveal);
+        handlers.OnAction(ButtonIds.Reveal, reveal);
 
-        handlers.Action(ActionIds.Reveal).ShouldBeSameAs(reveal);
+        handlers.Action(ButtonIds.Reveal).ShouldBeSameAs(reveal);
         handlers.Action("no-such-button").ShouldBeNull();
         handlers.Command(new ShowCommand("TRI-1")).ShouldBeNull();
     }

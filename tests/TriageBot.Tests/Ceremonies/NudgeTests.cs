@@ -23,7 +23,7 @@ public sealed class NudgeTests
         dms.Select(d => d.Target.UserId).ShouldBe([Seed.Engineer1.UserId, Seed.Engineer2.UserId], ignoreOrder: true);
         var section = dms[0].Report!.Sections.ShouldHaveSingleItem();
         section.Heading.ShouldBe("REP-11 Export to CSV");
-        section.Actions.ShouldHaveSingleItem().ActionId.ShouldBe(ActionIds.AddCapabilityNote);
+        section.Actions.ShouldHaveSingleItem().ActionId.ShouldBe(ButtonIds.AddCapabilityNote);
 
         await TickAsync(host, ReportBacklog.At(2027, 3, 12, 11) + TimeSpan.FromMinutes(1));
         await TickAsync(host, ReportBacklog.At(2027, 3, 15, 10) + TimeSpan.FromMinutes(1));
@@ -47,7 +47,7 @@ public sealed class NudgeTests
         dm.Target.UserId.ShouldBe(Seed.Engineer1.UserId);
         var section = dm.Report!.Sections.ShouldHaveSingleItem();
         section.Heading.ShouldBe("REP-7 Tune retrieval for long queries");
-        section.Actions.Select(a => (a.ActionId, a.Argument)).ShouldBe([(ActionIds.Extend, "rep/7"), (ActionIds.Close, "rep/7"), (ActionIds.Done, "rep/7")]);
+        section.Actions.Select(a => (a.ActionId, a.Argument)).ShouldBe([(ButtonIds.Extend, "rep/7"), (ButtonIds.Close, "rep/7"), (ButtonIds.Done, "rep/7")]);
     }
 
     [Fact]

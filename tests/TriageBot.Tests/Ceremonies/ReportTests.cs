@@ -105,7 +105,7 @@ public sealed class ReportTests
         section.Heading.ShouldBe("REP-13 Tooltip typo in settings");
         section.Lines.Select(l => l.Text).ShouldBe(["In the icebox since Sat 1 Aug 2026, last scored Sat 1 Aug 2026 (total 10)."]);
         section.Actions.Select(a => (a.ActionId, a.Label, a.Argument)).ShouldBe(
-            [(ActionIds.Close, "Close with rationale", "rep/13"), (ActionIds.Rescore, "Re-score", "rep/13"), (ActionIds.Promote, "Promote", "rep/13")]);
+            [(ButtonIds.Close, "Close with rationale", "rep/13"), (ButtonIds.Rescore, "Re-score", "rep/13"), (ButtonIds.Promote, "Promote", "rep/13")]);
 
         await host.SayAsync(Seed.Facilitator, Here, "keep REP-13 Still wanted by support");
         var after = await PostAsync(host, "report icebox");

@@ -94,7 +94,7 @@ public sealed class ConversationHarness : IAsyncDisposable
 
     public async Task VoteAsync(UserRef who, Item item, int impact, int confidence, int rollback, int delay, string? impactReason = null)
     {
-        var open = (OpenFormOutcome)await Button(who, ActionIds.Vote, $"{item.BacklogId}/{item.Number}");
+        var open = (OpenFormOutcome)await Button(who, ButtonIds.Vote, $"{item.BacklogId}/{item.Number}");
         var outcome = await Submit(who, open.Form, new Dictionary<string, string>
         {
             [FieldIds.ImpactScore] = impact.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -226,7 +226,7 @@ public sealed class ConversationTests : IAsyncLifetime
         var item = await _h.ReportAsync(Sam, "bug", "Export button does nothing");
         await _h.VoteAsync(Sam, item, 3, 2, 2, 2);
 
-        var outcome = await _h.Button(Jo, ActionIds.Reveal, $"{item.BacklogId}/{item.Number}");
+        var outcome = await _h.Button(Jo, ButtonIds.Reveal, $"{item.BacklogId}/{item.Number}");
 
         outcome.ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<TextView>().Text.ShouldContain("facilitator");
         (await _h.GetAsync(item)).RoundRevealed.ShouldBeFalse();
@@ -244,12 +244,12 @@ public sealed class ConversationTests : IAsyncLifetime
         await _h.VoteAsync(Priya, item, 1, 1, 1, 1);
         await _h.VoteAsync(Priya, item, 3, 2, 2, 3); // changed: the last vote counts
 
-        var revealed = (await _h.Button(Priya, ActionIds.Reveal, $"{item.BacklogId}/{item.Number}")).ShouldBeOfType<UpdateCardOutcome>().View.ShouldBeOfType<BallotView>();
+        var revealed = (await _h.Button(Priya, ButtonIds.Reveal, $"{item.BacklogId}/{item.Number}")).ShouldBeOfType<UpdateCardOutcome>().View.ShouldBeOfType<BallotView>();
         revealed.Votes.Count.ShouldBe(5);
         revealed.Results.Single(r => r.Dimension == Core.Rubric.Dimension.Impact).Median.ShouldBe(3);
         revealed.ImpliedTotal.ShouldBe(19); // 3·3 + 2·2 + 2·2 + 1·2
 
-        var finalize = (OpenFormOutcome)await _h.Button(Priya, ActionIds.Finalize, $"{item.BacklogId}/{item.Number}");
+        var finalize = (OpenFormOutcome)await _h.Button(Priya, ButtonIds.Finalize, $"{item.BacklogId}/{item.Number}");
         var done = await _h.Submit(Priya, finalize.Form, new Dictionary<string, string>());
 
         done.ShouldBeOfType<CloseFormOutcome>().Then.ShouldBeOfType<TextView>().Text.ShouldContain("19 → Sprint");
@@ -264,7 +264,7 @@ public sealed class ConversationTests : IAsyncLifetime
         await _h.SetUpAsync();
         var item = await _h.ReportAsync(Sam, "bug", "Export button does nothing");
         await _h.VoteAsync(Sam, item, 3, 2, 2, 2);
-        var finalize = (OpenFormOutcome)await _h.Button(Priya, ActionIds.Finalize, $"{item.BacklogId}/{item.Number}");
+        var finalize = (OpenFormOutcome)await _h.Button(Priya, ButtonIds.Finalize, $"{item.BacklogId}/{item.Number}");
 
         var outcome = await _h.Submit(Priya, finalize.Form, new Dictionary<string, string> { [FieldIds.ImpactScore] = "1", [FieldIds.ImpactReason] = "" });
 
@@ -279,7 +279,7 @@ public sealed class ConversationTests : IAsyncLifetime
         var item = await _h.ReportAsync(Sam, "bug", "Export button does nothing");
         await _h.VoteAsync(Sam, item, 3, 2, 2, 2);
 
-        var outcome = await _h.Button(Sam, ActionIds.Finalize, $"{item.BacklogId}/{item.Number}");
+        var outcome = await _h.Button(Sam, ButtonIds.Finalize, $"{item.BacklogId}/{item.Number}");
 
         outcome.ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<TextView>().Text.ShouldContain("facilitator");
     }
@@ -290,7 +290,7 @@ public sealed class ConversationTests : IAsyncLifetime
         await _h.SetUpAsync();
         var item = await _h.ReportAsync(Sam, "feature", "Summaries in Slack");
         await _h.VoteAsync(Sam, item, 3, 3, 3, 3);
-        var finalize = (OpenFormOutcome)await _h.Button(Priya, ActionIds.Finalize, $"{item.BacklogId}/{item.Number}");
+        var finalize = (OpenFormOutcome)await _h.Button(Priya, ButtonIds.Finalize, $"{item.BacklogId}/{item.Number}");
         await _h.Submit(Priya, finalize.Form, new Dictionary<string, string>());
 
         var held = await _h.GetAsync(item);
@@ -365,7 +365,7 @@ public sealed class ConversationTests : IAsyncLifetime
         foreach (var (item, impact) in new[] { (low, 2), (high, 3) })
         {
             await _h.VoteAsync(Sam, item, impact, 2, 2, 2);
-            var finalize = (OpenFormOutcome)await _h.Button(Priya, ActionIds.Finalize, $"{item.BacklogId}/{item.Number}");
+            var finalize = (OpenFormOutcome)await _h.Button(Priya, ButtonIds.Finalize, $"{item.BacklogId}/{item.Number}");
             await _h.Submit(Priya, finalize.Form, new Dictionary<string, string>());
         }
 
@@ -383,8 +383,8 @@ public sealed class ConversationTests : IAsyncLifetime
 
         var mallory = new UserRef(Platform.Slack, "UMALLORY", "Mallory");
 
-        var vote = await _h.Button(mallory, ActionIds.Vote, $"{item.BacklogId}/{item.Number}", elsewhere);
-        var reveal = await _h.Button(mallory, ActionIds.Reveal, $"{item.BacklogId}/{item.Number}", elsewhere);
+        var vote = await _h.Button(mallory, ButtonIds.Vote, $"{item.BacklogId}/{item.Number}", elsewhere);
+        var reveal = await _h.Button(mallory, ButtonIds.Reveal, $"{item.BacklogId}/{item.Number}", elsewhere);
 
         vote.ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<TextView>().Text.ShouldContain("setup");
         reveal.ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<TextView>().Tone.ShouldBe(Tone.Error);
@@ -423,8 +423,8 @@ public sealed class ConversationTests : IAsyncLifetime
         var item = await _h.ReportAsync(Sam, "bug", "Export button does nothing");
 
         var notAllowed = await _h.Command(Sam, $"close {item.Key} not mine to close");
-        var missing = await _h.Button(Priya, ActionIds.Done, $"{item.BacklogId}/999");
-        var badKey = await _h.Button(Priya, ActionIds.Start, "nonsense");
+        var missing = await _h.Button(Priya, ButtonIds.Done, $"{item.BacklogId}/999");
+        var badKey = await _h.Button(Priya, ButtonIds.Start, "nonsense");
 
         foreach (var outcome in new[] { notAllowed, missing, badKey })
         {

@@ -1,3 +1,4 @@
+using TriageBot.Core.Views;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
@@ -231,8 +232,8 @@ public sealed class FuzzTests(LocalOpenIdIssuer issuer)
                 return
                 [
                     intake, feature,
-                    Button(ActionIds.Vote, "payments/1"), Button(ActionIds.Reveal, "payments/1"), Button(ActionIds.Finalize, "payments/1"),
-                    Button(ActionIds.Show, "payments/1"), Button(ActionIds.Setup, null), Button(ActionIds.Close, "payments/1"),
+                    Button(ButtonIds.Vote, "payments/1"), Button(ButtonIds.Reveal, "payments/1"), Button(ButtonIds.Finalize, "payments/1"),
+                    Button(ButtonIds.Show, "payments/1"), Button(ButtonIds.Setup, null), Button(ButtonIds.Close, "payments/1"),
                     Button("slack_run_command", "list"),
                     SlackHostileRequestTests.InlineVoteJson(),
                     SlackHostileRequestTests.InlineVoteJson().Also(v => v["state"]!["values"]![ActionIdCodec.InlineFormBlock]!.AsObject().Remove("delay")),
@@ -254,7 +255,7 @@ public sealed class FuzzTests(LocalOpenIdIssuer issuer)
         var seeds = CommandTexts.Select(t => h.Message(t)).ToList();
         seeds.Add(h.Invoke("adaptiveCard/action", new JsonObject
         {
-            ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = ActionIds.Vote, ["data"] = new JsonObject { ["actionId"] = ActionIds.Vote, ["arg"] = "fuzz/1" } },
+            ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = ButtonIds.Vote, ["data"] = new JsonObject { ["actionId"] = ButtonIds.Vote, ["arg"] = "fuzz/1" } },
             ["trigger"] = "manual",
         }));
         seeds.Add(h.Invoke("adaptiveCard/action", new JsonObject
@@ -265,8 +266,8 @@ public sealed class FuzzTests(LocalOpenIdIssuer issuer)
                 ["data"] = new JsonObject { ["formId"] = FormIds.Intake, ["arg"] = "bug", ["title"] = "Fuzzed bug", ["description"] = "From a card" },
             },
         }));
-        seeds.Add(h.Invoke("task/fetch", new JsonObject { ["data"] = new JsonObject { ["actionId"] = ActionIds.NewItem, ["arg"] = "bug" } }));
-        seeds.Add(h.Invoke("task/fetch", new JsonObject { ["data"] = new JsonObject { ["actionId"] = ActionIds.Setup } }));
+        seeds.Add(h.Invoke("task/fetch", new JsonObject { ["data"] = new JsonObject { ["actionId"] = ButtonIds.NewItem, ["arg"] = "bug" } }));
+        seeds.Add(h.Invoke("task/fetch", new JsonObject { ["data"] = new JsonObject { ["actionId"] = ButtonIds.Setup } }));
         seeds.Add(h.Invoke("task/submit", new JsonObject { ["data"] = new JsonObject { ["formId"] = FormIds.Intake, ["arg"] = "feature", ["title"] = "Fuzzed feature" } }));
         seeds.Add(h.Invoke("composeExtension/fetchTask", new JsonObject
         {
