@@ -97,15 +97,6 @@ internal sealed class SqliteItemWrites(SqliteDb db) : IItemWrites, IItemEventFee
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private const string ReadFirstPage =
-        "SELECT row_key, json FROM item_events WHERE backlog_id = $b AND row_key >= $from AND row_key < $to ORDER BY row_key LIMIT $n";
-    private const string ReadNextPage =
-        "SELECT row_key, json FROM item_events WHERE backlog_id = $b AND row_key > $after AND row_key < $to ORDER BY row_key LIMIT $n";
-
     public IAsyncEnumerable<ItemEvent> ReadAsync(string backlogId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
-        db.PagesAsync<ItemEvent, string>("events.read", async (c, after, size) =>
-            await c.PageAsync<string, ItemEvent>(
-                after is null ? ReadFirstPage : ReadNextPage, r => r.GetString(0), ct,
-                ("$b", backlogId), ("$from", StoredEvents.Bound(from)), ("$to", StoredEvents.Bound(to)), ("$after", after ?? ""), ("$n", size)).ConfigureAwait(false),
-            PageSize, ct);
+        db.KeyRangeAsync<ItemEvent>("events.read", "item_events", backlogId, StoredEvents.Bound(from), StoredEvents.Bound(to), PageSize, ct);
 }

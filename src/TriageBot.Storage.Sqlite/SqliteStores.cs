@@ -367,19 +367,8 @@ internal sealed class SqliteHistoryStore(SqliteDb db) : IHistoryStore
         }, ct);
     }
 
-    // One lower bound per page: given both `>= $from` and `> $after`, SQLite seeks to $from and walks every earlier page
-    // again, so reading n entries cost O(n²) (2 s for 55,000 entries). The first page starts at $from, later ones after the last key.
-    private const string ReadFirstPage =
-        "SELECT row_key, json FROM history WHERE backlog_id = $b AND row_key >= $from AND row_key < $to ORDER BY row_key LIMIT $n";
-    private const string ReadNextPage =
-        "SELECT row_key, json FROM history WHERE backlog_id = $b AND row_key > $after AND row_key < $to ORDER BY row_key LIMIT $n";
-
     public IAsyncEnumerable<HistoryEntry> ReadAsync(string backlogId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
-        db.PagesAsync<HistoryEntry, string>("history.read", async (c, after, size) =>
-            await c.PageAsync<string, HistoryEntry>(
-                after is null ? ReadFirstPage : ReadNextPage, r => r.GetString(0), ct,
-                ("$b", backlogId), ("$from", StoredJson.HistoryBound(from)), ("$to", StoredJson.HistoryBound(to)), ("$after", after ?? ""), ("$n", size)).ConfigureAwait(false),
-            PageSize, ct);
+        db.KeyRangeAsync<HistoryEntry>("history.read", "history", backlogId, StoredJson.HistoryBound(from), StoredJson.HistoryBound(to), PageSize, ct);
 
     public IAsyncEnumerable<HistoryEntry> ForItemAsync(string backlogId, int itemNumber, CancellationToken ct) =>
         db.PagesAsync<HistoryEntry, string>("history.item", async (c, after, size) =>
