@@ -148,7 +148,7 @@ internal static class Seeder
                 }
             }
 
-            await store.Items.InsertAsync(item, CancellationToken.None);
+            await store.Writes.WriteAsync(new ItemWrite { Item = item }, CancellationToken.None);
             if (history.Count >= 500)
             {
                 await store.History.AppendAsync(history, CancellationToken.None);

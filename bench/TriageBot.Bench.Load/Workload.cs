@@ -81,8 +81,7 @@ internal sealed class Workload
         {
             var number = await store.Items.AllocateNumberAsync(BacklogId, ct);
             var change = ItemFactory.Create(Request(number), backlog, number, facilitator, null, now.AddDays(-3));
-            await store.Items.InsertAsync(change.Item, ct);
-            await store.History.AppendAsync(change.History, ct);
+            await store.Writes.WriteAsync(new ItemWrite { Item = change.Item, History = change.History }, ct);
             // The clinic's ballot for the item is already posted in the Slack channel: every vote queues an update of it.
             await store.MessageRefs.SetAsync($"ballot:{BacklogId}/{number}", slack with { ThreadId = "1700000000.000000" }, BallotTs(number), ct);
         }

@@ -7,6 +7,7 @@ using TriageBot.Core.Ceremonies;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
+using TriageBot.Core.Reports;
 using TriageBot.Core.Rubric;
 using TriageBot.Core.Views;
 using TriageBot.Storage.Sqlite;
@@ -268,7 +269,7 @@ internal static class Seeder
                 // Numbers are handed out here, not by the store's counter: on Azure the counter row serializes every insert,
                 // and the reports never allocate numbers.
                 var (item, entries) = Make(backlog, i + 1, i, count, random, now);
-                await store.Items.InsertAsync(item, CancellationToken.None);
+                await store.Writes.WriteAsync(new ItemWrite { Item = item }, CancellationToken.None);
                 batch.AddRange(entries);
                 if (batch.Count >= 400)
                 {

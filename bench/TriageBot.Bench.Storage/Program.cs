@@ -78,7 +78,7 @@ internal static class Bench
             results.Add(await MeasureAsync(backend, "create item (allocate number + insert)", writers, duration, async (_, _) =>
             {
                 var number = await store.Items.AllocateNumberAsync(backlog, CancellationToken.None);
-                await store.Items.InsertAsync(new Item
+                await store.Writes.WriteAsync(new ItemWrite { Item = new Item
                 {
                     BacklogId = backlog,
                     Number = number,
@@ -89,7 +89,7 @@ internal static class Bench
                     Reporter = new UserRef(Platform.Slack, "U1", "Ada"),
                     CreatedAt = DateTimeOffset.UtcNow,
                     Bug = new BugFields { ReproSteps = "open, click, see error", Frequency = BugFrequency.Often },
-                }, CancellationToken.None);
+                } }, CancellationToken.None);
             }));
         }
 

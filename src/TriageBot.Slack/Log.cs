@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5108, Level = LogLevel.Warning, Message = "Slack event {EventId} still being handled at the ack budget: answered 503 so Slack retries; the retries are answered by how this handling ends")]
     public static partial void EventStillRunningAtBudget(ILogger logger, string eventId);
 
+    [LoggerMessage(EventId = 5131, Level = LogLevel.Information, Message = "Slack event {EventId} was still being handled when the host stopped: stopped and forgotten, so Slack's retry is handled")]
+    public static partial void EventStoppedByShutdown(ILogger logger, string eventId);
+
     [LoggerMessage(EventId = 5112, Level = LogLevel.Information, Message = "Slack event {EventId} retried (retry {RetryNum}) while its first delivery is still being handled: answered 503")]
     public static partial void EventRetriedWhileRunning(ILogger logger, string eventId, string? retryNum);
 

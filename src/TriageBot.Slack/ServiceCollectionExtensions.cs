@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Ports;
 using TriageBot.Slack.Delivery;
 using TriageBot.Slack.Endpoints;
@@ -39,6 +40,9 @@ public static class ServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Transient<IChannelSender, SlackSender>());
         services.TryAddScoped<SlackResponder>();
         services.TryAddSingleton<SlackEventProcessor>();
+        // Events still being handled after their ack: the host cancels them and waits for them when it stops.
+        services.TryAddSingleton<BackgroundWork>();
+        services.AddHostedService(sp => sp.GetRequiredService<BackgroundWork>());
         return services;
     }
 }

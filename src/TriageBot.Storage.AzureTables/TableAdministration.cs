@@ -210,7 +210,7 @@ public sealed partial class TableTriageStore : IBacklogAdministration
             switch (record)
             {
                 case Item item:
-                    await Items.InsertAsync(item with { BacklogId = staging }, ct).ConfigureAwait(false);
+                    await Writes.WriteAsync(new ItemWrite { Item = item with { BacklogId = staging } }, ct).ConfigureAwait(false);
                     break;
                 case HistoryEntry entry:
                     history.Add(entry with { BacklogId = staging });
@@ -302,7 +302,7 @@ public sealed partial class TableTriageStore : IBacklogAdministration
             {
                 await StepAsync("move", ct).ConfigureAwait(false);
                 await marker.RenewAsync(ct).ConfigureAwait(false);
-                await Items.InsertAsync(item with { BacklogId = id }, ct).ConfigureAwait(false);
+                await Writes.WriteAsync(new ItemWrite { Item = item with { BacklogId = id } }, ct).ConfigureAwait(false);
                 rounds.Add((item.Number, item.Round));
             }
 

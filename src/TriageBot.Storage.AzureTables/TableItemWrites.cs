@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
@@ -9,7 +10,7 @@ namespace TriageBot.Storage.Tables;
 /// commit point: a write that loses its ETag race changes nothing. History, events and messages follow, each under a
 /// deterministic key, so a write repeated after a failure between them completes them without doubles.
 /// </summary>
-internal sealed class TableItemWrites(TableSet t, IItemStore items, IHistoryStore history, IOutbox outbox) : IItemWrites, IItemEventFeed
+internal sealed class TableItemWrites(TableSet t, IHistoryStore history, IOutbox outbox) : IItemWrites, IItemEventFeed
 {
     private const int PageSize = 500;
     private const int BatchLimit = 100;
@@ -18,8 +19,8 @@ internal sealed class TableItemWrites(TableSet t, IItemStore items, IHistoryStor
     {
         ArgumentNullException.ThrowIfNull(write);
         var saved = write.ETag is null
-            ? await items.InsertAsync(write.Item, ct).ConfigureAwait(false)
-            : await items.ReplaceAsync(write.Item, write.ETag, ct).ConfigureAwait(false);
+            ? await InsertAsync(write.Item, ct).ConfigureAwait(false)
+            : await ReplaceAsync(write.Item, write.ETag, ct).ConfigureAwait(false);
         await history.AppendAsync(write.History, ct).ConfigureAwait(false);
         await AppendEventsAsync(t, write.Events, ct).ConfigureAwait(false);
 
@@ -36,6 +37,40 @@ internal sealed class TableItemWrites(TableSet t, IItemStore items, IHistoryStor
         }
 
         return saved;
+    }
+
+    private Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct)
+    {
+        StoredItems.EnsureWritable(item);
+        return t.Ops.RunAsync("items.insert", async () =>
+        {
+            try
+            {
+                var response = await t.Items.AddEntityAsync(TableItemStore.ToEntity(item), ct).ConfigureAwait(false);
+                return new Versioned<Item>(item, response.Headers.ETag.GetValueOrDefault().ToString());
+            }
+            catch (RequestFailedException e) when (e.Status == TableOps.Conflict)
+            {
+                throw new DuplicateKeyException($"Item {item.Number} already exists in backlog '{item.BacklogId}'.");
+            }
+        });
+    }
+
+    private Task<Versioned<Item>> ReplaceAsync(Item item, string etag, CancellationToken ct)
+    {
+        StoredItems.EnsureWritable(item);
+        return t.Ops.RunAsync("items.replace", async () =>
+        {
+            try
+            {
+                var response = await t.Items.UpdateEntityAsync(TableItemStore.ToEntity(item), new ETag(etag), TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                return new Versioned<Item>(item, response.Headers.ETag.GetValueOrDefault().ToString());
+            }
+            catch (RequestFailedException e) when (e.Status is TableOps.PreconditionFailed or TableOps.NotFound)
+            {
+                throw new ConcurrencyException($"Item {item.Number} of backlog '{item.BacklogId}' was changed by someone else (or does not exist); read it again.");
+            }
+        });
     }
 
     /// <summary>Stores events under their deterministic keys (a repeat replaces, never doubles), in batches per backlog.</summary>

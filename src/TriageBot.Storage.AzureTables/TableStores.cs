@@ -314,46 +314,12 @@ internal sealed class TableItemStore(TableSet t, ILogger logger) : IItemStore
         throw new ConcurrencyException($"Could not allocate an item number for backlog '{backlogId}' after {MaxCounterAttempts} attempts: too many concurrent writers.");
     }
 
-    public Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct)
-    {
-        StoredItems.EnsureWritable(item);
-        return t.Ops.RunAsync("items.insert", async () =>
-        {
-            try
-            {
-                var response = await t.Items.AddEntityAsync(ToEntity(item), ct).ConfigureAwait(false);
-                return new Versioned<Item>(item, response.Headers.ETag.GetValueOrDefault().ToString());
-            }
-            catch (RequestFailedException e) when (e.Status == TableOps.Conflict)
-            {
-                throw new DuplicateKeyException($"Item {item.Number} already exists in backlog '{item.BacklogId}'.");
-            }
-        });
-    }
-
     public Task<Versioned<Item>?> GetAsync(string backlogId, int number, CancellationToken ct) =>
         t.Ops.RunAsync("items.get", async () =>
         {
             var r = await t.Items.GetEntityIfExistsAsync<TableEntity>(KeyCodec.Encode(backlogId), StoredJson.Number(number), cancellationToken: ct).ConfigureAwait(false);
             return r.HasValue ? new Versioned<Item>(JsonProperties.Read<Item>(r.Value!), r.Value!.ETag.ToString()) : null;
         });
-
-    public Task<Versioned<Item>> ReplaceAsync(Item item, string etag, CancellationToken ct)
-    {
-        StoredItems.EnsureWritable(item);
-        return t.Ops.RunAsync("items.replace", async () =>
-        {
-            try
-            {
-                var response = await t.Items.UpdateEntityAsync(ToEntity(item), new ETag(etag), TableUpdateMode.Replace, ct).ConfigureAwait(false);
-                return new Versioned<Item>(item, response.Headers.ETag.GetValueOrDefault().ToString());
-            }
-            catch (RequestFailedException e) when (e.Status is TableOps.PreconditionFailed or TableOps.NotFound)
-            {
-                throw new ConcurrencyException($"Item {item.Number} of backlog '{item.BacklogId}' was changed by someone else (or does not exist); read it again.");
-            }
-        });
-    }
 
     public IAsyncEnumerable<Item> QueryAsync(ItemQuery query, CancellationToken ct)
     {
@@ -407,7 +373,7 @@ internal sealed class TableItemStore(TableSet t, ILogger logger) : IItemStore
             : throw new InvalidDataException($"Item row {outlineOnly.RowKey} disappeared while it was read.");
     }
 
-    private static TableEntity ToEntity(Item item)
+    internal static TableEntity ToEntity(Item item)
     {
         var entity = JsonProperties.Entity(KeyCodec.Encode(item.BacklogId), StoredJson.Number(item.Number), item);
         entity[OutlineProperty] = StoredOutline.Serialize(item);

@@ -32,7 +32,7 @@ public sealed partial class TableTriageStore : ITriageStore, IStoreMaintenance
         Inbox = new TableInbox(tables);
         Outbox = new TableOutbox(tables);
         MessageRefs = new TableMessageRefStore(tables);
-        var writes = new TableItemWrites(tables, Items, History, Outbox);
+        var writes = new TableItemWrites(tables, History, Outbox);
         Writes = writes;
         Events = writes;
     }

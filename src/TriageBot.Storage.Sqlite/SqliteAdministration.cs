@@ -120,17 +120,8 @@ public sealed partial class SqliteTriageStore : IBacklogAdministration
     private static async Task<int> InsertItemAsync(SqliteConnection c, SqliteTransaction tx, Item item, CancellationToken ct)
     {
         StoredItems.EnsureWritable(item);
-        try
-        {
-            return await ExecAsync(c, tx,
-                "INSERT INTO items (backlog_id, number, state, stream, created_at, json, outline, version) VALUES ($b, $n, $s, $st, $at, $json, $o, 1)",
-                ct, ("$b", item.BacklogId), ("$n", item.Number), ("$s", item.State.ToString()), ("$st", item.Stream.ToString()),
-                ("$at", item.CreatedAt.UtcTicks), ("$json", StoredJson.Serialize(item)), ("$o", StoredOutline.Serialize(item))).ConfigureAwait(false);
-        }
-        catch (SqliteException e) when (SqliteDb.IsConstraint(e))
-        {
-            throw new DuplicateKeyException($"Item {item.Number} already exists in backlog '{item.BacklogId}'.");
-        }
+        await SqliteItemWrites.InsertAsync(c, tx, item, ct).ConfigureAwait(false);
+        return 1;
     }
 
     private static Task<int> InsertHistoryAsync(SqliteConnection c, SqliteTransaction tx, HistoryEntry entry, CancellationToken ct)

@@ -60,7 +60,8 @@ internal sealed class SqliteItemWrites(SqliteDb db) : IItemWrites, IItemEventFee
         }, ct);
     }
 
-    private static async Task<Versioned<Item>> InsertAsync(SqliteConnection c, SqliteTransaction tx, Item item, CancellationToken ct)
+    /// <summary>Inserts an item row in <paramref name="tx"/>: the write path's insert, and a restore's (which writes whole backlogs in one transaction).</summary>
+    internal static async Task<Versioned<Item>> InsertAsync(SqliteConnection c, SqliteTransaction tx, Item item, CancellationToken ct)
     {
         try
         {

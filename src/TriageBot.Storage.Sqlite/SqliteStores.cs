@@ -235,50 +235,11 @@ internal sealed class SqliteItemStore(SqliteDb db) : IItemStore
         }, ct);
     }
 
-    public Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct)
-    {
-        StoredItems.EnsureWritable(item);
-        return db.WriteAsync("items.insert", async c =>
-        {
-            try
-            {
-                await c.ExecAsync(
-                    "INSERT INTO items (backlog_id, number, state, stream, created_at, json, outline, version) VALUES ($b, $n, $s, $st, $at, $json, $o, 1)",
-                    ct, ("$b", item.BacklogId), ("$n", item.Number), ("$s", item.State.ToString()), ("$st", item.Stream.ToString()),
-                    ("$at", item.CreatedAt.UtcTicks), ("$json", StoredJson.Serialize(item)), ("$o", StoredOutline.Serialize(item))).ConfigureAwait(false);
-            }
-            catch (SqliteException e) when (SqliteDb.IsConstraint(e))
-            {
-                throw new DuplicateKeyException($"Item {item.Number} already exists in backlog '{item.BacklogId}'.");
-            }
-
-            return new Versioned<Item>(item, ETag(1));
-        }, ct);
-    }
-
     public Task<Versioned<Item>?> GetAsync(string backlogId, int number, CancellationToken ct) =>
         db.RunAsync("items.get", async c =>
             (await c.ListAsync("SELECT json, version FROM items WHERE backlog_id = $b AND number = $n",
                 r => new Versioned<Item>(StoredJson.Deserialize<Item>(r.Utf8(0)), ETag(r.GetInt64(1))), ct,
                 ("$b", backlogId), ("$n", number)).ConfigureAwait(false)).FirstOrDefault(), ct);
-
-    public Task<Versioned<Item>> ReplaceAsync(Item item, string etag, CancellationToken ct)
-    {
-        StoredItems.EnsureWritable(item);
-        ArgumentNullException.ThrowIfNull(etag);
-        return db.WriteAsync("items.replace", async c =>
-        {
-            var version = await c.ScalarAsync<long?>(
-                """
-                UPDATE items SET state = $s, stream = $st, created_at = $at, json = $json, outline = $o, version = version + 1
-                WHERE backlog_id = $b AND number = $n AND version = $v RETURNING version
-                """,
-                ct, ("$b", item.BacklogId), ("$n", item.Number), ("$s", item.State.ToString()), ("$st", item.Stream.ToString()),
-                ("$at", item.CreatedAt.UtcTicks), ("$json", StoredJson.Serialize(item)), ("$o", StoredOutline.Serialize(item)), ("$v", Version(etag))).ConfigureAwait(false)
-                ?? throw new ConcurrencyException($"Item {item.Number} of backlog '{item.BacklogId}' was changed by someone else (or does not exist); read it again.");
-            return new Versioned<Item>(item, ETag(version));
-        }, ct);
-    }
 
     public IAsyncEnumerable<Item> QueryAsync(ItemQuery query, CancellationToken ct)
     {

@@ -67,97 +67,12 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
         {
             // WAL is a property of the file: set once, every later connection uses it.
             await c.ExecAsync("PRAGMA journal_mode = WAL;", ct).ConfigureAwait(false);
-            await c.ExecAsync(Schema, ct).ConfigureAwait(false);
-            await c.ExecAsync(SqliteItemWrites.Schema, ct).ConfigureAwait(false);
-            // Added after the first release: files created before it get the column here.
-            var hasKey = await c.ScalarAsync<long>("SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'coalesce_key'", ct).ConfigureAwait(false) > 0;
-            if (!hasKey)
+            foreach (var (migration, rows) in await SqliteMigrations.ApplyAsync(c, db.Path, ct).ConfigureAwait(false))
             {
-                await c.ExecAsync("ALTER TABLE outbox ADD COLUMN coalesce_key TEXT", ct).ConfigureAwait(false);
-            }
-
-            await c.ExecAsync("CREATE INDEX IF NOT EXISTS outbox_coalesce ON outbox (coalesce_key) WHERE status = 'Pending' AND coalesce_key IS NOT NULL", ct).ConfigureAwait(false);
-            if (await c.ScalarAsync<long>("SELECT count(*) FROM pragma_table_info('inbox') WHERE name = 'handled'", ct).ConfigureAwait(false) == 0)
-            {
-                await c.ExecAsync("ALTER TABLE inbox ADD COLUMN handled INTEGER", ct).ConfigureAwait(false);
-            }
-
-            // Added for ETag-checked bindings (issue 14); rows written before have version 0.
-            if (await c.ScalarAsync<long>("SELECT count(*) FROM pragma_table_info('bindings') WHERE name = 'version'", ct).ConfigureAwait(false) == 0)
-            {
-                await c.ExecAsync("ALTER TABLE bindings ADD COLUMN version INTEGER", ct).ConfigureAwait(false);
-            }
-
-            var hasOutline = await c.ScalarAsync<long>("SELECT count(*) FROM pragma_table_info('items') WHERE name = 'outline'", ct).ConfigureAwait(false) > 0;
-            if (!hasOutline)
-            {
-                await c.ExecAsync("ALTER TABLE items ADD COLUMN outline TEXT", ct).ConfigureAwait(false);
-            }
-
-            // Reports and lists read outlines from this index alone, not from the much wider rows (a third of the time).
-            await c.ExecAsync("CREATE INDEX IF NOT EXISTS items_outline ON items (backlog_id, number, state, stream, created_at, outline)", ct).ConfigureAwait(false);
-            // The file's user_version is the outline format its rows were last brought up to, so only the first open after an
-            // upgrade scans them. Rows a different version writes later are still read whole where they have no outline.
-            if (await c.ScalarAsync<long>("PRAGMA user_version", ct).ConfigureAwait(false) != StoredOutline.Version)
-            {
-                var filled = await FillOutlinesAsync(c, ct).ConfigureAwait(false);
-                await c.ExecAsync($"PRAGMA user_version = {StoredOutline.Version}", ct).ConfigureAwait(false);
-                if (filled > 0)
-                {
-                    Log.SqliteOutlinesFilled(logger, filled);
-                }
+                Log.SqliteMigrationApplied(logger, migration.Version, migration.Name, rows);
             }
         }, ct).ConfigureAwait(false);
         Log.SqliteReady(logger, db.Path);
-    }
-
-    /// <summary>
-    /// Stores the outline of every item that has none of the current format (written by an earlier version), a page per transaction.
-    /// A row whose JSON cannot be read is left as it is: reading it fails as it did before.
-    /// </summary>
-    private static async Task<int> FillOutlinesAsync(SqliteConnection c, CancellationToken ct)
-    {
-        var filled = 0;
-        long after = 0;
-        while (true)
-        {
-            // The outlines are looked for in the index (every open), the few rows found are then read whole.
-            var stale = await c.ListAsync(
-                "SELECT rowid FROM items INDEXED BY items_outline WHERE (outline IS NULL OR substr(outline, 1, length($prefix)) <> $prefix) AND rowid > $after ORDER BY rowid LIMIT 500",
-                r => r.GetInt64(0), ct, ("$prefix", StoredOutline.Prefix), ("$after", after)).ConfigureAwait(false);
-            if (stale.Count == 0)
-            {
-                return filled;
-            }
-
-            var rows = await c.ListAsync(
-                $"SELECT rowid, json FROM items WHERE rowid IN ({string.Join(", ", stale)})",
-                r => (RowId: r.GetInt64(0), Json: r.GetString(1)), ct).ConfigureAwait(false);
-
-            using (var tx = c.BeginTransaction())
-            {
-                foreach (var (rowId, json) in rows)
-                {
-                    Item item;
-                    try
-                    {
-                        item = StoredJson.Deserialize<Item>(json);
-                    }
-                    catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
-                    {
-                        continue;
-                    }
-
-                    using var update = c.Command("UPDATE items SET outline = $o WHERE rowid = $r", ("$o", StoredOutline.Serialize(item)), ("$r", rowId));
-                    update.Transaction = tx;
-                    filled += await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-
-                tx.Commit();
-            }
-
-            after = stale[^1];
-        }
     }
 
     public Task PingAsync(CancellationToken ct) =>
@@ -169,90 +84,6 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
     public Task<int> PurgeSentOutboxAsync(DateTimeOffset createdBefore, CancellationToken ct) =>
         db.WriteAsync("outbox.purge", c => c.ExecAsync(
             "DELETE FROM outbox WHERE status = 'Sent' AND created_at < $before", ct, ("$before", createdBefore.UtcTicks)), ct);
-
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS backlogs (
-            id TEXT NOT NULL PRIMARY KEY,
-            dashboard_token TEXT NOT NULL,
-            json TEXT NOT NULL,
-            version INTEGER NOT NULL);
-        CREATE INDEX IF NOT EXISTS backlogs_token ON backlogs (dashboard_token);
-        CREATE TABLE IF NOT EXISTS counters (
-            backlog_id TEXT NOT NULL PRIMARY KEY,
-            last INTEGER NOT NULL);
-        CREATE TABLE IF NOT EXISTS members (
-            backlog_id TEXT NOT NULL,
-            user_key TEXT NOT NULL,
-            json TEXT NOT NULL,
-            PRIMARY KEY (backlog_id, user_key));
-        CREATE TABLE IF NOT EXISTS rosters (
-            backlog_id TEXT NOT NULL PRIMARY KEY,
-            version INTEGER NOT NULL);
-        CREATE TABLE IF NOT EXISTS bindings (
-            platform TEXT NOT NULL,
-            workspace TEXT NOT NULL,
-            channel_id TEXT NOT NULL,
-            backlog_id TEXT NOT NULL,
-            json TEXT NOT NULL,
-            PRIMARY KEY (platform, workspace, channel_id));
-        CREATE INDEX IF NOT EXISTS bindings_backlog ON bindings (backlog_id);
-        CREATE TABLE IF NOT EXISTS items (
-            backlog_id TEXT NOT NULL,
-            number INTEGER NOT NULL,
-            state TEXT NOT NULL,
-            stream TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            json TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            outline TEXT,
-            PRIMARY KEY (backlog_id, number));
-        CREATE TABLE IF NOT EXISTS item_requests (
-            backlog_id TEXT NOT NULL,
-            request_key TEXT NOT NULL,
-            number INTEGER NOT NULL,
-            PRIMARY KEY (backlog_id, request_key)) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS history (
-            backlog_id TEXT NOT NULL,
-            row_key TEXT NOT NULL,
-            item_number INTEGER NOT NULL,
-            json TEXT NOT NULL,
-            PRIMARY KEY (backlog_id, row_key)) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS history_item ON history (backlog_id, item_number, row_key);
-        CREATE TABLE IF NOT EXISTS votes (
-            backlog_id TEXT NOT NULL,
-            item_number INTEGER NOT NULL,
-            round INTEGER NOT NULL,
-            voter_key TEXT NOT NULL,
-            json TEXT NOT NULL,
-            PRIMARY KEY (backlog_id, item_number, round, voter_key));
-        CREATE TABLE IF NOT EXISTS ledger (
-            backlog_id TEXT NOT NULL,
-            ceremony TEXT NOT NULL,
-            occurrence TEXT NOT NULL,
-            scheduled_at INTEGER NOT NULL,
-            json TEXT NOT NULL,
-            PRIMARY KEY (backlog_id, ceremony, occurrence));
-        CREATE TABLE IF NOT EXISTS inbox (
-            platform TEXT NOT NULL,
-            delivery_id TEXT NOT NULL,
-            recorded_at INTEGER NOT NULL,
-            handled INTEGER,
-            PRIMARY KEY (platform, delivery_id));
-        CREATE TABLE IF NOT EXISTS outbox (
-            id TEXT NOT NULL PRIMARY KEY,
-            status TEXT NOT NULL,
-            next_attempt_at INTEGER NOT NULL,
-            lease_owner TEXT,
-            lease_until INTEGER,
-            created_at INTEGER NOT NULL,
-            json TEXT NOT NULL,
-            version INTEGER NOT NULL);
-        CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
-        CREATE INDEX IF NOT EXISTS outbox_status_created ON outbox (status, created_at);
-        CREATE TABLE IF NOT EXISTS message_refs (
-            ref TEXT NOT NULL PRIMARY KEY,
-            json TEXT NOT NULL);
-        """;
 }
 
 /// <summary>Small helpers so every statement is parameterized and short.</summary>

@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Item number counter contended; attempt {Attempt}")]
     public static partial void CounterContended(ILogger logger, int attempt);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "SQLite store: stored the outline of {Count} items written by an earlier version")]
-    public static partial void SqliteOutlinesFilled(ILogger logger, int count);
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "SQLite store: schema migration {Version} ({Name}) applied, {Rows} rows changed")]
+    public static partial void SqliteMigrationApplied(ILogger logger, int version, string name, int rows);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Finishing the restore of backlog {BacklogId} that an earlier run committed but did not finish moving into place")]
     public static partial void RestoreFinished(ILogger logger, string backlogId);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Ports;
 using TriageBot.Teams.Activities;
 using TriageBot.Teams.Auth;

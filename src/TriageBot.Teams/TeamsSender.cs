@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
@@ -18,7 +19,7 @@ public sealed class TeamsSender(BotConnectorClient client, IOptions<TeamsOptions
 {
     public Platform Platform => Platform.Teams;
 
-    public async Task<SendResult> SendAsync(OutboxMessage message, string? existingMessageId, CancellationToken ct)
+    public async Task<SendResult> SendAsync(OutboxMessage message, View view, string? existingMessageId, CancellationToken ct)
     {
         var target = message.Target;
         if (message.Kind == OutboxKind.Direct && (string.IsNullOrWhiteSpace(target.ServiceUrl) || string.IsNullOrWhiteSpace(target.Workspace)))
@@ -28,7 +29,7 @@ public sealed class TeamsSender(BotConnectorClient client, IOptions<TeamsOptions
         if (string.IsNullOrWhiteSpace(target.ServiceUrl))
             return new SendFailedPermanently("The Teams address has no service URL; the bot must receive an activity from that conversation first.", ChannelLost: false);
 
-        var activity = ActivityFor(message.Payload);
+        var activity = ActivityFor(view);
         try
         {
             return message.Kind switch

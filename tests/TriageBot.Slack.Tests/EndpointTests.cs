@@ -600,7 +600,7 @@ public sealed class EndpointTests : IAsyncLifetime
         var prompt = _app.Outbox.Enqueued.Single();
         prompt.Kind.ShouldBe(OutboxKind.Post);
         prompt.Target.ChannelId.ShouldBe("D0ADA");
-        var button = prompt.Payload.ShouldBeOfType<TextView>().Actions.ShouldHaveSingleItem();
+        var button = prompt.ToView().ShouldBeOfType<TextView>().Actions.ShouldHaveSingleItem();
         button.ActionId.ShouldBe("slack_run_command");
         button.Argument.ShouldBe("new bug");
     }
@@ -617,7 +617,7 @@ public sealed class EndpointTests : IAsyncLifetime
         welcome.Kind.ShouldBe(OutboxKind.Post);
         welcome.Target.ChannelId.ShouldBe("C0NEW");
         welcome.Target.Workspace.ShouldBe("T0001");
-        welcome.Payload.ShouldBeOfType<WelcomeView>().Actions.Single().ActionId.ShouldBe(ButtonIds.Setup);
+        welcome.ToView().ShouldBeOfType<WelcomeView>().Actions.Single().ActionId.ShouldBe(ButtonIds.Setup);
         _app.Conversation.Received.ShouldBeEmpty();
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
@@ -45,7 +46,7 @@ public sealed class SlackSenderTests : IAsyncLifetime
         Id = "m1",
         Kind = kind,
         Target = new ConversationAddress { Platform = Platform.Slack, Workspace = "T1", ChannelId = channel, ThreadId = thread, UserId = user },
-        Payload = new TextView("Weekly review is in 15 minutes"),
+        Payload = OutboxViews.Payload(new TextView("Weekly review is in 15 minutes")),
         CreatedAt = DateTimeOffset.UnixEpoch,
     };
 

@@ -1,5 +1,6 @@
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Ceremonies;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Rubric;
@@ -124,7 +125,7 @@ internal static class Build
         Id = id ?? Guid.NewGuid().ToString("N"),
         Kind = OutboxKind.Post,
         Target = Address(),
-        Payload = new TextView("hello"),
+        Payload = OutboxViews.Payload(new TextView("hello")),
         CreatedAt = created ?? T0,
         NextAttemptAt = due ?? T0,
         BacklogId = "b",

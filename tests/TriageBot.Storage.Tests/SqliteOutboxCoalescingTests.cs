@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
 using TriageBot.Storage.Sqlite;
@@ -29,7 +30,7 @@ public sealed class SqliteOutboxCoalescingTests : IAsyncLifetime
     }
 
     private static OutboxMessage BallotUpdate(int number) =>
-        Build.Message() with { Kind = OutboxKind.Update, MessageRef = $"ballot:b/{number}:1", Payload = new LiveBallotView("b", number) };
+        Build.Message() with { Kind = OutboxKind.Update, MessageRef = $"ballot:b/{number}:1", Payload = OutboxViews.Payload(new LiveBallotView("b", number)), Live = true };
 
     [Fact]
     public async Task LiveUpdatesOfOneBallot_WaitingUnleased_AreKeptOnce_PerBallot()
@@ -64,11 +65,11 @@ public sealed class SqliteOutboxCoalescingTests : IAsyncLifetime
     [Fact]
     public async Task UpdatesWithAFixedView_AndPosts_AreNeverDropped()
     {
-        var fixedUpdate = Build.Message() with { Kind = OutboxKind.Update, MessageRef = "slack:C1:1700.1", Payload = new TextView("v1") };
+        var fixedUpdate = Build.Message() with { Kind = OutboxKind.Update, MessageRef = "slack:C1:1700.1", Payload = OutboxViews.Payload(new TextView("v1")) };
         await store.Outbox.EnqueueAsync(fixedUpdate, Ct);
-        await store.Outbox.EnqueueAsync(fixedUpdate with { Id = "second", Payload = new TextView("v2") }, Ct);
-        await store.Outbox.EnqueueAsync(Build.Message() with { MessageRef = "ballot:b/1:1", Payload = new LiveBallotView("b", 1) }, Ct);
-        await store.Outbox.EnqueueAsync(Build.Message() with { MessageRef = "ballot:b/1:1", Payload = new LiveBallotView("b", 1) }, Ct);
+        await store.Outbox.EnqueueAsync(fixedUpdate with { Id = "second", Payload = OutboxViews.Payload(new TextView("v2")) }, Ct);
+        await store.Outbox.EnqueueAsync(Build.Message() with { MessageRef = "ballot:b/1:1", Payload = OutboxViews.Payload(new LiveBallotView("b", 1)), Live = true }, Ct);
+        await store.Outbox.EnqueueAsync(Build.Message() with { MessageRef = "ballot:b/1:1", Payload = OutboxViews.Payload(new LiveBallotView("b", 1)), Live = true }, Ct);
 
         (await store.Outbox.CountPendingAsync(Ct)).ShouldBe(4);
     }

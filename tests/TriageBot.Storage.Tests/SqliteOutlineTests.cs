@@ -70,8 +70,8 @@ public sealed class SqliteOutlineTests : IDisposable
         count.CommandText = "SELECT count(*) FROM items WHERE outline IS NOT NULL";
         ((long)(await count.ExecuteScalarAsync(Ct))!).ShouldBe(items.Count, "every readable row, not the broken one");
         using var format = check.CreateCommand();
-        format.CommandText = "PRAGMA user_version";
-        ((long)(await format.ExecuteScalarAsync(Ct))!).ShouldBe(1, "the file is marked, so later opens do not scan it again");
+        format.CommandText = "SELECT count(*) FROM schema_migrations WHERE name = 'outlines.format1'";
+        ((long)(await format.ExecuteScalarAsync(Ct))!).ShouldBe(1, "the fill is recorded, so later opens do not scan the file again");
         var outlines = await store.Items.QueryAsync(new ItemQuery("b") { Outline = true }, Ct).ToListAsync(Ct);
         outlines.Select(Json).ShouldBe(items.Select(i => Json(ItemOutline.Of(i))));
         // Opening again finds nothing left to do and changes nothing.
@@ -80,18 +80,18 @@ public sealed class SqliteOutlineTests : IDisposable
     }
 
     [Fact]
-    public async Task OutlineInAnotherFormat_IsRewrittenWhenTheFileIsOpened()
+    public async Task OutlineInAnotherFormat_IsRewrittenWhenTheFileIsOpenedByTheVersionWithThatFormatsMigration()
     {
         var path = Path.Combine(folder, "format.db");
         var store = new SqliteTriageStore(path);
         await store.InitializeAsync(Ct);
         var item = Build.EveryField("b", 1, WorkStream.Model);
-        await store.Items.InsertAsync(item, Ct);
+        await store.Writes.WriteAsync(new ItemWrite { Item = item }, Ct);
         await using var c = new SqliteConnection($"Data Source={path}");
         await c.OpenAsync(Ct);
-        // As a version writing format 0 would have left it: its outlines, and the file marked with that format.
+        // As a version writing format 0 would have left it: its outlines, and the current format's fill not yet recorded.
         await Exec(c, "UPDATE items SET outline = '[0,1]'");
-        await Exec(c, "PRAGMA user_version = 0");
+        await Exec(c, "DELETE FROM schema_migrations WHERE name = 'outlines.format1'");
 
         await new SqliteTriageStore(path).InitializeAsync(Ct);
 

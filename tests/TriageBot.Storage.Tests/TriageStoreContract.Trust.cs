@@ -146,7 +146,7 @@ public abstract partial class TriageStoreContract
         await Store.Bindings.UpsertAsync(new Binding { Address = Build.Address("C-old"), BacklogId = backlog.Id }, Ct);
         for (var n = 1; n <= 2; n++)
         {
-            await Store.Items.InsertAsync(Build.Item(backlog.Id, await Store.Items.AllocateNumberAsync(backlog.Id, Ct), title: $"Old {n}"), Ct);
+            await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog.Id, await Store.Items.AllocateNumberAsync(backlog.Id, Ct), title: $"Old {n}") }, Ct);
             await Store.History.AppendAsync([Build.History(backlog.Id, n, Build.T0.AddHours(n))], Ct);
         }
 

@@ -1,5 +1,6 @@
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Ceremonies;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
@@ -185,7 +186,7 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
             Owner = Build.User("U7", "Owner"),
         };
 
-        var inserted = await Store.Items.InsertAsync(item, Ct);
+        var inserted = await Store.Writes.WriteAsync(new ItemWrite { Item = item }, Ct);
         var read = await Store.Items.GetAsync(backlog, 1, Ct);
 
         read.ShouldNotBeNull();
@@ -201,9 +202,9 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
     public async Task Item_InsertedTwiceWithTheSameNumber_ThrowsDuplicateKeyException()
     {
         var backlog = Build.Id();
-        await Store.Items.InsertAsync(Build.Item(backlog, 7), Ct);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, 7) }, Ct);
 
-        await Should.ThrowAsync<DuplicateKeyException>(() => Store.Items.InsertAsync(Build.Item(backlog, 7, title: "again"), Ct));
+        await Should.ThrowAsync<DuplicateKeyException>(() => Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, 7, title: "again") }, Ct));
         (await Store.Items.GetAsync(backlog, 7, Ct))!.Value.Title.ShouldBe("Item 7");
     }
 
@@ -211,10 +212,10 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
     public async Task Item_ReplaceWithStaleETag_ThrowsConcurrencyException()
     {
         var backlog = Build.Id();
-        var v1 = await Store.Items.InsertAsync(Build.Item(backlog, 1), Ct);
-        var v2 = await Store.Items.ReplaceAsync(v1.Value with { State = ItemState.Ready }, v1.ETag, Ct);
+        var v1 = await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, 1) }, Ct);
+        var v2 = await Store.Writes.WriteAsync(new ItemWrite { Item = v1.Value with { State = ItemState.Ready }, ETag = v1.ETag }, Ct);
 
-        await Should.ThrowAsync<ConcurrencyException>(() => Store.Items.ReplaceAsync(v1.Value with { State = ItemState.Icebox }, v1.ETag, Ct));
+        await Should.ThrowAsync<ConcurrencyException>(() => Store.Writes.WriteAsync(new ItemWrite { Item = v1.Value with { State = ItemState.Icebox }, ETag = v1.ETag }, Ct));
         var read = (await Store.Items.GetAsync(backlog, 1, Ct))!;
         read.Value.State.ShouldBe(ItemState.Ready);
         read.ETag.ShouldBe(v2.ETag);
@@ -224,9 +225,9 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
     public async Task Item_ReplaceOfAMissingItem_ThrowsConcurrencyException()
     {
         var item = Build.Item(Build.Id(), 1);
-        var other = await Store.Items.InsertAsync(Build.Item(Build.Id(), 1), Ct);
+        var other = await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(Build.Id(), 1) }, Ct);
 
-        await Should.ThrowAsync<ConcurrencyException>(() => Store.Items.ReplaceAsync(item, other.ETag, Ct));
+        await Should.ThrowAsync<ConcurrencyException>(() => Store.Writes.WriteAsync(new ItemWrite { Item = item, ETag = other.ETag }, Ct));
     }
 
     [Fact]
@@ -236,7 +237,7 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
         var description = string.Concat(Enumerable.Repeat("ab😀", 25_000));
         var item = Build.Item(Build.Id(), 1) with { Description = description };
 
-        await Store.Items.InsertAsync(item, Ct);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = item }, Ct);
 
         (await Store.Items.GetAsync(item.BacklogId, 1, Ct))!.Value.Description.ShouldBe(description);
     }
@@ -266,7 +267,7 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
         {
             var store = instances[i % 4];
             var number = await store.Items.AllocateNumberAsync(backlog, Ct);
-            await store.Items.InsertAsync(Build.Item(backlog, number), Ct);
+            await store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, number) }, Ct);
             return number;
         })));
 
@@ -339,11 +340,11 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
     public async Task Query_FiltersByStateStreamAndCreatedTime_InNumberOrder()
     {
         var backlog = Build.Id();
-        await Store.Items.InsertAsync(Build.Item(backlog, 3, WorkStream.Bug, ItemState.Ready), Ct);
-        await Store.Items.InsertAsync(Build.Item(backlog, 1, WorkStream.Bug, ItemState.Icebox), Ct);
-        await Store.Items.InsertAsync(Build.Item(backlog, 2, WorkStream.Model, ItemState.Ready), Ct);
-        await Store.Items.InsertAsync(Build.Item(backlog, 4, WorkStream.Bug, ItemState.Done), Ct);
-        await Store.Items.InsertAsync(Build.Item(Build.Id(), 5, WorkStream.Bug, ItemState.Ready), Ct);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, 3, WorkStream.Bug, ItemState.Ready) }, Ct);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, 1, WorkStream.Bug, ItemState.Icebox) }, Ct);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, 2, WorkStream.Model, ItemState.Ready) }, Ct);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, 4, WorkStream.Bug, ItemState.Done) }, Ct);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(Build.Id(), 5, WorkStream.Bug, ItemState.Ready) }, Ct);
 
         async Task<List<int>> Numbers(ItemQuery q) => await Store.Items.QueryAsync(q, Ct).Select(i => i.Number).ToListAsync(Ct);
 
@@ -359,8 +360,8 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
     public async Task Query_AfterAReplace_FiltersOnTheNewState()
     {
         var backlog = Build.Id();
-        var v1 = await Store.Items.InsertAsync(Build.Item(backlog, 1), Ct);
-        await Store.Items.ReplaceAsync(v1.Value with { State = ItemState.Active }, v1.ETag, Ct);
+        var v1 = await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, 1) }, Ct);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = v1.Value with { State = ItemState.Active }, ETag = v1.ETag }, Ct);
 
         (await Store.Items.QueryAsync(new ItemQuery(backlog) { States = [ItemState.New] }, Ct).CountAsync(Ct)).ShouldBe(0);
         (await Store.Items.QueryAsync(new ItemQuery(backlog) { States = [ItemState.Active] }, Ct).CountAsync(Ct)).ShouldBe(1);
@@ -373,7 +374,7 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
         var backlog = Build.Id();
         var states = new[] { ItemState.New, ItemState.Ready, ItemState.Icebox, ItemState.Sprint };
         await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (n, ct) =>
-            await Store.Items.InsertAsync(Build.Item(backlog, n, n % 2 == 0 ? WorkStream.Bug : WorkStream.Feature, states[n % 4]), ct));
+            await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, n, n % 2 == 0 ? WorkStream.Bug : WorkStream.Feature, states[n % 4]) }, ct));
 
         var seen = 0;
         var last = 0;
@@ -383,7 +384,7 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
             if (seen == 0)
             {
                 // Inserted after the first page was read: only a store that pages on demand can still return it.
-                await Store.Items.InsertAsync(Build.Item(backlog, count + 2, WorkStream.Bug, ItemState.Icebox), Ct);
+                await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, count + 2, WorkStream.Bug, ItemState.Icebox) }, Ct);
             }
 
             item.Number.ShouldBeGreaterThan(last);
@@ -416,7 +417,7 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
         var items = Enum.GetValues<WorkStream>().Select((stream, i) => Build.EveryField(backlog, i + 1, stream, i % 2 == 0 ? ItemState.Active : ItemState.Ready)).ToList();
         foreach (var item in items)
         {
-            await Store.Items.InsertAsync(item, Ct);
+            await Store.Writes.WriteAsync(new ItemWrite { Item = item }, Ct);
         }
 
         var outlines = await Store.Items.QueryAsync(new ItemQuery(backlog) { Outline = true }, Ct).ToListAsync(Ct);
@@ -433,10 +434,10 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
     public async Task Outline_AfterAReplace_IsTheNewItemsOutline()
     {
         var backlog = Build.Id();
-        var v1 = await Store.Items.InsertAsync(Build.EveryField(backlog, 1, WorkStream.Feature, ItemState.Ready), Ct);
+        var v1 = await Store.Writes.WriteAsync(new ItemWrite { Item = Build.EveryField(backlog, 1, WorkStream.Feature, ItemState.Ready) }, Ct);
         var changed = v1.Value with { Title = "Renamed", State = ItemState.Sprint, Feature = v1.Value.Feature! with { Column = FeatureColumn.Build, SuccessMetric = "" }, Owner = null };
 
-        await Store.Items.ReplaceAsync(changed, v1.ETag, Ct);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = changed, ETag = v1.ETag }, Ct);
 
         var outline = await Store.Items.QueryAsync(new ItemQuery(backlog) { Outline = true }, Ct).SingleAsync(Ct);
         Json(outline).ShouldBe(Json(ItemOutline.Of(changed)));
@@ -446,11 +447,11 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
     public async Task Outline_CannotBeStored_SoNoListOrReportCanEraseAnItemsText()
     {
         var backlog = Build.Id();
-        var whole = await Store.Items.InsertAsync(Build.EveryField(backlog, 1, WorkStream.Bug), Ct);
+        var whole = await Store.Writes.WriteAsync(new ItemWrite { Item = Build.EveryField(backlog, 1, WorkStream.Bug) }, Ct);
         var outline = await Store.Items.QueryAsync(new ItemQuery(backlog) { Outline = true }, Ct).SingleAsync(Ct);
 
-        await Should.ThrowAsync<ArgumentException>(() => Store.Items.ReplaceAsync(outline with { Title = "changed" }, whole.ETag, Ct));
-        await Should.ThrowAsync<ArgumentException>(() => Store.Items.InsertAsync(outline with { Number = 2 }, Ct));
+        await Should.ThrowAsync<ArgumentException>(() => Store.Writes.WriteAsync(new ItemWrite { Item = outline with { Title = "changed" }, ETag = whole.ETag }, Ct));
+        await Should.ThrowAsync<ArgumentException>(() => Store.Writes.WriteAsync(new ItemWrite { Item = outline with { Number = 2 } }, Ct));
 
         var read = (await Store.Items.GetAsync(backlog, 1, Ct))!;
         Json(read.Value).ShouldBe(Json(whole.Value));
@@ -467,7 +468,7 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
         var items = Enum.GetValues<WorkStream>().Select((stream, i) => Build.EveryField(backlog, i + 1, stream)).ToList();
         foreach (var item in items)
         {
-            await Store.Items.InsertAsync(item, Ct);
+            await Store.Writes.WriteAsync(new ItemWrite { Item = item }, Ct);
         }
 
         await ReplaceOutlinesAsync(scope, backlog, stored);
@@ -481,10 +482,10 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
     public async Task Retrying_ConcurrentUpdatesOfOneItem_AreAllApplied()
     {
         var backlog = Build.Id();
-        await Store.Items.InsertAsync(Build.Item(backlog, 1), Ct);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, 1) }, Ct);
 
         await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
-            Retrying.UpdateItemAsync(Store.Items, backlog, 1, item => item with { Links = [.. item.Links, $"link-{i}"] }, maxAttempts: 50, Ct))));
+            UpdateItemAsync(Store.Writes, backlog, 1, item => item with { Links = [.. item.Links, $"link-{i}"] }, maxAttempts: 50))));
 
         (await Store.Items.GetAsync(backlog, 1, Ct))!.Value.Links.Order().ShouldBe(Enumerable.Range(0, 10).Select(i => $"link-{i}").Order());
     }
@@ -493,11 +494,11 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
     public async Task Retrying_ItemThatAlwaysLosesTheRace_GivesUpWithAClearError()
     {
         var backlog = Build.Id();
-        await Store.Items.InsertAsync(Build.Item(backlog, 1), Ct);
-        var meddler = new MeddlingItemStore(Store.Items);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlog, 1) }, Ct);
+        var meddler = new MeddlingItemWrites(Store.Items, Store.Writes);
 
         var error = await Should.ThrowAsync<ConcurrencyException>(() =>
-            Retrying.UpdateItemAsync(meddler, backlog, 1, item => item with { Title = "mine" }, maxAttempts: 3, Ct));
+            UpdateItemAsync(meddler, backlog, 1, item => item with { Title = "mine" }, maxAttempts: 3));
 
         error.Message.ShouldContain("gave up after 3 attempts");
         meddler.Interferences.ShouldBe(3);
@@ -541,8 +542,8 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
         var backlogId = "b-" + text;
         var backlog = Build.Backlog(backlogId, token: text);
         await Store.Backlogs.TryCreateAsync(backlog, Ct);
-        await Store.Items.InsertAsync(Build.Item(backlogId, 1, title: text) with { Description = text }, Ct);
-        await Store.Items.InsertAsync(Build.Item(backlogId + "x", 1, title: "other"), Ct);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlogId, 1, title: text) with { Description = text } }, Ct);
+        await Store.Writes.WriteAsync(new ItemWrite { Item = Build.Item(backlogId + "x", 1, title: "other") }, Ct);
         var voter = Build.User(text, text);
         await Store.Members.UpsertAsync(new Member(backlogId, voter, Role.Engineer), Ct);
         await Store.Bindings.UpsertAsync(new Binding { Address = Build.Address(text, text), BacklogId = backlogId }, Ct);
@@ -789,7 +790,7 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
     [Fact]
     public async Task Outbox_Enqueued_IsLeasedWithItsPayloadAndCountedPending()
     {
-        var message = Build.Message() with { MessageRef = "ballot:b/1:1", Payload = new TextView("hi", Tone.Warning) { Title = "T" } };
+        var message = Build.Message() with { MessageRef = "ballot:b/1:1", Payload = OutboxViews.Payload(new TextView("hi", Tone.Warning) { Title = "T" }) };
         await Store.Outbox.EnqueueAsync(message, Ct);
 
         (await Store.Outbox.CountPendingAsync(Ct)).ShouldBe(1);
@@ -798,7 +799,7 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
         leased.Value.Id.ShouldBe(message.Id);
         leased.Value.LeaseOwner.ShouldBe("w1");
         leased.Value.LeaseUntil.ShouldBe(Build.T0.AddMinutes(1));
-        var payload = leased.Value.Payload.ShouldBeOfType<TextView>();
+        var payload = leased.Value.ToView().ShouldBeOfType<TextView>();
         payload.Text.ShouldBe("hi");
         payload.Tone.ShouldBe(Tone.Warning);
         payload.Title.ShouldBe("T");
@@ -1000,22 +1001,24 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
         (await Store.Backlogs.GetAsync("after-reinit", Ct)).ShouldNotBeNull();
     }
 
-    /// <summary>Changes the item behind the caller's back before every replace, so the caller's ETag is always stale.</summary>
-    private sealed class MeddlingItemStore(IItemStore inner) : IItemStore
+    /// <summary>The read-change-write loop the use cases run for an item, writing through the write path.</summary>
+    private async Task<Versioned<Item>> UpdateItemAsync(IItemWrites writes, string backlogId, int number, Func<Item, Item> change, int maxAttempts) =>
+        (await Retrying.UpdateAsync($"item {number} of backlog '{backlogId}'",
+            c => Store.Items.GetAsync(backlogId, number, c),
+            i => Task.FromResult((change(i), true)),
+            (item, etag, c) => writes.WriteAsync(new ItemWrite { Item = item, ETag = etag }, c), maxAttempts, Ct)).Saved;
+
+    /// <summary>Changes the item behind the caller's back before every write, so the caller's ETag is always stale.</summary>
+    private sealed class MeddlingItemWrites(IItemStore items, IItemWrites inner) : IItemWrites
     {
         public int Interferences { get; private set; }
-        public Task<int> AllocateNumberAsync(string backlogId, CancellationToken ct) => inner.AllocateNumberAsync(backlogId, ct);
-        public Task<NumberReservation> ReserveNumberAsync(string backlogId, string requestKey, CancellationToken ct) => inner.ReserveNumberAsync(backlogId, requestKey, ct);
-        public Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct) => inner.InsertAsync(item, ct);
-        public Task<Versioned<Item>?> GetAsync(string backlogId, int number, CancellationToken ct) => inner.GetAsync(backlogId, number, ct);
-        public IAsyncEnumerable<Item> QueryAsync(ItemQuery query, CancellationToken ct) => inner.QueryAsync(query, ct);
 
-        public async Task<Versioned<Item>> ReplaceAsync(Item item, string etag, CancellationToken ct)
+        public async Task<Versioned<Item>> WriteAsync(ItemWrite write, CancellationToken ct)
         {
-            var fresh = (await inner.GetAsync(item.BacklogId, item.Number, ct))!;
+            var fresh = (await items.GetAsync(write.Item.BacklogId, write.Item.Number, ct))!;
             Interferences++;
-            await inner.ReplaceAsync(fresh.Value with { Title = $"meddled {Interferences}" }, fresh.ETag, ct);
-            return await inner.ReplaceAsync(item, etag, ct);
+            await inner.WriteAsync(new ItemWrite { Item = fresh.Value with { Title = $"meddled {Interferences}" }, ETag = fresh.ETag }, ct);
+            return await inner.WriteAsync(write, ct);
         }
     }
 

@@ -68,7 +68,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
         queued.Kind.ShouldBe(OutboxKind.Post);
         queued.Target.ChannelId.ShouldBe(TeamsActivities.ChannelId);
         queued.Target.ThreadId.ShouldBe("1700000000001");
-        queued.Payload.ShouldBe(new TextView("Created TRI-7"));
+        queued.Payload.GetRawText().ShouldBe(OutboxViews.Payload(new TextView("Created TRI-7")).GetRawText());
         queued.Id.ShouldBe($"teams:{TeamsTestHost.TenantId}|{TeamsActivities.ChannelId};messageid=1700000000001|msg-1:reply");
     }
 
@@ -367,7 +367,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
 
         body.ShouldBeNull();
         var queued = _host.Outbox.Enqueued.ShouldHaveSingleItem();
-        queued.Payload.ShouldBe(created);
+        queued.Payload.GetRawText().ShouldBe(OutboxViews.Payload(created).GetRawText());
         queued.Target.ThreadId.ShouldBe("1700000000001");
     }
 
@@ -435,7 +435,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
         queued.Target.ChannelId.ShouldBe(TeamsActivities.ChannelId);
         queued.Target.ThreadId.ShouldBeNull();
         queued.Target.ServiceUrl.ShouldBe(TeamsActivities.ServiceUrl);
-        var welcome = queued.Payload.ShouldBeOfType<WelcomeView>();
+        var welcome = queued.ToView().ShouldBeOfType<WelcomeView>();
         welcome.AlreadyBound.ShouldBeFalse();
         welcome.Actions.ShouldHaveSingleItem().ActionId.ShouldBe(ButtonIds.Setup);
     }
@@ -452,7 +452,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
         var binding = (await _host.Bindings.GetAsync(Platform.Teams, TeamsTestHost.TenantId, TeamsActivities.ChannelId, CancellationToken.None))!;
         binding.Address.ServiceUrl.ShouldBe(TeamsActivities.ServiceUrl);
         binding.Active.ShouldBeTrue();
-        _host.Outbox.Enqueued.ShouldHaveSingleItem().Payload.ShouldBeOfType<WelcomeView>().AlreadyBound.ShouldBeTrue();
+        _host.Outbox.Enqueued.ShouldHaveSingleItem().ToView().ShouldBeOfType<WelcomeView>().AlreadyBound.ShouldBeTrue();
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
@@ -44,7 +45,7 @@ public sealed class ConnectorTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
         Id = Guid.NewGuid().ToString("N"),
         Kind = kind,
         Target = target,
-        Payload = new TextView("Clinic starts in 15 minutes"),
+        Payload = OutboxViews.Payload(new TextView("Clinic starts in 15 minutes")),
         CreatedAt = DateTimeOffset.UtcNow,
     };
 

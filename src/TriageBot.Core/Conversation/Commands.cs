@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TriageBot.Core.Items;
+using TriageBot.Core.Reports;
 
 namespace TriageBot.Core.Conversation;
 
@@ -35,9 +36,6 @@ public sealed record DashboardCommand(bool Rotate) : Command { public override s
 public sealed record HelpCommand : Command { public override string Name => "help"; }
 /// <summary><c>schedule</c>: show the ceremony schedules in force (<see cref="Change"/> null) or change one of them.</summary>
 public sealed record ScheduleCommand(ScheduleChange? Change) : Command { public override string Name => "schedule"; }
-
-/// <summary>The reports that can be asked for on demand.</summary>
-public enum ReportKind { Weekly, Allocation, Icebox }
 
 /// <summary>A command that could not be parsed: what was wrong and what was expected.</summary>
 public sealed record CommandError(string Message);

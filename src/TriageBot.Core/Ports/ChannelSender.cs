@@ -14,18 +14,6 @@ public sealed record SendRetryLater(TimeSpan? After, string Reason) : SendResult
 /// <summary>Will never succeed (bot removed from the channel, blocked, bad request): record and tell the facilitators.</summary>
 public sealed record SendFailedPermanently(string Reason, bool ChannelLost) : SendResult;
 
-/// <summary>Delivers outbox messages to one platform. Implemented by each channel; called by the host's delivery worker.</summary>
-public interface IChannelSender
-{
-    Platform Platform { get; }
-
-    /// <summary>
-    /// Sends one message. For <see cref="OutboxKind.Update"/>, <paramref name="existingMessageId"/> is the
-    /// platform id the original post was given. Renders the view in the platform's idiom.
-    /// </summary>
-    Task<SendResult> SendAsync(OutboxMessage message, string? existingMessageId, CancellationToken ct);
-}
-
 /// <summary>Wakes the delivery worker when something was queued, so replies don't wait for the next poll.</summary>
 public interface IOutboxSignal
 {

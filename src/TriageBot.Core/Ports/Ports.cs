@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Ceremonies;
 using TriageBot.Core.Items;
@@ -82,6 +83,7 @@ public sealed record ItemQuery(string BacklogId)
 /// <summary>An item number reserved for a request; <see cref="Repeated"/> when an earlier call with the same key reserved it.</summary>
 public sealed record NumberReservation(int Number, bool Repeated);
 
+/// <summary>Reads items and hands out their numbers. Items are written only through <see cref="IItemWrites"/> (<see cref="ITriageStore.Writes"/>).</summary>
 public interface IItemStore
 {
     /// <summary>Hands out the backlog's next item number; never the same number twice, across instances.</summary>
@@ -92,11 +94,7 @@ public interface IItemStore
     /// submitted again after an error that came part-way through therefore finishes the item it started, not a second one.
     /// </summary>
     Task<NumberReservation> ReserveNumberAsync(string backlogId, string requestKey, CancellationToken ct);
-    /// <summary>Inserts an item; <see cref="DuplicateKeyException"/> when the number is taken.</summary>
-    Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct);
     Task<Versioned<Item>?> GetAsync(string backlogId, int number, CancellationToken ct);
-    /// <summary>Replaces an item if <paramref name="etag"/> still matches; otherwise <see cref="ConcurrencyException"/>.</summary>
-    Task<Versioned<Item>> ReplaceAsync(Item item, string etag, CancellationToken ct);
     /// <summary>Streams matching items page by page, in number order; never loads the backlog whole.</summary>
     IAsyncEnumerable<Item> QueryAsync(ItemQuery query, CancellationToken ct);
 }
@@ -163,7 +161,13 @@ public sealed record OutboxMessage
     public required string Id { get; init; }
     public required OutboxKind Kind { get; init; }
     public required ConversationAddress Target { get; init; }
-    public required Views.View Payload { get; init; }
+    /// <summary>
+    /// What the message shows: a view as JSON. The outbox stores it as it is and never reads into it; the layer that
+    /// knows views writes and reads it (<c>Conversation.OutboxViews</c>).
+    /// </summary>
+    public required JsonElement Payload { get; init; }
+    /// <summary>The payload is a live view (a ballot, a report): rendered from storage when it is sent.</summary>
+    public bool Live { get; init; }
     /// <summary>Logical name of the message (e.g. <c>ballot:payments/42:1</c>): a Post stores the platform's id under it, an Update finds it.</summary>
     public string? MessageRef { get; init; }
     /// <summary>Post into the thread of the message known by this logical name (resolved at delivery, once that message is sent).</summary>
@@ -184,7 +188,7 @@ public sealed record OutboxMessage
     /// message one is enough: they share this key. Null for every other message.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string? CoalescingKey => Kind == OutboxKind.Update && MessageRef is { } r && Payload is Views.ILiveView ? r : null;
+    public string? CoalescingKey => Kind == OutboxKind.Update && MessageRef is { } r && Live ? r : null;
 }
 
 public interface IOutbox

@@ -1,5 +1,4 @@
 using TriageBot.Core.Backlogs;
-using TriageBot.Core.Items;
 
 namespace TriageBot.Core.Ports;
 
@@ -43,19 +42,6 @@ public static class Retrying
                     $"Updating {what} gave up after {maxAttempts} attempts: another writer changed it every time ({e.Message}).");
             }
         }
-    }
-
-    /// <summary>The loop of <see cref="UpdateAsync{T, TResult}"/> for an item.</summary>
-    public static async Task<Versioned<Item>> UpdateItemAsync(
-        IItemStore store, string backlogId, int number, Func<Item, Item> change, int maxAttempts, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(change);
-        var (saved, _) = await UpdateAsync($"item {number} of backlog '{backlogId}'",
-            c => store.GetAsync(backlogId, number, c),
-            i => Task.FromResult((change(i), true)),
-            store.ReplaceAsync, maxAttempts, ct).ConfigureAwait(false);
-        return saved;
     }
 
     /// <summary>The loop of <see cref="UpdateAsync{T, TResult}"/> for a backlog's settings.</summary>

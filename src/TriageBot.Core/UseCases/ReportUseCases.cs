@@ -2,6 +2,7 @@ using TriageBot.Core.Backlogs;
 using TriageBot.Core.Ceremonies;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Ports;
+using TriageBot.Core.Reports;
 using TriageBot.Core.Views;
 
 namespace TriageBot.Core.UseCases;

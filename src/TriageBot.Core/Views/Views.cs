@@ -200,7 +200,7 @@ public interface IViewResolver
 }
 
 /// <summary>A report built from storage when it is sent (so a queued or late post shows the state at posting time).</summary>
-public sealed record LiveReportView(string BacklogId, Conversation.ReportKind Kind) : View, ILiveView
+public sealed record LiveReportView(string BacklogId, Reports.ReportKind Kind) : View, ILiveView
 {
     /// <summary>Posted after its scheduled time because the bot was down.</summary>
     public bool Late { get; init; }

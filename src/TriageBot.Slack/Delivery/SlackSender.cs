@@ -1,5 +1,7 @@
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
+using TriageBot.Core.Views;
 using TriageBot.Slack.Blocks;
 using TriageBot.Slack.WebApi;
 
@@ -13,7 +15,7 @@ public sealed class SlackSender(SlackApiClient api, ChannelPacer pacer) : IChann
 {
     public Platform Platform => Platform.Slack;
 
-    public async Task<SendResult> SendAsync(OutboxMessage message, string? existingMessageId, CancellationToken ct)
+    public async Task<SendResult> SendAsync(OutboxMessage message, View view, string? existingMessageId, CancellationToken ct)
     {
         if (message.Target.Platform != Platform.Slack)
         {
@@ -23,7 +25,7 @@ public sealed class SlackSender(SlackApiClient api, ChannelPacer pacer) : IChann
         SlackMessage rendered;
         try
         {
-            rendered = BlockKitRenderer.Render(message.Payload);
+            rendered = BlockKitRenderer.Render(view);
         }
         catch (Exception e) when (e is InvalidOperationException or NotSupportedException)
         {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Conversation;
@@ -23,7 +22,7 @@ internal sealed record SlackEventWork(string EventId, string TeamId, string? Bot
 /// </summary>
 internal sealed partial class SlackEventProcessor(
     IServiceScopeFactory scopes,
-    IHostApplicationLifetime lifetime,
+    BackgroundWork background,
     TimeProvider time,
     ILogger<SlackEventProcessor> logger)
 {
@@ -32,15 +31,18 @@ internal sealed partial class SlackEventProcessor(
 
     private readonly ConcurrentDictionary<string, (string Name, DateTimeOffset Until)> _names = new(StringComparer.Ordinal);
 
-    /// <summary>Handles one event in its own scope; not tied to the HTTP request, so it may outlive the ack.</summary>
-    public async Task HandleAsync(SlackEventWork work)
-    {
+    /// <summary>
+    /// Handles one event in its own scope; not tied to the HTTP request, so it may outlive the ack. It runs as tracked
+    /// background work: cancelled when the host stops, which waits for it before disposing the store.
+    /// </summary>
+    public Task HandleAsync(SlackEventWork work) =>
         // Returns to the endpoint at once, so its ack budget runs even while the handling works synchronously. The
         // endpoint's log scope (team, event id) flows into this work.
-        await Task.Yield();
-        await using var services = scopes.CreateAsyncScope();
-        await ProcessAsync(work, services.ServiceProvider, lifetime.ApplicationStopping).ConfigureAwait(false);
-    }
+        background.Run(async ct =>
+        {
+            await using var services = scopes.CreateAsyncScope();
+            await ProcessAsync(work, services.ServiceProvider, ct).ConfigureAwait(false);
+        });
 
     /// <summary>Lets Slack's retry of an event that could not be handled be handled, instead of dropped as a duplicate.</summary>
     public Task ForgetAsync(SlackEventWork work) =>
@@ -68,8 +70,9 @@ internal sealed partial class SlackEventProcessor(
     }
 
     /// <summary>For an event answered while still running: marked handled when it succeeds, logged and forgotten by the inbox when it fails.</summary>
+    /// <remarks>Tracked like the handling, so the host waits for it; a handling cut short by the host stopping is not a failure.</remarks>
     public void FinishAfterAnswer(SlackEventWork work, Task handling) =>
-        _ = handling.ContinueWith(async t =>
+        background.Track(handling.ContinueWith(async t =>
         {
             if (t.IsCompletedSuccessfully)
             {
@@ -77,9 +80,18 @@ internal sealed partial class SlackEventProcessor(
                 return;
             }
 
-            Log.EventFailed(logger, t.Exception?.GetBaseException() ?? new OperationCanceledException("The event's handling was cancelled."), work.EventId);
+            var error = t.Exception?.GetBaseException();
+            if (background.Stopping.IsCancellationRequested && error is null or OperationCanceledException)
+            {
+                Log.EventStoppedByShutdown(logger, work.EventId);
+            }
+            else
+            {
+                Log.EventFailed(logger, error ?? new OperationCanceledException("The event's handling was cancelled."), work.EventId);
+            }
+
             await ForgetAsync(work).ConfigureAwait(false);
-        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap());
 
     internal async Task ProcessAsync(SlackEventWork work, IServiceProvider services, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
@@ -152,7 +153,8 @@ internal sealed class SlackResponder(
             Id = $"slack-{idHint ?? kind.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}",
             Kind = kind,
             Target = target with { Platform = Platform.Slack },
-            Payload = view,
+            Payload = OutboxViews.Payload(view),
+            Live = view is ILiveView,
             MessageRef = messageRef,
             CreatedAt = now,
             NextAttemptAt = now,

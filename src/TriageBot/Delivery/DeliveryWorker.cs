@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Telemetry;
@@ -189,7 +190,18 @@ public sealed partial class DeliveryWorker(
             target = original.Value.Where;
         }
 
-        var view = await resolver.ResolveAsync(message.Payload, ct);
+        View shown;
+        try
+        {
+            shown = message.ToView();
+        }
+        catch (InvalidDataException e)
+        {
+            await FailAsync(leased, e.Message, channelLost: false, ct);
+            return "failed";
+        }
+
+        var view = await resolver.ResolveAsync(shown, ct);
         if (view is null)
         {
             await SaveAsync(leased, message with { Status = OutboxStatus.Sent, LastError = "the item no longer exists" }, ct);
@@ -199,7 +211,7 @@ public sealed partial class DeliveryWorker(
         SendResult result;
         try
         {
-            result = await sender.SendAsync(message with { Target = target, Payload = view }, existingId, ct);
+            result = await sender.SendAsync(message with { Target = target }, view, existingId, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -317,7 +329,7 @@ public sealed partial class DeliveryWorker(
                     UserId = member.User.UserId,
                     ServiceUrl = failed.Target.ServiceUrl,
                 },
-                Payload = new TextView(text, Tone.Warning) { Title = "Delivery problem" },
+                Payload = OutboxViews.Payload(new TextView(text, Tone.Warning) { Title = "Delivery problem" }),
                 BacklogId = backlogId,
                 CreatedAt = now,
                 NextAttemptAt = now,

@@ -1,5 +1,7 @@
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
+using TriageBot.Core.Views;
 using TriageBot.Teams.Cards;
 
 namespace TriageBot.Playground;
@@ -12,10 +14,10 @@ public sealed class PlaygroundSender(PlaygroundFeed feed) : IChannelSender
 {
     public Platform Platform => Platform.Playground;
 
-    public Task<SendResult> SendAsync(OutboxMessage message, string? existingMessageId, CancellationToken ct)
+    public Task<SendResult> SendAsync(OutboxMessage message, View view, string? existingMessageId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var card = AdaptiveCardRenderer.Render(message.Payload);
+        var card = AdaptiveCardRenderer.Render(view);
         if (message.Kind == OutboxKind.Update)
         {
             return Task.FromResult<SendResult>(existingMessageId is not null && feed.Update(existingMessageId, card)

@@ -7,16 +7,11 @@ namespace TriageBot.Core.Tests.Architecture;
 
 /// <summary>
 /// Core's layers, visible in its folders: the domain (<c>Domain/</c>) returns domain facts and references neither views
-/// nor use cases; views (<c>Views/</c>) are pure functions of domain facts and reference no use case or port.
+/// nor use cases; views (<c>Views/</c>) are pure functions of domain facts and reference no use case or port; the ports
+/// (<c>Ports/</c>) carry domain and port data only and name no view, conversation type or use case.
 /// </summary>
 public sealed partial class LayerTests
 {
-    /// <summary>The one view that still names a use-case type until <c>ReportKind</c> moves out of Conversation.</summary>
-    private static readonly string[] ViewExceptions =
-    [
-        "Views/Views.cs: public sealed record LiveReportView(string BacklogId, Conversation.ReportKind Kind) : View, ILiveView",
-    ];
-
     [Fact]
     public void DomainFiles_NameNoViewUseCaseOrPort()
     {
@@ -24,11 +19,15 @@ public sealed partial class LayerTests
     }
 
     [Fact]
-    public void ViewFiles_NameNoUseCaseOrPort_ExceptTheListedOne()
+    public void ViewFiles_NameNoUseCaseOrPort()
     {
-        var offending = References("Views", UseCaseOrPort()).Where(r => !ViewExceptions.Contains(r)).ToList();
+        References("Views", UseCaseOrPort()).ShouldBeEmpty();
+    }
 
-        offending.ShouldBeEmpty();
+    [Fact]
+    public void PortFiles_NameNoViewConversationOrUseCase()
+    {
+        References("Ports", ViewConversationOrUseCase()).ShouldBeEmpty();
     }
 
     [Fact]
@@ -50,11 +49,16 @@ public sealed partial class LayerTests
 
     private static Regex UseCaseOrPort() => UseCaseOrPortRegex();
 
+    private static Regex ViewConversationOrUseCase() => ViewConversationOrUseCaseRegex();
+
     [GeneratedRegex(@"\b(TriageBot\.Core\.)?(Views|Conversation|UseCases|Ports)\.[A-Z]|using TriageBot\.Core\.(Views|Conversation|UseCases|Ports);")]
     private static partial Regex LayerAboveRegex();
 
     [GeneratedRegex(@"\b(TriageBot\.Core\.)?(Conversation|UseCases|Ports)\.[A-Z]|using TriageBot\.Core\.(Conversation|UseCases|Ports);")]
     private static partial Regex UseCaseOrPortRegex();
+
+    [GeneratedRegex(@"\b(TriageBot\.Core\.)?(Views|Conversation|UseCases)\.[A-Z]|using TriageBot\.Core\.(Views|Conversation|UseCases);")]
+    private static partial Regex ViewConversationOrUseCaseRegex();
 
     /// <summary>Every line of the folder's sources (comments left out) that matches, as <c>folder/file: trimmed line</c>.</summary>
     private static IEnumerable<string> References(string folder, Regex pattern)

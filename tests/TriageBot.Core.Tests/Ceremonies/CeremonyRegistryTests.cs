@@ -1,6 +1,7 @@
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Ceremonies;
 using TriageBot.Core.Conversation;
+using TriageBot.Core.Reports;
 
 namespace TriageBot.Core.Tests.Ceremonies;
 
@@ -110,7 +111,7 @@ public sealed class CeremonyRegistryTests
     }
 }
 
-/// <summary>The adapter the ceremony use case reads the registry through, until ReportKind moves to the domain.</summary>
+/// <summary>The report a ceremony posts, read from its registry entry: the three report ceremonies map to their kind, anything else is an error.</summary>
 public sealed class CeremonyReportKindsTests
 {
     [Fact]

@@ -1,6 +1,7 @@
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
+using TriageBot.Core.Reports;
 
 namespace TriageBot.Core.Tests.Conversation;
 

@@ -89,7 +89,7 @@ public static class ReportBacklog
             Model = stream == WorkStream.Model ? item.Model ?? new ModelFields() : item.Model,
             Bug = stream == WorkStream.Bug ? item.Bug ?? new BugFields() : item.Bug,
         };
-        await store.Items.InsertAsync(item, CancellationToken.None);
+        await store.Writes.WriteAsync(new ItemWrite { Item = item }, CancellationToken.None);
         var history = new List<HistoryEntry>
         {
             new() { BacklogId = Id, ItemNumber = number, Stream = stream, At = created, Sequence = 0, Actor = Seed.Member, Kind = HistoryKind.Created },

@@ -52,7 +52,7 @@ public sealed class RecordingSender(string host, TimeProvider clock, SentLog log
 {
     public Platform Platform => Platform.Playground;
 
-    public Task<SendResult> SendAsync(OutboxMessage message, string? existingMessageId, CancellationToken ct)
+    public Task<SendResult> SendAsync(OutboxMessage message, View view, string? existingMessageId, CancellationToken ct)
     {
         if (log.Script?.Invoke(message) is { } scripted)
         {
@@ -60,7 +60,7 @@ public sealed class RecordingSender(string host, TimeProvider clock, SentLog log
         }
 
         var id = existingMessageId ?? log.NextId();
-        log.Add(new Sent(host, message.Kind, message.Target, message.Payload, clock.GetUtcNow(), message.MessageRef, id));
+        log.Add(new Sent(host, message.Kind, message.Target, view, clock.GetUtcNow(), message.MessageRef, id));
         return Task.FromResult<SendResult>(new SendSucceeded(id));
     }
 }

@@ -65,7 +65,7 @@ public sealed class BackupRestoreTests(AzuriteFixture azurite) : IClassFixture<A
                 await store.Votes.UpsertAsync(new Vote("payments", number, 2, Ben, new Scores(3, 3, 3, 3), new Dictionary<Dimension, string>(), t0.AddDays(3)), Ct);
             }
 
-            await store.Items.InsertAsync(item, Ct);
+            await store.Writes.WriteAsync(new ItemWrite { Item = item }, Ct);
             await store.History.AppendAsync(history, Ct);
         }
 
@@ -152,7 +152,7 @@ public sealed class BackupRestoreTests(AzuriteFixture azurite) : IClassFixture<A
         var store = await _cli.StoreAsync();
         var extra = ItemFactory.Create(new NewItemRequest(WorkStream.Bug, new Dictionary<string, string> { [FieldIds.Title] = "Added after the backup" }),
             (await store.Backlogs.GetAsync("payments", Ct))!.Value, await store.Items.AllocateNumberAsync("payments", Ct), Ana, null, CliRun.Now);
-        await store.Items.InsertAsync(extra.Item, Ct);
+        await store.Writes.WriteAsync(new ItemWrite { Item = extra.Item }, Ct);
 
         var refused = await _cli.RunAsync("restore", "b.json");
 

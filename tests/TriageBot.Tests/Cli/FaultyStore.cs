@@ -8,7 +8,7 @@ namespace TriageBot.Tests.Cli;
 
 /// <summary>
 /// A real store (SQLite or Azure Tables) that fails part-way: <see cref="BeforeInsert"/> runs before every item insert
-/// (through the item store or the write path) and <see cref="BeforeRestoreRecord"/> before each record a restore hands the store, so a test can throw at the n-th.
+/// (through the write path, the only way items are written) and <see cref="BeforeRestoreRecord"/> before each record a restore hands the store, so a test can throw at the n-th.
 /// </summary>
 public sealed class FaultyStore(ITriageStore inner) : ITriageStore, IBacklogAdministration, IDisposable
 {
@@ -18,7 +18,7 @@ public sealed class FaultyStore(ITriageStore inner) : ITriageStore, IBacklogAdmi
     public IBacklogStore Backlogs => inner.Backlogs;
     public IMemberStore Members => inner.Members;
     public IBindingStore Bindings => inner.Bindings;
-    public IItemStore Items => new FaultyItems(inner.Items, this);
+    public IItemStore Items => inner.Items;
     public IHistoryStore History => inner.History;
     public IVoteStore Votes => inner.Votes;
     public ICeremonyLedger Ledger => inner.Ledger;
@@ -71,21 +71,6 @@ public sealed class FaultyStore(ITriageStore inner) : ITriageStore, IBacklogAdmi
             }
 
             return await inner.WriteAsync(write, ct);
-        }
-    }
-
-    private sealed class FaultyItems(IItemStore inner, FaultyStore owner) : IItemStore
-    {
-        public Task<int> AllocateNumberAsync(string backlogId, CancellationToken ct) => inner.AllocateNumberAsync(backlogId, ct);
-        public Task<NumberReservation> ReserveNumberAsync(string backlogId, string requestKey, CancellationToken ct) => inner.ReserveNumberAsync(backlogId, requestKey, ct);
-        public Task<Versioned<Item>?> GetAsync(string backlogId, int number, CancellationToken ct) => inner.GetAsync(backlogId, number, ct);
-        public Task<Versioned<Item>> ReplaceAsync(Item item, string etag, CancellationToken ct) => inner.ReplaceAsync(item, etag, ct);
-        public IAsyncEnumerable<Item> QueryAsync(ItemQuery query, CancellationToken ct) => inner.QueryAsync(query, ct);
-
-        public async Task<Versioned<Item>> InsertAsync(Item item, CancellationToken ct)
-        {
-            await owner.BeforeInsertAsync(item);
-            return await inner.InsertAsync(item, ct);
         }
     }
 }

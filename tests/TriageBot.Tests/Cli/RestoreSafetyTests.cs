@@ -56,7 +56,7 @@ public sealed class RestoreSafetyTests(AzuriteFixture azurite) : IClassFixture<A
                 await store.Votes.UpsertAsync(new Vote("payments", number, 1, Ben, new Scores(2, 2, 1, 3), new Dictionary<Dimension, string>(), t0.AddHours(21)), Ct);
             }
 
-            await store.Items.InsertAsync(item, Ct);
+            await store.Writes.WriteAsync(new ItemWrite { Item = item }, Ct);
             await store.History.AppendAsync(history, Ct);
         }
 
@@ -111,7 +111,7 @@ public sealed class RestoreSafetyTests(AzuriteFixture azurite) : IClassFixture<A
         await store.Backlogs.ReplaceAsync(backlog.Value with { Name = "Payments (changed since)" }, backlog.ETag, Ct);
         var extra = ItemFactory.Create(new NewItemRequest(WorkStream.Feature, new Dictionary<string, string> { [FieldIds.Title] = "Added after the backup" }),
             backlog.Value, await store.Items.AllocateNumberAsync("payments", Ct), Ana, null, CliRun.Now);
-        await store.Items.InsertAsync(extra.Item, Ct);
+        await store.Writes.WriteAsync(new ItemWrite { Item = extra.Item }, Ct);
         await store.History.AppendAsync(extra.History, Ct);
         await store.Members.UpsertAsync(new Member("payments", new UserRef(Platform.Slack, "U03", "Chi"), Role.Engineer), Ct);
         return (await BackupAsync("old.json"), fresh);

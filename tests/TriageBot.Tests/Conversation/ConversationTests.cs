@@ -92,7 +92,7 @@ public sealed class ConversationTests : IAsyncLifetime
         item.State.ShouldBe(ItemState.New);
         item.Reporter.ShouldBe(Sam);
         var posts = await _h.PendingAsync();
-        posts.ShouldContain(m => m.Kind == OutboxKind.Post && m.Payload is ItemCreatedView && m.Target.ChannelId == "C-TRIAGE" && m.BacklogId == backlogId);
+        posts.ShouldContain(m => m.Kind == OutboxKind.Post && m.ToView() is ItemCreatedView && m.Target.ChannelId == "C-TRIAGE" && m.BacklogId == backlogId);
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class ConversationTests : IAsyncLifetime
 
         await _h.ReportAsync(Sam, "feature", "Summaries in Slack");
 
-        var request = (await _h.PendingAsync()).Select(m => m.Payload).OfType<CapabilityNoteRequestView>().ShouldHaveSingleItem();
+        var request = (await _h.PendingAsync()).Select(m => m.ToView()).OfType<CapabilityNoteRequestView>().ShouldHaveSingleItem();
         request.Engineers.ShouldContain(Eli);
         request.Item.NeedsCapabilityNote.ShouldBeTrue();
     }
@@ -198,7 +198,7 @@ public sealed class ConversationTests : IAsyncLifetime
         form.Values[FieldIds.Link].ShouldBe(source.Link);
         var done = await _h.Submit(Sam, form, new Dictionary<string, string>());
         done.ShouldBeOfType<CloseFormOutcome>();
-        var created = (await _h.PendingAsync()).Where(m => m.Payload is ItemCreatedView).ShouldHaveSingleItem();
+        var created = (await _h.PendingAsync()).Where(m => m.ToView() is ItemCreatedView).ShouldHaveSingleItem();
         created.Target.ThreadId.ShouldBe("1700000000.000100");
     }
 

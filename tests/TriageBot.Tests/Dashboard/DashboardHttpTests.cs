@@ -3,6 +3,7 @@ using System.Net;
 using CsvHelper;
 using TriageBot.Core.DataTransfer;
 using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
 using TriageBot.Core.Rubric;
 using TriageBot.Tests.Browser;
 
@@ -145,7 +146,7 @@ public sealed class DashboardHttpTests : IAsyncLifetime
         var reopened = ItemRules.RequestRescore(item, TestBacklogs.Pm, _now.AddDays(-5));
         var second = ItemRules.ApplyScore(reopened.Item, new ItemScore(new Scores(3, 3, 3, 3), new Dictionary<Dimension, string>(), 24, Queue.Sprint, 2, TestBacklogs.Pm, _now.AddDays(-4)), TestBacklogs.Pm, _now.AddDays(-4));
         var current = await _host.Store.Items.GetAsync(backlog.Id, item.Number, CancellationToken.None);
-        await _host.Store.Items.ReplaceAsync(second.Item, current!.ETag, CancellationToken.None);
+        await _host.Store.Writes.WriteAsync(new ItemWrite { Item = second.Item, ETag = current!.ETag }, CancellationToken.None);
         await _host.Store.History.AppendAsync([.. reopened.History, .. second.History], CancellationToken.None);
         using var http = _host.Http();
 

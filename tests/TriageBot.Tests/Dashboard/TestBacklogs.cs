@@ -40,7 +40,7 @@ internal static class TestBacklogs
             history.AddRange(change.History);
         }
 
-        await store.Items.InsertAsync(item, CancellationToken.None);
+        await store.Writes.WriteAsync(new ItemWrite { Item = item }, CancellationToken.None);
         await store.History.AppendAsync(history, CancellationToken.None);
         return item;
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
+using TriageBot.Core.Reports;
 using TriageBot.Core.Views;
 using TriageBot.Slack.Tests;
 using TriageBot.Teams.Cards;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
@@ -155,7 +156,7 @@ public sealed class StartupValidationTests
             Id = id,
             Kind = OutboxKind.Post,
             Target = new ConversationAddress { Platform = Platform.Slack, Workspace = "w", ChannelId = "c" },
-            Payload = new TextView("x"),
+            Payload = OutboxViews.Payload(new TextView("x")),
             CreatedAt = created,
             NextAttemptAt = now.AddDays(1),
         };

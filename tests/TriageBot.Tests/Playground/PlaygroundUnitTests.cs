@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
@@ -117,7 +118,7 @@ public sealed class PlaygroundFeedTests
         Id = Guid.NewGuid().ToString("N"),
         Kind = kind,
         Target = target,
-        Payload = new TextView(text),
+        Payload = OutboxViews.Payload(new TextView(text)),
         CreatedAt = DateTimeOffset.UnixEpoch,
     };
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TriageBot.Core;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Views;
 using TriageBot.Core.Ports;
 using TriageBot.Storage;
@@ -37,7 +38,7 @@ public sealed record PlannedMessage(string Id, string Marker, OutboxKind Kind, s
             Id = id,
             Kind = kind,
             Target = target,
-            Payload = new TextView($"Delivery check {marker}"),
+            Payload = OutboxViews.Payload(new TextView($"Delivery check {marker}")),
             MessageRef = messageRef,
             ThreadRef = threadRef,
             BacklogId = backlogId,

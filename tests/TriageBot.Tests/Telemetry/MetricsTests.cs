@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
@@ -74,7 +75,7 @@ public sealed class MetricsTests : IDisposable
         Id = id,
         Kind = OutboxKind.Post,
         Target = new ConversationAddress { Platform = platform, Workspace = "w", ChannelId = "c" },
-        Payload = new TextView("hello"),
+        Payload = OutboxViews.Payload(new TextView("hello")),
         CreatedAt = at,
         NextAttemptAt = at,
     };

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
@@ -45,7 +46,7 @@ public sealed class OperationsTelemetryTests
             Id = id,
             Kind = OutboxKind.Post,
             Target = new ConversationAddress { Platform = Platform.Teams, Workspace = "tenant", ChannelId = "19:c@thread.tacv2", ServiceUrl = "https://smba.trafficmanager.net/emea/" },
-            Payload = new TextView("hello"),
+            Payload = OutboxViews.Payload(new TextView("hello")),
             CreatedAt = now,
             NextAttemptAt = now,
         }, ct);

@@ -1,12 +1,11 @@
 using TriageBot.Core.Ceremonies;
 
-namespace TriageBot.Core.Conversation;
+namespace TriageBot.Core.Reports;
 
-/// <summary>
-/// Adapter until the use cases read the ceremony registry directly: the on-demand report a ceremony's
-/// <see cref="CeremonyReport"/> is. Replaces the switch in <c>PostCeremonyAsync</c> that fell back to the icebox sweep
-/// for any other kind. Remove once <c>ReportKind</c> lives with the domain's reports.
-/// </summary>
+/// <summary>The reports that can be asked for on demand (and that the weekly review, allocation review and icebox sweep post).</summary>
+public enum ReportKind { Weekly, Allocation, Icebox }
+
+/// <summary>The on-demand report a ceremony's <see cref="CeremonyReport"/> is.</summary>
 public static class CeremonyReportKinds
 {
     /// <summary>The report kind a ceremony posts; an <see cref="ArgumentOutOfRangeException"/> for the clinic (it starts a clinic, not a report) or an unknown report.</summary>
