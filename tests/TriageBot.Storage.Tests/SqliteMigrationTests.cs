@@ -69,13 +69,27 @@ public sealed class SqliteMigrationTests : IDisposable
                 ("$b", item.BacklogId), ("$n", item.Number), ("$s", item.State.ToString()), ("$st", item.Stream.ToString()),
                 ("$at", item.CreatedAt.UtcTicks), ("$json", JsonSerializer.Serialize(item, CoreJson.Options)));
             await ExecAsync(old, "INSERT INTO inbox VALUES ('Slack', 'E1', 5)");
+            // A row in every other table, with text that must come through unchanged.
+            await ExecAsync(old, """
+                INSERT INTO counters VALUES ('b', 1);
+                INSERT INTO members VALUES ('b', 'Slack|U1', '{"who":"Ada «Ü» 😀"}');
+                INSERT INTO bindings VALUES ('Slack', 'T1', 'C1', 'b', '{"where":"C1"}');
+                INSERT INTO history VALUES ('b', 'h-0001', 1, '{"note":"kept; DROP TABLE items;--"}');
+                INSERT INTO votes VALUES ('b', 1, 1, 'Slack|U1', '{"impact":3}');
+                INSERT INTO ledger VALUES ('b', 'WeeklyReview', '2026-W01', 42, '{"state":"Posted"}');
+                INSERT INTO outbox VALUES ('m1', 'Pending', 7, NULL, NULL, 6, '{"id":"m1"}', 1);
+                INSERT INTO message_refs VALUES ('ballot:b/1', '{"ts":"1700.1"}');
+                """);
         }
 
+        var before = await RowsAsync(path, FirstShapeTables);
+        before.Count.ShouldBe(FirstShapeTables.Length, "one row in each table");
         SqliteConnection.ClearAllPools();
         var store = new SqliteTriageStore(path);
         await store.InitializeAsync(Ct);
 
         (await RecordedAsync(path)).ShouldBe(Expected);
+        (await RowsAsync(path, FirstShapeTables)).ShouldBe(before, "every row of every table, every column it had, unchanged");
         (await ColumnsAsync(path, "outbox")).ShouldContain("coalesce_key");
         (await ColumnsAsync(path, "inbox")).ShouldContain("handled");
         (await ColumnsAsync(path, "bindings")).ShouldContain("version");
@@ -88,7 +102,46 @@ public sealed class SqliteMigrationTests : IDisposable
         var update = Build.Message() with { Kind = OutboxKind.Update, MessageRef = "ballot:b/1:1", Payload = OutboxViews.Payload(new LiveBallotView("b", 1)), Live = true };
         await store.Outbox.EnqueueAsync(update with { Id = "u1" }, Ct);
         await store.Outbox.EnqueueAsync(update with { Id = "u2" }, Ct);
-        (await store.Outbox.CountPendingAsync(Ct)).ShouldBe(1);
+        (await store.Outbox.CountPendingAsync(Ct)).ShouldBe(2, "the old row and one of the two coalesced updates");
+
+        // Opening the upgraded file again (this store, then another one) applies nothing and changes nothing.
+        var schema = await SchemaAsync(path);
+        var recorded = await RecordedAsync(path, withTimes: true);
+        var rows = await RowsAsync(path, FirstShapeTables);
+        await store.InitializeAsync(Ct);
+        await new SqliteTriageStore(path).InitializeAsync(Ct);
+        (await SchemaAsync(path)).ShouldBe(schema);
+        (await RecordedAsync(path, withTimes: true)).ShouldBe(recorded);
+        (await RowsAsync(path, FirstShapeTables)).ShouldBe(rows);
+    }
+
+    /// <summary>Every table of the first release with its columns then.</summary>
+    private static readonly (string Table, string Columns)[] FirstShapeTables =
+    [
+        ("backlogs", "id, dashboard_token, json, version"),
+        ("counters", "backlog_id, last"),
+        ("members", "backlog_id, user_key, json"),
+        ("bindings", "platform, workspace, channel_id, backlog_id, json"),
+        ("items", "backlog_id, number, state, stream, created_at, json, version"),
+        ("history", "backlog_id, row_key, item_number, json"),
+        ("votes", "backlog_id, item_number, round, voter_key, json"),
+        ("ledger", "backlog_id, ceremony, occurrence, scheduled_at, json"),
+        ("inbox", "platform, delivery_id, recorded_at"),
+        ("outbox", "id, status, next_attempt_at, lease_owner, lease_until, created_at, json, version"),
+        ("message_refs", "ref, json"),
+    ];
+
+    /// <summary>The rows of the tables, each as <c>table: column values</c> (NULL spelled out), in key order.</summary>
+    private static async Task<List<string>> RowsAsync(string path, IEnumerable<(string Table, string Columns)> tables)
+    {
+        var rows = new List<string>();
+        foreach (var (table, columns) in tables)
+        {
+            var values = string.Join(" || '|' || ", columns.Split(", ").Select(c => $"coalesce(quote({c}), 'NULL')"));
+            rows.AddRange(await ListAsync(path, $"SELECT '{table}: ' || {values} FROM {table} ORDER BY {columns}", r => r.GetString(0)));
+        }
+
+        return rows;
     }
 
     [Fact]
