@@ -8,8 +8,10 @@ namespace TriageBot.Storage.Tables;
 /// <summary>
 /// The Azure Table Storage store (DESIGN §4). Every table name starts with the configured prefix so several
 /// environments can share one account. Values that become keys are encoded with <see cref="KeyCodec"/>.
+/// Its capabilities beyond Core's ports are objects of their own (<see cref="Maintenance"/>, <see cref="Administration"/>),
+/// registered by the host as their own services.
 /// </summary>
-public sealed partial class TableTriageStore : ITriageStore, IStoreMaintenance
+public sealed class TableTriageStore : ITriageStore
 {
     private readonly TableSet tables;
     private readonly ILogger logger;
@@ -35,6 +37,29 @@ public sealed partial class TableTriageStore : ITriageStore, IStoreMaintenance
         var writes = new TableItemWrites(tables, History, Outbox);
         Writes = writes;
         Events = writes;
+        administration = new TableAdministration(tables, this, this.logger);
+        Maintenance = new TableMaintenance(tables);
+    }
+
+    private readonly TableAdministration administration;
+
+    /// <summary>Purges of sent messages and old inbox records.</summary>
+    public IStoreMaintenance Maintenance { get; }
+
+    /// <summary>Whole-backlog operations for the command line (restore, counter, delete).</summary>
+    public IBacklogAdministration Administration => administration;
+
+    /// <summary>This store with its capabilities, as the host registers them.</summary>
+    public StorageBackend Backend => new(this, Maintenance, Administration);
+
+    /// <summary>
+    /// Tests only: called at each step of a restore (<c>stage</c> per staged record, <c>commit</c>, <c>move</c> per moved
+    /// record, <c>moved</c>), so a test can fail the store part-way.
+    /// </summary>
+    internal Func<string, CancellationToken, Task>? RestoreStep
+    {
+        get => administration.Restores.RestoreStep;
+        set => administration.Restores.RestoreStep = value;
     }
 
     public IBacklogStore Backlogs { get; }
@@ -64,46 +89,9 @@ public sealed partial class TableTriageStore : ITriageStore, IStoreMaintenance
             }
         }).ConfigureAwait(false);
         // A restore that a crash stopped after its commit marker is finished before anything reads the backlog.
-        await FinishPendingRestoresAsync(ct).ConfigureAwait(false);
+        await administration.Restores.FinishPendingRestoresAsync(ct).ConfigureAwait(false);
         Log.TablesReady(logger, prefix, tables.AccountName);
     }
-
-    public Task<int> PurgeSentOutboxAsync(DateTimeOffset createdBefore, CancellationToken ct) =>
-        tables.Ops.RunAsync("outbox.purge", async () =>
-        {
-            var purged = 0;
-            var sent = tables.Outbox.QueryAsync<TableEntity>(
-                TableClient.CreateQueryFilter($"Status eq {nameof(OutboxStatus.Sent)} and CreatedAt lt {createdBefore}"),
-                maxPerPage: 500, select: ["PartitionKey", "RowKey"], cancellationToken: ct);
-            await foreach (var row in sent.ConfigureAwait(false))
-            {
-                await tables.Outbox.DeleteEntityAsync(row.PartitionKey, row.RowKey, Azure.ETag.All, ct).ConfigureAwait(false);
-                purged++;
-            }
-
-            return purged;
-        });
-
-    /// <summary>The inbox partitions by platform and UTC day: every day partition before the cutoff's day goes, whole.</summary>
-    public Task<int> PurgeInboxAsync(DateTimeOffset recordedBefore, CancellationToken ct) =>
-        tables.Ops.RunAsync("inbox.purge", async () =>
-        {
-            var purged = 0;
-            foreach (var platform in Enum.GetValues<TriageBot.Core.Items.Platform>())
-            {
-                var first = platform.ToString() + KeyCodec.Separator;
-                var cutoff = first + recordedBefore.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-                var old = tables.Inbox.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey lt {cutoff}"),
-                    maxPerPage: 500, select: ["PartitionKey", "RowKey"], cancellationToken: ct);
-                await foreach (var row in old.ConfigureAwait(false))
-                {
-                    await tables.Inbox.DeleteEntityAsync(row.PartitionKey, row.RowKey, Azure.ETag.All, ct).ConfigureAwait(false);
-                    purged++;
-                }
-            }
-
-            return purged;
-        });
 
     public Task PingAsync(CancellationToken ct) =>
         tables.Ops.RunAsync("ping", () => tables.Backlogs.GetEntityIfExistsAsync<TableEntity>("ping", "ping", cancellationToken: ct));

@@ -6,7 +6,8 @@ using TriageBot.Core.Voting;
 
 namespace TriageBot.Storage.Sqlite;
 
-public sealed partial class SqliteTriageStore : IBacklogAdministration
+/// <summary>Whole-backlog operations on SQLite (<see cref="IBacklogAdministration"/>), registered as their own service; a restore is one transaction.</summary>
+internal sealed class SqliteAdministration(SqliteDb db) : IBacklogAdministration
 {
     private static readonly string[] DeleteStatements =
     [

@@ -9,9 +9,10 @@ namespace TriageBot.Storage.Sqlite;
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode. Domain records are JSON (<see cref="TriageBot.Core.CoreJson"/>);
 /// keys and filtered fields are real columns; times are UTC ticks so they compare and sort as numbers.
-/// Safe to share one file between several instances (processes) of the store.
+/// Safe to share one file between several instances (processes) of the store. Its capabilities beyond Core's ports are
+/// objects of their own (<see cref="Maintenance"/>, <see cref="Administration"/>), registered by the host as their own services.
 /// </summary>
-public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
+public sealed class SqliteTriageStore : ITriageStore
 {
     private readonly SqliteDb db;
     private readonly ILogger logger;
@@ -34,7 +35,18 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
         var writes = new SqliteItemWrites(db);
         Writes = writes;
         Events = writes;
+        Maintenance = new SqliteMaintenance(db);
+        Administration = new SqliteAdministration(db);
     }
+
+    /// <summary>Purges of sent messages and old inbox records.</summary>
+    public IStoreMaintenance Maintenance { get; }
+
+    /// <summary>Whole-backlog operations for the command line (restore, counter, delete).</summary>
+    public IBacklogAdministration Administration { get; }
+
+    /// <summary>This store with its capabilities, as the host registers them.</summary>
+    public StorageBackend Backend => new(this, Maintenance, Administration);
 
     /// <summary>The full path of the database file.</summary>
     public string FilePath => db.Path;
@@ -77,13 +89,6 @@ public sealed partial class SqliteTriageStore : ITriageStore, IStoreMaintenance
 
     public Task PingAsync(CancellationToken ct) =>
         db.RunAsync("ping", c => c.ScalarAsync<long>("SELECT count(*) FROM backlogs WHERE id = 'ping'", ct, []), ct);
-
-    public Task<int> PurgeInboxAsync(DateTimeOffset recordedBefore, CancellationToken ct) =>
-        db.WriteAsync("inbox.purge", c => c.ExecAsync("DELETE FROM inbox WHERE recorded_at < $before", ct, ("$before", recordedBefore.UtcTicks)), ct);
-
-    public Task<int> PurgeSentOutboxAsync(DateTimeOffset createdBefore, CancellationToken ct) =>
-        db.WriteAsync("outbox.purge", c => c.ExecAsync(
-            "DELETE FROM outbox WHERE status = 'Sent' AND created_at < $before", ct, ("$before", createdBefore.UtcTicks)), ct);
 }
 
 /// <summary>Small helpers so every statement is parameterized and short.</summary>

@@ -17,11 +17,11 @@ public sealed class SqliteContractTests : TriageStoreContract
 
     protected override string NewScope() => Path.Combine(folder, "triagebot.db");
 
-    protected override async Task<ITriageStore> OpenAsync(string scope)
+    protected override async Task<StorageBackend> OpenBackendAsync(string scope)
     {
         var store = new SqliteTriageStore(scope);
         await store.InitializeAsync(TestContext.Current.CancellationToken);
-        return store;
+        return store.Backend;
     }
 
     protected override async Task ReplaceOutlinesAsync(string scope, string backlogId, string? outline)
@@ -49,11 +49,11 @@ public sealed class TableContractTests(AzuriteFixture azurite) : TriageStoreCont
 {
     protected override string NewScope() => AzuriteFixture.UniquePrefix();
 
-    protected override async Task<ITriageStore> OpenAsync(string scope)
+    protected override async Task<StorageBackend> OpenBackendAsync(string scope)
     {
         var store = new TableTriageStore(new TableServiceClient(azurite.ConnectionString, TestClientOptions()), scope);
         await store.InitializeAsync(TestContext.Current.CancellationToken);
-        return store;
+        return store.Backend;
     }
 
     protected override async Task ReplaceOutlinesAsync(string scope, string backlogId, string? outline)

@@ -135,7 +135,7 @@ public abstract partial class TriageStoreContract
 
     // ---------- restore: all or nothing ----------
 
-    private IBacklogAdministration Admin => (IBacklogAdministration)Store;
+    private IBacklogAdministration Admin => Backend.Administration;
 
     /// <summary>A backlog with two items, their history, a vote, a member and a binding: the "old" one a restore replaces.</summary>
     private async Task<Backlog> OldBacklogAsync()

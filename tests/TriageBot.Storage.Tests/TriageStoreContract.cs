@@ -15,12 +15,18 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
 {
     private string scope = "";
 
-    protected ITriageStore Store { get; private set; } = null!;
+    /// <summary>The backend under test: its store and its capabilities (maintenance, administration) as their own ports.</summary>
+    protected StorageBackend Backend { get; private set; } = null!;
+
+    protected ITriageStore Store => Backend.Store;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>A new, initialized store over the data of <paramref name="scope"/>: same scope, same data (as another app instance).</summary>
-    protected abstract Task<ITriageStore> OpenAsync(string scope);
+    /// <summary>A new, initialized backend over the data of <paramref name="scope"/>: same scope, same data (as another app instance).</summary>
+    protected abstract Task<StorageBackend> OpenBackendAsync(string scope);
+
+    /// <summary>The store of a new, initialized backend over the data of <paramref name="scope"/>.</summary>
+    protected async Task<ITriageStore> OpenAsync(string scope) => (await OpenBackendAsync(scope)).Store;
 
     /// <summary>A fresh scope id: a temp file for SQLite, a table prefix for Azure.</summary>
     protected abstract string NewScope();
@@ -28,7 +34,7 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         scope = NewScope();
-        Store = await OpenAsync(scope);
+        Backend = await OpenBackendAsync(scope);
     }
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -319,7 +325,7 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
         await Store.Backlogs.TryCreateAsync(backlog, Ct);
         (await Store.Items.ReserveNumberAsync(backlog.Id, "intake:slack:U1:f1", Ct)).Repeated.ShouldBeFalse();
 
-        await ((IBacklogAdministration)Store).DeleteBacklogAsync(backlog.Id, Ct);
+        await Backend.Administration.DeleteBacklogAsync(backlog.Id, Ct);
 
         (await Store.Items.ReserveNumberAsync(backlog.Id, "intake:slack:U1:f1", Ct)).ShouldBe(new NumberReservation(1, Repeated: false));
     }
@@ -937,11 +943,11 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
             await Store.Outbox.UpdateAsync(leased.Value with { Status = OutboxStatus.Sent, PlatformMessageId = "1.0" }, leased.ETag, Ct);
         }
 
-        var purged = await ((IStoreMaintenance)Store).PurgeSentOutboxAsync(Build.T0.AddDays(1), Ct);
+        var purged = await Backend.Maintenance.PurgeSentOutboxAsync(Build.T0.AddDays(1), Ct);
 
         purged.ShouldBe(1);
         (await Store.Outbox.CountPendingAsync(Ct)).ShouldBe(1);
-        (await ((IStoreMaintenance)Store).PurgeSentOutboxAsync(Build.T0.AddDays(4), Ct)).ShouldBe(1);
+        (await Backend.Maintenance.PurgeSentOutboxAsync(Build.T0.AddDays(4), Ct)).ShouldBe(1);
     }
 
     [Fact]
@@ -952,7 +958,7 @@ public abstract partial class TriageStoreContract : IAsyncLifetime
         await Store.Inbox.TryRecordAsync(Platform.Teams, "old-teams", cutoff.AddDays(-1).AddHours(-13), Ct);
         await Store.Inbox.TryRecordAsync(Platform.Slack, "new-slack", cutoff.AddHours(1), Ct);
 
-        var purged = await ((IStoreMaintenance)Store).PurgeInboxAsync(cutoff, Ct);
+        var purged = await Backend.Maintenance.PurgeInboxAsync(cutoff, Ct);
 
         purged.ShouldBe(2);
         (await Store.Inbox.GetAsync(Platform.Slack, "old-slack", cutoff.AddDays(-2), Ct)).ShouldBeNull();

@@ -131,7 +131,7 @@ internal sealed class BackupCommand(ITriageStore store, CliContext context)
 /// (<see cref="IBacklogAdministration.RestoreAsync"/>), under the same backlog id or a new one. Refused over an existing
 /// backlog unless <c>--replace</c>, and refused when a channel of the backup is bound to another backlog.
 /// </summary>
-internal sealed class RestoreCommand(ITriageStore store, CliContext context)
+internal sealed class RestoreCommand(ITriageStore store, IBacklogAdministration admin, CliContext context)
 {
     public async Task<int> RunAsync(string file, string? newId, bool replace, CancellationToken ct)
     {
@@ -139,11 +139,6 @@ internal sealed class RestoreCommand(ITriageStore store, CliContext context)
         if (!File.Exists(path))
         {
             throw new CliUsageException($"restore: the file {path} does not exist.");
-        }
-
-        if (store is not IBacklogAdministration admin)
-        {
-            throw new CliUsageException("restore: this store cannot restore backups.");
         }
 
         // Others may read the file meanwhile, not change it.

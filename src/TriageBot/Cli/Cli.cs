@@ -16,8 +16,8 @@ public sealed class CliContext
     public string ContentRoot { get; init; } = Directory.GetCurrentDirectory();
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
-    /// <summary>Tests only: wraps the configured store, e.g. to fail it part-way.</summary>
-    internal Func<ITriageStore, ITriageStore>? WrapStore { get; init; }
+    /// <summary>Tests only: wraps the configured backend, e.g. to fail it part-way.</summary>
+    internal Func<StorageBackend, StorageBackend>? WrapStore { get; init; }
 }
 
 /// <summary>Exit codes of the command line.</summary>
@@ -85,13 +85,13 @@ public static class Cli
             return ExitCodes.Ok;
         }
 
-        ITriageStore store;
+        StorageBackend storage;
         try
         {
             var options = new StorageOptions();
             configuration.GetSection(StorageOptions.Section).Bind(options);
-            store = StorageServiceCollectionExtensions.Create(options, context.ContentRoot, context.Loggers);
-            store = context.WrapStore?.Invoke(store) ?? store;
+            storage = StorageServiceCollectionExtensions.Open(options, context.ContentRoot, context.Loggers);
+            storage = context.WrapStore?.Invoke(storage) ?? storage;
         }
         catch (OptionsValidationException e)
         {
@@ -103,15 +103,16 @@ public static class Cli
             return ExitCodes.Usage;
         }
 
+        var store = storage.Store;
         try
         {
             await store.InitializeAsync(ct);
             return parsed.Command switch
             {
                 "export" => await new CsvExport(store, context).RunAsync(parsed.Require("--backlog"), parsed.Value("--out"), ct),
-                "import" => await new CsvImport(store, context).RunAsync(parsed.File!, parsed.Require("--backlog"), parsed.Flag("--dry-run"), ct),
+                "import" => await new CsvImport(store, storage.Administration, context).RunAsync(parsed.File!, parsed.Require("--backlog"), parsed.Flag("--dry-run"), ct),
                 "backup" => await new BackupCommand(store, context).RunAsync(parsed.Require("--backlog"), parsed.Require("--out"), ct),
-                "restore" => await new RestoreCommand(store, context).RunAsync(parsed.File!, parsed.Value("--backlog"), parsed.Flag("--replace"), ct),
+                "restore" => await new RestoreCommand(store, storage.Administration, context).RunAsync(parsed.File!, parsed.Value("--backlog"), parsed.Flag("--replace"), ct),
                 _ => throw new CliUsageException($"Unknown command '{parsed.Command}'."),
             };
         }

@@ -14,7 +14,7 @@ namespace TriageBot.Cli;
 /// reports every bad row with its line number, and writes nothing unless all rows are good. Rows are matched to
 /// existing items by key or import id, so importing the same file twice creates nothing the second time.
 /// </summary>
-internal sealed class CsvImport(ITriageStore store, CliContext context)
+internal sealed class CsvImport(ITriageStore store, IBacklogAdministration admin, CliContext context)
 {
     /// <summary>Who imported items are attributed to in history.</summary>
     public static readonly UserRef Importer = new(Platform.Playground, "import", "CSV import");
@@ -77,11 +77,6 @@ internal sealed class CsvImport(ITriageStore store, CliContext context)
         var highest = plan.Where(p => p.Existing is null).Select(p => p.Identity).OfType<RowIdentity.Number>().Select(n => n.Value).DefaultIfEmpty(0).Max();
         if (highest > 0)
         {
-            if (store is not IBacklogAdministration admin)
-            {
-                throw new CliUsageException("This store cannot keep imported item numbers; remove the key column to number the items anew.");
-            }
-
             await admin.RaiseItemCounterAsync(backlogId, highest, ct);
         }
 

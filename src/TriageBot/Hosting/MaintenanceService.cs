@@ -18,19 +18,14 @@ public sealed class MaintenanceOptions
 
 /// <summary>Deletes sent outbox messages and inbox records past their retention, once at start and then every <see cref="MaintenanceOptions.Interval"/>.</summary>
 public sealed partial class MaintenanceService(
-    ITriageStore store,
+    IStoreMaintenance maintenance,
     TimeProvider time,
     Microsoft.Extensions.Options.IOptions<MaintenanceOptions> options,
     ILogger<MaintenanceService> logger) : BackgroundService
 {
-    /// <summary>One purge; returns how many sent messages and inbox records were deleted (0 when the store offers no maintenance).</summary>
+    /// <summary>One purge; returns how many sent messages and inbox records were deleted.</summary>
     public async Task<(int SentMessages, int InboxRecords)> RunOnceAsync(CancellationToken ct)
     {
-        if (store is not IStoreMaintenance maintenance)
-        {
-            return (0, 0);
-        }
-
         var now = time.GetUtcNow();
         var purged = await maintenance.PurgeSentOutboxAsync(now - options.Value.SentOutboxRetention, ct);
         var inbox = await maintenance.PurgeInboxAsync(now - options.Value.InboxRetention, ct);

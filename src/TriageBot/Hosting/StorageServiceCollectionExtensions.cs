@@ -11,7 +11,11 @@ using TriageBot.Storage.Tables;
 
 namespace TriageBot.Storage;
 
-/// <summary>Registers the configured <see cref="ITriageStore"/>, its start-up initialization and its health check.</summary>
+/// <summary>
+/// Registers the configured backend (<see cref="StorageBackend"/>): its <see cref="ITriageStore"/>, its
+/// <see cref="IStoreMaintenance"/> and <see cref="IBacklogAdministration"/> as services of their own, the store's start-up
+/// initialization and its health check.
+/// </summary>
 public static class StorageServiceCollectionExtensions
 {
     public static IServiceCollection AddTriageStorage(this IServiceCollection services, IConfiguration configuration, IHostEnvironment env)
@@ -25,15 +29,22 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
-        services.AddSingleton<ITriageStore>(sp =>
-            Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, env.ContentRootPath, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp =>
+            Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value, env.ContentRootPath, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => sp.GetRequiredService<StorageBackend>().Store);
+        services.AddSingleton(sp => sp.GetRequiredService<StorageBackend>().Maintenance);
+        services.AddSingleton(sp => sp.GetRequiredService<StorageBackend>().Administration);
         services.AddHostedService<StorageInitializer>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return services;
     }
 
-    /// <summary>Builds the store the options describe; relative SQLite paths resolve against <paramref name="contentRoot"/>.</summary>
-    public static ITriageStore Create(StorageOptions options, string contentRoot, ILoggerFactory loggerFactory, TableClientOptions? tableClientOptions = null)
+    /// <summary>The store of the backend <see cref="Open"/> builds.</summary>
+    public static ITriageStore Create(StorageOptions options, string contentRoot, ILoggerFactory loggerFactory, TableClientOptions? tableClientOptions = null) =>
+        Open(options, contentRoot, loggerFactory, tableClientOptions).Store;
+
+    /// <summary>Builds the backend the options describe; relative SQLite paths resolve against <paramref name="contentRoot"/>.</summary>
+    public static StorageBackend Open(StorageOptions options, string contentRoot, ILoggerFactory loggerFactory, TableClientOptions? tableClientOptions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -46,11 +57,11 @@ public static class StorageServiceCollectionExtensions
         if (options.ParsedProvider == StorageProvider.Sqlite)
         {
             var path = Path.GetFullPath(options.SqlitePath ?? StorageOptions.DefaultSqlitePath, contentRoot);
-            return new SqliteTriageStore(path, loggerFactory.CreateLogger<SqliteTriageStore>());
+            return new SqliteTriageStore(path, loggerFactory.CreateLogger<SqliteTriageStore>()).Backend;
         }
 
         var client = TableServiceClients.Create(options.ConnectionString, options.TableServiceUri, options.ManagedIdentityClientId, tableClientOptions);
-        return new TableTriageStore(client, options.TablePrefix, loggerFactory.CreateLogger<TableTriageStore>());
+        return new TableTriageStore(client, options.TablePrefix, loggerFactory.CreateLogger<TableTriageStore>()).Backend;
     }
 }
 

@@ -24,8 +24,8 @@ public sealed class CliRun : IDisposable
     public FakeTimeProvider Time { get; } = new(Now);
     public bool Terminal { get; set; }
 
-    /// <summary>Wraps the store the next runs use (e.g. in a <see cref="FaultyStore"/>); null runs the store as configured.</summary>
-    public Func<Core.Ports.ITriageStore, Core.Ports.ITriageStore>? WrapStore { get; set; }
+    /// <summary>Wraps the storage backend the next runs use (e.g. in a <see cref="FaultyStore"/>); null runs it as configured.</summary>
+    public Func<Storage.StorageBackend, Storage.StorageBackend>? WrapStore { get; set; }
 
     public IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 

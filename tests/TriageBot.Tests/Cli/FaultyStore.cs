@@ -9,9 +9,15 @@ namespace TriageBot.Tests.Cli;
 /// <summary>
 /// A real store (SQLite or Azure Tables) that fails part-way: <see cref="BeforeInsert"/> runs before every item insert
 /// (through the write path, the only way items are written) and <see cref="BeforeRestoreRecord"/> before each record a restore hands the store, so a test can throw at the n-th.
+/// <see cref="Backend"/> is the backend with this store and administration in place of the real ones.
 /// </summary>
-public sealed class FaultyStore(ITriageStore inner) : ITriageStore, IBacklogAdministration, IDisposable
+public sealed class FaultyStore(StorageBackend backend) : ITriageStore, IBacklogAdministration, IDisposable
 {
+    private readonly ITriageStore inner = backend.Store;
+
+    /// <summary>The backend to hand the command line: this store and administration, the real maintenance.</summary>
+    public StorageBackend Backend => backend with { Store = this, Administration = this };
+
     public Func<Item, int, Task>? BeforeInsert { get; set; }
     public Func<object, int, Task>? BeforeRestoreRecord { get; set; }
 
@@ -30,7 +36,7 @@ public sealed class FaultyStore(ITriageStore inner) : ITriageStore, IBacklogAdmi
     public Task InitializeAsync(CancellationToken ct) => inner.InitializeAsync(ct);
     public Task PingAsync(CancellationToken ct) => inner.PingAsync(ct);
 
-    private IBacklogAdministration Admin => (IBacklogAdministration)inner;
+    private IBacklogAdministration Admin => backend.Administration;
     public Task RaiseItemCounterAsync(string backlogId, int number, CancellationToken ct) => Admin.RaiseItemCounterAsync(backlogId, number, ct);
     public Task DeleteBacklogAsync(string backlogId, CancellationToken ct) => Admin.DeleteBacklogAsync(backlogId, ct);
     public Task RestoreAsync(BacklogRestore restore, CancellationToken ct) => Admin.RestoreAsync(restore with { Records = Faulty(restore.Records, ct) }, ct);

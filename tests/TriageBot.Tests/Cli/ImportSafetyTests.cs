@@ -53,7 +53,7 @@ public sealed class ImportSafetyTests : IDisposable
     {
         await _cli.CreateBacklogAsync();
         await File.WriteAllTextAsync(_cli.File("four.csv"), FourRows, Ct);
-        _cli.WrapStore = s => new FaultyStore(s) { BeforeInsert = (_, n) => n == 3 ? throw new StoreUnavailableException("the process was killed") : Task.CompletedTask };
+        _cli.WrapStore = s => new FaultyStore(s) { BeforeInsert = (_, n) => n == 3 ? throw new StoreUnavailableException("the process was killed") : Task.CompletedTask }.Backend;
 
         var cut = await _cli.RunAsync("import", "four.csv", "--backlog", "payments");
 
@@ -97,7 +97,7 @@ public sealed class ImportSafetyTests : IDisposable
                 "rule" => throw new RuleViolationException("A closed item cannot be changed."),
                 _ => throw new NullReferenceException("boom"),
             },
-        };
+        }.Backend;
 
         var result = await _cli.RunAsync("import", "four.csv", "--backlog", "payments");
 

@@ -211,7 +211,7 @@ public sealed class RestoreSafetyTests(AzuriteFixture azurite) : IClassFixture<A
         _cli.WrapStore = s => new FaultyStore(s)
         {
             BeforeRestoreRecord = (_, n) => n == 20 ? throw new StoreUnavailableException("the disk went away") : Task.CompletedTask,
-        };
+        }.Backend;
 
         var failed = await _cli.RunAsync("restore", "new.json", "--replace");
 
@@ -233,7 +233,7 @@ public sealed class RestoreSafetyTests(AzuriteFixture azurite) : IClassFixture<A
         var moved = 0;
         _cli.WrapStore = s =>
         {
-            ((TableTriageStore)s).RestoreStep = (step, _) => step == "move" && ++moved == 6 ? throw new StoreUnavailableException("killed while moving") : Task.CompletedTask;
+            ((TableTriageStore)s.Store).RestoreStep = (step, _) => step == "move" && ++moved == 6 ? throw new StoreUnavailableException("killed while moving") : Task.CompletedTask;
             return s;
         };
 
@@ -256,7 +256,7 @@ public sealed class RestoreSafetyTests(AzuriteFixture azurite) : IClassFixture<A
         Backlog? seenByTheStart = null;
         _cli.WrapStore = s =>
         {
-            ((TableTriageStore)s).RestoreStep = async (step, ct) =>
+            ((TableTriageStore)s.Store).RestoreStep = async (step, ct) =>
             {
                 if (step == "move" && ++moved == 6)
                 {
@@ -285,7 +285,7 @@ public sealed class RestoreSafetyTests(AzuriteFixture azurite) : IClassFixture<A
         var staged = 0;
         _cli.WrapStore = s =>
         {
-            ((TableTriageStore)s).RestoreStep = (step, _) => step == "stage" && ++staged == 10 ? throw new StoreUnavailableException("killed while staging") : Task.CompletedTask;
+            ((TableTriageStore)s.Store).RestoreStep = (step, _) => step == "stage" && ++staged == 10 ? throw new StoreUnavailableException("killed while staging") : Task.CompletedTask;
             return s;
         };
 

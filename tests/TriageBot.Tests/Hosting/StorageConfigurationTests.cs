@@ -100,6 +100,42 @@ public sealed class StorageConfigurationTests(AzuriteFixture azurite) : IClassFi
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
 
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("AzureTables")]
+    public async Task MaintenanceAndAdministration_AreServicesOfTheirOwn_NotTheStore_AndWorkOnTheStoresData(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var host = BuildHost(provider == "Sqlite" ? [] : new()
+        {
+            ["Storage:Provider"] = "AzureTables",
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TablePrefix"] = AzuriteFixture.UniquePrefix("cap"),
+        });
+        await host.StartAsync(ct);
+        var store = host.Services.GetRequiredService<ITriageStore>();
+        var maintenance = host.Services.GetRequiredService<IStoreMaintenance>();
+        var administration = host.Services.GetRequiredService<IBacklogAdministration>();
+
+        store.ShouldNotBeAssignableTo<IStoreMaintenance>();
+        store.ShouldNotBeAssignableTo<IBacklogAdministration>();
+        host.Services.GetRequiredService<StorageBackend>().ShouldBe(new StorageBackend(store, maintenance, administration));
+
+        // The administration moves the counter the store hands numbers from, and deletes what the store holds.
+        var backlog = NewBacklog();
+        (await store.Backlogs.TryCreateAsync(backlog, ct)).ShouldBeTrue();
+        await administration.RaiseItemCounterAsync(backlog.Id, 41, ct);
+        (await store.Items.AllocateNumberAsync(backlog.Id, ct)).ShouldBe(42);
+        await administration.DeleteBacklogAsync(backlog.Id, ct);
+        (await store.Backlogs.GetAsync(backlog.Id, ct)).ShouldBeNull();
+        // The maintenance purges the inbox the store records into.
+        var old = DateTimeOffset.UtcNow.AddDays(-10);
+        (await store.Inbox.TryRecordAsync(Core.Items.Platform.Slack, "Ev-" + backlog.Id, old, ct)).ShouldBeTrue();
+        (await maintenance.PurgeInboxAsync(old.AddDays(2), ct)).ShouldBeGreaterThanOrEqualTo(1);
+        (await store.Inbox.GetAsync(Core.Items.Platform.Slack, "Ev-" + backlog.Id, DateTimeOffset.UtcNow, ct)).ShouldBeNull();
+        await host.StopAsync(ct);
+    }
+
     [Fact]
     public void AzureTablesWithAnEndpoint_UsesAManagedIdentityWithoutAConnectionString()
     {

@@ -131,7 +131,7 @@ public static class AzureStorage
         b.UseSetting("Storage:TablePrefix", prefix);
         if (faults is not null)
         {
-            b.ConfigureTestServices(services => services.AddSingleton<ITriageStore>(sp => StorageServiceCollectionExtensions.Create(
+            b.ConfigureTestServices(services => services.AddSingleton(sp => StorageServiceCollectionExtensions.Open(
                 sp.GetRequiredService<IOptions<StorageOptions>>().Value, AppContext.BaseDirectory, sp.GetRequiredService<ILoggerFactory>(),
                 StorageFaultPolicy.Options(faults))));
         }

@@ -1,0 +1,13 @@
+using TriageBot.Core.Ports;
+
+namespace TriageBot.Storage;
+
+/// <summary>
+/// One storage backend as the host registers it: the store the use cases read and write through (Core's ports), and
+/// the capabilities beyond them as ports of their own. The host registers each as its own service; nothing finds a
+/// capability by testing the store's type.
+/// </summary>
+/// <param name="Store">Core's ports.</param>
+/// <param name="Maintenance">Purges of sent messages and old inbox records (the host's maintenance service).</param>
+/// <param name="Administration">Whole-backlog operations (the command line's import and restore).</param>
+public sealed record StorageBackend(ITriageStore Store, IStoreMaintenance Maintenance, IBacklogAdministration Administration);
