@@ -61,7 +61,7 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
             return new OpenFormOutcome(Forms.CapabilityNote(context.Summarize(c, await context.LoadAsync(c, arg))));
         });
         h.OnForm(FormIds.CapabilityNote, (c, f) => changes.FormChangeAsync(c, f, Permission.WriteCapabilityNote, "write capability notes",
-            (item, now) => ItemRules.AddCapabilityNote(item, Answers.Value(f, FieldIds.NoteText),
+            (item, now) => CapabilityNoteRules.AddCapabilityNote(item, Answers.Value(f, FieldIds.NoteText),
                 Answers.Value(f, FieldIds.NoteScale) == "weeks" ? CapabilityScale.WeeksCapability : CapabilityScale.DaysFeature, c.Actor, now),
             (item, errors) => Forms.CapabilityNote(context.Summarize(c, item), f.Values, errors),
             i => i.HeldPlacement is null && i.State is ItemState.Ready or ItemState.Sprint

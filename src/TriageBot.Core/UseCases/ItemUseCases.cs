@@ -23,52 +23,52 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
         {
             var backlog = c.RequireBacklog();
             var incidents = item.Stream == WorkStream.Incident ? await ActiveIncidentKeysAsync(backlog.Id, c.Ct) : [];
-            return ItemRules.Start(item, c.Actor, now, incidents.Count, incidents, backlog.Settings);
+            return WorkRules.Start(item, c.Actor, now, incidents.Count, incidents, backlog.Settings);
         }, i => $"{i.Key} is now Active (owner: {i.Owner?.DisplayName ?? c.Actor.DisplayName})."));
         h.OnAction(ButtonIds.Start, (c, arg) => changes.ChangeAsync(c, arg, Permission.ChangeState, "start work", async (item, now) =>
         {
             var backlog = c.RequireBacklog();
             var incidents = item.Stream == WorkStream.Incident ? await ActiveIncidentKeysAsync(backlog.Id, c.Ct) : [];
-            return ItemRules.Start(item, c.Actor, now, incidents.Count, incidents, backlog.Settings);
+            return WorkRules.Start(item, c.Actor, now, incidents.Count, incidents, backlog.Settings);
         }, i => $"{i.Key} is now Active."));
         h.OnCommand<DoneCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.ChangeState, "mark items done",
-            (item, now) => Task.FromResult(ItemRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
+            (item, now) => Task.FromResult(WorkRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
         h.OnCommand<GateCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetTimebox, "record evaluation gates",
-            (item, now) => Task.FromResult(ItemRules.PassEvaluationGate(item, c.Actor, now)), i => $"{i.Key} passed its evaluation gate; it can be marked done."));
+            (item, now) => Task.FromResult(WorkRules.PassEvaluationGate(item, c.Actor, now)), i => $"{i.Key} passed its evaluation gate; it can be marked done."));
         h.OnAction(ButtonIds.Done, (c, arg) => changes.ChangeAsync(c, arg, Permission.ChangeState, "mark items done",
-            (item, now) => Task.FromResult(ItemRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
+            (item, now) => Task.FromResult(WorkRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
         h.OnCommand<CloseCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.Close, "close items",
-            (item, now) => Task.FromResult(ItemRules.Close(item, cmd.Rationale, c.Actor, now)), i => $"{i.Key} is closed. Rationale recorded."));
+            (item, now) => Task.FromResult(WorkRules.Close(item, cmd.Rationale, c.Actor, now)), i => $"{i.Key} is closed. Rationale recorded."));
         h.OnCommand<MoveCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.ChangeState, "move features",
-            (item, now) => Task.FromResult(ItemRules.Move(item, cmd.Column, c.Actor, now)), i => $"{i.Key} moved to {cmd.Column}."));
+            (item, now) => Task.FromResult(WorkRules.Move(item, cmd.Column, c.Actor, now)), i => $"{i.Key} moved to {cmd.Column}."));
         h.OnCommand<TimeboxCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetTimebox, "set timeboxes",
-            (item, now) => Task.FromResult(ItemRules.SetTimebox(item, cmd.Days, c.Actor, now)),
+            (item, now) => Task.FromResult(WorkRules.SetTimebox(item, cmd.Days, c.Actor, now)),
             i => $"{i.Key} has a {cmd.Days}-day timebox, ending {i.Model?.Timebox?.End:yyyy-MM-dd}."));
         h.OnCommand<ExtendCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetTimebox, "extend timeboxes",
-            (item, now) => Task.FromResult(ItemRules.Extend(item, cmd.Days ?? item.Model?.Timebox?.LengthDays ?? 7, cmd.Reason, c.Actor, now)),
+            (item, now) => Task.FromResult(WorkRules.Extend(item, cmd.Days ?? item.Model?.Timebox?.LengthDays ?? 7, cmd.Reason, c.Actor, now)),
             i => $"{i.Key}'s timebox now ends {i.Model?.Timebox?.End:yyyy-MM-dd}. Re-scope recorded."));
         h.OnCommand<MetricCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetSuccessMetric, "set success metrics",
-            (item, now) => Task.FromResult(ItemRules.SetSuccessMetric(item, cmd.Metric, c.Actor, now)), i => $"{i.Key} has a success metric."));
+            (item, now) => Task.FromResult(FieldRules.SetSuccessMetric(item, cmd.Metric, c.Actor, now)), i => $"{i.Key} has a success metric."));
         h.OnCommand<PromoteCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.Close, "promote items",
-            (item, now) => Task.FromResult(ItemRules.Promote(item, c.Actor, now)), i => $"{i.Key} moved to the ready queue."));
+            (item, now) => Task.FromResult(QueueRules.Promote(item, c.Actor, now)), i => $"{i.Key} moved to the ready queue."));
         h.OnAction(ButtonIds.Promote, (c, arg) => changes.ChangeAsync(c, arg, Permission.Close, "promote items",
-            (item, now) => Task.FromResult(ItemRules.Promote(item, c.Actor, now)), i => $"{i.Key} moved to the ready queue."));
+            (item, now) => Task.FromResult(QueueRules.Promote(item, c.Actor, now)), i => $"{i.Key} moved to the ready queue."));
         h.OnCommand<KeepCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.Close, "keep icebox items",
-            (item, now) => Task.FromResult(ItemRules.Keep(item, cmd.Reason, c.Actor, now)), i => $"{i.Key} is kept out of the icebox sweep."));
+            (item, now) => Task.FromResult(QueueRules.Keep(item, cmd.Reason, c.Actor, now)), i => $"{i.Key} is kept out of the icebox sweep."));
         h.OnAction(ButtonIds.Rescore, (c, arg) => changes.ChangeAsync(c, arg, Permission.Vote, "ask for re-scoring",
-            (item, now) => Task.FromResult(ItemRules.RequestRescore(item, c.Actor, now)), i => $"{i.Key} will be on the next clinic agenda for re-scoring."));
+            (item, now) => Task.FromResult(ScoringRules.RequestRescore(item, c.Actor, now)), i => $"{i.Key} will be on the next clinic agenda for re-scoring."));
 
         h.OnAction(ButtonIds.Close, async (c, arg) => new OpenFormOutcome(Forms.Close(context.Summarize(c, await context.LoadAsync(c, arg)))));
         h.OnForm(FormIds.Close, (c, f) => changes.FormChangeAsync(c, f, Permission.Close, "close items",
-            (item, now) => ItemRules.Close(item, Answers.Value(f, FieldIds.Rationale), c.Actor, now),
+            (item, now) => WorkRules.Close(item, Answers.Value(f, FieldIds.Rationale), c.Actor, now),
             (item, errors) => Forms.Close(context.Summarize(c, item), f.Values, errors), i => $"{i.Key} is closed. Rationale recorded."));
         h.OnAction(ButtonIds.Keep, async (c, arg) => new OpenFormOutcome(Forms.Keep(context.Summarize(c, await context.LoadAsync(c, arg)))));
         h.OnForm(FormIds.Keep, (c, f) => changes.FormChangeAsync(c, f, Permission.Close, "keep icebox items",
-            (item, now) => ItemRules.Keep(item, Answers.Value(f, FieldIds.Reason), c.Actor, now),
+            (item, now) => QueueRules.Keep(item, Answers.Value(f, FieldIds.Reason), c.Actor, now),
             (item, errors) => Forms.Keep(context.Summarize(c, item), f.Values, errors), i => $"{i.Key} is kept out of the icebox sweep."));
         h.OnAction(ButtonIds.Extend, async (c, arg) => new OpenFormOutcome(Forms.Extend(context.Summarize(c, await context.LoadAsync(c, arg)))));
         h.OnForm(FormIds.Extend, (c, f) => changes.FormChangeAsync(c, f, Permission.SetTimebox, "extend timeboxes",
-            (item, now) => ItemRules.Extend(item, Answers.ParseInt(f, FieldIds.TimeboxDays, 1, 365), Answers.Value(f, FieldIds.Reason), c.Actor, now),
+            (item, now) => WorkRules.Extend(item, Answers.ParseInt(f, FieldIds.TimeboxDays, 1, 365), Answers.Value(f, FieldIds.Reason), c.Actor, now),
             (item, errors) => Forms.Extend(context.Summarize(c, item), f.Values, errors), i => $"{i.Key}'s timebox now ends {i.Model?.Timebox?.End:yyyy-MM-dd}."));
     }
 
@@ -83,7 +83,7 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
             States = cmd.State is { } s ? [s] : [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Active],
             Outline = true,
         };
-        var top = new TopN<Item>(ListLimit, ItemRules.Ranking);
+        var top = new TopN<Item>(ListLimit, ItemReading.Ranking);
         await foreach (var item in context.Store.Items.QueryAsync(query, c.Ct))
         {
             top.Add(item);

@@ -33,7 +33,7 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
         if (item.Score?.Round == item.Round)
         {
             item = await context.UpdateAsync(c, item.Number, i => Task.FromResult(
-                i.Score?.Round == i.Round ? ItemRules.OpenNewRound(i, c.Actor, c.Now) : new ItemChange(i, [])));
+                i.Score?.Round == i.Round ? ScoringRules.OpenNewRound(i, c.Actor, c.Now) : new ItemChange(i, [])));
         }
 
         var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
@@ -79,7 +79,7 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
 
         if (!item.RoundRevealed)
         {
-            item = await context.UpdateAsync(c, item.Number, i => Task.FromResult(i.RoundRevealed ? new ItemChange(i, []) : ItemRules.MarkRevealed(i, c.Actor, c.Now)));
+            item = await context.UpdateAsync(c, item.Number, i => Task.FromResult(i.RoundRevealed ? new ItemChange(i, []) : ScoringRules.MarkRevealed(i, c.Actor, c.Now)));
         }
 
         // The card the button was on changes at once; every other copy (and, in Teams, everyone else's view) through the outbox.
@@ -160,7 +160,7 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
         }
 
         var final = VotingRules.Finalize(item, tally, overrides, justifications, c.Actor, c.Now, backlog.Settings);
-        var saved = await context.UpdateAsync(c, item.Number, i => Task.FromResult(ItemRules.ApplyScore(i, final, c.Actor, c.Now)), await ballots.RefreshMessagesAsync(c, item));
+        var saved = await context.UpdateAsync(c, item.Number, i => Task.FromResult(ScoringRules.ApplyScore(i, final, c.Actor, c.Now)), await ballots.RefreshMessagesAsync(c, item));
 
         var consequences = RubricRules.Consequences(final.Scores, saved.Stream);
         var placement = saved.HeldPlacement is { } held
