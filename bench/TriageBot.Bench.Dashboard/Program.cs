@@ -142,7 +142,7 @@ internal static class Seeder
                 history.AddRange(scored.History);
                 if (item.State is ItemState.Sprint or ItemState.Ready && i % 5 == 0 && stream != WorkStream.Model)
                 {
-                    var started = WorkRules.Start(item, pm, now.AddDays(-random.Next(1, 50)), 0, [], backlog.Settings with { IncidentCap = int.MaxValue });
+                    var started = WorkRules.Start(item, pm, now.AddDays(-random.Next(1, 50)), [], backlog.Settings with { IncidentCap = int.MaxValue });
                     item = started.Item;
                     history.AddRange(started.History);
                 }

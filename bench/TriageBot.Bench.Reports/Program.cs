@@ -391,7 +391,7 @@ internal static class Seeder
             Try(i => WorkRules.SetTimebox(i, 7, engineer, startAt));
         }
 
-        if (!Try(i => WorkRules.Start(i, engineer, startAt, 0, [], backlog.Settings with { IncidentCap = int.MaxValue })))
+        if (!Try(i => WorkRules.Start(i, engineer, startAt, [], backlog.Settings with { IncidentCap = int.MaxValue })))
         {
             return (item, history);
         }

@@ -19,18 +19,6 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
         h.OnAction(ButtonIds.Show, async (c, arg) => new ReplyOutcome(Card(c, await context.LoadAsync(c, arg))));
         h.OnCommand<ListCommand>(ListAsync);
 
-        h.OnCommand<StartCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.ChangeState, "start work", async (item, now) =>
-        {
-            var backlog = c.RequireBacklog();
-            var incidents = item.Stream == WorkStream.Incident ? await ActiveIncidentKeysAsync(backlog.Id, c.Ct) : [];
-            return WorkRules.Start(item, c.Actor, now, incidents.Count, incidents, backlog.Settings);
-        }, i => $"{i.Key} is now Active (owner: {i.Owner?.DisplayName ?? c.Actor.DisplayName})."));
-        h.OnAction(ButtonIds.Start, (c, arg) => changes.ChangeAsync(c, arg, Permission.ChangeState, "start work", async (item, now) =>
-        {
-            var backlog = c.RequireBacklog();
-            var incidents = item.Stream == WorkStream.Incident ? await ActiveIncidentKeysAsync(backlog.Id, c.Ct) : [];
-            return WorkRules.Start(item, c.Actor, now, incidents.Count, incidents, backlog.Settings);
-        }, i => $"{i.Key} is now Active."));
         h.OnCommand<DoneCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.ChangeState, "mark items done",
             (item, now) => Task.FromResult(WorkRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
         h.OnCommand<GateCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetTimebox, "record evaluation gates",
@@ -95,16 +83,5 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
             EmptyText = "Nothing here.",
             DashboardUrl = context.DashboardUrl(backlog),
         });
-    }
-
-    private async Task<IReadOnlyList<string>> ActiveIncidentKeysAsync(string backlogId, CancellationToken ct)
-    {
-        var keys = new List<string>();
-        await foreach (var i in context.Store.Items.QueryAsync(new ItemQuery(backlogId) { Stream = WorkStream.Incident, States = [ItemState.Active], Outline = true }, ct))
-        {
-            keys.Add(i.Key);
-        }
-
-        return keys;
     }
 }

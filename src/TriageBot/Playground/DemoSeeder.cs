@@ -104,7 +104,7 @@ public sealed class DemoSeeder(ITriageStore store, TimeProvider time)
         }
 
         ItemChange Timebox(Item i, DateTimeOffset at, int days) => WorkRules.SetTimebox(i, days, Arjun, at);
-        ItemChange Start(Item i, DateTimeOffset at, UserRef by, int activeIncidents = 0) => WorkRules.Start(i, by, at, activeIncidents, [], s);
+        ItemChange Start(Item i, DateTimeOffset at, UserRef by) => WorkRules.Start(i, by, at, [], s);
         ItemChange Done(Item i, DateTimeOffset at, UserRef by) => WorkRules.Done(i, by, at, evaluationGatePassed: true);
         ItemChange Note(Item i, DateTimeOffset at, string text, CapabilityScale scale = CapabilityScale.DaysFeature) => CapabilityNoteRules.AddCapabilityNote(i, text, scale, Arjun, at);
         ItemChange Move(Item i, DateTimeOffset at, FeatureColumn column) => WorkRules.Move(i, column, Priya, at);

@@ -9,8 +9,11 @@ public class WorkRulesTests
     private static readonly BacklogSettings Defaults = new();
     private static readonly DateTimeOffset Later = T0.AddDays(2);
 
-    private static ItemChange Start(Item item, UserRef? by = null, int activeIncidents = 0, IReadOnlyList<string>? keys = null) =>
-        WorkRules.Start(item, by ?? Eve, Later, activeIncidents, keys ?? [], Defaults);
+    private static ItemChange Start(Item item, UserRef? by = null, IReadOnlyList<string>? keys = null) =>
+        WorkRules.Start(item, by ?? Eve, Later, Active(WorkStream.Incident, keys ?? []), Defaults);
+
+    private static List<Item> Active(WorkStream stream, IReadOnlyList<string> keys, UserRef? owner = null) =>
+        [.. keys.Select(k => Item(stream, ItemState.Active, int.Parse(k.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture)) with { Owner = owner })];
 
     // ---------------------------------------------------------------- start
 
@@ -100,7 +103,7 @@ public class WorkRulesTests
     public void Start_IncidentWhenTheLaneHoldsTwo_IsRefusedNamingTheTwoActiveIncidents()
     {
         var ex = Should.Throw<RuleViolationException>(() =>
-            Start(Item(WorkStream.Incident, ItemState.Sprint), activeIncidents: 2, keys: ["TRI-7", "TRI-9"]));
+            Start(Item(WorkStream.Incident, ItemState.Sprint), keys: ["TRI-7", "TRI-9"]));
 
         ex.Message.ShouldBe("The incident lane is full: TRI-7 and TRI-9 are active (cap 2). Finish or close one before starting TRI-42.");
     }
@@ -108,7 +111,7 @@ public class WorkRulesTests
     [Fact]
     public void Start_IncidentWithOneActive_IsAllowed()
     {
-        Start(Item(WorkStream.Incident, ItemState.Sprint), activeIncidents: 1, keys: ["TRI-7"]).Item.State.ShouldBe(ItemState.Active);
+        Start(Item(WorkStream.Incident, ItemState.Sprint), keys: ["TRI-7"]).Item.State.ShouldBe(ItemState.Active);
     }
 
     [Fact]
@@ -116,15 +119,82 @@ public class WorkRulesTests
     {
         var settings = new BacklogSettings { IncidentCap = 3 };
 
-        WorkRules.Start(Item(WorkStream.Incident, ItemState.Ready), Eve, Later, 2, ["TRI-1", "TRI-2"], settings).Item.State.ShouldBe(ItemState.Active);
-        Should.Throw<RuleViolationException>(() => WorkRules.Start(Item(WorkStream.Incident, ItemState.Ready), Eve, Later, 3, ["TRI-1", "TRI-2", "TRI-3"], settings))
+        WorkRules.Start(Item(WorkStream.Incident, ItemState.Ready), Eve, Later, Active(WorkStream.Incident, ["TRI-1", "TRI-2"]), settings).Item.State.ShouldBe(ItemState.Active);
+        Should.Throw<RuleViolationException>(() => WorkRules.Start(Item(WorkStream.Incident, ItemState.Ready), Eve, Later, Active(WorkStream.Incident, ["TRI-1", "TRI-2", "TRI-3"]), settings))
             .Message.ShouldContain("TRI-1, TRI-2 and TRI-3 are active (cap 3)");
     }
 
     [Fact]
     public void Start_OfABugWhileTheIncidentLaneIsFull_IsAllowed()
     {
-        Start(Item(WorkStream.Bug, ItemState.Sprint), activeIncidents: 2, keys: ["TRI-7", "TRI-9"]).Item.State.ShouldBe(ItemState.Active);
+        Start(Item(WorkStream.Bug, ItemState.Sprint), keys: ["TRI-7", "TRI-9"]).Item.State.ShouldBe(ItemState.Active);
+    }
+
+    [Fact]
+    public void Start_OfABugWhenTheBugStreamIsAtItsLimit_IsRefusedListingTheActiveBugsAndTheirOwners()
+    {
+        var settings = new BacklogSettings { Engineers = 1, BugWipPerEngineer = 2 };
+        var active = Active(WorkStream.Bug, ["TRI-3", "TRI-5"], Eve);
+        active[1] = active[1] with { Owner = null };
+
+        var ex = Should.Throw<WipLimitReachedException>(() => WorkRules.Start(Item(WorkStream.Bug, ItemState.Sprint), Pat, Later, active, settings));
+
+        ex.Message.ShouldBe("The bug stream is at its WIP limit (2 active, limit 2): TRI-3 (Eve (engineer)), TRI-5 (no owner). Finish one before starting TRI-42, " +
+            "or a facilitator overrides with a written reason: `start TRI-42 override <reason>`.");
+        ex.Active.Select(i => i.Key).ShouldBe(["TRI-3", "TRI-5"]);
+    }
+
+    [Fact]
+    public void Start_BelowTheLimit_IsAllowedAndRecordsNoOverride()
+    {
+        var settings = new BacklogSettings { Engineers = 1, BugWipPerEngineer = 2 };
+
+        var change = WorkRules.Start(Item(WorkStream.Bug, ItemState.Sprint), Pat, Later, Active(WorkStream.Bug, ["TRI-3"]), settings, "no need for this");
+
+        change.Item.State.ShouldBe(ItemState.Active);
+        change.History.ShouldNotContain(h => h.Field == FieldIds.WipOverride);
+    }
+
+    [Fact]
+    public void Start_AtTheLimitWithAWrittenReason_StartsAndRecordsTheOverrideInHistory()
+    {
+        var settings = new BacklogSettings { Engineers = 1, BugWipPerEngineer = 2 };
+
+        var change = WorkRules.Start(Item(WorkStream.Bug, ItemState.Sprint), Pat, Later, Active(WorkStream.Bug, ["TRI-3", "TRI-5"]), settings, "  customer escalation  ");
+
+        change.Item.State.ShouldBe(ItemState.Active);
+        var entry = change.History.Single(h => h.Field == FieldIds.WipOverride);
+        (entry.From, entry.To, entry.Reason, entry.Actor).ShouldBe(("2", "2", "customer escalation", Pat));
+        change.History.Single(h => h.Kind == HistoryKind.StateChanged).Reason.ShouldBe("WIP override: customer escalation");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("ok")]
+    public void Start_AtTheLimitWithATooShortReason_IsRefusedOnTheReasonField(string reason)
+    {
+        var settings = new BacklogSettings { Engineers = 1, BugWipPerEngineer = 1 };
+
+        var ex = Should.Throw<ValidationException>(() => WorkRules.Start(Item(WorkStream.Bug, ItemState.Sprint), Pat, Later, Active(WorkStream.Bug, ["TRI-3"]), settings, reason));
+
+        ex.Errors.Single().Field.ShouldBe(FieldIds.Reason);
+    }
+
+    [Fact]
+    public void Start_OfAnIncidentBeyondTheCap_IsRefusedEvenWithAnOverrideReason()
+    {
+        Should.Throw<RuleViolationException>(() => WorkRules.Start(Item(WorkStream.Incident, ItemState.Sprint), Pat, Later,
+            Active(WorkStream.Incident, ["TRI-7", "TRI-9"]), Defaults, "the customer is on fire")).Message.ShouldStartWith("The incident lane is full");
+    }
+
+    [Theory]
+    [InlineData(WorkStream.Model, 4)]
+    [InlineData(WorkStream.Feature, 4)]
+    [InlineData(WorkStream.Bug, 20)]
+    [InlineData(WorkStream.Incident, 2)]
+    public void Limits_ByDefault_FollowTheMethodFromTheEngineersCount(WorkStream stream, int expected)
+    {
+        TriageBot.Core.Streams.Wip.Limit(stream, new BacklogSettings { Engineers = 4 }).ShouldBe(expected);
     }
 
     // ---------------------------------------------------------------- timebox
@@ -530,7 +600,7 @@ public class WorkRulesTests
     {
         var created = ItemFactory.Create(new NewItemRequest(WorkStream.Bug, new Dictionary<string, string> { [FieldIds.Title] = "Export fails" }), TestData.Backlog, 5, Max, null, T0);
         var scored = ScoringRules.ApplyScore(created.Item, Score(3, 3, 3, 3), Pat, T0);
-        var started = WorkRules.Start(scored.Item, Eve, T0, 0, [], Defaults);
+        var started = WorkRules.Start(scored.Item, Eve, T0, [], Defaults);
 
         var all = created.History.Concat(scored.History).Concat(started.History).ToList();
 
@@ -545,7 +615,7 @@ public class WorkRulesTests
         var item = Item(state: ItemState.Ready);
         var copy = item with { };
 
-        WorkRules.Start(item, Eve, Later, 0, [], Defaults);
+        WorkRules.Start(item, Eve, Later, [], Defaults);
         WorkRules.Close(item, "rationale", Pat, Later);
 
         item.ShouldBe(copy);
@@ -559,7 +629,7 @@ public class WorkRulesTests
         var item = Item(WorkStream.Feature, state).WithNote().WithMetric();
         var actions = new Action[]
         {
-            () => WorkRules.Start(item, Eve, Later, 0, [], Defaults),
+            () => WorkRules.Start(item, Eve, Later, [], Defaults),
             () => WorkRules.Done(item, Eve, Later),
             () => WorkRules.Close(item, "rationale", Pat, Later),
             () => WorkRules.Move(item, FeatureColumn.Build, Eve, Later),

@@ -12,13 +12,17 @@ public static class WorkRules
 
     /// <summary>
     /// Starts work: Sprint or Ready → Active (an incident may also start from New, unscored). A model item needs a
-    /// timebox, which then starts now; the incident lane refuses a start beyond its cap, naming the active incidents.
-    /// The actor becomes the owner when there is none.
+    /// timebox, which then starts now. WIP holds the line (SPEC §12): a stream at its limit refuses the start,
+    /// naming its active items and owners (<see cref="WipLimitReachedException"/>); a facilitator's written
+    /// <paramref name="overrideReason"/> lets it through and is recorded (<see cref="FieldIds.WipOverride"/>). The
+    /// incident lane's cap is hard: no override. The actor becomes the owner when there is none. Check the
+    /// override's role first (<see cref="Permission.ChangeSettings"/>).
     /// </summary>
+    /// <param name="activeInStream">The items active in the item's stream now (items of other streams, and the item itself, are ignored).</param>
     public static ItemChange Start(
-        Item item, UserRef by, DateTimeOffset now, int activeIncidentCount, IReadOnlyList<string> activeIncidentKeys, BacklogSettings settings)
+        Item item, UserRef by, DateTimeOffset now, IReadOnlyList<Item> activeInStream, BacklogSettings settings, string? overrideReason = null)
     {
-        ArgumentNullException.ThrowIfNull(activeIncidentKeys);
+        ArgumentNullException.ThrowIfNull(activeInStream);
         ArgumentNullException.ThrowIfNull(settings);
         RequireOpen(item, "started");
         switch (item.State)
@@ -41,11 +45,30 @@ public static class WorkRules
                 $"Set a timebox first: {item.Key} is model-quality work, sized by a timebox ({choices}), never by points.");
         }
 
-        if (item.Stream == WorkStream.Incident && activeIncidentCount >= settings.IncidentCap)
+        var others = activeInStream.Where(i => i.Stream == item.Stream && i.State == ItemState.Active && i.Number != item.Number).ToList();
+        if (item.Stream == WorkStream.Incident && others.Count >= settings.IncidentCap)
         {
-            var keys = activeIncidentKeys.Count == 0 ? $"{activeIncidentCount} incidents" : JoinAnd(activeIncidentKeys);
+            var keys = JoinAnd([.. others.Select(i => i.Key)]);
             throw new RuleViolationException(
-                $"The incident lane is full: {keys} {(activeIncidentKeys.Count == 1 ? "is" : "are")} active (cap {settings.IncidentCap}). Finish or close one before starting {item.Key}.");
+                $"The incident lane is full: {keys} {(others.Count == 1 ? "is" : "are")} active (cap {settings.IncidentCap}). Finish or close one before starting {item.Key}.");
+        }
+
+        var limit = Streams.Wip.Limit(item.Stream, settings);
+        string? overridden = null;
+        if (item.Stream != WorkStream.Incident && others.Count >= limit)
+        {
+            if (overrideReason is null)
+            {
+                throw new WipLimitReachedException(item, others, limit);
+            }
+
+            overridden = InputText.Clean(overrideReason);
+            var length = InputText.Length(overridden);
+            if (length < InputText.RationaleMin || length > InputText.FreeTextMax)
+            {
+                throw new ValidationException([new FieldError(FieldIds.Reason,
+                    $"Starting beyond the WIP limit needs a written reason of {InputText.RationaleMin}–{InputText.FreeTextMax} characters (you wrote {length}).")]);
+            }
         }
 
         var c = new Change(item, by, now);
@@ -56,7 +79,12 @@ public static class WorkRules
             c.Add(HistoryKind.TimeboxSet, FieldIds.Timebox, Str(timebox.LengthDays), Str(timebox.LengthDays), "the timebox starts with the work");
         }
 
-        c.MoveTo(ItemState.Active, null);
+        if (overridden is not null)
+        {
+            c.Add(HistoryKind.FieldChanged, FieldIds.WipOverride, Str(others.Count), Str(limit), overridden);
+        }
+
+        c.MoveTo(ItemState.Active, overridden is null ? null : $"WIP override: {overridden}");
         if (item.Owner is null)
         {
             c.Item = c.Item with { Owner = by };
