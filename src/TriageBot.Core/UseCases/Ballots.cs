@@ -21,9 +21,10 @@ internal sealed class Ballots(UseCaseContext context)
         var finalized = item.Score?.Round == item.Round ? item.Score : null;
         var summary = context.Summarize(c, item);
         var ballot = new BallotView(summary, item.Round, [.. counted.Select(v => v.Voter)]);
+        TallyResult? tally = null;
         if ((item.RoundRevealed || finalized is not null) && counted.Count > 0)
         {
-            var tally = Tally.Compute(counted);
+            tally = Tally.Compute(counted);
             ballot = ballot with
             {
                 Revealed = true,
@@ -38,19 +39,24 @@ internal sealed class Ballots(UseCaseContext context)
             return ballot with
             {
                 Final = finalized,
+                Overrides = tally is null ? [] : [.. RubricRules.Dimensions.Where(d => finalized.Scores[d] != tally.Medians[d]).Select(d => new ScoreOverride(d, tally.Medians[d], finalized.Scores[d]))],
                 Consequences = RubricRules.Consequences(finalized.Scores, item.Stream),
                 Actions = [new(ButtonIds.Show, "Show item", summary.Ref)],
             };
         }
 
+        // A re-scoring round: the earlier result is for reference once the votes are revealed, never before (it would anchor them).
+        var rescoring = item.Score is { } previous && previous.Round < item.Round;
         return ballot with
         {
+            Previous = rescoring && item.RoundRevealed ? item.Score : null,
             InlineVote = Forms.InlineVote(summary, item.Round),
             Actions =
             [
                 new(ButtonIds.Vote, "Vote", summary.Ref, ButtonStyle.Primary),
                 new(ButtonIds.Reveal, "Reveal", summary.Ref),
                 new(ButtonIds.Finalize, "Finalize", summary.Ref),
+                .. rescoring ? [new ActionButton(ButtonIds.KeepScore, Wording.KeepScores, summary.Ref)] : Array.Empty<ActionButton>(),
             ],
         };
     }

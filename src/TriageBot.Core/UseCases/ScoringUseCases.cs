@@ -19,6 +19,29 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
         h.OnAction(ButtonIds.Reveal, RevealAsync);
         h.OnAction(ButtonIds.Finalize, OpenFinalizeAsync);
         h.OnForm(FormIds.Finalize, SubmitFinalizeAsync);
+        h.OnAction(ButtonIds.KeepScore, KeepScoresAsync);
+    }
+
+    /// <summary>Re-scoring in one click: the facilitator records the earlier round's scores again, with a reason, and the ballot shows the result.</summary>
+    private async Task<Outcome> KeepScoresAsync(RequestContext c, string? argument)
+    {
+        Permissions.Require(c.Role, Permission.Finalize, "keep an item's scores");
+        var backlog = c.RequireBacklog();
+        var item = await context.LoadAsync(c, argument);
+        if (item.Score is not { } previous)
+        {
+            return Answers.Error($"{item.Key} has never been scored: there are no scores to keep. Vote on it instead.");
+        }
+
+        if (VotingRules.IsRoundFinalized(item))
+        {
+            return Answers.Error($"Round {item.Round} of {item.Key} was already finalized: {previous.Total} → {previous.Placement}.");
+        }
+
+        var reason = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"still hold at re-scoring (last scored {previous.At:yyyy-MM-dd})");
+        var saved = await context.UpdateAsync(c, item.Number, i => Task.FromResult(ScoringRules.KeepScore(i, c.Actor, c.Now, backlog.Settings, reason)),
+            await ballots.RefreshMessagesAsync(c, item));
+        return new UpdateCardOutcome(await ballots.BuildAsync(c, saved));
     }
 
     private async Task<Outcome> OpenVoteAsync(RequestContext c, Item item)

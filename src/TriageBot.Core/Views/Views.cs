@@ -112,6 +112,9 @@ public sealed record CapabilityNoteRequestView(ItemSummary Item, IReadOnlyList<U
 /// <summary>A vote on one dimension, shown after reveal.</summary>
 public sealed record BallotVoteLine(UserRef Voter, Rubric.Scores Scores, IReadOnlyDictionary<Rubric.Dimension, string> Reasons);
 
+/// <summary>A finalized dimension that differs from the votes' median: the median it replaced and the score recorded.</summary>
+public sealed record ScoreOverride(Rubric.Dimension Dimension, int Median, int Final);
+
 /// <summary>The clinic ballot: who has voted (never how, until reveal), then the votes and medians, then the outcome.</summary>
 public sealed record BallotView(ItemSummary Item, int Round, IReadOnlyList<UserRef> Voters) : View
 {
@@ -122,6 +125,10 @@ public sealed record BallotView(ItemSummary Item, int Round, IReadOnlyList<UserR
     /// <summary>Set once finalized: the recorded score and placement.</summary>
     public ItemScore? Final { get; init; }
     public IReadOnlyList<string> Consequences { get; init; } = [];
+    /// <summary>Once finalized: each dimension the facilitator set away from the votes' median, with the median it replaced.</summary>
+    public IReadOnlyList<ScoreOverride> Overrides { get; init; } = [];
+    /// <summary>A re-scoring round: the earlier round's result, set only once this round is revealed (so it does not anchor votes).</summary>
+    public ItemScore? Previous { get; init; }
     public IReadOnlyList<ActionButton> Actions { get; init; } = [];
     /// <summary>
     /// While the round is open: the vote as a form a channel can show inside the ballot (the use cases' inline vote form),

@@ -186,6 +186,7 @@ public static class BlockKitRenderer
             c.Section($":checkered_flag: *Finalized* by {SlackText.Name(final.FinalizedBy)}: total *{SlackText.Number(final.Total)}* → *{placement}*");
             var lines = Enum.GetValues<Dimension>().Select(d =>
                 $"*{Wording.Dimension(d)}*: {SlackText.Number(final.Scores[d])}" +
+                (v.Overrides.FirstOrDefault(o => o.Dimension == d) is { } o ? $" _({Wording.OverrodeMedian(o.Median)})_" : "") +
                 (final.Justifications.TryGetValue(d, out var why) && !string.IsNullOrWhiteSpace(why) ? " — " + SlackText.Escape(why) : "")).ToList();
             c.Lines(lines, 4);
         }
@@ -205,6 +206,10 @@ public static class BlockKitRenderer
 
             var votes = v.Votes.Select(VoteLine).ToList();
             c.Lines(votes, 25);
+            if (v.Previous is { } previous)
+            {
+                c.Context(SlackText.Escape(Wording.PreviousResult(previous)));
+            }
         }
         else
         {

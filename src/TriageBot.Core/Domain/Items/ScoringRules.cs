@@ -17,7 +17,32 @@ public static class ScoringRules
     /// (<see cref="HistoryKind.PlacementHeld"/>) until the note arrives. An Active, Done or Closed item
     /// keeps its state; the score is still recorded. The round counts as revealed once finalized.
     /// </summary>
-    public static ItemChange ApplyScore(Item item, ItemScore score, UserRef by, DateTimeOffset now)
+    public static ItemChange ApplyScore(Item item, ItemScore score, UserRef by, DateTimeOffset now) => ApplyScore(item, score, by, now, note: null);
+
+    /// <summary>
+    /// Keeps the earlier round's scores as the open round's result: a re-score with the same values (SPEC §6), finalized by
+    /// <paramref name="by"/> with a reason, placed under the current thresholds. The round must be open and the item scored before.
+    /// </summary>
+    public static ItemChange KeepScore(Item item, UserRef by, DateTimeOffset now, Backlogs.BacklogSettings settings, string reason)
+    {
+        RequireOpen(item, "re-scored");
+        ArgumentNullException.ThrowIfNull(settings);
+        if (item.Score is not { } previous)
+        {
+            throw new RuleViolationException($"{item.Key} has never been scored: there are no scores to keep. Vote on it instead.");
+        }
+
+        if (VotingRules.IsRoundFinalized(item))
+        {
+            throw new RuleViolationException($"Round {item.Round} of {item.Key} is already finalized: {previous.Total} → {previous.Placement}.");
+        }
+
+        var text = CheckOptionalReason(reason) ?? throw new ValidationException([new FieldError(FieldIds.Reason, "Say why the scores still hold.")]);
+        var kept = previous with { Round = item.Round, FinalizedBy = by, At = now, Placement = RubricRules.Place(previous.Total, settings) };
+        return ApplyScore(item, kept, by, now, $"kept the scores of round {previous.Round}: {text}");
+    }
+
+    private static ItemChange ApplyScore(Item item, ItemScore score, UserRef by, DateTimeOffset now, string? note)
     {
         ArgumentNullException.ThrowIfNull(score);
         if (RubricRules.Total(score.Scores) != score.Total)
@@ -28,7 +53,7 @@ public static class ScoringRules
         var c = new Change(item, by, now);
         var s = score.Scores;
         c.Add(HistoryKind.Scored, FieldIds.Score, item.Score?.Total.ToString(CultureInfo.InvariantCulture), score.Total.ToString(CultureInfo.InvariantCulture),
-            $"Round {score.Round}: impact {s.Impact}, confidence {s.Confidence}, rollback {s.Rollback}, delay {s.Delay} → {score.Placement}");
+            $"Round {score.Round}: impact {s.Impact}, confidence {s.Confidence}, rollback {s.Rollback}, delay {s.Delay} → {score.Placement}" + (note is null ? "" : $" ({note})"));
         c.Item = c.Item with { Score = score, RoundRevealed = true, RescoreRequested = false };
 
         if (!IsQueued(item.State))
