@@ -204,6 +204,27 @@ public static class Forms
             Errors = errors ?? [],
         };
 
+    /// <summary>The value of <see cref="FieldIds.EvaluationGatePassed"/> that confirms the gate in <see cref="Done"/>.</summary>
+    public const string GatePassed = "passed";
+
+    /// <summary>Marking a model item done (SPEC §3): one form that confirms the evaluation gate before merge and marks it done.</summary>
+    public static FormView Done(ItemSummary item, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
+        new(FormIds.Done, $"Done {item.Key}", "Mark done",
+        [
+            new FormField(FieldIds.EvaluationGatePassed, "Evaluation gate", FieldKind.Choice)
+            {
+                Required = true,
+                Choices = [new(GatePassed, "It passed its evaluation gate before merge")],
+                Hint = "Model-quality work is done only after it passes an evaluation gate; this records the gate and marks it done.",
+            },
+        ])
+        {
+            Argument = item.Ref,
+            Intro = $"{item.Key} — {item.Title}",
+            Values = values ?? new Dictionary<string, string>(),
+            Errors = errors ?? [],
+        };
+
     public static FormView Keep(ItemSummary item, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
         new(FormIds.Keep, $"Keep {item.Key}", "Keep",
         [

@@ -62,7 +62,7 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         });
         h.OnForm(FormIds.CapabilityNote, (c, f) => changes.FormChangeAsync(c, f, Permission.WriteCapabilityNote, "write capability notes",
             (item, now) => CapabilityNoteRules.AddCapabilityNote(item, Answers.Value(f, FieldIds.NoteText),
-                Answers.Value(f, FieldIds.NoteScale) == "weeks" ? CapabilityScale.WeeksCapability : CapabilityScale.DaysFeature, c.Actor, now),
+                CapabilityNoteRules.ParseScale(Answers.Value(f, FieldIds.NoteScale)), c.Actor, now),
             (item, errors) => Forms.CapabilityNote(context.Summarize(c, item), f.Values, errors),
             i => i.HeldPlacement is null && i.State is ItemState.Ready or ItemState.Sprint
                 ? $"Capability note saved. {i.Key} is now in {i.State}."

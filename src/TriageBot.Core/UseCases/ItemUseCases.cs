@@ -19,12 +19,15 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
         h.OnAction(ButtonIds.Show, async (c, arg) => new ReplyOutcome(Card(c, await context.LoadAsync(c, arg))));
         h.OnCommand<ListCommand>(ListAsync);
 
-        h.OnCommand<DoneCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.ChangeState, "mark items done",
-            (item, now) => Task.FromResult(WorkRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
+        h.OnCommand<DoneCommand>((c, cmd) => DoneAsync(c, cmd.Key));
         h.OnCommand<GateCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetTimebox, "record evaluation gates",
             (item, now) => Task.FromResult(WorkRules.PassEvaluationGate(item, c.Actor, now)), i => $"{i.Key} passed its evaluation gate; it can be marked done."));
-        h.OnAction(ButtonIds.Done, (c, arg) => changes.ChangeAsync(c, arg, Permission.ChangeState, "mark items done",
-            (item, now) => Task.FromResult(WorkRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
+        h.OnAction(ButtonIds.Done, DoneAsync);
+        h.OnForm(FormIds.Done, (c, f) => changes.FormChangeAsync(c, f, Permission.ChangeState, "mark items done",
+            (item, now) => WorkRules.Done(item, c.Actor, now, evaluationGatePassed: Answers.Value(f, FieldIds.EvaluationGatePassed) == Forms.GatePassed
+                ? true
+                : throw new ValidationException([new FieldError(FieldIds.EvaluationGatePassed, "Confirm that it passed its evaluation gate before merge; until then it stays Active.")])),
+            (item, errors) => Forms.Done(context.Summarize(c, item), f.Values, errors), i => $"{i.Key} passed its evaluation gate and is Done."));
         h.OnCommand<CloseCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.Close, "close items",
             (item, now) => Task.FromResult(WorkRules.Close(item, cmd.Rationale, c.Actor, now)), i => $"{i.Key} is closed. Rationale recorded."));
         h.OnCommand<MoveCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.ChangeState, "move features",
@@ -46,18 +49,44 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
         h.OnAction(ButtonIds.Rescore, (c, arg) => changes.ChangeAsync(c, arg, Permission.Vote, "ask for re-scoring",
             (item, now) => Task.FromResult(ScoringRules.RequestRescore(item, c.Actor, now)), i => $"{i.Key} will be on the next clinic agenda for re-scoring."));
 
-        h.OnAction(ButtonIds.Close, async (c, arg) => new OpenFormOutcome(Forms.Close(context.Summarize(c, await context.LoadAsync(c, arg)))));
+        h.OnAction(ButtonIds.Close, async (c, arg) =>
+        {
+            Permissions.Require(c.Role, Permission.Close, "close items"); // before the form opens, never after the person typed
+            return new OpenFormOutcome(Forms.Close(context.Summarize(c, await context.LoadAsync(c, arg))));
+        });
         h.OnForm(FormIds.Close, (c, f) => changes.FormChangeAsync(c, f, Permission.Close, "close items",
             (item, now) => WorkRules.Close(item, Answers.Value(f, FieldIds.Rationale), c.Actor, now),
             (item, errors) => Forms.Close(context.Summarize(c, item), f.Values, errors), i => $"{i.Key} is closed. Rationale recorded."));
-        h.OnAction(ButtonIds.Keep, async (c, arg) => new OpenFormOutcome(Forms.Keep(context.Summarize(c, await context.LoadAsync(c, arg)))));
+        h.OnAction(ButtonIds.Keep, async (c, arg) =>
+        {
+            Permissions.Require(c.Role, Permission.Close, "keep icebox items"); // before the form opens, never after the person typed
+            return new OpenFormOutcome(Forms.Keep(context.Summarize(c, await context.LoadAsync(c, arg))));
+        });
         h.OnForm(FormIds.Keep, (c, f) => changes.FormChangeAsync(c, f, Permission.Close, "keep icebox items",
             (item, now) => QueueRules.Keep(item, Answers.Value(f, FieldIds.Reason), c.Actor, now),
             (item, errors) => Forms.Keep(context.Summarize(c, item), f.Values, errors), i => $"{i.Key} is kept out of the icebox sweep."));
-        h.OnAction(ButtonIds.Extend, async (c, arg) => new OpenFormOutcome(Forms.Extend(context.Summarize(c, await context.LoadAsync(c, arg)))));
+        h.OnAction(ButtonIds.Extend, async (c, arg) =>
+        {
+            Permissions.Require(c.Role, Permission.SetTimebox, "extend timeboxes"); // before the form opens, never after the person typed
+            return new OpenFormOutcome(Forms.Extend(context.Summarize(c, await context.LoadAsync(c, arg))));
+        });
         h.OnForm(FormIds.Extend, (c, f) => changes.FormChangeAsync(c, f, Permission.SetTimebox, "extend timeboxes",
             (item, now) => WorkRules.Extend(item, Answers.ParseInt(f, FieldIds.TimeboxDays, 1, 365), Answers.Value(f, FieldIds.Reason), c.Actor, now),
             (item, errors) => Forms.Extend(context.Summarize(c, item), f.Values, errors), i => $"{i.Key}'s timebox now ends {i.Model?.Timebox?.End:yyyy-MM-dd}."));
+    }
+
+    /// <summary>Done in one step: an active model item without its evaluation gate gets the one form that records the gate and marks it done.</summary>
+    private async Task<Outcome> DoneAsync(RequestContext c, string? key)
+    {
+        Permissions.Require(c.Role, Permission.ChangeState, "mark items done");
+        var item = await context.LoadAsync(c, key);
+        if (item.Stream == WorkStream.Model && item.State == ItemState.Active && item.Model?.EvaluationGatePassed != true)
+        {
+            return new OpenFormOutcome(Forms.Done(context.Summarize(c, item)));
+        }
+
+        return await changes.ChangeAsync(c, key, Permission.ChangeState, "mark items done",
+            (i, now) => Task.FromResult(WorkRules.Done(i, c.Actor, now)), i => $"{i.Key} is Done.");
     }
 
     private ItemCardView Card(RequestContext c, Item item) => ItemCards.Build(context.Summarize(c, item), item);

@@ -5,6 +5,14 @@ namespace TriageBot.Core.Items;
 /// <summary>Capability notes (SPEC §5) as pure functions: adding a note applies a held placement; flagging a model dependency asks for one.</summary>
 public static class CapabilityNoteRules
 {
+    /// <summary>The size a note form sends ("days" or "weeks"); required on every surface, never defaulted.</summary>
+    public static CapabilityScale ParseScale(string? value) => value switch
+    {
+        "days" => CapabilityScale.DaysFeature,
+        "weeks" => CapabilityScale.WeeksCapability,
+        _ => throw new ValidationException([new FieldError(FieldIds.NoteScale, "Choose the size: a days-long feature or a weeks-long capability project.")]),
+    };
+
     /// <summary>
     /// Adds (or replaces) the capability note of a feature or of an item flagged with a model dependency, and
     /// applies a placement held for it. The text is required, at most 3,000 characters.
