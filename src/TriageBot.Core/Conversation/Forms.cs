@@ -85,7 +85,16 @@ public static class Forms
     }
 
     /// <summary>The voting form: the four 1–3 choices with the rubric text, optional reasons, prefilled with the voter's current vote.</summary>
-    public static FormView Vote(ItemSummary item, int round, Vote? current)
+    /// <summary>The vote form's optional "score and place" choice (facilitators, nobody else voted this round).</summary>
+    public const string ScoreAndPlace = "scoreAndPlace";
+
+    /// <summary>The value of <see cref="ScoreAndPlace"/> that finalizes the round with the facilitator's vote alone.</summary>
+    public const string PlaceNow = "place";
+
+    public static FormView Vote(ItemSummary item, int round, Vote? current) => Vote(item, round, current, offerScoreAndPlace: false);
+
+    /// <summary>The vote form; <paramref name="offerScoreAndPlace"/> adds the facilitator's "score and place" choice (one vote, finalized at once).</summary>
+    public static FormView Vote(ItemSummary item, int round, Vote? current, bool offerScoreAndPlace)
     {
         var fields = new List<FormField>();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -101,6 +110,15 @@ public static class Forms
                     values[ReasonField(d)] = r;
                 }
             }
+        }
+
+        if (offerScoreAndPlace)
+        {
+            fields.Add(new FormField(ScoreAndPlace, "Score and place", FieldKind.Choice)
+            {
+                Choices = [new(PlaceNow, "Finalize now with my vote alone and place the item")],
+                Hint = "Leave empty to vote and let others vote too.",
+            });
         }
 
         return new FormView(FormIds.Vote, $"Score {item.Key}", "Vote", fields)

@@ -15,8 +15,8 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
     public void Register(Handlers h)
     {
         h.OnCommand<HelpCommand>((_, _) => Task.FromResult<Outcome>(new ReplyOutcome(new HelpView(CommandParser.Help))));
-        h.OnCommand<ShowCommand>(async (c, cmd) => new ReplyOutcome(Card(c, await context.LoadAsync(c, cmd.Key))));
-        h.OnAction(ButtonIds.Show, async (c, arg) => new ReplyOutcome(Card(c, await context.LoadAsync(c, arg))));
+        h.OnCommand<ShowCommand>(async (c, cmd) => new ReplyOutcome(await CardAsync(c, await context.LoadAsync(c, cmd.Key))));
+        h.OnAction(ButtonIds.Show, async (c, arg) => new ReplyOutcome(await CardAsync(c, await context.LoadAsync(c, arg))));
         h.OnCommand<ListCommand>(ListAsync);
 
         h.OnCommand<DoneCommand>((c, cmd) => DoneAsync(c, cmd.Key));
@@ -89,7 +89,17 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
             (i, now) => Task.FromResult(WorkRules.Done(i, c.Actor, now)), i => $"{i.Key} is Done.");
     }
 
-    private ItemCardView Card(RequestContext c, Item item) => ItemCards.Build(context.Summarize(c, item), item);
+    private async Task<ItemCardView> CardAsync(RequestContext c, Item item)
+    {
+        IReadOnlyList<UserRef> voters = [];
+        if (item.Score?.Round != item.Round)
+        {
+            var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
+            voters = [.. votes.GroupBy(v => v.Voter.Key).Select(g => g.MaxBy(v => v.At)!).OrderBy(v => v.At).Select(v => v.Voter)];
+        }
+
+        return ItemCards.Build(context.Summarize(c, item), item, voters, Permissions.Allows(c.Role, Permission.Finalize));
+    }
 
     private async Task<Outcome> ListAsync(RequestContext c, ListCommand cmd)
     {

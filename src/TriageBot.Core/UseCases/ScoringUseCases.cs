@@ -61,7 +61,7 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
 
         var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
         var mine = votes.Where(v => v.Voter.Key == c.Actor.Key).MaxBy(v => v.At);
-        return new OpenFormOutcome(Forms.Vote(context.Summarize(c, item), item.Round, mine));
+        return new OpenFormOutcome(Forms.Vote(context.Summarize(c, item), item.Round, mine, OffersScoreAndPlace(c, votes)));
     }
 
     private async Task<Outcome> SubmitVoteAsync(RequestContext c, FormSubmitIntent f)
@@ -81,13 +81,47 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
         }
         catch (ValidationException e)
         {
-            return new FormErrorsOutcome(Forms.Vote(context.Summarize(c, item), round, null) with { Values = f.Values, Errors = e.Errors });
+            return new FormErrorsOutcome(Forms.Vote(context.Summarize(c, item), round, null, f.Values.ContainsKey(Forms.ScoreAndPlace)) with { Values = f.Values, Errors = e.Errors });
+        }
+
+        if (Answers.Value(f, Forms.ScoreAndPlace) == Forms.PlaceNow)
+        {
+            return await ScoreAndPlaceAsync(c, f, item, vote);
         }
 
         await context.Store.Votes.UpsertAsync(vote, c.Ct);
         context.Metrics?.VoteCast(item.Stream);
         await ballots.RefreshAsync(c, item);
         return new CloseFormOutcome(new TextView($"Your vote on {item.Key} is in. It stays hidden until the facilitator reveals the votes.", Tone.Success));
+    }
+
+    /// <summary>"Score and place" is offered to a facilitator while nobody else has voted in the round.</summary>
+    private static bool OffersScoreAndPlace(RequestContext c, IReadOnlyList<Vote> votes) =>
+        Permissions.Allows(c.Role, Permission.Finalize) && votes.All(v => v.Voter.Key == c.Actor.Key);
+
+    /// <summary>Scoring outside a clinic by one facilitator: the vote is recorded and finalized at once as the round's only vote.</summary>
+    private async Task<Outcome> ScoreAndPlaceAsync(RequestContext c, FormSubmitIntent f, Item item, Vote vote)
+    {
+        var backlog = c.RequireBacklog();
+        var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
+        if (!OffersScoreAndPlace(c, votes))
+        {
+            var why = Permissions.Allows(c.Role, Permission.Finalize)
+                ? $"Others have voted on {item.Key} in this round: vote, then reveal and finalize with theirs."
+                : $"Only {Permissions.WhoMay(Permission.Finalize)} can score and place an item alone.";
+            return new FormErrorsOutcome(Forms.Vote(context.Summarize(c, item), item.Round, null, offerScoreAndPlace: true) with
+            {
+                Values = f.Values,
+                Errors = [new FieldError(Forms.ScoreAndPlace, why)],
+            });
+        }
+
+        await context.Store.Votes.UpsertAsync(vote, c.Ct);
+        context.Metrics?.VoteCast(item.Stream);
+        var final = VotingRules.Finalize(item, Tally.Compute([vote]), new Dictionary<Dimension, (int, string)>(), vote.Reasons, c.Actor, c.Now, backlog.Settings);
+        var saved = await context.UpdateAsync(c, item.Number, i => Task.FromResult(ScoringRules.ApplyScore(i, final, c.Actor, c.Now)), await ballots.RefreshMessagesAsync(c, item));
+        var placement = saved.HeldPlacement is { } held ? $"{held}, held until a capability note arrives" : saved.State.ToString();
+        return new CloseFormOutcome(new TextView($"{saved.Key} scored and placed: {final.Total} → {placement}.", Tone.Success));
     }
 
     private async Task<Outcome> RevealAsync(RequestContext c, string? argument)

@@ -148,3 +148,85 @@ public sealed class RescoringTests : IAsyncLifetime
         Wording.OverrodeMedian(2).ShouldBe("overrode the median 2");
     }
 }
+
+/// <summary>Scoring outside a clinic (`score`): the card shows who has voted, a facilitator reveals and finalizes from it, or scores and places alone.</summary>
+public sealed class ScoringOutsideAClinicTests : IAsyncLifetime
+{
+    private ConversationHarness _h = null!;
+
+    public async ValueTask InitializeAsync() => _h = await ConversationHarness.CreateAsync();
+
+    public ValueTask DisposeAsync() => _h.DisposeAsync();
+
+    private static string Ref(Item item) => $"{item.BacklogId}/{item.Number}";
+
+    private async Task<ItemCardView> CardAsync(UserRef who, Item item) =>
+        (await _h.Command(who, $"show {item.Key}")).ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<ItemCardView>();
+
+    private async Task<Outcome> ScoreAsync(UserRef who, Item item, IReadOnlyDictionary<string, string> values)
+    {
+        var form = (await _h.Command(who, $"score {item.Key}")).ShouldBeOfType<OpenFormOutcome>().Form;
+        return await _h.Submit(who, form, values);
+    }
+
+    private static Dictionary<string, string> Scores(int i, int c, int r, int d) => new()
+    {
+        [FieldIds.ImpactScore] = $"{i}", [FieldIds.ConfidenceScore] = $"{c}", [FieldIds.RollbackScore] = $"{r}", [FieldIds.DelayScore] = $"{d}",
+    };
+
+    [Fact]
+    public async Task AnItemScoredWithScore_ShowsWhoHasVotedOnItsCard_AndAFacilitatorRevealsAndFinalizesFromTheCard()
+    {
+        await _h.SetUpAsync();
+        var item = await _h.ReportAsync(Sam, "bug", "Export fails for large workspaces");
+        (await ScoreAsync(Sam, item, Scores(3, 2, 2, 2))).ShouldBeOfType<CloseFormOutcome>();
+        _h.Clock.Advance(TimeSpan.FromMinutes(5));
+        (await ScoreAsync(Eli, item, Scores(3, 2, 2, 2))).ShouldBeOfType<CloseFormOutcome>();
+
+        var forMember = await CardAsync(Jo, item);
+        forMember.Notices.ShouldContain("Round 1: 2 voted so far: Sam, Eli. " + Wording.VotesHidden);
+        forMember.Actions.Select(a => a.ActionId).ShouldNotContain(ButtonIds.Finalize);
+
+        var forFacilitator = await CardAsync(Priya, item);
+        forFacilitator.Actions.Select(a => a.ActionId).ShouldContain(ButtonIds.Reveal);
+        forFacilitator.Actions.Select(a => a.ActionId).ShouldContain(ButtonIds.Finalize);
+
+        (await _h.Button(Priya, ButtonIds.Reveal, Ref(item))).ShouldBeOfType<UpdateCardOutcome>().View.ShouldBeOfType<BallotView>().Revealed.ShouldBeTrue();
+        (await CardAsync(Priya, item)).Notices.ShouldContain("Round 1: 2 voted so far: Sam, Eli; revealed.");
+        var finalize = (await _h.Button(Priya, ButtonIds.Finalize, Ref(item))).ShouldBeOfType<OpenFormOutcome>().Form;
+        (await _h.Submit(Priya, finalize, new Dictionary<string, string>())).ShouldBeOfType<CloseFormOutcome>();
+        (await _h.GetAsync(item)).State.ShouldBe(ItemState.Sprint);
+        var done = await CardAsync(Priya, item);
+        done.Actions.Select(a => a.ActionId).ShouldNotContain(ButtonIds.Finalize);
+        done.Notices.ShouldNotContain(n => n.Contains("voted so far", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AFacilitatorScoresAndPlacesAloneInOneForm_OfferedOnlyWhileNobodyElseHasVoted()
+    {
+        await _h.SetUpAsync();
+        var item = await _h.ReportAsync(Sam, "bug", "Search returns stale results");
+
+        (await _h.Command(Eli, $"score {item.Key}")).ShouldBeOfType<OpenFormOutcome>().Form.Fields.Select(f => f.Id).ShouldNotContain(Forms.ScoreAndPlace);
+        var form = (await _h.Command(Priya, $"score {item.Key}")).ShouldBeOfType<OpenFormOutcome>().Form;
+        form.Fields.Select(f => f.Id).ShouldContain(Forms.ScoreAndPlace);
+
+        var placed = await _h.Submit(Priya, form, new Dictionary<string, string>(Scores(2, 2, 2, 2)) { [FieldIds.ImpactReason] = "Two enterprise customers", [Forms.ScoreAndPlace] = Forms.PlaceNow });
+
+        placed.ShouldBeOfType<CloseFormOutcome>(Describe(placed)).Then.ShouldBeOfType<TextView>().Text.ShouldBe($"{item.Key} scored and placed: 16 → Ready.");
+        var after = await _h.GetAsync(item);
+        var score = after.Score.ShouldNotBeNull();
+        (after.State, score.Total, score.FinalizedBy, score.Justifications[Dimension.Impact]).ShouldBe((ItemState.Ready, 16, Priya, "Two enterprise customers"));
+        (await _h.Store.Votes.ListAsync(item.BacklogId, item.Number, 1, CancellationToken.None)).ShouldHaveSingleItem().Voter.ShouldBe(Priya);
+
+        var other = await _h.ReportAsync(Sam, "bug", "Login page flickers");
+        var late = (await _h.Command(Priya, $"score {other.Key}")).ShouldBeOfType<OpenFormOutcome>().Form;
+        (await ScoreAsync(Eli, other, Scores(1, 1, 1, 1))).ShouldBeOfType<CloseFormOutcome>();
+        var refused = await _h.Submit(Priya, late, new Dictionary<string, string>(Scores(3, 3, 3, 3)) { [Forms.ScoreAndPlace] = Forms.PlaceNow });
+        var back = refused.ShouldBeOfType<FormErrorsOutcome>().Form;
+        back.Errors.ShouldHaveSingleItem().Field.ShouldBe(Forms.ScoreAndPlace);
+        back.Values[FieldIds.ImpactScore].ShouldBe("3");
+        (await _h.GetAsync(other)).Score.ShouldBeNull();
+        (await _h.Store.Votes.ListAsync(other.BacklogId, other.Number, 1, CancellationToken.None)).ShouldHaveSingleItem().Voter.ShouldBe(Eli);
+    }
+}
