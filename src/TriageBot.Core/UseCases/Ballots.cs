@@ -74,9 +74,24 @@ internal sealed class Ballots(UseCaseContext context)
     /// <summary>The update of the item's clinic ballot, if one was posted, for a change to write with the item (none otherwise).</summary>
     public async Task<IReadOnlyList<OutboxMessage>> RefreshMessagesAsync(RequestContext c, Item item)
     {
+        var messages = new List<OutboxMessage>();
         var posted = await context.Store.MessageRefs.GetAsync(Ref(item), c.Ct);
-        return posted is { } p
-            ? [UseCaseContext.NewOutbox(c, OutboxKind.Update, p.Where, new LiveBallotView(item.BacklogId, item.Number), messageRef: Ref(item))]
-            : [];
+        if (posted is { } p)
+        {
+            messages.Add(UseCaseContext.NewOutbox(c, OutboxKind.Update, p.Where, new LiveBallotView(item.BacklogId, item.Number), messageRef: Ref(item)));
+        }
+
+        // Posts stay true: the intake confirmation and the capability-note request are rebuilt from the item when sent.
+        var itemRef = $"{item.BacklogId}/{item.Number}";
+        foreach (var kind in (string[])[LiveItemPostView.Created, LiveItemPostView.NoteRequest])
+        {
+            var name = LiveItemPostView.Ref(kind, itemRef);
+            if (await context.Store.MessageRefs.GetAsync(name, c.Ct) is { } post)
+            {
+                messages.Add(UseCaseContext.NewOutbox(c, OutboxKind.Update, post.Where, new LiveItemPostView(item.BacklogId, item.Number, kind), messageRef: name));
+            }
+        }
+
+        return messages;
     }
 }

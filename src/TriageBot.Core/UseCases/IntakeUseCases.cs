@@ -171,7 +171,7 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         {
             var engineers = await context.EngineersAsync(backlog.Id, c.Ct);
             await context.EnqueueAsync(c, OutboxKind.Post, target with { ThreadId = target.ThreadId }, new CapabilityNoteRequestView(summary, engineers),
-                threadRef: target.ThreadId is null ? createdRef : null, id: request is null ? null : request + ":note-request");
+                messageRef: LiveItemPostView.Ref(LiveItemPostView.NoteRequest, summary.Ref), threadRef: target.ThreadId is null ? createdRef : null, id: request is null ? null : request + ":note-request");
         }
 
         return new CloseFormOutcome(new TextView($"Reported {item.Key}: {item.Title}", Tone.Success));

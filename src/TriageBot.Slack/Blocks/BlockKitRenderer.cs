@@ -168,6 +168,13 @@ public static class BlockKitRenderer
         var c = new MessageComposer { DashboardUrl = item.Url };
         var who = v.Engineers.Count == 0 ? "Engineers" : string.Join(", ", v.Engineers.Take(20).Select(SlackText.Person));
         var heading = (v.IsReminder ? Wording.ReminderPrefix : "") + Wording.NeedsCapabilityNote(item.Key);
+        if (v.Outcome is { } outcome)
+        {
+            // Answered: the request says what happened and who did it, and has no button.
+            c.Section($":white_check_mark: *{SlackText.Escape(heading)}*\n*{KeyLink(item)}* {SlackText.Escape(item.Title)}\n{SlackText.Escape(outcome)}");
+            return c.Build(outcome);
+        }
+
         c.Section($"{(v.IsReminder ? ":alarm_clock:" : ":memo:")} *{SlackText.Escape(heading)}*\n*{KeyLink(item)}* {SlackText.Escape(item.Title)}\n{who}: {SlackText.Escape(Wording.CapabilityNoteQuestion)}");
         c.TailActions([new ActionButton(ButtonIds.AddCapabilityNote, Wording.AddCapabilityNote, item.Ref, ButtonStyle.Primary)]);
         return c.Build(heading);

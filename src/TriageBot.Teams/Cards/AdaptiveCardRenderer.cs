@@ -189,6 +189,13 @@ public static class AdaptiveCardRenderer
         {
             Text((v.IsReminder ? Wording.ReminderPrefix : "") + Wording.NeedsCapabilityNote(v.Item.Key), weight: "Bolder", size: "Medium");
             Text(v.Item.Title);
+            if (v.Outcome is { } outcome)
+            {
+                // Answered: what happened and who did it, and no button.
+                Text(outcome, color: "Good");
+                return;
+            }
+
             if (v.Engineers.Count > 0)
             {
                 // Mentions are Teams markup, so they are built from sanitised names and appended after the escaped text.
