@@ -137,12 +137,12 @@ internal static class Seeder
                 var scores = new Scores(random.Next(1, 4), random.Next(1, 4), random.Next(1, 4), random.Next(1, 4));
                 var total = RubricRules.Total(scores);
                 var at = created.AddDays(1) < now ? created.AddDays(1) : created;
-                var scored = ItemRules.ApplyScore(item, new ItemScore(scores, new Dictionary<Dimension, string>(), total, RubricRules.Place(total, backlog.Settings), 1, pm, at), pm, at);
+                var scored = ScoringRules.ApplyScore(item, new ItemScore(scores, new Dictionary<Dimension, string>(), total, RubricRules.Place(total, backlog.Settings), 1, pm, at), pm, at);
                 item = scored.Item;
                 history.AddRange(scored.History);
                 if (item.State is ItemState.Sprint or ItemState.Ready && i % 5 == 0 && stream != WorkStream.Model)
                 {
-                    var started = ItemRules.Start(item, pm, now.AddDays(-random.Next(1, 50)), 0, [], backlog.Settings with { IncidentCap = int.MaxValue });
+                    var started = WorkRules.Start(item, pm, now.AddDays(-random.Next(1, 50)), [], backlog.Settings with { IncidentCap = int.MaxValue });
                     item = started.Item;
                     history.AddRange(started.History);
                 }

@@ -362,13 +362,13 @@ internal static class Seeder
         if (stream == WorkStream.Feature)
         {
             // Features are placed only once an engineer wrote the capability note.
-            Try(i => ItemRules.AddCapabilityNote(i, "Feasible with the current retrieval stack.", CapabilityScale.DaysFeature, engineer, created.AddHours(20)));
+            Try(i => CapabilityNoteRules.AddCapabilityNote(i, "Feasible with the current retrieval stack.", CapabilityScale.DaysFeature, engineer, created.AddHours(20)));
         }
 
 
         var scores = new Scores(random.Next(1, 4), random.Next(1, 4), random.Next(1, 4), random.Next(1, 4));
         var total = RubricRules.Total(scores);
-        Try(i => ItemRules.ApplyScore(i, new ItemScore(scores, new Dictionary<Dimension, string>(), total, RubricRules.Place(total, backlog.Settings), 1, pm, scoredAt), pm, scoredAt));
+        Try(i => ScoringRules.ApplyScore(i, new ItemScore(scores, new Dictionary<Dimension, string>(), total, RubricRules.Place(total, backlog.Settings), 1, pm, scoredAt), pm, scoredAt));
         if (item.State is not (ItemState.Sprint or ItemState.Ready))
         {
             return (item, history);
@@ -389,10 +389,10 @@ internal static class Seeder
 
         if (stream == WorkStream.Model)
         {
-            Try(i => ItemRules.SetTimebox(i, 7, engineer, startAt));
+            Try(i => WorkRules.SetTimebox(i, 7, engineer, startAt));
         }
 
-        if (!Try(i => ItemRules.Start(i, engineer, startAt, 0, [], backlog.Settings with { IncidentCap = int.MaxValue })))
+        if (!Try(i => WorkRules.Start(i, engineer, startAt, [], backlog.Settings with { IncidentCap = int.MaxValue })))
         {
             return (item, history);
         }
@@ -405,11 +405,11 @@ internal static class Seeder
 
         if (random.Next(10) == 0)
         {
-            Try(i => ItemRules.Close(i, "Superseded by the new retrieval pipeline.", pm, endAt));
+            Try(i => WorkRules.Close(i, "Superseded by the new retrieval pipeline.", pm, endAt));
         }
         else
         {
-            Try(i => ItemRules.Done(i, engineer, endAt, evaluationGatePassed: true));
+            Try(i => WorkRules.Done(i, engineer, endAt, evaluationGatePassed: true));
         }
 
         return (item, history);

@@ -183,6 +183,46 @@ public class BlockKitRendererTests
     }
 
     [Fact]
+    public void Render_FinalizedBallot_NamesEachOverrideNextToTheMedianItReplaced()
+    {
+        var item = SampleViews.Item("Search returns stale answers") with { HeldPlacement = null };
+        var ballot = new BallotView(item, 1, [])
+        {
+            Final = new ItemScore(new Scores(3, 2, 2, 3), new Dictionary<Dimension, string> { [Dimension.Delay] = "regulator deadline" }, 20, Queue.Sprint, 1, new UserRef(Platform.Slack, "U1", "Pat"), DateTimeOffset.UnixEpoch),
+            Overrides = [new ScoreOverride(Dimension.Delay, 2, 3)],
+        };
+        var text = AllText(BlockKitRenderer.Render(ballot).Blocks);
+        text.ShouldContain("*Cost of delay*: 3 _(overrode the median 2)_ — regulator deadline");
+        text.ShouldNotContain("*User impact*: 3 _(overrode");
+    }
+
+    [Fact]
+    public void Render_RevealedReScoringBallot_ShowsThePreviousResult_AndTheKeepScoresButton()
+    {
+        var item = SampleViews.Item("Search returns stale answers");
+        var previous = new ItemScore(new Scores(2, 2, 2, 2), new Dictionary<Dimension, string>(), 16, Queue.Ready, 1, new UserRef(Platform.Slack, "U1", "Pat"), new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero));
+        var ballot = new BallotView(item, 2, [])
+        {
+            Revealed = true,
+            Votes = [new BallotVoteLine(new UserRef(Platform.Slack, "U1", "Ada"), new Scores(3, 2, 2, 2), new Dictionary<Dimension, string>())],
+            Previous = previous,
+            Actions = [new(ButtonIds.KeepScore, Wording.KeepScores, item.Ref)],
+        };
+        var message = BlockKitRenderer.Render(ballot);
+        AllText(message.Blocks).ShouldContain("Previous result (round 1, 2026-09-01): impact 2, confidence 2, rollback 2, delay 2; total 16 → Ready queue");
+        ((string)Buttons(message).Single()["action_id"]!).ShouldBe(ButtonIds.KeepScore);
+    }
+
+    [Fact]
+    public void Render_AnsweredCapabilityNoteRequest_SaysWhoAddedTheNote_AndHasNoButton()
+    {
+        var view = new CapabilityNoteRequestView(SampleViews.Item("Summaries"), [new UserRef(Platform.Slack, "U0ENG001", "Eng")]) { Outcome = "Capability note added by Eli on 2026-11-02." };
+        var message = BlockKitRenderer.Render(view);
+        AllText(message.Blocks).ShouldContain("Capability note added by Eli on 2026-11-02.");
+        Buttons(message).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Render_LongList_IsSummarisedWithTheDashboardLink_AndStaysWithinLimits()
     {
         var items = Enumerable.Range(1, 500).Select(n => SampleViews.Item(new string('x', 140), n)).ToList();

@@ -17,7 +17,13 @@ public sealed record ShowCommand(string Key) : Command { public override string 
 public sealed record ScoreCommand(string Key) : Command { public override string Name => "score"; }
 public sealed record NoteCommand(string Key) : Command { public override string Name => "note"; }
 public sealed record ListCommand(WorkStream? Stream, ItemState? State) : Command { public override string Name => "list"; }
-public sealed record StartCommand(string Key) : Command { public override string Name => "start"; }
+public sealed record StartCommand(string Key) : Command
+{
+    public override string Name => "start";
+
+    /// <summary>A facilitator's written reason to start beyond the stream's WIP limit.</summary>
+    public string? OverrideReason { get; init; }
+}
 public sealed record DoneCommand(string Key) : Command { public override string Name => "done"; }
 public sealed record GateCommand(string Key) : Command { public override string Name => "gate"; }
 public sealed record CloseCommand(string Key, string Rationale) : Command { public override string Name => "close"; }
@@ -53,7 +59,7 @@ public static partial class CommandParser
         new("list [stream] [queue]", "List items, ranked by weighted total then age. Streams: model, bug, feature, incident. Queues: new, sprint, ready, icebox, active, done, closed."),
         new("queue", "The ready queue."),
         new("icebox", "The icebox."),
-        new("start TRI-42", "Start work (counts toward WIP)."),
+        new(LimitCommandParser.StartUsage, "Start work (counts toward WIP). A stream at its WIP limit refuses; a facilitator may override with a written reason."),
         new("done TRI-42", "Mark done."),
         new("gate TRI-42", "Record that a model item passed its evaluation gate (needed before done)."),
         new("close TRI-42 <rationale>", "Close with a written rationale."),
@@ -64,6 +70,8 @@ public static partial class CommandParser
         new("promote TRI-42", "Move an icebox item to the ready queue."),
         new("keep TRI-42 <reason>", "Keep an icebox item out of the sweep."),
         new("report weekly|allocation|icebox", "Post a report now."),
+        new(LimitCommandParser.LimitsUsage, "The WIP limits per stream; facilitators set one: `limits bug 6` (per engineer), `limits model 3`, `limits feature auto`."),
+        new(LimitCommandParser.AllocationUsage, "The planned shares per month; facilitators set them: `allocation model 30 bug 25 feature 45 from next` (warns outside the method's ranges)."),
         new("clinic", "Start a triage clinic thread now."),
         new("rubric", "The rubric, weights and placement thresholds in force."),
         new("setup", "Bind this channel to a backlog: roles, time zone, schedule."),
@@ -92,7 +100,9 @@ public static partial class CommandParser
             "list" => ParseList(args),
             "queue" => NoArgs(args, "queue", new ListCommand(null, ItemState.Ready)),
             "icebox" => NoArgs(args, "icebox", new ListCommand(null, ItemState.Icebox)),
-            "start" => OneKey(args, "start TRI-42", k => new StartCommand(k)),
+            "start" => LimitCommandParser.Start(args),
+            "limits" or "limit" or "wip" => LimitCommandParser.Limits(args),
+            "allocation" or "plan" => LimitCommandParser.Allocation(args),
             "done" => OneKey(args, "done TRI-42", k => new DoneCommand(k)),
             "gate" => OneKey(args, "gate TRI-42", k => new GateCommand(k)),
             "close" => KeyAndText(args, "close TRI-42 <rationale>", "a rationale", (k, t) => new CloseCommand(k, t)),

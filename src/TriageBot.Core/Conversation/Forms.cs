@@ -85,7 +85,16 @@ public static class Forms
     }
 
     /// <summary>The voting form: the four 1–3 choices with the rubric text, optional reasons, prefilled with the voter's current vote.</summary>
-    public static FormView Vote(ItemSummary item, int round, Vote? current)
+    /// <summary>The vote form's optional "score and place" choice (facilitators, nobody else voted this round).</summary>
+    public const string ScoreAndPlace = "scoreAndPlace";
+
+    /// <summary>The value of <see cref="ScoreAndPlace"/> that finalizes the round with the facilitator's vote alone.</summary>
+    public const string PlaceNow = "place";
+
+    public static FormView Vote(ItemSummary item, int round, Vote? current) => Vote(item, round, current, offerScoreAndPlace: false);
+
+    /// <summary>The vote form; <paramref name="offerScoreAndPlace"/> adds the facilitator's "score and place" choice (one vote, finalized at once).</summary>
+    public static FormView Vote(ItemSummary item, int round, Vote? current, bool offerScoreAndPlace)
     {
         var fields = new List<FormField>();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -101,6 +110,15 @@ public static class Forms
                     values[ReasonField(d)] = r;
                 }
             }
+        }
+
+        if (offerScoreAndPlace)
+        {
+            fields.Add(new FormField(ScoreAndPlace, "Score and place", FieldKind.Choice)
+            {
+                Choices = [new(PlaceNow, "Finalize now with my vote alone and place the item")],
+                Hint = "Leave empty to vote and let others vote too.",
+            });
         }
 
         return new FormView(FormIds.Vote, $"Score {item.Key}", "Vote", fields)
@@ -200,6 +218,27 @@ public static class Forms
         {
             Argument = item.Ref,
             Intro = $"The timebox of {item.Key} has ended. Extending needs a reason; it is recorded as a re-scope.",
+            Values = values ?? new Dictionary<string, string>(),
+            Errors = errors ?? [],
+        };
+
+    /// <summary>The value of <see cref="FieldIds.EvaluationGatePassed"/> that confirms the gate in <see cref="Done"/>.</summary>
+    public const string GatePassed = "passed";
+
+    /// <summary>Marking a model item done (SPEC §3): one form that confirms the evaluation gate before merge and marks it done.</summary>
+    public static FormView Done(ItemSummary item, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
+        new(FormIds.Done, $"Done {item.Key}", "Mark done",
+        [
+            new FormField(FieldIds.EvaluationGatePassed, "Evaluation gate", FieldKind.Choice)
+            {
+                Required = true,
+                Choices = [new(GatePassed, "It passed its evaluation gate before merge")],
+                Hint = "Model-quality work is done only after it passes an evaluation gate; this records the gate and marks it done.",
+            },
+        ])
+        {
+            Argument = item.Ref,
+            Intro = $"{item.Key} — {item.Title}",
             Values = values ?? new Dictionary<string, string>(),
             Errors = errors ?? [],
         };

@@ -66,4 +66,6 @@ public static class FormIds
     public const string Extend = "extend";
     public const string Keep = "keep";
     public const string Setup = "setup";
+    /// <summary>Marking a model item done: the evaluation gate is confirmed in the same form.</summary>
+    public const string Done = "done";
 }

@@ -21,9 +21,10 @@ internal sealed class Ballots(UseCaseContext context)
         var finalized = item.Score?.Round == item.Round ? item.Score : null;
         var summary = context.Summarize(c, item);
         var ballot = new BallotView(summary, item.Round, [.. counted.Select(v => v.Voter)]);
+        TallyResult? tally = null;
         if ((item.RoundRevealed || finalized is not null) && counted.Count > 0)
         {
-            var tally = Tally.Compute(counted);
+            tally = Tally.Compute(counted);
             ballot = ballot with
             {
                 Revealed = true,
@@ -38,19 +39,24 @@ internal sealed class Ballots(UseCaseContext context)
             return ballot with
             {
                 Final = finalized,
+                Overrides = tally is null ? [] : [.. RubricRules.Dimensions.Where(d => finalized.Scores[d] != tally.Medians[d]).Select(d => new ScoreOverride(d, tally.Medians[d], finalized.Scores[d]))],
                 Consequences = RubricRules.Consequences(finalized.Scores, item.Stream),
                 Actions = [new(ButtonIds.Show, "Show item", summary.Ref)],
             };
         }
 
+        // A re-scoring round: the earlier result is for reference once the votes are revealed, never before (it would anchor them).
+        var rescoring = item.Score is { } previous && previous.Round < item.Round;
         return ballot with
         {
+            Previous = rescoring && item.RoundRevealed ? item.Score : null,
             InlineVote = Forms.InlineVote(summary, item.Round),
             Actions =
             [
                 new(ButtonIds.Vote, "Vote", summary.Ref, ButtonStyle.Primary),
                 new(ButtonIds.Reveal, "Reveal", summary.Ref),
                 new(ButtonIds.Finalize, "Finalize", summary.Ref),
+                .. rescoring ? [new ActionButton(ButtonIds.KeepScore, Wording.KeepScores, summary.Ref)] : Array.Empty<ActionButton>(),
             ],
         };
     }
@@ -68,9 +74,24 @@ internal sealed class Ballots(UseCaseContext context)
     /// <summary>The update of the item's clinic ballot, if one was posted, for a change to write with the item (none otherwise).</summary>
     public async Task<IReadOnlyList<OutboxMessage>> RefreshMessagesAsync(RequestContext c, Item item)
     {
+        var messages = new List<OutboxMessage>();
         var posted = await context.Store.MessageRefs.GetAsync(Ref(item), c.Ct);
-        return posted is { } p
-            ? [UseCaseContext.NewOutbox(c, OutboxKind.Update, p.Where, new LiveBallotView(item.BacklogId, item.Number), messageRef: Ref(item))]
-            : [];
+        if (posted is { } p)
+        {
+            messages.Add(UseCaseContext.NewOutbox(c, OutboxKind.Update, p.Where, new LiveBallotView(item.BacklogId, item.Number), messageRef: Ref(item)));
+        }
+
+        // Posts stay true: the intake confirmation and the capability-note request are rebuilt from the item when sent.
+        var itemRef = $"{item.BacklogId}/{item.Number}";
+        foreach (var kind in (string[])[LiveItemPostView.Created, LiveItemPostView.NoteRequest])
+        {
+            var name = LiveItemPostView.Ref(kind, itemRef);
+            if (await context.Store.MessageRefs.GetAsync(name, c.Ct) is { } post)
+            {
+                messages.Add(UseCaseContext.NewOutbox(c, OutboxKind.Update, post.Where, new LiveItemPostView(item.BacklogId, item.Number, kind), messageRef: name));
+            }
+        }
+
+        return messages;
     }
 }

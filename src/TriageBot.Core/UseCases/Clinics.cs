@@ -4,6 +4,7 @@ using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Reports;
 using TriageBot.Core.Views;
+using TriageBot.Core.Voting;
 
 namespace TriageBot.Core.UseCases;
 
@@ -18,6 +19,7 @@ internal sealed class Clinics(UseCaseContext context, ReportBuilder reports)
         var agenda = await AgendaAsync(backlog, await LastBeforeAsync(backlog.Id, now, ct, excluding: occurrenceId), now, ct);
         var kickoff = reports.WithItemLinks(ReportViews.Agenda(agenda), backlog) with { Late = late, DashboardUrl = context.DashboardUrl(backlog) };
         var system = RequestContext.System(backlog, now, ct);
+        await OpenRescoringRoundsAsync(system, agenda);
         foreach (var channel in channels)
         {
             var clinicRef = Ref(backlog.Id, occurrenceId, channel);
@@ -31,6 +33,22 @@ internal sealed class Clinics(UseCaseContext context, ReportBuilder reports)
         }
 
         return agenda.Items.Count;
+    }
+
+    /// <summary>
+    /// Re-scoring in the thread: every scored item on the agenda (the ready queue's top, items due or asked for re-scoring)
+    /// gets a new, open round, so its ballot can be voted, revealed and finalized like a new item's. A round still open
+    /// from an earlier clinic is kept as it is.
+    /// </summary>
+    private async Task OpenRescoringRoundsAsync(RequestContext system, ClinicAgenda agenda)
+    {
+        foreach (var entry in agenda.Items.Where(e => VotingRules.IsRoundFinalized(e.Item)))
+        {
+            await context.UpdateAsync(system, entry.Item.Number, i => Task.FromResult(
+                VotingRules.IsRoundFinalized(i) && i.State is not (ItemState.Done or ItemState.Closed)
+                    ? ScoringRules.OpenNewRound(i, system.Actor, system.Now)
+                    : new ItemChange(i, [])));
+        }
     }
 
     public async Task<ClinicAgenda> AgendaAsync(Backlog backlog, DateTimeOffset? lastClinic, DateTimeOffset now, CancellationToken ct)

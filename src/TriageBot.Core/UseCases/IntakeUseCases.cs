@@ -61,8 +61,8 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
             return new OpenFormOutcome(Forms.CapabilityNote(context.Summarize(c, await context.LoadAsync(c, arg))));
         });
         h.OnForm(FormIds.CapabilityNote, (c, f) => changes.FormChangeAsync(c, f, Permission.WriteCapabilityNote, "write capability notes",
-            (item, now) => ItemRules.AddCapabilityNote(item, Answers.Value(f, FieldIds.NoteText),
-                Answers.Value(f, FieldIds.NoteScale) == "weeks" ? CapabilityScale.WeeksCapability : CapabilityScale.DaysFeature, c.Actor, now),
+            (item, now) => CapabilityNoteRules.AddCapabilityNote(item, Answers.Value(f, FieldIds.NoteText),
+                CapabilityNoteRules.ParseScale(Answers.Value(f, FieldIds.NoteScale)), c.Actor, now),
             (item, errors) => Forms.CapabilityNote(context.Summarize(c, item), f.Values, errors),
             i => i.HeldPlacement is null && i.State is ItemState.Ready or ItemState.Sprint
                 ? $"Capability note saved. {i.Key} is now in {i.State}."
@@ -171,7 +171,7 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         {
             var engineers = await context.EngineersAsync(backlog.Id, c.Ct);
             await context.EnqueueAsync(c, OutboxKind.Post, target with { ThreadId = target.ThreadId }, new CapabilityNoteRequestView(summary, engineers),
-                threadRef: target.ThreadId is null ? createdRef : null, id: request is null ? null : request + ":note-request");
+                messageRef: LiveItemPostView.Ref(LiveItemPostView.NoteRequest, summary.Ref), threadRef: target.ThreadId is null ? createdRef : null, id: request is null ? null : request + ":note-request");
         }
 
         return new CloseFormOutcome(new TextView($"Reported {item.Key}: {item.Title}", Tone.Success));

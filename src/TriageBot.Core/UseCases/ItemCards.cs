@@ -9,8 +9,15 @@ namespace TriageBot.Core.UseCases;
 internal static class ItemCards
 {
     /// <summary>An item's card: its fields by stream, its scores, what to notice and what can be done next.</summary>
-    public static ItemCardView Build(ItemSummary summary, Item item)
+    public static ItemCardView Build(ItemSummary summary, Item item) => Build(summary, item, [], canFinalize: false);
+
+    /// <summary>
+    /// The card with the open round's voters (names only, never how): scoring outside a clinic shows who has voted, and a
+    /// facilitator can reveal and finalize from the card.
+    /// </summary>
+    public static ItemCardView Build(ItemSummary summary, Item item, IReadOnlyList<UserRef> voters, bool canFinalize)
     {
+        ArgumentNullException.ThrowIfNull(voters);
         var fields = new List<LabeledValue>
         {
             new("Stream", StreamName(item.Stream)),
@@ -67,7 +74,20 @@ internal static class ItemCards
         if (summary.ResearchTimebox) notices.Add("Timebox, don't estimate: fix confidence scored 1.");
         if (summary.DueForRescore) notices.Add("Due for re-scoring (not re-scored for 2 months).");
 
+        var roundOpen = item.Score?.Round != item.Round && item.State is not (ItemState.Done or ItemState.Closed);
+        if (roundOpen && voters.Count > 0)
+        {
+            notices.Add(string.Create(CultureInfo.InvariantCulture, $"Round {item.Round}: ") + Wording.VotedSoFar(voters.Count.ToString(CultureInfo.InvariantCulture), string.Join(", ", voters.Select(v => v.DisplayName)))
+                + (item.RoundRevealed ? "; revealed." : ". " + Wording.VotesHidden));
+        }
+
         var actions = new List<ActionButton> { new(ButtonIds.Vote, "Score", summary.Ref) };
+        if (roundOpen && voters.Count > 0 && canFinalize)
+        {
+            if (!item.RoundRevealed) actions.Add(new(ButtonIds.Reveal, "Reveal", summary.Ref));
+            actions.Add(new(ButtonIds.Finalize, "Finalize", summary.Ref));
+        }
+
         if (summary.NeedsCapabilityNote) actions.Add(new(ButtonIds.AddCapabilityNote, "Add capability note", summary.Ref, ButtonStyle.Primary));
         if (item.State is ItemState.Sprint or ItemState.Ready) actions.Add(new(ButtonIds.Start, "Start", summary.Ref));
         if (item.State is ItemState.Active) actions.Add(new(ButtonIds.Done, "Done", summary.Ref));

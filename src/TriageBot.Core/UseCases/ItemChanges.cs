@@ -25,8 +25,13 @@ internal sealed class ItemChanges(UseCaseContext context, Ballots ballots)
     public async Task<Outcome> FormChangeAsync(RequestContext c, FormSubmitIntent f, Permission permission, string what,
         Func<Item, DateTimeOffset, ItemChange> change, Func<Item, IReadOnlyList<FieldError>, FormView> reshow, Func<Item, string> done)
     {
-        Permissions.Require(c.Role, permission, what);
         var item = await context.LoadAsync(c, f.Argument);
+        if (!Permissions.Allows(c.Role, permission))
+        {
+            // The form was opened while the person could (or the role changed since): what they typed comes back with the refusal.
+            return new FormErrorsOutcome(reshow(item, [new FieldError(FirstField(reshow(item, [])), $"Only {Permissions.WhoMay(permission)} can {what}.")]));
+        }
+
         try
         {
             var saved = await context.UpdateAsync(c, item.Number, i => Task.FromResult(change(i, c.Now)), await ballots.RefreshMessagesAsync(c, item));
@@ -42,7 +47,9 @@ internal sealed class ItemChanges(UseCaseContext context, Ballots ballots)
         }
         catch (RuleViolationException e) when (e is not NotAllowedException)
         {
-            return new FormErrorsOutcome(reshow(item, [new FieldError(f.Values.Keys.FirstOrDefault() ?? "form", e.Message)]));
+            return new FormErrorsOutcome(reshow(item, [new FieldError(f.Values.Keys.FirstOrDefault() ?? FirstField(reshow(item, [])), e.Message)]));
         }
     }
+
+    private static string FirstField(FormView form) => form.Fields.Count > 0 ? form.Fields[0].Id : "form";
 }

@@ -15,64 +15,91 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
     public void Register(Handlers h)
     {
         h.OnCommand<HelpCommand>((_, _) => Task.FromResult<Outcome>(new ReplyOutcome(new HelpView(CommandParser.Help))));
-        h.OnCommand<ShowCommand>(async (c, cmd) => new ReplyOutcome(Card(c, await context.LoadAsync(c, cmd.Key))));
-        h.OnAction(ButtonIds.Show, async (c, arg) => new ReplyOutcome(Card(c, await context.LoadAsync(c, arg))));
+        h.OnCommand<ShowCommand>(async (c, cmd) => new ReplyOutcome(await CardAsync(c, await context.LoadAsync(c, cmd.Key))));
+        h.OnAction(ButtonIds.Show, async (c, arg) => new ReplyOutcome(await CardAsync(c, await context.LoadAsync(c, arg))));
         h.OnCommand<ListCommand>(ListAsync);
 
-        h.OnCommand<StartCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.ChangeState, "start work", async (item, now) =>
-        {
-            var backlog = c.RequireBacklog();
-            var incidents = item.Stream == WorkStream.Incident ? await ActiveIncidentKeysAsync(backlog.Id, c.Ct) : [];
-            return ItemRules.Start(item, c.Actor, now, incidents.Count, incidents, backlog.Settings);
-        }, i => $"{i.Key} is now Active (owner: {i.Owner?.DisplayName ?? c.Actor.DisplayName})."));
-        h.OnAction(ButtonIds.Start, (c, arg) => changes.ChangeAsync(c, arg, Permission.ChangeState, "start work", async (item, now) =>
-        {
-            var backlog = c.RequireBacklog();
-            var incidents = item.Stream == WorkStream.Incident ? await ActiveIncidentKeysAsync(backlog.Id, c.Ct) : [];
-            return ItemRules.Start(item, c.Actor, now, incidents.Count, incidents, backlog.Settings);
-        }, i => $"{i.Key} is now Active."));
-        h.OnCommand<DoneCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.ChangeState, "mark items done",
-            (item, now) => Task.FromResult(ItemRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
+        h.OnCommand<DoneCommand>((c, cmd) => DoneAsync(c, cmd.Key));
         h.OnCommand<GateCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetTimebox, "record evaluation gates",
-            (item, now) => Task.FromResult(ItemRules.PassEvaluationGate(item, c.Actor, now)), i => $"{i.Key} passed its evaluation gate; it can be marked done."));
-        h.OnAction(ButtonIds.Done, (c, arg) => changes.ChangeAsync(c, arg, Permission.ChangeState, "mark items done",
-            (item, now) => Task.FromResult(ItemRules.Done(item, c.Actor, now)), i => $"{i.Key} is Done."));
+            (item, now) => Task.FromResult(WorkRules.PassEvaluationGate(item, c.Actor, now)), i => $"{i.Key} passed its evaluation gate; it can be marked done."));
+        h.OnAction(ButtonIds.Done, DoneAsync);
+        h.OnForm(FormIds.Done, (c, f) => changes.FormChangeAsync(c, f, Permission.ChangeState, "mark items done",
+            (item, now) => WorkRules.Done(item, c.Actor, now, evaluationGatePassed: Answers.Value(f, FieldIds.EvaluationGatePassed) == Forms.GatePassed
+                ? true
+                : throw new ValidationException([new FieldError(FieldIds.EvaluationGatePassed, "Confirm that it passed its evaluation gate before merge; until then it stays Active.")])),
+            (item, errors) => Forms.Done(context.Summarize(c, item), f.Values, errors), i => $"{i.Key} passed its evaluation gate and is Done."));
         h.OnCommand<CloseCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.Close, "close items",
-            (item, now) => Task.FromResult(ItemRules.Close(item, cmd.Rationale, c.Actor, now)), i => $"{i.Key} is closed. Rationale recorded."));
+            (item, now) => Task.FromResult(WorkRules.Close(item, cmd.Rationale, c.Actor, now)), i => $"{i.Key} is closed. Rationale recorded."));
         h.OnCommand<MoveCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.ChangeState, "move features",
-            (item, now) => Task.FromResult(ItemRules.Move(item, cmd.Column, c.Actor, now)), i => $"{i.Key} moved to {cmd.Column}."));
+            (item, now) => Task.FromResult(WorkRules.Move(item, cmd.Column, c.Actor, now)), i => $"{i.Key} moved to {cmd.Column}."));
         h.OnCommand<TimeboxCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetTimebox, "set timeboxes",
-            (item, now) => Task.FromResult(ItemRules.SetTimebox(item, cmd.Days, c.Actor, now)),
+            (item, now) => Task.FromResult(WorkRules.SetTimebox(item, cmd.Days, c.Actor, now)),
             i => $"{i.Key} has a {cmd.Days}-day timebox, ending {i.Model?.Timebox?.End:yyyy-MM-dd}."));
         h.OnCommand<ExtendCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetTimebox, "extend timeboxes",
-            (item, now) => Task.FromResult(ItemRules.Extend(item, cmd.Days ?? item.Model?.Timebox?.LengthDays ?? 7, cmd.Reason, c.Actor, now)),
+            (item, now) => Task.FromResult(WorkRules.Extend(item, cmd.Days ?? item.Model?.Timebox?.LengthDays ?? 7, cmd.Reason, c.Actor, now)),
             i => $"{i.Key}'s timebox now ends {i.Model?.Timebox?.End:yyyy-MM-dd}. Re-scope recorded."));
         h.OnCommand<MetricCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.SetSuccessMetric, "set success metrics",
-            (item, now) => Task.FromResult(ItemRules.SetSuccessMetric(item, cmd.Metric, c.Actor, now)), i => $"{i.Key} has a success metric."));
+            (item, now) => Task.FromResult(FieldRules.SetSuccessMetric(item, cmd.Metric, c.Actor, now)), i => $"{i.Key} has a success metric."));
         h.OnCommand<PromoteCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.Close, "promote items",
-            (item, now) => Task.FromResult(ItemRules.Promote(item, c.Actor, now)), i => $"{i.Key} moved to the ready queue."));
+            (item, now) => Task.FromResult(QueueRules.Promote(item, c.Actor, now)), i => $"{i.Key} moved to the ready queue."));
         h.OnAction(ButtonIds.Promote, (c, arg) => changes.ChangeAsync(c, arg, Permission.Close, "promote items",
-            (item, now) => Task.FromResult(ItemRules.Promote(item, c.Actor, now)), i => $"{i.Key} moved to the ready queue."));
+            (item, now) => Task.FromResult(QueueRules.Promote(item, c.Actor, now)), i => $"{i.Key} moved to the ready queue."));
         h.OnCommand<KeepCommand>((c, cmd) => changes.ChangeAsync(c, cmd.Key, Permission.Close, "keep icebox items",
-            (item, now) => Task.FromResult(ItemRules.Keep(item, cmd.Reason, c.Actor, now)), i => $"{i.Key} is kept out of the icebox sweep."));
+            (item, now) => Task.FromResult(QueueRules.Keep(item, cmd.Reason, c.Actor, now)), i => $"{i.Key} is kept out of the icebox sweep."));
         h.OnAction(ButtonIds.Rescore, (c, arg) => changes.ChangeAsync(c, arg, Permission.Vote, "ask for re-scoring",
-            (item, now) => Task.FromResult(ItemRules.RequestRescore(item, c.Actor, now)), i => $"{i.Key} will be on the next clinic agenda for re-scoring."));
+            (item, now) => Task.FromResult(ScoringRules.RequestRescore(item, c.Actor, now)), i => $"{i.Key} will be on the next clinic agenda for re-scoring."));
 
-        h.OnAction(ButtonIds.Close, async (c, arg) => new OpenFormOutcome(Forms.Close(context.Summarize(c, await context.LoadAsync(c, arg)))));
+        h.OnAction(ButtonIds.Close, async (c, arg) =>
+        {
+            Permissions.Require(c.Role, Permission.Close, "close items"); // before the form opens, never after the person typed
+            return new OpenFormOutcome(Forms.Close(context.Summarize(c, await context.LoadAsync(c, arg))));
+        });
         h.OnForm(FormIds.Close, (c, f) => changes.FormChangeAsync(c, f, Permission.Close, "close items",
-            (item, now) => ItemRules.Close(item, Answers.Value(f, FieldIds.Rationale), c.Actor, now),
+            (item, now) => WorkRules.Close(item, Answers.Value(f, FieldIds.Rationale), c.Actor, now),
             (item, errors) => Forms.Close(context.Summarize(c, item), f.Values, errors), i => $"{i.Key} is closed. Rationale recorded."));
-        h.OnAction(ButtonIds.Keep, async (c, arg) => new OpenFormOutcome(Forms.Keep(context.Summarize(c, await context.LoadAsync(c, arg)))));
+        h.OnAction(ButtonIds.Keep, async (c, arg) =>
+        {
+            Permissions.Require(c.Role, Permission.Close, "keep icebox items"); // before the form opens, never after the person typed
+            return new OpenFormOutcome(Forms.Keep(context.Summarize(c, await context.LoadAsync(c, arg))));
+        });
         h.OnForm(FormIds.Keep, (c, f) => changes.FormChangeAsync(c, f, Permission.Close, "keep icebox items",
-            (item, now) => ItemRules.Keep(item, Answers.Value(f, FieldIds.Reason), c.Actor, now),
+            (item, now) => QueueRules.Keep(item, Answers.Value(f, FieldIds.Reason), c.Actor, now),
             (item, errors) => Forms.Keep(context.Summarize(c, item), f.Values, errors), i => $"{i.Key} is kept out of the icebox sweep."));
-        h.OnAction(ButtonIds.Extend, async (c, arg) => new OpenFormOutcome(Forms.Extend(context.Summarize(c, await context.LoadAsync(c, arg)))));
+        h.OnAction(ButtonIds.Extend, async (c, arg) =>
+        {
+            Permissions.Require(c.Role, Permission.SetTimebox, "extend timeboxes"); // before the form opens, never after the person typed
+            return new OpenFormOutcome(Forms.Extend(context.Summarize(c, await context.LoadAsync(c, arg))));
+        });
         h.OnForm(FormIds.Extend, (c, f) => changes.FormChangeAsync(c, f, Permission.SetTimebox, "extend timeboxes",
-            (item, now) => ItemRules.Extend(item, Answers.ParseInt(f, FieldIds.TimeboxDays, 1, 365), Answers.Value(f, FieldIds.Reason), c.Actor, now),
+            (item, now) => WorkRules.Extend(item, Answers.ParseInt(f, FieldIds.TimeboxDays, 1, 365), Answers.Value(f, FieldIds.Reason), c.Actor, now),
             (item, errors) => Forms.Extend(context.Summarize(c, item), f.Values, errors), i => $"{i.Key}'s timebox now ends {i.Model?.Timebox?.End:yyyy-MM-dd}."));
     }
 
-    private ItemCardView Card(RequestContext c, Item item) => ItemCards.Build(context.Summarize(c, item), item);
+    /// <summary>Done in one step: an active model item without its evaluation gate gets the one form that records the gate and marks it done.</summary>
+    private async Task<Outcome> DoneAsync(RequestContext c, string? key)
+    {
+        Permissions.Require(c.Role, Permission.ChangeState, "mark items done");
+        var item = await context.LoadAsync(c, key);
+        if (item.Stream == WorkStream.Model && item.State == ItemState.Active && item.Model?.EvaluationGatePassed != true)
+        {
+            return new OpenFormOutcome(Forms.Done(context.Summarize(c, item)));
+        }
+
+        return await changes.ChangeAsync(c, key, Permission.ChangeState, "mark items done",
+            (i, now) => Task.FromResult(WorkRules.Done(i, c.Actor, now)), i => $"{i.Key} is Done.");
+    }
+
+    private async Task<ItemCardView> CardAsync(RequestContext c, Item item)
+    {
+        IReadOnlyList<UserRef> voters = [];
+        if (item.Score?.Round != item.Round)
+        {
+            var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
+            voters = [.. votes.GroupBy(v => v.Voter.Key).Select(g => g.MaxBy(v => v.At)!).OrderBy(v => v.At).Select(v => v.Voter)];
+        }
+
+        return ItemCards.Build(context.Summarize(c, item), item, voters, Permissions.Allows(c.Role, Permission.Finalize));
+    }
 
     private async Task<Outcome> ListAsync(RequestContext c, ListCommand cmd)
     {
@@ -83,7 +110,7 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
             States = cmd.State is { } s ? [s] : [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Active],
             Outline = true,
         };
-        var top = new TopN<Item>(ListLimit, ItemRules.Ranking);
+        var top = new TopN<Item>(ListLimit, ItemReading.Ranking);
         await foreach (var item in context.Store.Items.QueryAsync(query, c.Ct))
         {
             top.Add(item);
@@ -95,16 +122,5 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
             EmptyText = "Nothing here.",
             DashboardUrl = context.DashboardUrl(backlog),
         });
-    }
-
-    private async Task<IReadOnlyList<string>> ActiveIncidentKeysAsync(string backlogId, CancellationToken ct)
-    {
-        var keys = new List<string>();
-        await foreach (var i in context.Store.Items.QueryAsync(new ItemQuery(backlogId) { Stream = WorkStream.Incident, States = [ItemState.Active], Outline = true }, ct))
-        {
-            keys.Add(i.Key);
-        }
-
-        return keys;
     }
 }

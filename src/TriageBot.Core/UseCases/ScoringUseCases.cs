@@ -19,6 +19,29 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
         h.OnAction(ButtonIds.Reveal, RevealAsync);
         h.OnAction(ButtonIds.Finalize, OpenFinalizeAsync);
         h.OnForm(FormIds.Finalize, SubmitFinalizeAsync);
+        h.OnAction(ButtonIds.KeepScore, KeepScoresAsync);
+    }
+
+    /// <summary>Re-scoring in one click: the facilitator records the earlier round's scores again, with a reason, and the ballot shows the result.</summary>
+    private async Task<Outcome> KeepScoresAsync(RequestContext c, string? argument)
+    {
+        Permissions.Require(c.Role, Permission.Finalize, "keep an item's scores");
+        var backlog = c.RequireBacklog();
+        var item = await context.LoadAsync(c, argument);
+        if (item.Score is not { } previous)
+        {
+            return Answers.Error($"{item.Key} has never been scored: there are no scores to keep. Vote on it instead.");
+        }
+
+        if (VotingRules.IsRoundFinalized(item))
+        {
+            return Answers.Error($"Round {item.Round} of {item.Key} was already finalized: {previous.Total} → {previous.Placement}.");
+        }
+
+        var reason = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"still hold at re-scoring (last scored {previous.At:yyyy-MM-dd})");
+        var saved = await context.UpdateAsync(c, item.Number, i => Task.FromResult(ScoringRules.KeepScore(i, c.Actor, c.Now, backlog.Settings, reason)),
+            await ballots.RefreshMessagesAsync(c, item));
+        return new UpdateCardOutcome(await ballots.BuildAsync(c, saved));
     }
 
     private async Task<Outcome> OpenVoteAsync(RequestContext c, Item item)
@@ -33,12 +56,12 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
         if (item.Score?.Round == item.Round)
         {
             item = await context.UpdateAsync(c, item.Number, i => Task.FromResult(
-                i.Score?.Round == i.Round ? ItemRules.OpenNewRound(i, c.Actor, c.Now) : new ItemChange(i, [])));
+                i.Score?.Round == i.Round ? ScoringRules.OpenNewRound(i, c.Actor, c.Now) : new ItemChange(i, [])));
         }
 
         var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
         var mine = votes.Where(v => v.Voter.Key == c.Actor.Key).MaxBy(v => v.At);
-        return new OpenFormOutcome(Forms.Vote(context.Summarize(c, item), item.Round, mine));
+        return new OpenFormOutcome(Forms.Vote(context.Summarize(c, item), item.Round, mine, OffersScoreAndPlace(c, votes)));
     }
 
     private async Task<Outcome> SubmitVoteAsync(RequestContext c, FormSubmitIntent f)
@@ -58,13 +81,47 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
         }
         catch (ValidationException e)
         {
-            return new FormErrorsOutcome(Forms.Vote(context.Summarize(c, item), round, null) with { Values = f.Values, Errors = e.Errors });
+            return new FormErrorsOutcome(Forms.Vote(context.Summarize(c, item), round, null, f.Values.ContainsKey(Forms.ScoreAndPlace)) with { Values = f.Values, Errors = e.Errors });
+        }
+
+        if (Answers.Value(f, Forms.ScoreAndPlace) == Forms.PlaceNow)
+        {
+            return await ScoreAndPlaceAsync(c, f, item, vote);
         }
 
         await context.Store.Votes.UpsertAsync(vote, c.Ct);
         context.Metrics?.VoteCast(item.Stream);
         await ballots.RefreshAsync(c, item);
         return new CloseFormOutcome(new TextView($"Your vote on {item.Key} is in. It stays hidden until the facilitator reveals the votes.", Tone.Success));
+    }
+
+    /// <summary>"Score and place" is offered to a facilitator while nobody else has voted in the round.</summary>
+    private static bool OffersScoreAndPlace(RequestContext c, IReadOnlyList<Vote> votes) =>
+        Permissions.Allows(c.Role, Permission.Finalize) && votes.All(v => v.Voter.Key == c.Actor.Key);
+
+    /// <summary>Scoring outside a clinic by one facilitator: the vote is recorded and finalized at once as the round's only vote.</summary>
+    private async Task<Outcome> ScoreAndPlaceAsync(RequestContext c, FormSubmitIntent f, Item item, Vote vote)
+    {
+        var backlog = c.RequireBacklog();
+        var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
+        if (!OffersScoreAndPlace(c, votes))
+        {
+            var why = Permissions.Allows(c.Role, Permission.Finalize)
+                ? $"Others have voted on {item.Key} in this round: vote, then reveal and finalize with theirs."
+                : $"Only {Permissions.WhoMay(Permission.Finalize)} can score and place an item alone.";
+            return new FormErrorsOutcome(Forms.Vote(context.Summarize(c, item), item.Round, null, offerScoreAndPlace: true) with
+            {
+                Values = f.Values,
+                Errors = [new FieldError(Forms.ScoreAndPlace, why)],
+            });
+        }
+
+        await context.Store.Votes.UpsertAsync(vote, c.Ct);
+        context.Metrics?.VoteCast(item.Stream);
+        var final = VotingRules.Finalize(item, Tally.Compute([vote]), new Dictionary<Dimension, (int, string)>(), vote.Reasons, c.Actor, c.Now, backlog.Settings);
+        var saved = await context.UpdateAsync(c, item.Number, i => Task.FromResult(ScoringRules.ApplyScore(i, final, c.Actor, c.Now)), await ballots.RefreshMessagesAsync(c, item));
+        var placement = saved.HeldPlacement is { } held ? $"{held}, held until a capability note arrives" : saved.State.ToString();
+        return new CloseFormOutcome(new TextView($"{saved.Key} scored and placed: {final.Total} → {placement}.", Tone.Success));
     }
 
     private async Task<Outcome> RevealAsync(RequestContext c, string? argument)
@@ -79,7 +136,7 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
 
         if (!item.RoundRevealed)
         {
-            item = await context.UpdateAsync(c, item.Number, i => Task.FromResult(i.RoundRevealed ? new ItemChange(i, []) : ItemRules.MarkRevealed(i, c.Actor, c.Now)));
+            item = await context.UpdateAsync(c, item.Number, i => Task.FromResult(i.RoundRevealed ? new ItemChange(i, []) : ScoringRules.MarkRevealed(i, c.Actor, c.Now)));
         }
 
         // The card the button was on changes at once; every other copy (and, in Teams, everyone else's view) through the outbox.
@@ -160,7 +217,7 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
         }
 
         var final = VotingRules.Finalize(item, tally, overrides, justifications, c.Actor, c.Now, backlog.Settings);
-        var saved = await context.UpdateAsync(c, item.Number, i => Task.FromResult(ItemRules.ApplyScore(i, final, c.Actor, c.Now)), await ballots.RefreshMessagesAsync(c, item));
+        var saved = await context.UpdateAsync(c, item.Number, i => Task.FromResult(ScoringRules.ApplyScore(i, final, c.Actor, c.Now)), await ballots.RefreshMessagesAsync(c, item));
 
         var consequences = RubricRules.Consequences(final.Scores, saved.Stream);
         var placement = saved.HeldPlacement is { } held

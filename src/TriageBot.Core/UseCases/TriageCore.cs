@@ -30,6 +30,7 @@ public sealed class TriageCore
             new SetupUseCases(context),
             new ReportUseCases(context, clinics),
             new ScheduleUseCases(context),
+            new WipUseCases(context, changes),
         ]);
         Views = new LiveViewResolver(context, ballots, Reports);
         Ceremonies = new CeremonyPoster(context, clinics, Reports);

@@ -21,4 +21,6 @@ public static class ButtonIds
     public const string Score = "score";
     public const string Show = "show";
     public const string NewItem = "newItem";
+    /// <summary>Re-scoring: the facilitator keeps the earlier round's scores in one click.</summary>
+    public const string KeepScore = "keepScore";
 }

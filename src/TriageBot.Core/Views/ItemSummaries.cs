@@ -29,8 +29,8 @@ public static class ItemSummaries
             CreatedAt = item.CreatedAt,
             CautiousRelease = scores is not null && RubricRules.CautiousRelease(scores),
             ResearchTimebox = scores is not null && RubricRules.ResearchTimebox(scores),
-            NeedsCapabilityNote = ItemRules.NeedsCapabilityNote(item),
-            DueForRescore = ItemRules.DueForRescore(item, now),
+            NeedsCapabilityNote = CapabilityNoteRules.NeedsCapabilityNote(item),
+            DueForRescore = ScoringRules.DueForRescore(item, now),
             Url = url,
         };
     }

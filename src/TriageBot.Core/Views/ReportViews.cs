@@ -25,6 +25,8 @@ public static class ReportViews
             BugSection(report, now),
             FeatureSection(report, now),
             IncidentSection(report),
+            HoldingTheLineViews.Overrides(report.WipOverrides, now),
+            HoldingTheLineViews.CautiousLane(report.CautiousLane.Shown, report.CautiousLane.More, now, "in the sprint or in progress"),
         ])
         {
             Subtitle = $"As of {Format(now)}",
@@ -127,6 +129,14 @@ public static class ReportViews
             }
 
             sections.Add(new("Post-launch tail", advice));
+        }
+
+        sections.Add(HoldingTheLineViews.CautiousLane(review.CautiousLane, 0, review.At, "in progress"));
+        if (review is { NextMonth: { } month, NextMonthPlan: { } plan })
+        {
+            var planLines = new List<ReportLine> { new($"Model {plan.Model}%, bug {plan.Bug}%, feature {plan.Feature}%. Facilitators change it with `allocation`.") };
+            planLines.AddRange(AllocationPlan.Warnings(plan, review.Stage).Select(w => new ReportLine(w, Problem: true)));
+            sections.Add(new($"Allocation in force for {month.ToString("MMMM yyyy", Invariant)}", planLines));
         }
 
         return new ReportView(Wording.Ceremony(CeremonyKind.AllocationReview), sections) { Subtitle = $"Planned vs actual, {window}" };

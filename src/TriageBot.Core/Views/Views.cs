@@ -24,6 +24,7 @@ namespace TriageBot.Core.Views;
 [JsonDerivedType(typeof(ReportView), "report")]
 [JsonDerivedType(typeof(LiveBallotView), "liveBallot")]
 [JsonDerivedType(typeof(LiveReportView), "liveReport")]
+[JsonDerivedType(typeof(LiveItemPostView), "liveItemPost")]
 public abstract record View;
 
 public enum Tone { Info, Success, Warning, Error }
@@ -107,10 +108,17 @@ public sealed record ItemCreatedView(ItemSummary Item, UserRef Reporter) : View
 }
 
 /// <summary>Asks the backlog's engineers for a capability note, with a button that opens the note form.</summary>
-public sealed record CapabilityNoteRequestView(ItemSummary Item, IReadOnlyList<UserRef> Engineers, bool IsReminder = false) : View;
+public sealed record CapabilityNoteRequestView(ItemSummary Item, IReadOnlyList<UserRef> Engineers, bool IsReminder = false) : View
+{
+    /// <summary>Set once answered (or no longer needed): what happened and who did it; the request then has no button.</summary>
+    public string? Outcome { get; init; }
+}
 
 /// <summary>A vote on one dimension, shown after reveal.</summary>
 public sealed record BallotVoteLine(UserRef Voter, Rubric.Scores Scores, IReadOnlyDictionary<Rubric.Dimension, string> Reasons);
+
+/// <summary>A finalized dimension that differs from the votes' median: the median it replaced and the score recorded.</summary>
+public sealed record ScoreOverride(Rubric.Dimension Dimension, int Median, int Final);
 
 /// <summary>The clinic ballot: who has voted (never how, until reveal), then the votes and medians, then the outcome.</summary>
 public sealed record BallotView(ItemSummary Item, int Round, IReadOnlyList<UserRef> Voters) : View
@@ -122,6 +130,10 @@ public sealed record BallotView(ItemSummary Item, int Round, IReadOnlyList<UserR
     /// <summary>Set once finalized: the recorded score and placement.</summary>
     public ItemScore? Final { get; init; }
     public IReadOnlyList<string> Consequences { get; init; } = [];
+    /// <summary>Once finalized: each dimension the facilitator set away from the votes' median, with the median it replaced.</summary>
+    public IReadOnlyList<ScoreOverride> Overrides { get; init; } = [];
+    /// <summary>A re-scoring round: the earlier round's result, set only once this round is revealed (so it does not anchor votes).</summary>
+    public ItemScore? Previous { get; init; }
     public IReadOnlyList<ActionButton> Actions { get; init; } = [];
     /// <summary>
     /// While the round is open: the vote as a form a channel can show inside the ballot (the use cases' inline vote form),
@@ -192,6 +204,19 @@ public sealed record ReportView(string Title, IReadOnlyList<ReportSection> Secti
 /// latest votes. The delivery worker resolves it through <see cref="IViewResolver"/> before a channel renders it.
 /// </summary>
 public sealed record LiveBallotView(string BacklogId, int Number) : View, ILiveView;
+
+/// <summary>
+/// An item's earlier post, rebuilt from the item when sent so it stays true: its intake confirmation
+/// (<see cref="Created"/>) or its capability-note request (<see cref="NoteRequest"/>).
+/// </summary>
+public sealed record LiveItemPostView(string BacklogId, int Number, string Kind) : View, ILiveView
+{
+    public const string Created = "created";
+    public const string NoteRequest = "noteRequest";
+
+    /// <summary>The logical name of the post of this kind for an item ref ("created:b/7").</summary>
+    public static string Ref(string kind, string itemRef) => $"{kind}:{itemRef}";
+}
 
 /// <summary>Turns views that are placeholders for live state (e.g. <see cref="LiveBallotView"/>) into concrete views.</summary>
 public interface IViewResolver

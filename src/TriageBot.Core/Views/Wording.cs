@@ -68,6 +68,19 @@ public static class Wording
         return string.Join(", ", RubricRules.Dimensions.Select(d => string.Create(CultureInfo.InvariantCulture, $"{DimensionShort(d)} {scores[d]}")));
     }
 
+    /// <summary>A finalized dimension the facilitator set away from the votes' median: "overrode the median 2".</summary>
+    public static string OverrodeMedian(int median) => string.Create(CultureInfo.InvariantCulture, $"overrode the median {median}");
+
+    /// <summary>The earlier round's result, shown on a re-scoring ballot once revealed: "Previous result (round 1, 2026-09-01): impact 3, …; total 14 → Ready queue".</summary>
+    public static string PreviousResult(ItemScore score)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        return string.Create(CultureInfo.InvariantCulture, $"Previous result (round {score.Round}, {score.At:yyyy-MM-dd}): {Scores(score.Scores)}; total {score.Total} → {Queue(score.Placement)}");
+    }
+
+    /// <summary>The facilitator's one-click re-score that keeps the earlier scores.</summary>
+    public const string KeepScores = "Keep scores";
+
     /// <summary>A ceremony's name: "Triage clinic".</summary>
     public static string Ceremony(CeremonyKind kind) => CeremonyNames.Of(kind);
 

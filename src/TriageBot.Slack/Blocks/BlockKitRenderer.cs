@@ -168,6 +168,13 @@ public static class BlockKitRenderer
         var c = new MessageComposer { DashboardUrl = item.Url };
         var who = v.Engineers.Count == 0 ? "Engineers" : string.Join(", ", v.Engineers.Take(20).Select(SlackText.Person));
         var heading = (v.IsReminder ? Wording.ReminderPrefix : "") + Wording.NeedsCapabilityNote(item.Key);
+        if (v.Outcome is { } outcome)
+        {
+            // Answered: the request says what happened and who did it, and has no button.
+            c.Section($":white_check_mark: *{SlackText.Escape(heading)}*\n*{KeyLink(item)}* {SlackText.Escape(item.Title)}\n{SlackText.Escape(outcome)}");
+            return c.Build(outcome);
+        }
+
         c.Section($"{(v.IsReminder ? ":alarm_clock:" : ":memo:")} *{SlackText.Escape(heading)}*\n*{KeyLink(item)}* {SlackText.Escape(item.Title)}\n{who}: {SlackText.Escape(Wording.CapabilityNoteQuestion)}");
         c.TailActions([new ActionButton(ButtonIds.AddCapabilityNote, Wording.AddCapabilityNote, item.Ref, ButtonStyle.Primary)]);
         return c.Build(heading);
@@ -186,6 +193,7 @@ public static class BlockKitRenderer
             c.Section($":checkered_flag: *Finalized* by {SlackText.Name(final.FinalizedBy)}: total *{SlackText.Number(final.Total)}* → *{placement}*");
             var lines = Enum.GetValues<Dimension>().Select(d =>
                 $"*{Wording.Dimension(d)}*: {SlackText.Number(final.Scores[d])}" +
+                (v.Overrides.FirstOrDefault(o => o.Dimension == d) is { } o ? $" _({Wording.OverrodeMedian(o.Median)})_" : "") +
                 (final.Justifications.TryGetValue(d, out var why) && !string.IsNullOrWhiteSpace(why) ? " — " + SlackText.Escape(why) : "")).ToList();
             c.Lines(lines, 4);
         }
@@ -205,6 +213,10 @@ public static class BlockKitRenderer
 
             var votes = v.Votes.Select(VoteLine).ToList();
             c.Lines(votes, 25);
+            if (v.Previous is { } previous)
+            {
+                c.Context(SlackText.Escape(Wording.PreviousResult(previous)));
+            }
         }
         else
         {

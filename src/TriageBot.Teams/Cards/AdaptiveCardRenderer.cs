@@ -189,6 +189,13 @@ public static class AdaptiveCardRenderer
         {
             Text((v.IsReminder ? Wording.ReminderPrefix : "") + Wording.NeedsCapabilityNote(v.Item.Key), weight: "Bolder", size: "Medium");
             Text(v.Item.Title);
+            if (v.Outcome is { } outcome)
+            {
+                // Answered: what happened and who did it, and no button.
+                Text(outcome, color: "Good");
+                return;
+            }
+
             if (v.Engineers.Count > 0)
             {
                 // Mentions are Teams markup, so they are built from sanitised names and appended after the escaped text.
@@ -214,7 +221,7 @@ public static class AdaptiveCardRenderer
             if (v.Final is { } final)
             {
                 Text(Invariant($"Finalized: total {final.Total} → {(v.Item.HeldPlacement is { } held ? Wording.HeldPlacement(held) : Wording.Queue(final.Placement))}"), weight: "Bolder", color: "Good", separator: true);
-                Facts(Enum.GetValues<Dimension>().Select(d => (Wording.Dimension(d), Invariant($"{final.Scores[d]}") + (final.Justifications.TryGetValue(d, out var why) && !string.IsNullOrWhiteSpace(why) ? " — " + why : ""))));
+                Facts(Enum.GetValues<Dimension>().Select(d => (Wording.Dimension(d), Invariant($"{final.Scores[d]}") + (v.Overrides.FirstOrDefault(o => o.Dimension == d) is { } o ? " (" + Wording.OverrodeMedian(o.Median) + ")" : "") + (final.Justifications.TryGetValue(d, out var why) && !string.IsNullOrWhiteSpace(why) ? " — " + why : ""))));
                 Text(Invariant($"Finalized by {final.FinalizedBy.DisplayName}."), subtle: true);
             }
             else if (v.Revealed)
@@ -233,6 +240,7 @@ public static class AdaptiveCardRenderer
                     Facts(v.Results.Select(r => (Wording.Dimension(r.Dimension), Invariant($"median {r.Median} (spread {r.Min}–{r.Max})"))));
                 }
                 if (v.ImpliedTotal is { } total) Text(Invariant($"Implied total: {total}"), weight: "Bolder");
+                if (v.Previous is { } previous) Text(Wording.PreviousResult(previous), subtle: true);
             }
             else
             {

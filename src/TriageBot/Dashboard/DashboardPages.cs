@@ -317,7 +317,7 @@ internal static class DashboardPages
         {
             yield return ("Frequency", b.Frequency.ToString());
             if (b.AffectedWauPercent is { } pct) yield return ("Affected weekly active users", pct.ToString("0.#", CultureInfo.InvariantCulture) + "%");
-            if (ItemRules.Severity(item) is { } sev) yield return ("Severity", sev.ToString());
+            if (ItemReading.Severity(item) is { } sev) yield return ("Severity", sev.ToString());
             if (b.ReproSteps.Length > 0) yield return ("Reproduction steps", b.ReproSteps);
             if (b.Expected.Length > 0) yield return ("Expected", b.Expected);
             if (b.Actual.Length > 0) yield return ("Actual", b.Actual);
@@ -331,7 +331,7 @@ internal static class DashboardPages
             yield return ("Success metric", feature.SuccessMetric.Length > 0 ? feature.SuccessMetric : "not set");
         }
 
-        if (ItemRules.CapabilityNoteOf(item) is { } note)
+        if (CapabilityNoteRules.CapabilityNoteOf(item) is { } note)
         {
             yield return ("Capability note", $"{note.Text} ({(note.Scale == CapabilityScale.DaysFeature ? "a days-long feature" : "a weeks-long capability project")}, by {note.Author.DisplayName})");
         }

@@ -46,9 +46,9 @@ internal sealed record DashboardSnapshot(
         var settings = backlog.Settings;
         var allocation = new AllocationReviewBuilder(settings, zone, now);
         var counts = new int[Enum.GetValues<WorkStream>().Length, Enum.GetValues<ItemState>().Length];
-        var sprint = new BoundedRanking(ListLimit, ItemRules.Ranking);
-        var ready = new BoundedRanking(ListLimit, ItemRules.Ranking);
-        var fresh = new BoundedRanking(ListLimit, ItemRules.Ranking);
+        var sprint = new BoundedRanking(ListLimit, ItemReading.Ranking);
+        var ready = new BoundedRanking(ListLimit, ItemReading.Ranking);
+        var fresh = new BoundedRanking(ListLimit, ItemReading.Ranking);
         // The icebox is shown oldest first: age is what the sweep acts on.
         var icebox = new BoundedRanking(ListLimit, Comparer<Item>.Create((a, b) =>
             a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : a.Number.CompareTo(b.Number)));

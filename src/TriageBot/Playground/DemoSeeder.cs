@@ -100,14 +100,14 @@ public sealed class DemoSeeder(ITriageStore store, TimeProvider time)
             var scores = new Scores(impact, confidence, rollback, delay);
             var total = RubricRules.Total(scores);
             var score = new ItemScore(scores, new Dictionary<Dimension, string> { [Dimension.Impact] = why }, total, RubricRules.Place(total, s), i.Round, Priya, at);
-            return ItemRules.ApplyScore(i, score, Priya, at);
+            return ScoringRules.ApplyScore(i, score, Priya, at);
         }
 
-        ItemChange Timebox(Item i, DateTimeOffset at, int days) => ItemRules.SetTimebox(i, days, Arjun, at);
-        ItemChange Start(Item i, DateTimeOffset at, UserRef by, int activeIncidents = 0) => ItemRules.Start(i, by, at, activeIncidents, [], s);
-        ItemChange Done(Item i, DateTimeOffset at, UserRef by) => ItemRules.Done(i, by, at, evaluationGatePassed: true);
-        ItemChange Note(Item i, DateTimeOffset at, string text, CapabilityScale scale = CapabilityScale.DaysFeature) => ItemRules.AddCapabilityNote(i, text, scale, Arjun, at);
-        ItemChange Move(Item i, DateTimeOffset at, FeatureColumn column) => ItemRules.Move(i, column, Priya, at);
+        ItemChange Timebox(Item i, DateTimeOffset at, int days) => WorkRules.SetTimebox(i, days, Arjun, at);
+        ItemChange Start(Item i, DateTimeOffset at, UserRef by) => WorkRules.Start(i, by, at, [], s);
+        ItemChange Done(Item i, DateTimeOffset at, UserRef by) => WorkRules.Done(i, by, at, evaluationGatePassed: true);
+        ItemChange Note(Item i, DateTimeOffset at, string text, CapabilityScale scale = CapabilityScale.DaysFeature) => CapabilityNoteRules.AddCapabilityNote(i, text, scale, Arjun, at);
+        ItemChange Move(Item i, DateTimeOffset at, FeatureColumn column) => WorkRules.Move(i, column, Priya, at);
 
         static Dictionary<string, string> Model(string slice, string lever) => new() { [FieldIds.AffectedSlice] = slice, [FieldIds.Lever] = lever };
         static Dictionary<string, string> Bug(string steps, string frequency, string wau) =>
@@ -164,7 +164,7 @@ public sealed class DemoSeeder(ITriageStore store, TimeProvider time)
         await Add(WorkStream.Bug, "Session expires during long answers", Sofia, 2, Bug("Ask a question that takes over 60 s.", "rarely", "1"));
         await Add(WorkStream.Bug, "Attachments over 10 MB fail silently", Tom, 65, Bug("Attach a 12 MB PDF.", "sometimes", "2"),
             (63, (i, t) => Score(i, t, 2, 2, 2, 2, "Enterprise customers attach large files")),
-            (40, (i, t) => ItemRules.Close(i, "Fixed by the upload service team's limit change; nothing left for us to do.", Priya, t)));
+            (40, (i, t) => WorkRules.Close(i, "Fixed by the upload service team's limit change; nothing left for us to do.", Priya, t)));
 
         // ---- feature requests
         await Add(WorkStream.Feature, "Summarise long Slack threads", Priya, 22, Feature("Threads over 50 replies are unreadable.", "30% of summarised threads get a thumbs-up"),

@@ -27,6 +27,7 @@ public class PermissionsTests
         [Permission.SetSuccessMetric] = "F",
         [Permission.Sweep] = "F",
         [Permission.ManageMembers] = "F",
+        [Permission.OverrideWip] = "F",
     };
 
     public static TheoryData<Role, Permission, bool> EveryRoleAndPermission()

@@ -25,7 +25,7 @@ public sealed class ItemEventsTests
     public void Closing_records_closed_with_the_state_it_came_from()
     {
         var item = Item(state: ItemState.Ready);
-        var change = ItemRules.Close(item, "Duplicate of TRI-12", Pat, Later);
+        var change = WorkRules.Close(item, "Duplicate of TRI-12", Pat, Later);
 
         var closed = ItemEvents.Of(item, change.Item, Pat, Later).ShouldHaveSingleItem();
 
@@ -38,7 +38,7 @@ public sealed class ItemEventsTests
     public void Promoting_from_the_icebox_records_a_placement()
     {
         var item = Item(state: ItemState.Icebox);
-        var change = ItemRules.Promote(item, Pat, Later);
+        var change = QueueRules.Promote(item, Pat, Later);
 
         ItemEvents.Of(item, change.Item, Pat, Later).ShouldHaveSingleItem().Kind.ShouldBe(ItemEventKind.Placed);
     }

@@ -59,7 +59,7 @@ public class ItemOutlineTests
         foreach (var item in Whole())
         {
             TestData.Json(Core.Views.ItemSummaries.Of(ItemOutline.Of(item), now)).ShouldBe(TestData.Json(Core.Views.ItemSummaries.Of(item, now)));
-            ItemRules.Ranking.Compare(ItemOutline.Of(item), item).ShouldBe(0);
+            ItemReading.Ranking.Compare(ItemOutline.Of(item), item).ShouldBe(0);
         }
     }
 

@@ -300,8 +300,28 @@ public class ReminderAndAllocationViewTests
         lines[0].ShouldBe(new ReportLine("Model quality: planned 40%, actual 20% (14 days, −20 points): off plan by more than 10 points", null, true));
         lines[1].Text.ShouldBe("Engineering bugs: planned 25%, actual 0% (0 days, −25 points): off plan by more than 10 points");
         lines[2].Text.ShouldBe("Feature requests: planned 35%, actual 80% (56 days, +45 points): off plan by more than 10 points");
-        view.Sections.Select(s => s.Heading).ShouldBe(["Planned vs actual", "Incident lane", "Question for the team", "Post-launch tail"]);
+        view.Sections.Select(s => s.Heading).ShouldBe(["Planned vs actual", "Incident lane", "Question for the team", "Post-launch tail", "Cautious release lane", $"Allocation in force for {NextMonth(now):MMMM yyyy}"]);
         view.Sections[2].Lines.ShouldHaveSingleItem().Text.ShouldBe("Model work ran at 20% against a plan of 40%: why did model work underrun?");
         view.Sections[3].Lines[1].Text.ShouldBe("Feature work (actual 80%) exceeds the 10% left after the 25% tail reserve and the planned model and bug shares.");
     }
+
+    [Fact]
+    public void Allocation_PublishesThePlanInForceNextMonth_WithWarningsOutsideTheMethodsRanges()
+    {
+        var now = T0.AddDays(56);
+        var settings = TriageBot.Core.Allocation.AllocationPlan.WithPlanFrom(new TriageBot.Core.Backlogs.BacklogSettings(), NextMonth(now), new(20, 20, 60));
+
+        var view = ReportViews.Allocation(AllocationReviewBuilder.Build(settings, TimeZoneInfo.Utc, now, [], []));
+
+        view.Sections[0].Lines.Select(l => l.Text).ShouldContain(t => t.StartsWith("Model quality: planned 40%", StringComparison.Ordinal));
+        var next = view.Sections[^1];
+        next.Heading.ShouldBe($"Allocation in force for {NextMonth(now):MMMM yyyy}");
+        next.Lines.Select(l => (l.Text, l.Problem)).ShouldBe([
+            ("Model 20%, bug 20%, feature 60%. Facilitators change it with `allocation`.", false),
+            ("The model share of 20% is outside the recommended 30–50% for a early product.", true),
+            ("The feature share of 60% is outside the recommended 30–50% for a early product.", true),
+        ]);
+    }
+
+    private static DateOnly NextMonth(DateTimeOffset now) => new DateOnly(now.Year, now.Month, 1).AddMonths(1);
 }

@@ -11,7 +11,7 @@ public class WeeklyReportTests
 {
     private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
     private static readonly DateTimeOffset Now = new(2026, 2, 2, 9, 0, 0, TimeSpan.Zero); // Monday 10:00 in Berlin
-    private static readonly BacklogSettings Settings = new() { Engineers = 3, BugWipPerEngineer = 1, WipLimitModel = 3 };
+    private static readonly BacklogSettings Settings = new() { Engineers = 3, BugWipPerEngineer = 1, WipLimitModel = 3, WipLimitFeature = 4 };
 
     private static Item Model(int n, DateTimeOffset end) =>
         Item(n, WorkStream.Model, ItemState.Active) with { Model = new ModelFields { Timebox = new Timebox(7, end.AddDays(-7), end) } };
@@ -133,7 +133,7 @@ public class WeeklyReportTests
 
         view.Title.ShouldBe("Weekly stream review");
         view.Subtitle.ShouldBe("As of Mon 2 Feb 2026, 10:00");
-        view.Sections.Select(s => s.Heading).ShouldBe(["Model quality", "Engineering bugs", "Feature requests", "Incident lane"]);
+        view.Sections.Select(s => s.Heading).ShouldBe(["Model quality", "Engineering bugs", "Feature requests", "Incident lane", "WIP overrides this week", "Cautious release lane"]);
         var bugs = view.Sections[1].Lines;
         bugs[0].ShouldBe(new ReportLine("4 active of a WIP limit of 3: over the limit.", null, true));
         bugs[1].Text.ShouldBe("TRI-10 Item 10: the oldest open bug, 40 days old.");
@@ -207,5 +207,37 @@ public class WeeklyReportTests
         report.Feature.InBuildWithoutMetric.Shown[0].Number.ShouldBe(100_000); // the oldest first
         lines[^1].Text.ShouldBe("…and 99975 more.");
         report.Wip[2].ShouldBe(new StreamWip(WorkStream.Feature, 100_000, 4, true));
+    }
+
+    [Fact]
+    public void WipOverridesOfTheLastSevenDays_AreListedWithWhoWhyAndTheLimit_OlderOnesAreNot()
+    {
+        HistoryEntry[] history =
+        [
+            Entry(14, WorkStream.Bug, HistoryKind.FieldChanged, Now.AddDays(-2), from: "3", to: "3", reason: "customer escalation", field: FieldIds.WipOverride),
+            Entry(15, WorkStream.Bug, HistoryKind.FieldChanged, Now.AddDays(-9), from: "3", to: "3", reason: "older override", field: FieldIds.WipOverride),
+        ];
+
+        var report = WeeklyReportBuilder.Build(Settings, Berlin, Now, history, ScenarioItems());
+        var section = ReportViews.Weekly(report).Sections.Single(s => s.Heading == "WIP overrides this week");
+
+        report.WipOverrides.Count.ShouldBe(1);
+        section.Lines.ShouldHaveSingleItem().Text.ShouldBe(
+            "TRI-14 Item 14: started by Eve Engineer on Sat 31 Jan with 3 bug items already active (limit 3). Reason: customer escalation");
+        section.Lines[0].Problem.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void NoOverrides_SaysSoInOneLine_AndTheCautiousLaneNamesItemsWithRollbackRiskOne()
+    {
+        var cautious = Item(40, WorkStream.Bug, ItemState.Sprint, Now.AddDays(-3), total: 14) with
+        {
+            Score = new ItemScore(new TriageBot.Core.Rubric.Scores(2, 2, 1, 2), new Dictionary<TriageBot.Core.Rubric.Dimension, string>(), 14, Queue.Ready, 1, Pm, Now),
+        };
+
+        var view = ReportViews.Weekly(WeeklyReportBuilder.Build(Settings, Berlin, Now, [], [.. ScenarioItems(), cautious]));
+
+        view.Sections.Single(s => s.Heading == "WIP overrides this week").Lines.ShouldHaveSingleItem().Text.ShouldBe("No start beyond a WIP limit this week.");
+        view.Sections.Single(s => s.Heading == "Cautious release lane").Lines.ShouldHaveSingleItem().Text.ShouldStartWith("TRI-40 Item 40 (sprint): rollback risk scored 1");
     }
 }

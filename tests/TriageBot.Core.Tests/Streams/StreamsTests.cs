@@ -21,7 +21,7 @@ public class WipTests
     [Fact]
     public void Compute_CountsOnlyActiveItems_AndFlagsAStreamOnlyWhenAboveItsLimit()
     {
-        var settings = new BacklogSettings { WipLimitModel = 1, Engineers = 1, BugWipPerEngineer = 1, IncidentCap = 2 };
+        var settings = new BacklogSettings { WipLimitModel = 1, WipLimitFeature = 4, Engineers = 1, BugWipPerEngineer = 1, IncidentCap = 2 };
         Item[] items =
         [
             Item(1, WorkStream.Model, ItemState.Active),

@@ -73,7 +73,7 @@ public class ItemSummariesTests
         var c = Item(number: 3) with { Score = Score(2, 2, 2, 2), CreatedAt = T0 };
         var d = Item(number: 4) with { CreatedAt = T0.AddDays(-9) };
 
-        new[] { a, b, c, d }.Order(ItemRules.Ranking).Select(i => i.Number).ShouldBe([2, 3, 1, 4]);
+        new[] { a, b, c, d }.Order(ItemReading.Ranking).Select(i => i.Number).ShouldBe([2, 3, 1, 4]);
     }
 
     [Theory]
@@ -91,7 +91,7 @@ public class ItemSummariesTests
     [InlineData(1, BugFrequency.Rarely, Severity.S4)]
     public void SeverityOf_IsUserImpactTimesFrequency(int impact, BugFrequency frequency, Severity expected)
     {
-        ItemRules.SeverityOf(impact, frequency).ShouldBe(expected);
+        ItemReading.SeverityOf(impact, frequency).ShouldBe(expected);
     }
 
     [Fact]
@@ -99,10 +99,10 @@ public class ItemSummariesTests
     {
         var bug = Item(WorkStream.Bug) with { Bug = new BugFields { Frequency = BugFrequency.Always, AffectedWauPercent = 6 } };
 
-        ItemRules.Severity(bug).ShouldBe(Severity.S2);
-        ItemRules.Severity(bug with { Bug = bug.Bug! with { AffectedWauPercent = 4.9 } }).ShouldBe(Severity.S3);
-        ItemRules.Severity(bug with { Score = Score(3, 2, 2, 2) }).ShouldBe(Severity.S1);
-        ItemRules.Severity(Item(WorkStream.Bug)).ShouldBeNull();
-        ItemRules.Severity(Item(WorkStream.Model)).ShouldBeNull();
+        ItemReading.Severity(bug).ShouldBe(Severity.S2);
+        ItemReading.Severity(bug with { Bug = bug.Bug! with { AffectedWauPercent = 4.9 } }).ShouldBe(Severity.S3);
+        ItemReading.Severity(bug with { Score = Score(3, 2, 2, 2) }).ShouldBe(Severity.S1);
+        ItemReading.Severity(Item(WorkStream.Bug)).ShouldBeNull();
+        ItemReading.Severity(Item(WorkStream.Model)).ShouldBeNull();
     }
 }

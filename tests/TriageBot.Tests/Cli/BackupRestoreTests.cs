@@ -54,10 +54,10 @@ public sealed class BackupRestoreTests(AzuriteFixture azurite) : IClassFixture<A
             if (n == 1)
             {
                 var score = new ItemScore(new Scores(3, 2, 2, 2), new Dictionary<Dimension, string> { [Dimension.Impact] = "blocks checkout" }, 19, Queue.Sprint, 1, Ana, t0.AddDays(1));
-                var scored = ItemRules.ApplyScore(item, score, Ana, t0.AddDays(1));
+                var scored = ScoringRules.ApplyScore(item, score, Ana, t0.AddDays(1));
                 item = scored.Item;
                 history.AddRange(scored.History);
-                var reopened = ItemRules.OpenNewRound(item, Ana, t0.AddDays(2));
+                var reopened = ScoringRules.OpenNewRound(item, Ana, t0.AddDays(2));
                 item = reopened.Item;
                 history.AddRange(reopened.History);
                 await store.Votes.UpsertAsync(new Vote("payments", number, 1, Ana, new Scores(3, 2, 2, 2), new Dictionary<Dimension, string>(), t0.AddHours(20)), Ct);

@@ -50,7 +50,7 @@ public sealed class RestoreSafetyTests(AzuriteFixture azurite) : IClassFixture<A
             var history = change.History.ToList();
             if (n == 1)
             {
-                var scored = ItemRules.ApplyScore(item, new ItemScore(new Scores(3, 2, 2, 2), new Dictionary<Dimension, string>(), 19, Queue.Sprint, 1, Ana, t0.AddDays(1)), Ana, t0.AddDays(1));
+                var scored = ScoringRules.ApplyScore(item, new ItemScore(new Scores(3, 2, 2, 2), new Dictionary<Dimension, string>(), 19, Queue.Sprint, 1, Ana, t0.AddDays(1)), Ana, t0.AddDays(1));
                 item = scored.Item;
                 history.AddRange(scored.History);
                 await store.Votes.UpsertAsync(new Vote("payments", number, 1, Ben, new Scores(2, 2, 1, 3), new Dictionary<Dimension, string>(), t0.AddHours(21)), Ct);

@@ -143,8 +143,8 @@ public sealed class DashboardHttpTests : IAsyncLifetime
     {
         var backlog = await TestBacklogs.CreateAsync(_host.Store, "rounds", Token, _now);
         var item = await TestBacklogs.AddAsync(_host.Store, backlog, "Scored twice", WorkStream.Bug, _now.AddDays(-10), new Scores(1, 1, 1, 1));
-        var reopened = ItemRules.RequestRescore(item, TestBacklogs.Pm, _now.AddDays(-5));
-        var second = ItemRules.ApplyScore(reopened.Item, new ItemScore(new Scores(3, 3, 3, 3), new Dictionary<Dimension, string>(), 24, Queue.Sprint, 2, TestBacklogs.Pm, _now.AddDays(-4)), TestBacklogs.Pm, _now.AddDays(-4));
+        var reopened = ScoringRules.RequestRescore(item, TestBacklogs.Pm, _now.AddDays(-5));
+        var second = ScoringRules.ApplyScore(reopened.Item, new ItemScore(new Scores(3, 3, 3, 3), new Dictionary<Dimension, string>(), 24, Queue.Sprint, 2, TestBacklogs.Pm, _now.AddDays(-4)), TestBacklogs.Pm, _now.AddDays(-4));
         var current = await _host.Store.Items.GetAsync(backlog.Id, item.Number, CancellationToken.None);
         await _host.Store.Writes.WriteAsync(new ItemWrite { Item = second.Item, ETag = current!.ETag }, CancellationToken.None);
         await _host.Store.History.AppendAsync([.. reopened.History, .. second.History], CancellationToken.None);

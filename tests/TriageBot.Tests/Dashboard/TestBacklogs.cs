@@ -35,7 +35,7 @@ internal static class TestBacklogs
         {
             var total = RubricRules.Total(scores);
             var score = new ItemScore(scores, new Dictionary<Dimension, string> { [Dimension.Impact] = "because" }, total, RubricRules.Place(total, backlog.Settings), item.Round, Pm, at.AddHours(1));
-            var change = ItemRules.ApplyScore(item, score, Pm, at.AddHours(1));
+            var change = ScoringRules.ApplyScore(item, score, Pm, at.AddHours(1));
             item = change.Item;
             history.AddRange(change.History);
         }

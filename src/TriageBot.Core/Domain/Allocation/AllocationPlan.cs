@@ -35,6 +35,41 @@ public static class AllocationPlan
         return settings.Planned ?? Defaults(settings.Stage);
     }
 
+    /// <summary>The <c>yyyy-MM</c> key of a month in <see cref="BacklogSettings.PlannedByMonth"/>.</summary>
+    public static string MonthKey(DateOnly date) => date.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The plan in force in the month of <paramref name="date"/>: the latest one set for that month or before, else <see cref="Planned(BacklogSettings)"/>.</summary>
+    public static PlannedShares PlannedFor(BacklogSettings settings, DateOnly date)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var key = MonthKey(date);
+        var set = settings.PlannedByMonth?
+            .Where(p => string.CompareOrdinal(p.Key, key) <= 0)
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .LastOrDefault();
+        return set?.Value ?? Planned(settings);
+    }
+
+    /// <summary>The settings with <paramref name="planned"/> in force from the month of <paramref name="from"/> on (later months already set keep theirs).</summary>
+    public static BacklogSettings WithPlanFrom(BacklogSettings settings, DateOnly from, PlannedShares planned)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var months = new Dictionary<string, PlannedShares>(settings.PlannedByMonth ?? new Dictionary<string, PlannedShares>(), StringComparer.Ordinal)
+        {
+            [MonthKey(from)] = planned,
+        };
+        return settings with { PlannedByMonth = months };
+    }
+
+    /// <summary>Warnings (never refusals) for shares outside the method's recommended ranges for the stage.</summary>
+    public static IReadOnlyList<string> Warnings(PlannedShares planned, ProductStage stage)
+    {
+        ArgumentNullException.ThrowIfNull(planned);
+        return [.. PlannedStreams
+            .Where(s => !Recommended(s, stage).Contains(Share(planned, s)))
+            .Select(s => $"The {s.ToString().ToLowerInvariant()} share of {Share(planned, s)}% is outside the recommended {Recommended(s, stage)} for a {stage.ToString().ToLowerInvariant()} product.")];
+    }
+
     public static int Share(PlannedShares planned, WorkStream stream)
     {
         ArgumentNullException.ThrowIfNull(planned);

@@ -34,10 +34,12 @@ public sealed record BacklogSettings
     public int SprintThreshold { get; init; } = 19;
     /// <summary>Totals at or above this (and below the sprint threshold) go to Ready (default 12).</summary>
     public int ReadyThreshold { get; init; } = 12;
-    public int WipLimitModel { get; init; } = 3;
-    public int WipLimitFeature { get; init; } = 4;
-    /// <summary>The bug WIP limit is engineers × this.</summary>
-    public int BugWipPerEngineer { get; init; } = 1;
+    /// <summary>Active model items allowed; null means one per engineer (SPEC §12: "from the engineers' count").</summary>
+    public int? WipLimitModel { get; init; }
+    /// <summary>Active features allowed; null means one per engineer.</summary>
+    public int? WipLimitFeature { get; init; }
+    /// <summary>The bug WIP limit is engineers × this (the method's 5–7 active bugs per engineer; default 5).</summary>
+    public int BugWipPerEngineer { get; init; } = 5;
     public int Engineers { get; init; } = 3;
     public int IncidentCap { get; init; } = 2;
     public IReadOnlyList<int> TimeboxChoicesDays { get; init; } = [3, 7];
@@ -46,6 +48,8 @@ public sealed record BacklogSettings
     public DateOnly? LaunchDate { get; init; }
     /// <summary>Planned shares in percent; null means the stage's defaults.</summary>
     public PlannedShares? Planned { get; init; }
+    /// <summary>Planned shares set per month (key <c>yyyy-MM</c>): each holds from its month until the next one set.</summary>
+    public IReadOnlyDictionary<string, PlannedShares>? PlannedByMonth { get; init; }
     public IReadOnlyDictionary<CeremonyKind, CeremonySchedule>? Schedules { get; init; }
     /// <summary>
     /// When each ceremony's schedule was last changed (or turned back on). The scheduler posts no occurrence from

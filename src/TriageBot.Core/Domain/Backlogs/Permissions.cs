@@ -29,6 +29,8 @@ public enum Permission
     Sweep,
     /// <summary>Give people roles in the backlog.</summary>
     ManageMembers,
+    /// <summary>Start an item beyond its stream's WIP limit, with a written reason (SPEC §12).</summary>
+    OverrideWip,
 }
 
 /// <summary>The role × permission table: facilitators may do everything, engineers add the work's mechanics, members report, vote and read.</summary>
@@ -108,6 +110,7 @@ public static class Permissions
         Permission.SetSuccessMetric => "set a success metric",
         Permission.Sweep => "promote or keep icebox items",
         Permission.ManageMembers => "change people's roles",
+        Permission.OverrideWip => "start work beyond a WIP limit",
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, "Unknown permission."),
     };
 }

@@ -15,3 +15,23 @@ public sealed class ValidationException(IReadOnlyList<FieldError> errors)
 
 /// <summary>An actor without the role a command needs.</summary>
 public sealed class NotAllowedException(string message) : RuleViolationException(message);
+
+/// <summary>
+/// A start refused because the item's stream is at its WIP limit (SPEC §12): names the active items and their
+/// owners, and says how a facilitator overrides.
+/// </summary>
+public sealed class WipLimitReachedException(Item item, IReadOnlyList<Item> active, int limit)
+    : RuleViolationException(Describe(item, active, limit))
+{
+    public IReadOnlyList<Item> Active { get; } = active;
+
+    public int Limit { get; } = limit;
+
+    private static string Describe(Item item, IReadOnlyList<Item> active, int limit)
+    {
+        var list = string.Join(", ", active.Select(i => $"{i.Key} ({i.Owner?.DisplayName ?? "no owner"})"));
+        var stream = ItemValidation.StreamName(item.Stream);
+        return $"The {stream} stream is at its WIP limit ({active.Count} active, limit {limit}): {list}. Finish one before starting {item.Key}, " +
+            $"or a facilitator overrides with a written reason: `start {item.Key} override <reason>`.";
+    }
+}

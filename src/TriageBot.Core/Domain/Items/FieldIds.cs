@@ -68,6 +68,8 @@ public static class FieldIds
     public const string EvaluationGatePassed = "evaluationGatePassed";
     public const string Round = "round";
     public const string RescoreRequested = "rescoreRequested";
+    /// <summary>A facilitator started an item beyond its stream's WIP limit: From = active before, To = the limit, Reason = why.</summary>
+    public const string WipOverride = "wipOverride";
     public const string NeedsCapabilityNote = "needsCapabilityNote";
 
     /// <summary>The form input holding a dimension's score.</summary>

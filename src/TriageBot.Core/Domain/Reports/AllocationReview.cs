@@ -24,6 +24,14 @@ public sealed record AllocationReview(
 {
     public double PlannedStreamDays => Streams.Sum(s => s.Days);
 
+    /// <summary>The first day of next month in the backlog's zone, and the plan in force then (the review publishes it).</summary>
+    public DateOnly? NextMonth { get; init; }
+
+    public PlannedShares? NextMonthPlan { get; init; }
+
+    /// <summary>Active items whose rollback risk was scored 1 (the cautious release lane), ranked.</summary>
+    public IReadOnlyList<Item> CautiousLane { get; init; } = [];
+
     public IEnumerable<StreamAllocation> OffPlan => Streams.Where(s => s.OffPlan);
 }
 
@@ -38,6 +46,7 @@ public sealed class AllocationReviewBuilder
     private readonly DateTimeOffset _now;
     private readonly TimeWindow _window;
     private readonly ActiveTimeAccumulator _activeTime;
+    private readonly TopN<Item> _cautious = new(25, ItemReading.Ranking);
 
     public AllocationReviewBuilder(BacklogSettings settings, TimeZoneInfo zone, DateTimeOffset now)
     {
@@ -54,11 +63,22 @@ public sealed class AllocationReviewBuilder
 
     public void Add(HistoryEntry entry) => _activeTime.Add(entry);
 
-    public void Add(Item item) => _activeTime.Add(item);
+    public void Add(Item item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        _activeTime.Add(item);
+        if (item.State == ItemState.Active && item.Score?.Scores is { } scores && Rubric.RubricRules.CautiousRelease(scores))
+        {
+            _cautious.Add(item);
+        }
+    }
 
     public AllocationReview Build()
     {
-        var streams = AllocationMath.Streams(_settings, s => _activeTime.Days(0, s));
+        var today = ZoneClock.LocalDate(_now, _zone);
+        var nextMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(1);
+        var inForce = _settings with { Planned = AllocationPlan.PlannedFor(_settings, today) };
+        var streams = AllocationMath.Streams(inForce, s => _activeTime.Days(0, s));
         var incident = _activeTime.Days(0, WorkStream.Incident);
         var all = _activeTime.TotalDays(0);
         return new AllocationReview(
@@ -71,7 +91,12 @@ public sealed class AllocationReviewBuilder
             incident,
             all > 0 ? 100 * incident / all : null,
             AllocationMath.UnderrunQuestion(streams),
-            AllocationMath.PostLaunch(_settings, ZoneClock.LocalDate(_now, _zone), streams));
+            AllocationMath.PostLaunch(inForce, today, streams))
+        {
+            NextMonth = nextMonth,
+            NextMonthPlan = AllocationPlan.PlannedFor(_settings, nextMonth),
+            CautiousLane = _cautious.Sorted(),
+        };
     }
 
     public static AllocationReview Build(BacklogSettings settings, TimeZoneInfo zone, DateTimeOffset now, IEnumerable<HistoryEntry> history, IEnumerable<Item> activeItems)

@@ -6,7 +6,7 @@ namespace TriageBot.Core.Reports;
 internal static class ReportItems
 {
     /// <summary>Scores age: Ready or Icebox items not scored for 2 calendar months (since the last score, else creation).</summary>
-    public static bool DueForRescore(Item item, DateTimeOffset now) => ItemRules.DueForRescore(item, now);
+    public static bool DueForRescore(Item item, DateTimeOffset now) => ScoringRules.DueForRescore(item, now);
 
     public static DateTimeOffset LastScored(Item item) => item.Score?.At ?? item.CreatedAt;
 

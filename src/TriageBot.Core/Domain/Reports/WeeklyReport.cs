@@ -22,6 +22,9 @@ public sealed record FeatureWeekly(Listed<Item> InBuildWithoutMetric, Listed<Age
 
 public sealed record IncidentWeekly(int Active, int Cap, IncidentLoad Load);
 
+/// <summary>A start beyond a WIP limit this week (SPEC §12): the history entry (actor, reason, active before, limit) and the item when still listed.</summary>
+public sealed record WipOverrideLine(HistoryEntry Entry, Item? Item);
+
 /// <summary>The weekly stream report of SPEC §6, as data. <see cref="At"/> carries the backlog zone's offset.</summary>
 public sealed record WeeklyReport(
     DateTimeOffset At,
@@ -29,7 +32,14 @@ public sealed record WeeklyReport(
     ModelWeekly Model,
     BugWeekly Bug,
     FeatureWeekly Feature,
-    IncidentWeekly Incident);
+    IncidentWeekly Incident)
+{
+    /// <summary>Starts beyond a WIP limit in the last 7 days, oldest first.</summary>
+    public Listed<WipOverrideLine> WipOverrides { get; init; } = Listed<WipOverrideLine>.Empty;
+
+    /// <summary>Items in the sprint or in progress whose rollback risk was scored 1: release them through the cautious lane.</summary>
+    public Listed<Item> CautiousLane { get; init; } = Listed<Item>.Empty;
+}
 
 /// <summary>
 /// Builds the weekly report in one pass: first every history entry from <see cref="HistorySince"/> to now
@@ -50,6 +60,9 @@ public sealed class WeeklyReportBuilder
     private readonly TopN<Item> _buildWithoutMetric;
     private readonly TopN<AgedItem> _discovery;
     private readonly TopN<NoteWait> _waiting;
+    private readonly List<HistoryEntry> _overrides = [];
+    private readonly Dictionary<int, Item> _overridden = [];
+    private readonly TopN<Item> _cautious;
     private Dictionary<int, TimeboxExtension>? _silentByItem;
     private AgedItem? _oldestBug;
     private int _bugsLast7;
@@ -70,7 +83,11 @@ public sealed class WeeklyReportBuilder
         _buildWithoutMetric = new(maxLines, Comparer<Item>.Create((a, b) => a.CreatedAt.CompareTo(b.CreatedAt)));
         _discovery = new(maxLines, Comparer<AgedItem>.Create((a, b) => b.Days.CompareTo(a.Days)));
         _waiting = new(maxLines, Comparer<NoteWait>.Create((a, b) => a.RequestedAt.CompareTo(b.RequestedAt)));
+        _cautious = new(maxLines, ItemReading.Ranking);
+        _maxLines = maxLines;
     }
+
+    private readonly int _maxLines;
 
     /// <summary>Read history from here (three weeks back, for the incident lane's weekly shares and timebox changes).</summary>
     public DateTimeOffset HistorySince => _activeTime.HistorySince;
@@ -91,6 +108,10 @@ public sealed class WeeklyReportBuilder
 
         _timeboxes.Add(entry);
         _activeTime.Add(entry);
+        if (entry.Field == FieldIds.WipOverride && entry.At >= _now.AddDays(-7))
+        {
+            _overrides.Add(entry);
+        }
     }
 
     public void Add(Item item)
@@ -102,6 +123,15 @@ public sealed class WeeklyReportBuilder
         _wip.Add(item);
         _activeTime.Add(item);
         var open = FeatureChecks.IsOpen(item.State);
+        if (item.State is ItemState.Sprint or ItemState.Active && item.Score?.Scores is { } scores && Rubric.RubricRules.CautiousRelease(scores))
+        {
+            _cautious.Add(item);
+        }
+
+        if (_overrides.Count > 0 && _overrides.Exists(e => e.ItemNumber == item.Number))
+        {
+            _overridden[item.Number] = item;
+        }
 
         switch (item.Stream)
         {
@@ -164,7 +194,11 @@ public sealed class WeeklyReportBuilder
             new ModelWeekly(Listed(_expired), Listed(_silent)),
             new BugWeekly(_oldestBug, _bugsLast7, _bugsPrevious7),
             new FeatureWeekly(Listed(_buildWithoutMetric), Listed(_discovery), Listed(_waiting)),
-            new IncidentWeekly(_wip.Active(WorkStream.Incident), _settings.IncidentCap, IncidentShare.From(_activeTime, _weeks)));
+            new IncidentWeekly(_wip.Active(WorkStream.Incident), _settings.IncidentCap, IncidentShare.From(_activeTime, _weeks)))
+        {
+            WipOverrides = new([.. _overrides.Take(_maxLines).Select(e => new WipOverrideLine(e, _overridden.GetValueOrDefault(e.ItemNumber)))], _overrides.Count),
+            CautiousLane = Listed(_cautious),
+        };
     }
 
     /// <summary>Builds the report from history (from <see cref="HistorySince"/>) and every item.</summary>

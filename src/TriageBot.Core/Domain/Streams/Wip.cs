@@ -10,17 +10,17 @@ public sealed record StreamWip(WorkStream Stream, int Active, int Limit, bool Br
 public static class Wip
 {
     /// <summary>
-    /// The stream's WIP limit from the settings: model and feature limits as set; bug = engineers ×
-    /// bugs per engineer; incident = the incident cap.
+    /// The stream's WIP limit from the settings: model and feature limits as set, else one per engineer; bug =
+    /// engineers × bugs per engineer; incident = the incident cap.
     /// </summary>
     public static int Limit(WorkStream stream, BacklogSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         return stream switch
         {
-            WorkStream.Model => settings.WipLimitModel,
+            WorkStream.Model => settings.WipLimitModel ?? Math.Max(1, settings.Engineers),
             WorkStream.Bug => settings.Engineers * settings.BugWipPerEngineer,
-            WorkStream.Feature => settings.WipLimitFeature,
+            WorkStream.Feature => settings.WipLimitFeature ?? Math.Max(1, settings.Engineers),
             WorkStream.Incident => settings.IncidentCap,
             _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, "Unknown stream."),
         };

@@ -3,7 +3,7 @@ using static TriageBot.Core.Tests.TestData;
 
 namespace TriageBot.Core.Tests.Items;
 
-public class ItemRulesScoringTests
+public class ScoringRulesTests
 {
     private static readonly DateTimeOffset Later = T0.AddDays(1);
 
@@ -15,7 +15,7 @@ public class ItemRulesScoringTests
     {
         var score = Score(i, c, r, d);
 
-        var change = ItemRules.ApplyScore(Item(), score, Pat, Later);
+        var change = ScoringRules.ApplyScore(Item(), score, Pat, Later);
 
         change.Item.State.ShouldBe(expected);
         change.Item.StateSince.ShouldBe(Later);
@@ -30,7 +30,7 @@ public class ItemRulesScoringTests
     {
         var item = Item(state: ItemState.Ready) with { Round = 2, Score = Score(2, 2, 2, 2) };
 
-        var scored = ItemRules.ApplyScore(item, Score(3, 2, 2, 2, round: 2), Pat, Later).History[0];
+        var scored = ScoringRules.ApplyScore(item, Score(3, 2, 2, 2, round: 2), Pat, Later).History[0];
 
         scored.Kind.ShouldBe(HistoryKind.Scored);
         scored.From.ShouldBe("16");
@@ -48,13 +48,13 @@ public class ItemRulesScoringTests
     {
         var score = level switch { 3 => Score(3, 3, 3, 3), 2 => Score(2, 2, 2, 2), _ => Score(1, 1, 1, 1) };
 
-        ItemRules.ApplyScore(Item(state: from), score, Pat, Later).Item.State.ShouldBe(expected);
+        ScoringRules.ApplyScore(Item(state: from), score, Pat, Later).Item.State.ShouldBe(expected);
     }
 
     [Fact]
     public void ApplyScore_IntoTheQueueItIsAlreadyIn_RecordsOnlyTheScore()
     {
-        var change = ItemRules.ApplyScore(Item(state: ItemState.Ready), Score(2, 2, 2, 2), Pat, Later);
+        var change = ScoringRules.ApplyScore(Item(state: ItemState.Ready), Score(2, 2, 2, 2), Pat, Later);
 
         change.Item.State.ShouldBe(ItemState.Ready);
         change.Item.StateSince.ShouldBe(T0);
@@ -67,7 +67,7 @@ public class ItemRulesScoringTests
     [InlineData(ItemState.Closed)]
     public void ApplyScore_OnActiveDoneOrClosed_RecordsTheScoreButDoesNotMoveIt(ItemState state)
     {
-        var change = ItemRules.ApplyScore(Item(state: state), Score(1, 1, 1, 1), Pat, Later);
+        var change = ScoringRules.ApplyScore(Item(state: state), Score(1, 1, 1, 1), Pat, Later);
 
         change.Item.State.ShouldBe(state);
         change.Item.Score!.Total.ShouldBe(8);
@@ -81,7 +81,7 @@ public class ItemRulesScoringTests
     {
         var score = level == 3 ? Score(3, 3, 3, 3) : Score(2, 2, 2, 2);
 
-        var change = ItemRules.ApplyScore(Item(WorkStream.Feature), score, Pat, Later);
+        var change = ScoringRules.ApplyScore(Item(WorkStream.Feature), score, Pat, Later);
 
         change.Item.State.ShouldBe(ItemState.New);
         change.Item.HeldPlacement.ShouldBe(held);
@@ -93,7 +93,7 @@ public class ItemRulesScoringTests
     [Fact]
     public void ApplyScore_FeatureWithoutCapabilityNoteScoredIntoTheIcebox_IsPlaced()
     {
-        var change = ItemRules.ApplyScore(Item(WorkStream.Feature), Score(1, 1, 1, 1), Pat, Later);
+        var change = ScoringRules.ApplyScore(Item(WorkStream.Feature), Score(1, 1, 1, 1), Pat, Later);
 
         change.Item.State.ShouldBe(ItemState.Icebox);
         change.Item.HeldPlacement.ShouldBeNull();
@@ -102,7 +102,7 @@ public class ItemRulesScoringTests
     [Fact]
     public void ApplyScore_FeatureWithCapabilityNote_IsPlaced()
     {
-        var change = ItemRules.ApplyScore(Item(WorkStream.Feature).WithNote(), Score(3, 3, 3, 3), Pat, Later);
+        var change = ScoringRules.ApplyScore(Item(WorkStream.Feature).WithNote(), Score(3, 3, 3, 3), Pat, Later);
 
         change.Item.State.ShouldBe(ItemState.Sprint);
         change.Item.HeldPlacement.ShouldBeNull();
@@ -113,7 +113,7 @@ public class ItemRulesScoringTests
     {
         var item = Item(state: ItemState.Ready) with { RescoreRequested = true, RoundRevealed = false };
 
-        var after = ItemRules.ApplyScore(item, Score(2, 2, 2, 2), Pat, Later).Item;
+        var after = ScoringRules.ApplyScore(item, Score(2, 2, 2, 2), Pat, Later).Item;
 
         after.RoundRevealed.ShouldBeTrue();
         after.RescoreRequested.ShouldBeFalse();
@@ -122,15 +122,15 @@ public class ItemRulesScoringTests
     [Fact]
     public void ApplyScore_WithATotalThatDoesNotMatchTheScores_IsRefused()
     {
-        Should.Throw<ArgumentException>(() => ItemRules.ApplyScore(Item(), Score(2, 2, 2, 2) with { Total = 20 }, Pat, Later));
+        Should.Throw<ArgumentException>(() => ScoringRules.ApplyScore(Item(), Score(2, 2, 2, 2) with { Total = 20 }, Pat, Later));
     }
 
     [Fact]
     public void AddCapabilityNote_AppliesAHeldPlacement()
     {
-        var held = ItemRules.ApplyScore(Item(WorkStream.Feature), Score(3, 3, 3, 3), Pat, Later).Item;
+        var held = ScoringRules.ApplyScore(Item(WorkStream.Feature), Score(3, 3, 3, 3), Pat, Later).Item;
 
-        var change = ItemRules.AddCapabilityNote(held, "  Needs ticket retrieval; days of work.  ", CapabilityScale.DaysFeature, Eve, Later.AddHours(1));
+        var change = CapabilityNoteRules.AddCapabilityNote(held, "  Needs ticket retrieval; days of work.  ", CapabilityScale.DaysFeature, Eve, Later.AddHours(1));
 
         change.Item.State.ShouldBe(ItemState.Sprint);
         change.Item.HeldPlacement.ShouldBeNull();
@@ -142,11 +142,11 @@ public class ItemRulesScoringTests
     [Fact]
     public void AddCapabilityNote_WithoutAHeldPlacement_LeavesTheStateAlone()
     {
-        var change = ItemRules.AddCapabilityNote(Item(WorkStream.Feature), "Weeks of retrieval work.", CapabilityScale.WeeksCapability, Eve, Later);
+        var change = CapabilityNoteRules.AddCapabilityNote(Item(WorkStream.Feature), "Weeks of retrieval work.", CapabilityScale.WeeksCapability, Eve, Later);
 
         change.Item.State.ShouldBe(ItemState.New);
         change.History.ShouldHaveSingleItem().Reason.ShouldBe("a weeks-long capability project");
-        ItemRules.NeedsCapabilityNote(change.Item).ShouldBeFalse();
+        CapabilityNoteRules.NeedsCapabilityNote(change.Item).ShouldBeFalse();
     }
 
     [Theory]
@@ -154,45 +154,45 @@ public class ItemRulesScoringTests
     [InlineData("    ")]
     public void AddCapabilityNote_WithoutText_IsRefused(string text)
     {
-        Should.Throw<ValidationException>(() => ItemRules.AddCapabilityNote(Item(WorkStream.Feature), text, CapabilityScale.DaysFeature, Eve, Later))
+        Should.Throw<ValidationException>(() => CapabilityNoteRules.AddCapabilityNote(Item(WorkStream.Feature), text, CapabilityScale.DaysFeature, Eve, Later))
             .Errors.ShouldHaveSingleItem().Field.ShouldBe(FieldIds.NoteText);
     }
 
     [Fact]
     public void AddCapabilityNote_Over3000Characters_IsRefused()
     {
-        Should.Throw<ValidationException>(() => ItemRules.AddCapabilityNote(Item(WorkStream.Feature), new string('n', 3001), CapabilityScale.DaysFeature, Eve, Later))
+        Should.Throw<ValidationException>(() => CapabilityNoteRules.AddCapabilityNote(Item(WorkStream.Feature), new string('n', 3001), CapabilityScale.DaysFeature, Eve, Later))
             .Errors.ShouldHaveSingleItem().Message.ShouldBe("Capability note must be at most 3000 characters (you wrote 3001).");
     }
 
     [Fact]
     public void AddCapabilityNote_OnABugWithoutAFlaggedDependency_IsRefused()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.AddCapabilityNote(Item(WorkStream.Bug), "text", CapabilityScale.DaysFeature, Eve, Later))
+        Should.Throw<RuleViolationException>(() => CapabilityNoteRules.AddCapabilityNote(Item(WorkStream.Bug), "text", CapabilityScale.DaysFeature, Eve, Later))
             .Message.ShouldContain("capability notes are for features, or items flagged");
     }
 
     [Fact]
     public void AddCapabilityNote_OnAnItemFlaggedWithAModelDependency_IsKeptAndClearsTheFlag()
     {
-        var flagged = ItemRules.FlagModelDependency(Item(WorkStream.Bug), Pat, Later, "needs the reranker").Item;
-        ItemRules.NeedsCapabilityNote(flagged).ShouldBeTrue();
+        var flagged = CapabilityNoteRules.FlagModelDependency(Item(WorkStream.Bug), Pat, Later, "needs the reranker").Item;
+        CapabilityNoteRules.NeedsCapabilityNote(flagged).ShouldBeTrue();
 
-        var noted = ItemRules.AddCapabilityNote(flagged, "Reranker exists; days.", CapabilityScale.DaysFeature, Eve, Later).Item;
+        var noted = CapabilityNoteRules.AddCapabilityNote(flagged, "Reranker exists; days.", CapabilityScale.DaysFeature, Eve, Later).Item;
 
         noted.NeedsCapabilityNote.ShouldBeFalse();
-        ItemRules.CapabilityNoteOf(noted)!.Text.ShouldBe("Reranker exists; days.");
-        ItemRules.NeedsCapabilityNote(noted).ShouldBeFalse();
+        CapabilityNoteRules.CapabilityNoteOf(noted)!.Text.ShouldBe("Reranker exists; days.");
+        CapabilityNoteRules.NeedsCapabilityNote(noted).ShouldBeFalse();
     }
 
     [Fact]
     public void FlagModelDependency_OnAFeature_IsRefused_AndTwiceIsANoOp()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.FlagModelDependency(Item(WorkStream.Feature), Pat, Later));
+        Should.Throw<RuleViolationException>(() => CapabilityNoteRules.FlagModelDependency(Item(WorkStream.Feature), Pat, Later));
 
-        var once = ItemRules.FlagModelDependency(Item(WorkStream.Model), Pat, Later);
+        var once = CapabilityNoteRules.FlagModelDependency(Item(WorkStream.Model), Pat, Later);
         once.History.ShouldHaveSingleItem().Field.ShouldBe(FieldIds.NeedsCapabilityNote);
-        ItemRules.FlagModelDependency(once.Item, Pat, Later).Changed.ShouldBeFalse();
+        CapabilityNoteRules.FlagModelDependency(once.Item, Pat, Later).Changed.ShouldBeFalse();
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public class ItemRulesScoringTests
     {
         var item = Item(state: ItemState.Ready) with { Score = Score(2, 2, 2, 2, round: 1), RoundRevealed = true };
 
-        var change = ItemRules.OpenNewRound(item, Pat, Later);
+        var change = ScoringRules.OpenNewRound(item, Pat, Later);
 
         change.Item.Round.ShouldBe(2);
         change.Item.RoundRevealed.ShouldBeFalse();
@@ -213,7 +213,7 @@ public class ItemRulesScoringTests
     [Fact]
     public void OpenNewRound_WhileTheRoundIsStillOpen_IsRefused()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.OpenNewRound(Item(), Pat, Later))
+        Should.Throw<RuleViolationException>(() => ScoringRules.OpenNewRound(Item(), Pat, Later))
             .Message.ShouldBe("Round 1 of TRI-42 is still open: finalize it before opening another.");
     }
 
@@ -222,7 +222,7 @@ public class ItemRulesScoringTests
     {
         var item = Item(state: ItemState.Icebox) with { Score = Score(1, 1, 1, 1, round: 1) };
 
-        var change = ItemRules.RequestRescore(item, Max, Later, "customers complain again");
+        var change = ScoringRules.RequestRescore(item, Max, Later, "customers complain again");
 
         change.Item.RescoreRequested.ShouldBeTrue();
         change.Item.Round.ShouldBe(2);
@@ -233,19 +233,19 @@ public class ItemRulesScoringTests
     [Fact]
     public void RequestRescore_Twice_ChangesNothingTheSecondTime()
     {
-        var once = ItemRules.RequestRescore(Item(), Max, Later).Item;
+        var once = ScoringRules.RequestRescore(Item(), Max, Later).Item;
 
-        ItemRules.RequestRescore(once, Max, Later).Changed.ShouldBeFalse();
+        ScoringRules.RequestRescore(once, Max, Later).Changed.ShouldBeFalse();
     }
 
     [Fact]
     public void MarkRevealed_RevealsTheRoundOnce()
     {
-        var change = ItemRules.MarkRevealed(Item() with { Round = 3 }, Pat, Later);
+        var change = ScoringRules.MarkRevealed(Item() with { Round = 3 }, Pat, Later);
 
         change.Item.RoundRevealed.ShouldBeTrue();
         change.History.ShouldHaveSingleItem().To.ShouldBe("3");
-        ItemRules.MarkRevealed(change.Item, Pat, Later).Changed.ShouldBeFalse();
+        ScoringRules.MarkRevealed(change.Item, Pat, Later).Changed.ShouldBeFalse();
     }
 
     [Theory]
@@ -256,8 +256,8 @@ public class ItemRulesScoringTests
         var scoredAt = new DateTimeOffset(2025, 1, 31, 12, 0, 0, TimeSpan.Zero);
         var item = Item(state: state) with { Score = Score(2, 2, 2, 2) with { At = scoredAt } };
 
-        ItemRules.DueForRescore(item, new DateTimeOffset(2025, 3, 31, 11, 59, 59, TimeSpan.Zero)).ShouldBeFalse();
-        ItemRules.DueForRescore(item, new DateTimeOffset(2025, 3, 31, 12, 0, 0, TimeSpan.Zero)).ShouldBeTrue();
+        ScoringRules.DueForRescore(item, new DateTimeOffset(2025, 3, 31, 11, 59, 59, TimeSpan.Zero)).ShouldBeFalse();
+        ScoringRules.DueForRescore(item, new DateTimeOffset(2025, 3, 31, 12, 0, 0, TimeSpan.Zero)).ShouldBeTrue();
     }
 
     [Fact]
@@ -265,8 +265,8 @@ public class ItemRulesScoringTests
     {
         var item = Item(state: ItemState.Icebox);
 
-        ItemRules.DueForRescore(item, T0.AddMonths(2).AddTicks(-1)).ShouldBeFalse();
-        ItemRules.DueForRescore(item, T0.AddMonths(2)).ShouldBeTrue();
+        ScoringRules.DueForRescore(item, T0.AddMonths(2).AddTicks(-1)).ShouldBeFalse();
+        ScoringRules.DueForRescore(item, T0.AddMonths(2)).ShouldBeTrue();
     }
 
     [Theory]
@@ -277,6 +277,6 @@ public class ItemRulesScoringTests
     [InlineData(ItemState.Closed)]
     public void DueForRescore_OutsideReadyAndIcebox_IsNeverDue(ItemState state)
     {
-        ItemRules.DueForRescore(Item(state: state), T0.AddYears(1)).ShouldBeFalse();
+        ScoringRules.DueForRescore(Item(state: state), T0.AddYears(1)).ShouldBeFalse();
     }
 }

@@ -4,13 +4,16 @@ using static TriageBot.Core.Tests.TestData;
 
 namespace TriageBot.Core.Tests.Items;
 
-public class ItemRulesWorkTests
+public class WorkRulesTests
 {
     private static readonly BacklogSettings Defaults = new();
     private static readonly DateTimeOffset Later = T0.AddDays(2);
 
-    private static ItemChange Start(Item item, UserRef? by = null, int activeIncidents = 0, IReadOnlyList<string>? keys = null) =>
-        ItemRules.Start(item, by ?? Eve, Later, activeIncidents, keys ?? [], Defaults);
+    private static ItemChange Start(Item item, UserRef? by = null, IReadOnlyList<string>? keys = null) =>
+        WorkRules.Start(item, by ?? Eve, Later, Active(WorkStream.Incident, keys ?? []), Defaults);
+
+    private static List<Item> Active(WorkStream stream, IReadOnlyList<string> keys, UserRef? owner = null) =>
+        [.. keys.Select(k => Item(stream, ItemState.Active, int.Parse(k.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture)) with { Owner = owner })];
 
     // ---------------------------------------------------------------- start
 
@@ -100,7 +103,7 @@ public class ItemRulesWorkTests
     public void Start_IncidentWhenTheLaneHoldsTwo_IsRefusedNamingTheTwoActiveIncidents()
     {
         var ex = Should.Throw<RuleViolationException>(() =>
-            Start(Item(WorkStream.Incident, ItemState.Sprint), activeIncidents: 2, keys: ["TRI-7", "TRI-9"]));
+            Start(Item(WorkStream.Incident, ItemState.Sprint), keys: ["TRI-7", "TRI-9"]));
 
         ex.Message.ShouldBe("The incident lane is full: TRI-7 and TRI-9 are active (cap 2). Finish or close one before starting TRI-42.");
     }
@@ -108,7 +111,7 @@ public class ItemRulesWorkTests
     [Fact]
     public void Start_IncidentWithOneActive_IsAllowed()
     {
-        Start(Item(WorkStream.Incident, ItemState.Sprint), activeIncidents: 1, keys: ["TRI-7"]).Item.State.ShouldBe(ItemState.Active);
+        Start(Item(WorkStream.Incident, ItemState.Sprint), keys: ["TRI-7"]).Item.State.ShouldBe(ItemState.Active);
     }
 
     [Fact]
@@ -116,15 +119,82 @@ public class ItemRulesWorkTests
     {
         var settings = new BacklogSettings { IncidentCap = 3 };
 
-        ItemRules.Start(Item(WorkStream.Incident, ItemState.Ready), Eve, Later, 2, ["TRI-1", "TRI-2"], settings).Item.State.ShouldBe(ItemState.Active);
-        Should.Throw<RuleViolationException>(() => ItemRules.Start(Item(WorkStream.Incident, ItemState.Ready), Eve, Later, 3, ["TRI-1", "TRI-2", "TRI-3"], settings))
+        WorkRules.Start(Item(WorkStream.Incident, ItemState.Ready), Eve, Later, Active(WorkStream.Incident, ["TRI-1", "TRI-2"]), settings).Item.State.ShouldBe(ItemState.Active);
+        Should.Throw<RuleViolationException>(() => WorkRules.Start(Item(WorkStream.Incident, ItemState.Ready), Eve, Later, Active(WorkStream.Incident, ["TRI-1", "TRI-2", "TRI-3"]), settings))
             .Message.ShouldContain("TRI-1, TRI-2 and TRI-3 are active (cap 3)");
     }
 
     [Fact]
     public void Start_OfABugWhileTheIncidentLaneIsFull_IsAllowed()
     {
-        Start(Item(WorkStream.Bug, ItemState.Sprint), activeIncidents: 2, keys: ["TRI-7", "TRI-9"]).Item.State.ShouldBe(ItemState.Active);
+        Start(Item(WorkStream.Bug, ItemState.Sprint), keys: ["TRI-7", "TRI-9"]).Item.State.ShouldBe(ItemState.Active);
+    }
+
+    [Fact]
+    public void Start_OfABugWhenTheBugStreamIsAtItsLimit_IsRefusedListingTheActiveBugsAndTheirOwners()
+    {
+        var settings = new BacklogSettings { Engineers = 1, BugWipPerEngineer = 2 };
+        var active = Active(WorkStream.Bug, ["TRI-3", "TRI-5"], Eve);
+        active[1] = active[1] with { Owner = null };
+
+        var ex = Should.Throw<WipLimitReachedException>(() => WorkRules.Start(Item(WorkStream.Bug, ItemState.Sprint), Pat, Later, active, settings));
+
+        ex.Message.ShouldBe("The bug stream is at its WIP limit (2 active, limit 2): TRI-3 (Eve (engineer)), TRI-5 (no owner). Finish one before starting TRI-42, " +
+            "or a facilitator overrides with a written reason: `start TRI-42 override <reason>`.");
+        ex.Active.Select(i => i.Key).ShouldBe(["TRI-3", "TRI-5"]);
+    }
+
+    [Fact]
+    public void Start_BelowTheLimit_IsAllowedAndRecordsNoOverride()
+    {
+        var settings = new BacklogSettings { Engineers = 1, BugWipPerEngineer = 2 };
+
+        var change = WorkRules.Start(Item(WorkStream.Bug, ItemState.Sprint), Pat, Later, Active(WorkStream.Bug, ["TRI-3"]), settings, "no need for this");
+
+        change.Item.State.ShouldBe(ItemState.Active);
+        change.History.ShouldNotContain(h => h.Field == FieldIds.WipOverride);
+    }
+
+    [Fact]
+    public void Start_AtTheLimitWithAWrittenReason_StartsAndRecordsTheOverrideInHistory()
+    {
+        var settings = new BacklogSettings { Engineers = 1, BugWipPerEngineer = 2 };
+
+        var change = WorkRules.Start(Item(WorkStream.Bug, ItemState.Sprint), Pat, Later, Active(WorkStream.Bug, ["TRI-3", "TRI-5"]), settings, "  customer escalation  ");
+
+        change.Item.State.ShouldBe(ItemState.Active);
+        var entry = change.History.Single(h => h.Field == FieldIds.WipOverride);
+        (entry.From, entry.To, entry.Reason, entry.Actor).ShouldBe(("2", "2", "customer escalation", Pat));
+        change.History.Single(h => h.Kind == HistoryKind.StateChanged).Reason.ShouldBe("WIP override: customer escalation");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("ok")]
+    public void Start_AtTheLimitWithATooShortReason_IsRefusedOnTheReasonField(string reason)
+    {
+        var settings = new BacklogSettings { Engineers = 1, BugWipPerEngineer = 1 };
+
+        var ex = Should.Throw<ValidationException>(() => WorkRules.Start(Item(WorkStream.Bug, ItemState.Sprint), Pat, Later, Active(WorkStream.Bug, ["TRI-3"]), settings, reason));
+
+        ex.Errors.Single().Field.ShouldBe(FieldIds.Reason);
+    }
+
+    [Fact]
+    public void Start_OfAnIncidentBeyondTheCap_IsRefusedEvenWithAnOverrideReason()
+    {
+        Should.Throw<RuleViolationException>(() => WorkRules.Start(Item(WorkStream.Incident, ItemState.Sprint), Pat, Later,
+            Active(WorkStream.Incident, ["TRI-7", "TRI-9"]), Defaults, "the customer is on fire")).Message.ShouldStartWith("The incident lane is full");
+    }
+
+    [Theory]
+    [InlineData(WorkStream.Model, 4)]
+    [InlineData(WorkStream.Feature, 4)]
+    [InlineData(WorkStream.Bug, 20)]
+    [InlineData(WorkStream.Incident, 2)]
+    public void Limits_ByDefault_FollowTheMethodFromTheEngineersCount(WorkStream stream, int expected)
+    {
+        TriageBot.Core.Streams.Wip.Limit(stream, new BacklogSettings { Engineers = 4 }).ShouldBe(expected);
     }
 
     // ---------------------------------------------------------------- timebox
@@ -135,7 +205,7 @@ public class ItemRulesWorkTests
     [InlineData(30)]
     public void SetTimebox_OnAModelItem_StartsNowForTheGivenDays(int days)
     {
-        var change = ItemRules.SetTimebox(Item(WorkStream.Model, ItemState.Sprint), days, Eve, Later);
+        var change = WorkRules.SetTimebox(Item(WorkStream.Model, ItemState.Sprint), days, Eve, Later);
 
         change.Item.Model!.Timebox.ShouldBe(new Timebox(days, Later, Later.AddDays(days)));
         change.History.ShouldHaveSingleItem().Kind.ShouldBe(HistoryKind.TimeboxSet);
@@ -146,21 +216,21 @@ public class ItemRulesWorkTests
     [InlineData(31)]
     public void SetTimebox_OutsideOneTo30Days_IsRefused(int days)
     {
-        Should.Throw<ValidationException>(() => ItemRules.SetTimebox(Item(WorkStream.Model), days, Eve, Later))
+        Should.Throw<ValidationException>(() => WorkRules.SetTimebox(Item(WorkStream.Model), days, Eve, Later))
             .Errors.ShouldBe([new FieldError(FieldIds.TimeboxDays, $"Timebox must be 1–30 days (you wrote {days}).")]);
     }
 
     [Fact]
     public void SetTimebox_OnABug_IsRefused()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.SetTimebox(Item(WorkStream.Bug), 3, Eve, Later))
+        Should.Throw<RuleViolationException>(() => WorkRules.SetTimebox(Item(WorkStream.Bug), 3, Eve, Later))
             .Message.ShouldBe("Timeboxes are for model-quality items; TRI-42 is a bug item.");
     }
 
     [Fact]
     public void SetTimebox_OnAnActiveTimeboxedItem_IsRefusedPointingToExtend()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.SetTimebox(Item(WorkStream.Model, ItemState.Active).WithTimebox(), 7, Eve, Later))
+        Should.Throw<RuleViolationException>(() => WorkRules.SetTimebox(Item(WorkStream.Model, ItemState.Active).WithTimebox(), 7, Eve, Later))
             .Message.ShouldContain("extend it with a reason");
     }
 
@@ -169,7 +239,7 @@ public class ItemRulesWorkTests
     {
         var item = Item(WorkStream.Model, ItemState.Active).WithTimebox(3);
 
-        var change = ItemRules.Extend(item, 4, "  eval set grew by 200 cases ", Eve, T0.AddDays(2));
+        var change = WorkRules.Extend(item, 4, "  eval set grew by 200 cases ", Eve, T0.AddDays(2));
 
         change.Item.Model!.Timebox.ShouldBe(new Timebox(7, T0, T0.AddDays(7)));
         var entry = change.History.ShouldHaveSingleItem();
@@ -184,7 +254,7 @@ public class ItemRulesWorkTests
     {
         var item = Item(WorkStream.Model, ItemState.Active).WithTimebox(3);
 
-        var timebox = ItemRules.Extend(item, 2, "waiting on labels", Eve, T0.AddDays(5)).Item.Model!.Timebox!;
+        var timebox = WorkRules.Extend(item, 2, "waiting on labels", Eve, T0.AddDays(5)).Item.Model!.Timebox!;
 
         timebox.End.ShouldBe(T0.AddDays(7));
         timebox.LengthDays.ShouldBe(7);
@@ -195,14 +265,14 @@ public class ItemRulesWorkTests
     [InlineData("   ")]
     public void Extend_WithoutAReason_IsRefused(string reason)
     {
-        Should.Throw<ValidationException>(() => ItemRules.Extend(Item(WorkStream.Model, ItemState.Active).WithTimebox(), 3, reason, Eve, Later))
+        Should.Throw<ValidationException>(() => WorkRules.Extend(Item(WorkStream.Model, ItemState.Active).WithTimebox(), 3, reason, Eve, Later))
             .Errors.ShouldBe([new FieldError(FieldIds.Reason, "Extending a timebox needs a reason: say what changed (it is recorded as a re-scope).")]);
     }
 
     [Fact]
     public void Extend_WithoutATimebox_IsRefused()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.Extend(Item(WorkStream.Model, ItemState.Sprint), 3, "why", Eve, Later))
+        Should.Throw<RuleViolationException>(() => WorkRules.Extend(Item(WorkStream.Model, ItemState.Sprint), 3, "why", Eve, Later))
             .Message.ShouldBe("TRI-42 has no timebox to extend: set one first.");
     }
 
@@ -211,10 +281,10 @@ public class ItemRulesWorkTests
     {
         var item = Item(WorkStream.Model, ItemState.Active).WithTimebox(3);
 
-        ItemRules.TimeboxExpired(item, T0.AddDays(3).AddTicks(-1)).ShouldBeFalse();
-        ItemRules.TimeboxExpired(item, T0.AddDays(3)).ShouldBeTrue();
-        ItemRules.TimeboxExpired(item with { State = ItemState.Sprint }, T0.AddDays(9)).ShouldBeFalse();
-        ItemRules.TimeboxExpired(Item(WorkStream.Model, ItemState.Active), T0.AddDays(9)).ShouldBeFalse();
+        WorkRules.TimeboxExpired(item, T0.AddDays(3).AddTicks(-1)).ShouldBeFalse();
+        WorkRules.TimeboxExpired(item, T0.AddDays(3)).ShouldBeTrue();
+        WorkRules.TimeboxExpired(item with { State = ItemState.Sprint }, T0.AddDays(9)).ShouldBeFalse();
+        WorkRules.TimeboxExpired(Item(WorkStream.Model, ItemState.Active), T0.AddDays(9)).ShouldBeFalse();
     }
 
     // ---------------------------------------------------------------- done
@@ -222,7 +292,7 @@ public class ItemRulesWorkTests
     [Fact]
     public void Done_FromActive_FinishesTheItem()
     {
-        var change = ItemRules.Done(Item(WorkStream.Bug, ItemState.Active), Eve, Later);
+        var change = WorkRules.Done(Item(WorkStream.Bug, ItemState.Active), Eve, Later);
 
         change.Item.State.ShouldBe(ItemState.Done);
         change.History.ShouldHaveSingleItem().To.ShouldBe("Done");
@@ -235,21 +305,21 @@ public class ItemRulesWorkTests
     [InlineData(ItemState.Icebox)]
     public void Done_OfAnItemNotActive_IsRefused(ItemState state)
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.Done(Item(state: state), Eve, Later))
+        Should.Throw<RuleViolationException>(() => WorkRules.Done(Item(state: state), Eve, Later))
             .Message.ShouldContain("start it before marking it done");
     }
 
     [Fact]
     public void Done_ModelItemWithoutTheEvaluationGate_IsRefused()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.Done(Item(WorkStream.Model, ItemState.Active).WithTimebox(), Eve, Later))
+        Should.Throw<RuleViolationException>(() => WorkRules.Done(Item(WorkStream.Model, ItemState.Active).WithTimebox(), Eve, Later))
             .Message.ShouldContain("passes an evaluation gate");
     }
 
     [Fact]
     public void Done_ModelItemConfirmingTheGate_RecordsTheGateAndFinishes()
     {
-        var change = ItemRules.Done(Item(WorkStream.Model, ItemState.Active).WithTimebox(), Eve, Later, evaluationGatePassed: true);
+        var change = WorkRules.Done(Item(WorkStream.Model, ItemState.Active).WithTimebox(), Eve, Later, evaluationGatePassed: true);
 
         change.Item.State.ShouldBe(ItemState.Done);
         change.Item.Model!.EvaluationGatePassed.ShouldBeTrue();
@@ -260,19 +330,19 @@ public class ItemRulesWorkTests
     [Fact]
     public void Done_ModelItemThatPassedTheGateEarlier_Finishes()
     {
-        var passed = ItemRules.PassEvaluationGate(Item(WorkStream.Model, ItemState.Active).WithTimebox(), Eve, Later).Item;
+        var passed = WorkRules.PassEvaluationGate(Item(WorkStream.Model, ItemState.Active).WithTimebox(), Eve, Later).Item;
 
-        ItemRules.Done(passed, Eve, Later).Item.State.ShouldBe(ItemState.Done);
+        WorkRules.Done(passed, Eve, Later).Item.State.ShouldBe(ItemState.Done);
     }
 
     [Fact]
     public void Done_FeatureOutsideMeasure_IsRefused_AndInMeasureFinishes()
     {
         var feature = Item(WorkStream.Feature, ItemState.Active).WithNote().WithMetric();
-        Should.Throw<RuleViolationException>(() => ItemRules.Done(feature, Eve, Later)).Message.ShouldContain("is in Discovery");
+        Should.Throw<RuleViolationException>(() => WorkRules.Done(feature, Eve, Later)).Message.ShouldContain("is in Discovery");
 
         var measuring = feature with { Feature = feature.Feature! with { Column = FeatureColumn.Measure } };
-        ItemRules.Done(measuring, Eve, Later).Item.State.ShouldBe(ItemState.Done);
+        WorkRules.Done(measuring, Eve, Later).Item.State.ShouldBe(ItemState.Done);
     }
 
     // ---------------------------------------------------------------- close
@@ -285,7 +355,7 @@ public class ItemRulesWorkTests
     [InlineData(ItemState.Active)]
     public void Close_FromAnyOpenState_WithARationale_ClosesIt(ItemState from)
     {
-        var change = ItemRules.Close(Item(state: from), "  Duplicate of TRI-12  ", Pat, Later);
+        var change = WorkRules.Close(Item(state: from), "  Duplicate of TRI-12  ", Pat, Later);
 
         change.Item.State.ShouldBe(ItemState.Closed);
         change.Item.ClosedRationale.ShouldBe("Duplicate of TRI-12");
@@ -298,14 +368,14 @@ public class ItemRulesWorkTests
     [InlineData("  no ", 2)]
     public void Close_WithoutAWrittenRationale_IsRefused(string rationale, int length)
     {
-        Should.Throw<ValidationException>(() => ItemRules.Close(Item(), rationale, Pat, Later))
+        Should.Throw<ValidationException>(() => WorkRules.Close(Item(), rationale, Pat, Later))
             .Errors.ShouldBe([new FieldError(FieldIds.Rationale, $"Closing needs a written rationale of at least 3 characters (you wrote {length}).")]);
     }
 
     [Fact]
     public void Close_WithARationaleOver3000Characters_IsRefused()
     {
-        Should.Throw<ValidationException>(() => ItemRules.Close(Item(), new string('r', 3001), Pat, Later))
+        Should.Throw<ValidationException>(() => WorkRules.Close(Item(), new string('r', 3001), Pat, Later))
             .Errors.ShouldHaveSingleItem().Field.ShouldBe(FieldIds.Rationale);
     }
 
@@ -314,14 +384,14 @@ public class ItemRulesWorkTests
     [InlineData(ItemState.Closed)]
     public void Close_OfADoneOrClosedItem_IsRefused(ItemState state)
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.Close(Item(state: state), "rationale", Pat, Later))
+        Should.Throw<RuleViolationException>(() => WorkRules.Close(Item(state: state), "rationale", Pat, Later))
             .Message.ShouldContain("done and closed items cannot be closed");
     }
 
     [Fact]
     public void Close_OfAFeatureWithAHeldPlacement_DropsTheHold()
     {
-        ItemRules.Close(Item(WorkStream.Feature) with { HeldPlacement = Queue.Sprint }, "Out of scope", Pat, Later)
+        WorkRules.Close(Item(WorkStream.Feature) with { HeldPlacement = Queue.Sprint }, "Out of scope", Pat, Later)
             .Item.HeldPlacement.ShouldBeNull();
     }
 
@@ -330,14 +400,14 @@ public class ItemRulesWorkTests
     [Fact]
     public void Move_FeatureIntoBuildWithoutASuccessMetric_IsRefused()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.Move(Item(WorkStream.Feature, ItemState.Sprint).WithNote(), FeatureColumn.Build, Eve, Later))
+        Should.Throw<RuleViolationException>(() => WorkRules.Move(Item(WorkStream.Feature, ItemState.Sprint).WithNote(), FeatureColumn.Build, Eve, Later))
             .Message.ShouldBe("TRI-42 needs a success metric before it moves into Build: the PM sets a measurable one.");
     }
 
     [Fact]
     public void Move_FeatureWithASuccessMetric_ChangesColumnAndRecordsSince()
     {
-        var change = ItemRules.Move(Item(WorkStream.Feature, ItemState.Active).WithNote().WithMetric(), FeatureColumn.Build, Eve, Later);
+        var change = WorkRules.Move(Item(WorkStream.Feature, ItemState.Active).WithNote().WithMetric(), FeatureColumn.Build, Eve, Later);
 
         change.Item.Feature!.Column.ShouldBe(FeatureColumn.Build);
         change.Item.Feature.ColumnSince.ShouldBe(Later);
@@ -351,19 +421,19 @@ public class ItemRulesWorkTests
         var building = Item(WorkStream.Feature, ItemState.Active).WithNote();
         building = building with { Feature = building.Feature! with { Column = FeatureColumn.Build } };
 
-        ItemRules.Move(building, FeatureColumn.Discovery, Eve, Later).Item.Feature!.Column.ShouldBe(FeatureColumn.Discovery);
+        WorkRules.Move(building, FeatureColumn.Discovery, Eve, Later).Item.Feature!.Column.ShouldBe(FeatureColumn.Discovery);
     }
 
     [Fact]
     public void Move_IntoTheColumnItIsIn_ChangesNothing()
     {
-        ItemRules.Move(Item(WorkStream.Feature, ItemState.Ready).WithNote(), FeatureColumn.Discovery, Eve, Later).Changed.ShouldBeFalse();
+        WorkRules.Move(Item(WorkStream.Feature, ItemState.Ready).WithNote(), FeatureColumn.Discovery, Eve, Later).Changed.ShouldBeFalse();
     }
 
     [Fact]
     public void Move_OfANonFeature_IsRefused()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.Move(Item(WorkStream.Bug, ItemState.Ready), FeatureColumn.Build, Eve, Later))
+        Should.Throw<RuleViolationException>(() => WorkRules.Move(Item(WorkStream.Bug, ItemState.Ready), FeatureColumn.Build, Eve, Later))
             .Message.ShouldBe("Only features have columns; TRI-42 is a bug item.");
     }
 
@@ -372,7 +442,7 @@ public class ItemRulesWorkTests
     [InlineData(ItemState.Icebox)]
     public void Move_OfAFeatureOutsideReadySprintActive_IsRefused(ItemState state)
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.Move(Item(WorkStream.Feature, state).WithMetric(), FeatureColumn.Build, Eve, Later))
+        Should.Throw<RuleViolationException>(() => WorkRules.Move(Item(WorkStream.Feature, state).WithMetric(), FeatureColumn.Build, Eve, Later))
             .Message.ShouldContain("once it is in Ready, Sprint or Active");
     }
 
@@ -381,7 +451,7 @@ public class ItemRulesWorkTests
     [Fact]
     public void Promote_FromIcebox_MovesToReady()
     {
-        var change = ItemRules.Promote(Item(state: ItemState.Icebox) with { KeepReason = "legal asked" }, Pat, Later);
+        var change = QueueRules.Promote(Item(state: ItemState.Icebox) with { KeepReason = "legal asked" }, Pat, Later);
 
         change.Item.State.ShouldBe(ItemState.Ready);
         change.Item.KeepReason.ShouldBeNull();
@@ -391,21 +461,21 @@ public class ItemRulesWorkTests
     [Fact]
     public void Promote_OutsideTheIcebox_IsRefused()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.Promote(Item(state: ItemState.Ready), Pat, Later))
+        Should.Throw<RuleViolationException>(() => QueueRules.Promote(Item(state: ItemState.Ready), Pat, Later))
             .Message.ShouldContain("only icebox items are promoted");
     }
 
     [Fact]
     public void Promote_FeatureWithoutACapabilityNote_IsRefused()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.Promote(Item(WorkStream.Feature, ItemState.Icebox), Pat, Later))
+        Should.Throw<RuleViolationException>(() => QueueRules.Promote(Item(WorkStream.Feature, ItemState.Icebox), Pat, Later))
             .Message.ShouldBe("TRI-42 needs a capability note before it can enter Ready.");
     }
 
     [Fact]
     public void Keep_WithAReason_ExemptsTheIceboxItem()
     {
-        var change = ItemRules.Keep(Item(state: ItemState.Icebox), " contract renewal in Q3 ", Pat, Later);
+        var change = QueueRules.Keep(Item(state: ItemState.Icebox), " contract renewal in Q3 ", Pat, Later);
 
         change.Item.KeepReason.ShouldBe("contract renewal in Q3");
         var entry = change.History.ShouldHaveSingleItem();
@@ -415,14 +485,14 @@ public class ItemRulesWorkTests
     [Fact]
     public void Keep_WithoutAReason_IsRefused()
     {
-        Should.Throw<ValidationException>(() => ItemRules.Keep(Item(state: ItemState.Icebox), "  ", Pat, Later))
+        Should.Throw<ValidationException>(() => QueueRules.Keep(Item(state: ItemState.Icebox), "  ", Pat, Later))
             .Errors.ShouldHaveSingleItem().Field.ShouldBe(FieldIds.Reason);
     }
 
     [Fact]
     public void Keep_OutsideTheIcebox_IsRefused()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.Keep(Item(state: ItemState.Ready), "reason", Pat, Later));
+        Should.Throw<RuleViolationException>(() => QueueRules.Keep(Item(state: ItemState.Ready), "reason", Pat, Later));
     }
 
     // ---------------------------------------------------------------- owner and fields
@@ -430,24 +500,24 @@ public class ItemRulesWorkTests
     [Fact]
     public void SetOwner_RecordsFromAndTo_AndTheSameOwnerChangesNothing()
     {
-        var change = ItemRules.SetOwner(Item() with { Owner = Ana }, Eve, Pat, Later);
+        var change = FieldRules.SetOwner(Item() with { Owner = Ana }, Eve, Pat, Later);
 
         change.Item.Owner.ShouldBe(Eve);
         var entry = change.History.ShouldHaveSingleItem();
         (entry.Kind, entry.From, entry.To, entry.Actor).ShouldBe((HistoryKind.OwnerChanged, Ana.Key, Eve.Key, Pat));
-        ItemRules.SetOwner(change.Item, Eve, Pat, Later).Changed.ShouldBeFalse();
+        FieldRules.SetOwner(change.Item, Eve, Pat, Later).Changed.ShouldBeFalse();
     }
 
     [Fact]
     public void SetOwner_ToNobody_ClearsIt()
     {
-        ItemRules.SetOwner(Item() with { Owner = Ana }, null, Pat, Later).Item.Owner.ShouldBeNull();
+        FieldRules.SetOwner(Item() with { Owner = Ana }, null, Pat, Later).Item.Owner.ShouldBeNull();
     }
 
     [Fact]
     public void EditField_RecordsOldAndNewValue()
     {
-        var change = ItemRules.EditField(Item(), FieldIds.Title, "  Answers cite the wrong PDF ", Max, Later);
+        var change = FieldRules.EditField(Item(), FieldIds.Title, "  Answers cite the wrong PDF ", Max, Later);
 
         change.Item.Title.ShouldBe("Answers cite the wrong PDF");
         change.Item.UpdatedAt.ShouldBe(Later);
@@ -458,30 +528,30 @@ public class ItemRulesWorkTests
     [Fact]
     public void EditField_WithTheInputRules_RefusesABadValue()
     {
-        Should.Throw<ValidationException>(() => ItemRules.EditField(Item(), FieldIds.Title, "no", Max, Later))
+        Should.Throw<ValidationException>(() => FieldRules.EditField(Item(), FieldIds.Title, "no", Max, Later))
             .Errors.ShouldBe([new FieldError(FieldIds.Title, "Title must be 3–150 characters (you wrote 2).")]);
-        Should.Throw<ValidationException>(() => ItemRules.EditField(Item(), FieldIds.Frequency, "daily", Max, Later));
+        Should.Throw<ValidationException>(() => FieldRules.EditField(Item(), FieldIds.Frequency, "daily", Max, Later));
     }
 
     [Fact]
     public void EditField_OfStreamFields_UpdatesTypedValues()
     {
-        ItemRules.EditField(Item(WorkStream.Bug), FieldIds.Frequency, "Always", Max, Later).Item.Bug!.Frequency.ShouldBe(BugFrequency.Always);
-        ItemRules.EditField(Item(WorkStream.Bug), FieldIds.AffectedWauPercent, "8", Max, Later).Item.Bug!.AffectedWauPercent.ShouldBe(8);
-        ItemRules.EditField(Item(WorkStream.Model), FieldIds.Lever, "retrieval", Max, Later).Item.Model!.Lever.ShouldBe(ModelLever.Retrieval);
-        ItemRules.EditField(Item(WorkStream.Incident), FieldIds.Touches, "feature", Max, Later).Item.Incident!.Touches.ShouldBe([WorkStream.Feature]);
+        FieldRules.EditField(Item(WorkStream.Bug), FieldIds.Frequency, "Always", Max, Later).Item.Bug!.Frequency.ShouldBe(BugFrequency.Always);
+        FieldRules.EditField(Item(WorkStream.Bug), FieldIds.AffectedWauPercent, "8", Max, Later).Item.Bug!.AffectedWauPercent.ShouldBe(8);
+        FieldRules.EditField(Item(WorkStream.Model), FieldIds.Lever, "retrieval", Max, Later).Item.Model!.Lever.ShouldBe(ModelLever.Retrieval);
+        FieldRules.EditField(Item(WorkStream.Incident), FieldIds.Touches, "feature", Max, Later).Item.Incident!.Touches.ShouldBe([WorkStream.Feature]);
     }
 
     [Fact]
     public void EditField_ToTheSameValue_ChangesNothing()
     {
-        ItemRules.EditField(Item(WorkStream.Bug), FieldIds.Frequency, "sometimes", Max, Later).Changed.ShouldBeFalse();
+        FieldRules.EditField(Item(WorkStream.Bug), FieldIds.Frequency, "sometimes", Max, Later).Changed.ShouldBeFalse();
     }
 
     [Fact]
     public void EditField_OfAFieldTheStreamDoesNotHave_IsRefused()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.EditField(Item(WorkStream.Bug), FieldIds.Lever, "prompt", Max, Later))
+        Should.Throw<RuleViolationException>(() => FieldRules.EditField(Item(WorkStream.Bug), FieldIds.Lever, "prompt", Max, Later))
             .Message.ShouldBe("TRI-42 is a bug item: it has no field \"lever\" to edit.");
     }
 
@@ -490,7 +560,7 @@ public class ItemRulesWorkTests
     {
         var item = Item(WorkStream.Bug) with { Bug = new BugFields { Frequency = BugFrequency.Rarely, AffectedWauPercent = 2.5 }, Links = ["https://a.example"] };
 
-        var values = ItemRules.FormValues(item);
+        var values = FieldRules.FormValues(item);
 
         values.Keys.ShouldBe(FieldIds.ForStream(WorkStream.Bug));
         values[FieldIds.Frequency].ShouldBe("rarely");
@@ -501,7 +571,7 @@ public class ItemRulesWorkTests
     [Fact]
     public void SetSuccessMetric_OnAFeature_SetsIt()
     {
-        var change = ItemRules.SetSuccessMetric(Item(WorkStream.Feature), "Exports per team +10% in 4 weeks", Pat, Later);
+        var change = FieldRules.SetSuccessMetric(Item(WorkStream.Feature), "Exports per team +10% in 4 weeks", Pat, Later);
 
         change.Item.Feature!.SuccessMetric.ShouldBe("Exports per team +10% in 4 weeks");
         change.History.ShouldHaveSingleItem().Field.ShouldBe(FieldIds.SuccessMetric);
@@ -513,14 +583,14 @@ public class ItemRulesWorkTests
         var building = Item(WorkStream.Feature, ItemState.Active).WithNote().WithMetric();
         building = building with { Feature = building.Feature! with { Column = FeatureColumn.Build } };
 
-        Should.Throw<RuleViolationException>(() => ItemRules.SetSuccessMetric(building, "  ", Pat, Later))
+        Should.Throw<RuleViolationException>(() => FieldRules.SetSuccessMetric(building, "  ", Pat, Later))
             .Message.ShouldBe("TRI-42 is in Build: a feature there keeps its success metric.");
     }
 
     [Fact]
     public void SetSuccessMetric_OnABug_IsRefused()
     {
-        Should.Throw<RuleViolationException>(() => ItemRules.SetSuccessMetric(Item(WorkStream.Bug), "metric", Pat, Later));
+        Should.Throw<RuleViolationException>(() => FieldRules.SetSuccessMetric(Item(WorkStream.Bug), "metric", Pat, Later));
     }
 
     // ---------------------------------------------------------------- history is append-only
@@ -529,8 +599,8 @@ public class ItemRulesWorkTests
     public void History_EntriesOfSuccessiveChanges_NumberOnFromTheItemsCount()
     {
         var created = ItemFactory.Create(new NewItemRequest(WorkStream.Bug, new Dictionary<string, string> { [FieldIds.Title] = "Export fails" }), TestData.Backlog, 5, Max, null, T0);
-        var scored = ItemRules.ApplyScore(created.Item, Score(3, 3, 3, 3), Pat, T0);
-        var started = ItemRules.Start(scored.Item, Eve, T0, 0, [], Defaults);
+        var scored = ScoringRules.ApplyScore(created.Item, Score(3, 3, 3, 3), Pat, T0);
+        var started = WorkRules.Start(scored.Item, Eve, T0, [], Defaults);
 
         var all = created.History.Concat(scored.History).Concat(started.History).ToList();
 
@@ -545,8 +615,8 @@ public class ItemRulesWorkTests
         var item = Item(state: ItemState.Ready);
         var copy = item with { };
 
-        ItemRules.Start(item, Eve, Later, 0, [], Defaults);
-        ItemRules.Close(item, "rationale", Pat, Later);
+        WorkRules.Start(item, Eve, Later, [], Defaults);
+        WorkRules.Close(item, "rationale", Pat, Later);
 
         item.ShouldBe(copy);
     }
@@ -559,16 +629,16 @@ public class ItemRulesWorkTests
         var item = Item(WorkStream.Feature, state).WithNote().WithMetric();
         var actions = new Action[]
         {
-            () => ItemRules.Start(item, Eve, Later, 0, [], Defaults),
-            () => ItemRules.Done(item, Eve, Later),
-            () => ItemRules.Close(item, "rationale", Pat, Later),
-            () => ItemRules.Move(item, FeatureColumn.Build, Eve, Later),
-            () => ItemRules.Promote(item, Pat, Later),
-            () => ItemRules.Keep(item, "reason", Pat, Later),
-            () => ItemRules.RequestRescore(item, Pat, Later),
-            () => ItemRules.SetOwner(item, Eve, Pat, Later),
-            () => ItemRules.EditField(item, FieldIds.Title, "New title", Pat, Later),
-            () => ItemRules.AddCapabilityNote(item, "note", CapabilityScale.DaysFeature, Eve, Later),
+            () => WorkRules.Start(item, Eve, Later, [], Defaults),
+            () => WorkRules.Done(item, Eve, Later),
+            () => WorkRules.Close(item, "rationale", Pat, Later),
+            () => WorkRules.Move(item, FeatureColumn.Build, Eve, Later),
+            () => QueueRules.Promote(item, Pat, Later),
+            () => QueueRules.Keep(item, "reason", Pat, Later),
+            () => ScoringRules.RequestRescore(item, Pat, Later),
+            () => FieldRules.SetOwner(item, Eve, Pat, Later),
+            () => FieldRules.EditField(item, FieldIds.Title, "New title", Pat, Later),
+            () => CapabilityNoteRules.AddCapabilityNote(item, "note", CapabilityScale.DaysFeature, Eve, Later),
         };
 
         foreach (var action in actions)

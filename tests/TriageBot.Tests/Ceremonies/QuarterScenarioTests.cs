@@ -1,0 +1,187 @@
+using TriageBot.Core.Backlogs;
+using TriageBot.Core.Conversation;
+using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
+using TriageBot.Core.Views;
+
+namespace TriageBot.Tests.Ceremonies;
+
+/// <summary>
+/// A team's quarter on one backlog, through the real host on a test clock: the scheduled clinics with their ballots, an item
+/// left unscored across two clinics, the ready queue re-scored in the thread, a WIP breach refused then overridden, and the
+/// monthly allocation changed and published by the allocation review.
+/// </summary>
+public sealed class QuarterScenarioTests
+{
+    // Monday 4 January 2027, UTC. The default clinic is every other Wednesday 14:00 from that week: 6 and 20 January, 3 and
+    // 17 February, 3 and 17 March; the allocation review is the first Monday of the month at 11:00.
+    private static readonly DateTimeOffset Created = new(2027, 1, 4, 8, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset[] Clinics =
+    [
+        new(2027, 1, 6, 14, 0, 0, TimeSpan.Zero), new(2027, 1, 20, 14, 0, 0, TimeSpan.Zero), new(2027, 2, 3, 14, 0, 0, TimeSpan.Zero),
+        new(2027, 2, 17, 14, 0, 0, TimeSpan.Zero), new(2027, 3, 3, 14, 0, 0, TimeSpan.Zero), new(2027, 3, 17, 14, 0, 0, TimeSpan.Zero),
+    ];
+
+    private static readonly ConversationAddress Channel = Seed.Channel("C-quarter");
+    private static readonly UserRef Pm = Seed.Facilitator;
+    private static readonly UserRef Erik = Seed.Engineer1;
+    private static readonly UserRef Ellen = Seed.Engineer2;
+
+    [Fact]
+    public async Task AQuarterOfClinics_KeepsEveryOpenQuestionOnTheAgenda_ReScoresTheReadyQueueInTheThread_HoldsWipAndPublishesTheAllocation()
+    {
+        await using var host = TestHost.Sqlite(Created);
+        await Seed.BacklogAsync(host.Store, "quarter", "Etc/UTC", Created, channels: [("C-quarter", ChannelRoles.All)]);
+        await TickAsync(host, Created.AddMinutes(5));
+
+        var export = await ReportAsync(host, "Export fails for large workspaces");
+        var search = await ReportAsync(host, "Search returns stale results");
+        var flicker = await ReportAsync(host, "Login page flickers");
+
+        // Clinic 1: all three on the agenda with a ballot each; two are scored into the ready queue, the third is left.
+        await TickAsync(host, Clinics[0]);
+        BallotsPostedAt(host, Clinics[0]).ShouldBe([export.Key, search.Key, flicker.Key]);
+        foreach (var item in new[] { export, search })
+        {
+            await VoteRevealFinalizeAsync(host, item, (2, 2, 2, 2));
+        }
+
+        (await GetAsync(host, export)).State.ShouldBe(ItemState.Ready);
+        await TickAsync(host, Clinics[0].AddHours(2));
+
+        // Clinic 2: the unscored item is still on the agenda; the ready queue gets new, votable rounds (bulk re-scoring).
+        await TickAsync(host, Clinics[1]);
+        BallotsPostedAt(host, Clinics[1]).ShouldBe([flicker.Key, export.Key, search.Key]);
+        var rescoring = host.Log.All.Where(s => s.At >= Clinics[1] && s.View is BallotView b && b.Item.Key == export.Key).Select(s => (BallotView)s.View).First();
+        (rescoring.Round, rescoring.Final, rescoring.Previous).ShouldBe((2, null, null));
+        rescoring.Actions.Select(a => a.ActionId).ShouldContain(ButtonIds.KeepScore);
+        await VoteRevealFinalizeAsync(host, export, (3, 2, 2, 2));
+        (await Handle(host, Pm, new ButtonIntent(ButtonIds.KeepScore, Ref(search)))).ShouldBeOfType<UpdateCardOutcome>();
+        await host.DrainAsync();
+        var rescoredExport = await GetAsync(host, export);
+        (rescoredExport.Score!.Round, rescoredExport.State).ShouldBe((2, ItemState.Sprint));
+        var keptSearch = await GetAsync(host, search);
+        (keptSearch.Score!.Round, keptSearch.Score.Total, keptSearch.State).ShouldBe((2, 16, ItemState.Ready));
+        var revealedBallot = host.Log.All.Last(s => s.View is BallotView b && b.Item.Key == export.Key && b.Final is not null).View.ShouldBeOfType<BallotView>();
+        revealedBallot.Final!.Total.ShouldBe(19);
+        await TickAsync(host, Clinics[1].AddHours(2));
+
+        // Clinic 3: the item left at two clinics is still there, and is scored now.
+        await TickAsync(host, Clinics[2]);
+        BallotsPostedAt(host, Clinics[2]).ShouldContain(flicker.Key);
+        await VoteRevealFinalizeAsync(host, flicker, (3, 2, 2, 2));
+        await TickAsync(host, Clinics[2].AddHours(2));
+
+        // WIP holds the line: at the bug limit a start is refused naming the active items; a facilitator overrides with a reason.
+        (await SayAsync(host, Pm, "limits bug 1")).ShouldBeOfType<ReplyOutcome>();
+        var extra = new List<Item>();
+        for (var i = 0; i < 2; i++)
+        {
+            var bug = await ReportAsync(host, $"Webhook retries pile up {i}");
+            await VoteRevealFinalizeAsync(host, bug, (3, 2, 2, 2));
+            extra.Add(bug);
+        }
+
+        foreach (var bug in new[] { export, flicker, extra[0] })
+        {
+            Text(await SayAsync(host, Erik, $"start {bug.Key}")).Tone.ShouldBe(Tone.Success);
+        }
+
+        var refused = Text(await SayAsync(host, Erik, $"start {extra[1].Key}"));
+        refused.Tone.ShouldBe(Tone.Error);
+        refused.Text.ShouldContain("WIP limit");
+        refused.Text.ShouldContain(export.Key);
+        Text(await SayAsync(host, Pm, $"start {extra[1].Key} override release blocker for the largest customer")).Text.ShouldContain("WIP override recorded");
+        (await GetAsync(host, extra[1])).State.ShouldBe(ItemState.Active);
+
+        // Clinic 4: the kept item's round opened at clinic 3 was not voted on; it stays open (one open round), not bumped again.
+        (await GetAsync(host, search)).Round.ShouldBe(3);
+        await TickAsync(host, Clinics[3]);
+        BallotsPostedAt(host, Clinics[3]).ShouldContain(search.Key);
+        (await GetAsync(host, search)).Round.ShouldBe(3);
+        await TickAsync(host, Clinics[3].AddHours(2));
+
+        // The allocation for next month is changed, and the allocation review on the first Monday of March publishes it.
+        (await SayAsync(host, Pm, "allocation model 30 bug 30 feature 40 from 2027-04")).ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<ReportView>();
+        await TickAsync(host, new DateTimeOffset(2027, 3, 1, 11, 0, 0, TimeSpan.Zero));
+        var review = host.Log.All.Last(s => s.Title == "Stream allocation review").Report.ShouldNotBeNull();
+        review.Sections.Single(s => s.Heading == "Allocation in force for April 2027").Lines[0].Text
+            .ShouldBe("Model 30%, bug 30%, feature 40%. Facilitators change it with `allocation`.");
+
+        // Clinics 5 and 6 run; every clinic of the quarter posted its agenda, and its summary followed.
+        foreach (var at in Clinics[4..])
+        {
+            await TickAsync(host, at);
+            await TickAsync(host, at.AddHours(2));
+        }
+
+        host.Log.All.Count(s => s.Title == "Triage clinic agenda").ShouldBe(6);
+        host.Log.All.Count(s => s.Title == "Triage clinic summary").ShouldBe(6);
+    }
+
+    private static string Ref(Item item) => $"{item.BacklogId}/{item.Number}";
+
+    private static TextView Text(Outcome o) => o.ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<TextView>();
+
+    private static List<string> BallotsPostedAt(TestHost host, DateTimeOffset clinic) =>
+        [.. host.Log.All.Where(s => s.Kind == OutboxKind.Post && s.View is BallotView && s.At >= clinic && s.At < clinic.AddHours(1)).Select(s => ((BallotView)s.View).Item.Key)];
+
+    private static async Task TickAsync(TestHost host, DateTimeOffset at)
+    {
+        host.SetTime(at);
+        await host.Scheduler.TickAsync(CancellationToken.None);
+        await host.DrainAsync();
+    }
+
+    private static Task<Outcome> SayAsync(TestHost host, UserRef who, string text) => host.SayAsync(who, Channel, text);
+
+    private static Task<Outcome> Handle(TestHost host, UserRef who, Intent intent) =>
+        host.Core.Conversation.HandleAsync(new Interaction(who, Channel, intent, host.Clock.GetUtcNow()), CancellationToken.None);
+
+    private static async Task<Outcome> SubmitAsync(TestHost host, UserRef who, FormView form, IReadOnlyDictionary<string, string> changes)
+    {
+        var values = new Dictionary<string, string>(form.Values, StringComparer.Ordinal);
+        foreach (var (k, v) in changes)
+        {
+            values[k] = v;
+        }
+
+        return await Handle(host, who, new FormSubmitIntent(form.FormId, form.Argument, values));
+    }
+
+    private static async Task<Item> ReportAsync(TestHost host, string title)
+    {
+        var form = (await SayAsync(host, Seed.Member, "new bug")).ShouldBeOfType<OpenFormOutcome>().Form;
+        (await SubmitAsync(host, Seed.Member, form, new Dictionary<string, string> { [FieldIds.Title] = title })).ShouldBeOfType<CloseFormOutcome>();
+        await host.DrainAsync();
+        Item? found = null;
+        await foreach (var i in host.Store.Items.QueryAsync(new ItemQuery("quarter"), CancellationToken.None))
+        {
+            if (i.Title == title)
+            {
+                found = i;
+            }
+        }
+
+        return found.ShouldNotBeNull();
+    }
+
+    private static async Task<Item> GetAsync(TestHost host, Item item) => (await host.Store.Items.GetAsync(item.BacklogId, item.Number, CancellationToken.None))!.Value;
+
+    private static async Task VoteRevealFinalizeAsync(TestHost host, Item item, (int I, int C, int R, int D) scores)
+    {
+        foreach (var voter in new[] { Erik, Ellen })
+        {
+            var vote = (await Handle(host, voter, new ButtonIntent(ButtonIds.Vote, Ref(item)))).ShouldBeOfType<OpenFormOutcome>().Form;
+            (await SubmitAsync(host, voter, vote, new Dictionary<string, string>
+            {
+                [FieldIds.ImpactScore] = $"{scores.I}", [FieldIds.ConfidenceScore] = $"{scores.C}", [FieldIds.RollbackScore] = $"{scores.R}", [FieldIds.DelayScore] = $"{scores.D}",
+            })).ShouldBeOfType<CloseFormOutcome>();
+        }
+
+        (await Handle(host, Pm, new ButtonIntent(ButtonIds.Reveal, Ref(item)))).ShouldBeOfType<UpdateCardOutcome>();
+        var finalize = (await Handle(host, Pm, new ButtonIntent(ButtonIds.Finalize, Ref(item)))).ShouldBeOfType<OpenFormOutcome>().Form;
+        (await SubmitAsync(host, Pm, finalize, new Dictionary<string, string>())).ShouldBeOfType<CloseFormOutcome>();
+        await host.DrainAsync();
+    }
+}
