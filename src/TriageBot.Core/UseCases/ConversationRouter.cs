@@ -39,6 +39,9 @@ internal sealed class ConversationRouter : IConversation
                 FormSubmitIntent f => _handlers.Form(f.FormId) is { } form
                     ? await form(c, f)
                     : Answers.Error($"That form ({f.FormId}) is not one I know."),
+                FormRefreshIntent f => _handlers.FormRefresh(f.FormId) is { } refresh
+                    ? await refresh(c, f)
+                    : NoOutcome.Instance,
                 ReportMessageIntent r => _handlers.ReportMessage is { } report
                     ? await report(c, r)
                     : Answers.Error("I can't handle that kind of request."),

@@ -14,7 +14,9 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
     /// What an intake form carries between opening and submitting: the message it came from, where to confirm, and an id
     /// of this form, so submitting it again (after an error, or delivered twice) finishes one item instead of making two.
     /// </summary>
-    private sealed record IntakeContext(MessageSource? Source, string? ThreadId, WorkStream Stream = WorkStream.Bug, string? Id = null)
+    /// <remarks><c>Kept</c>: what was typed into another stream's fields, carried so switching back restores it.</remarks>
+    private sealed record IntakeContext(MessageSource? Source, string? ThreadId, WorkStream Stream = WorkStream.Bug, string? Id = null,
+        IReadOnlyDictionary<string, string>? Kept = null)
     {
         public static IntakeContext New(MessageSource? source, string? threadId, WorkStream stream) => new(source, threadId, stream, Guid.NewGuid().ToString("N"));
     }
@@ -48,6 +50,12 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
             return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
         });
         h.OnForm(FormIds.Intake, SubmitIntakeAsync);
+        h.OnFormRefresh(FormIds.Intake, (c, f) =>
+        {
+            // Only redraws the form: nothing is stored, so it needs no more than the form itself carries.
+            var intake = DecodeIntake(f.Argument) ?? new IntakeContext(null, null, ParseStream(f.Values));
+            return Task.FromResult<Outcome>(SwitchedStream(c, intake, f.Values));
+        });
         h.OnReportMessage(OpenIntakeFromMessageAsync);
 
         h.OnCommand<NoteCommand>(async (c, cmd) =>
@@ -101,8 +109,7 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         // The stream choice changed: show that stream's fields, keeping everything typed so far.
         if (formStream != intake.Stream)
         {
-            return new FormErrorsOutcome(IntakeForm(c, intake with { Stream = formStream }, f.Values,
-                [new FieldError(Forms.StreamField, $"Now showing the {ItemCards.StreamName(formStream).ToLowerInvariant()} fields. Fill them in and submit again.")]));
+            return SwitchedStream(c, intake, f.Values);
         }
 
         var errors = ItemValidation.Validate(formStream, f.Values).ToList();
@@ -202,6 +209,43 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
 
         return place with { UserId = null };
     }
+
+    /// <summary>The form redrawn for the stream now chosen, with every value typed so far and no errors.</summary>
+    /// <remarks>
+    /// Values of fields the new stream does not have travel in the form's context (so switching back restores them) while
+    /// they fit in a small budget; beyond it those fields stay on the form, so nothing typed ever disappears.
+    /// </remarks>
+    private static FormErrorsOutcome SwitchedStream(RequestContext c, IntakeContext intake, IReadOnlyDictionary<string, string> values)
+    {
+        var stream = ParseStream(values, intake.Stream);
+        var all = new Dictionary<string, string>(intake.Kept ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (k, v) in values)
+        {
+            all[k] = v;
+        }
+
+        var shown = new HashSet<string>(FieldIds.ForStream(stream), StringComparer.Ordinal) { Forms.StreamField };
+        var streamFields = Enum.GetValues<WorkStream>().SelectMany(FieldIds.ForStream).ToHashSet(StringComparer.Ordinal);
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        var alsoShow = new List<string>();
+        foreach (var (k, v) in all.Where(kv => !shown.Contains(kv.Key) && streamFields.Contains(kv.Key) && !string.IsNullOrWhiteSpace(kv.Value)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            kept[k] = v;
+            if (JsonSerializer.Serialize(kept, CoreJson.Options).Length > MaxKeptCharacters)
+            {
+                kept.Remove(k);
+                alsoShow.Add(k);
+            }
+        }
+
+        var formValues = all.Where(kv => shown.Contains(kv.Key) || alsoShow.Contains(kv.Key)).ToDictionary(StringComparer.Ordinal);
+        var next = intake with { Stream = stream, Kept = kept.Count == 0 ? null : kept };
+        var form = Forms.Intake(stream, formValues, null, EncodeIntake(next), successMetric: Permissions.Allows(c.Role, Permission.SetSuccessMetric), alsoShow: alsoShow);
+        return new FormErrorsOutcome(form with { Intro = $"Now showing the {ItemCards.StreamName(stream).ToLowerInvariant()} fields." });
+    }
+
+    /// <summary>How much typed text (as JSON) of other streams' fields the form's context carries (Slack's private_metadata holds 3,000).</summary>
+    private const int MaxKeptCharacters = 800;
 
     private static WorkStream ParseStream(IReadOnlyDictionary<string, string> values, WorkStream fallback = WorkStream.Bug) =>
         values.TryGetValue(Forms.StreamField, out var s) && TryStream(s, out var stream) ? stream : fallback;

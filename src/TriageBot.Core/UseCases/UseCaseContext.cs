@@ -55,6 +55,7 @@ internal sealed class UseCaseContext(ITriageStore store, TimeProvider time, Conv
         {
             ButtonIntent b => b.Argument,
             FormSubmitIntent f => f.Argument,
+            FormRefreshIntent f => f.Argument,
             _ => null,
         };
         return ItemRef.TryParse(argument, out var r) ? r.BacklogId : null;

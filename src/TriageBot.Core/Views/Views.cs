@@ -154,6 +154,8 @@ public sealed record FormField(string Id, string Label, FieldKind Kind)
     public double? Min { get; init; }
     /// <summary>Largest accepted value of a <see cref="FieldKind.Number"/> field.</summary>
     public double? Max { get; init; }
+    /// <summary>Changing this choice redraws the form at once (Slack: <c>dispatch_action</c>), keeping what was typed.</summary>
+    public bool RefreshesForm { get; init; }
 }
 
 /// <summary>
