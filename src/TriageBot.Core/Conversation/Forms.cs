@@ -12,6 +12,9 @@ public static class Forms
 {
     public const string StreamField = "stream";
 
+    /// <summary>The intake form's backlog choice, shown to someone in several backlogs reporting from a place bound to none.</summary>
+    public const string BacklogField = "backlog";
+
     private static readonly IReadOnlyList<Choice> StreamChoices =
     [
         new("model", "Model quality"),
@@ -27,15 +30,21 @@ public static class Forms
     /// value for it is already there (so nothing typed disappears from the form).
     /// </summary>
     /// <remarks><paramref name="alsoShow"/>: fields of other streams that hold typed values and must stay visible.</remarks>
-    public static FormView Intake(WorkStream stream, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null, string? argument = null, bool successMetric = true, IReadOnlyCollection<string>? alsoShow = null)
+    public static FormView Intake(WorkStream stream, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null, string? argument = null, bool successMetric = true, IReadOnlyCollection<string>? alsoShow = null, IReadOnlyList<Choice>? backlogs = null)
     {
         var showMetric = successMetric || (values is not null && values.TryGetValue(FieldIds.SuccessMetric, out var typed) && !string.IsNullOrWhiteSpace(typed));
-        var fields = new List<FormField>
+        var fields = new List<FormField>();
+        if (backlogs is { Count: > 1 })
         {
+            fields.Add(new(BacklogField, "Backlog", FieldKind.Choice) { Required = true, Choices = backlogs, Hint = "You belong to several backlogs: which one is this for?" });
+        }
+
+        fields.AddRange(
+        [
             new(StreamField, "Stream", FieldKind.Choice) { Required = true, Choices = StreamChoices, Hint = "Changing it shows that stream's fields; what you typed stays.", RefreshesForm = true },
             new(FieldIds.Title, "Title", FieldKind.Text) { Required = true, MinLength = 3, MaxLength = 150, Placeholder = "What is wrong or wanted, in one line" },
             new(FieldIds.Description, "Description", FieldKind.MultilineText) { MaxLength = 3000 },
-        };
+        ]);
         fields.AddRange(StreamFields(stream, showMetric));
         foreach (var other in Enum.GetValues<WorkStream>().Where(s => s != stream))
         {

@@ -4,32 +4,22 @@ using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
+using static TriageBot.Core.UseCases.IntakeForms;
 
 namespace TriageBot.Core.UseCases;
 
 /// <summary>Reporting items: the intake form, from a command, a button or a chat message; and capability notes.</summary>
 internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes) : IUseCase
 {
-    /// <summary>
-    /// What an intake form carries between opening and submitting: the message it came from, where to confirm, and an id
-    /// of this form, so submitting it again (after an error, or delivered twice) finishes one item instead of making two.
-    /// </summary>
-    /// <remarks><c>Kept</c>: what was typed into another stream's fields, carried so switching back restores it.</remarks>
-    private sealed record IntakeContext(MessageSource? Source, string? ThreadId, WorkStream Stream = WorkStream.Bug, string? Id = null,
-        IReadOnlyDictionary<string, string>? Kept = null)
-    {
-        public static IntakeContext New(MessageSource? source, string? threadId, WorkStream stream) => new(source, threadId, stream, Guid.NewGuid().ToString("N"));
-    }
-
     public void Register(Handlers h)
     {
         h.OnCommand<NewCommand>((c, cmd) =>
         {
-            c.RequireBacklog();
+            IntakeForms.RequireBacklogOrChoice(c);
             Permissions.Require(c.Role, Permission.Report, "report items");
             if (cmd.Stream is { } stream)
             {
-                return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
+                return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, IntakeContext.New(c, null, c.Interaction.Place.ThreadId, stream))));
             }
 
             return Task.FromResult<Outcome>(new ReplyOutcome(new TextView("What kind of item is it?")
@@ -45,9 +35,9 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         });
         h.OnAction(ButtonIds.NewItem, (c, arg) =>
         {
-            c.RequireBacklog();
+            IntakeForms.RequireBacklogOrChoice(c);
             var stream = Enum.TryParse<WorkStream>(arg, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : WorkStream.Bug;
-            return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
+            return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, IntakeContext.New(c, null, c.Interaction.Place.ThreadId, stream))));
         });
         h.OnForm(FormIds.Intake, SubmitIntakeAsync);
         h.OnFormRefresh(FormIds.Intake, (c, f) =>
@@ -79,7 +69,7 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
 
     private Task<Outcome> OpenIntakeFromMessageAsync(RequestContext c, ReportMessageIntent r)
     {
-        c.RequireBacklog();
+        IntakeForms.RequireBacklogOrChoice(c);
         Permissions.Require(c.Role, Permission.Report, "report items");
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!string.IsNullOrWhiteSpace(r.MessageText))
@@ -95,15 +85,21 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
             values[FieldIds.Link] = link;
         }
 
-        var intake = IntakeContext.New(r.Source, c.Interaction.Place.ThreadId ?? r.Source?.MessageId, r.Stream ?? WorkStream.Bug);
+        var intake = IntakeContext.New(c, r.Source, c.Interaction.Place.ThreadId ?? r.Source?.MessageId, r.Stream ?? WorkStream.Bug);
         return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, intake, values)));
     }
 
     private async Task<Outcome> SubmitIntakeAsync(RequestContext c, FormSubmitIntent f)
     {
+        var intake = DecodeIntake(f.Argument) ?? new IntakeContext(null, null, ParseStream(f.Values));
+        if (c.Backlog is null && intake.Backlogs is { Count: > 1 })
+        {
+            // Someone in several backlogs has not picked one (or picked one they do not belong to).
+            return new FormErrorsOutcome(IntakeForm(c, intake, f.Values, [new FieldError(Forms.BacklogField, "Choose one of your backlogs.")]));
+        }
+
         var backlog = c.RequireBacklog();
         Permissions.Require(c.Role, Permission.Report, "report items");
-        var intake = DecodeIntake(f.Argument) ?? new IntakeContext(null, null, ParseStream(f.Values));
         var formStream = ParseStream(f.Values, intake.Stream);
 
         // The stream choice changed: show that stream's fields, keeping everything typed so far.
@@ -165,16 +161,17 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
             await context.Store.History.AppendAsync([ItemFactory.CreatedEntry(item)], c.Ct);
         }
 
+        await JoinAsync(c, backlog);
         var summary = context.Summarize(c, item);
-        var target = await IntakeTargetAsync(c, backlog, intake);
+        var (kind, target) = await IntakeTargetAsync(c, backlog, intake);
         var createdRef = $"created:{summary.Ref}";
-        await context.EnqueueAsync(c, OutboxKind.Post, target, new ItemCreatedView(summary, c.Actor)
+        await context.EnqueueAsync(c, kind, target, new ItemCreatedView(summary, c.Actor)
         {
             SourceLink = item.Source?.Link,
             Actions = [new(ButtonIds.Show, "Show", summary.Ref), new(ButtonIds.Vote, "Score", summary.Ref)],
-        }, messageRef: createdRef, id: request is null ? null : request + ":created");
+        }, messageRef: kind == OutboxKind.Post ? createdRef : null, id: request is null ? null : request + ":created");
 
-        if (item.Stream == WorkStream.Feature)
+        if (item.Stream == WorkStream.Feature && kind == OutboxKind.Post)
         {
             var engineers = await context.EngineersAsync(backlog.Id, c.Ct);
             await context.EnqueueAsync(c, OutboxKind.Post, target with { ThreadId = target.ThreadId }, new CapabilityNoteRequestView(summary, engineers),
@@ -184,101 +181,62 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         return new CloseFormOutcome(new TextView($"Reported {item.Key}: {item.Title}", Tone.Success));
     }
 
-    /// <summary>Where to confirm a new item: the thread it came from, else this channel if it takes intake, else the backlog's intake channel.</summary>
-    private async Task<ConversationAddress> IntakeTargetAsync(RequestContext c, Backlog backlog, IntakeContext? intake)
+    /// <summary>
+    /// Where to confirm a new item: the thread it came from, else this channel if it takes intake, else the backlog's intake
+    /// channel; from a place bound to no backlog with no intake channel, the reporter in a direct message.
+    /// </summary>
+    private async Task<(OutboxKind Kind, ConversationAddress Target)> IntakeTargetAsync(RequestContext c, Backlog backlog, IntakeContext? intake)
     {
         var place = c.Interaction.Place;
         // The thread comes from the form's context; the channel only ever from the verified request.
         if (intake?.Source is not null && c.Binding?.BacklogId == backlog.Id)
         {
-            return place with { ThreadId = intake.ThreadId, UserId = null };
+            return (OutboxKind.Post, place with { ThreadId = intake.ThreadId, UserId = null });
         }
 
         if (c.Binding is { } b && b.BacklogId == backlog.Id && b.Roles.HasFlag(ChannelRoles.Intake))
         {
-            return place with { ThreadId = intake?.ThreadId, UserId = null };
+            return (OutboxKind.Post, place with { ThreadId = intake?.ThreadId, UserId = null });
         }
 
         await foreach (var binding in context.Store.Bindings.ListForBacklogAsync(backlog.Id, c.Ct))
         {
             if (binding.Active && binding.Roles.HasFlag(ChannelRoles.Intake) && binding.Address.Platform == place.Platform)
             {
-                return binding.Address;
+                return (OutboxKind.Post, binding.Address);
             }
         }
 
-        return place with { UserId = null };
+        return c.Binding is null
+            ? (OutboxKind.Direct, place with { ChannelId = "", ThreadId = null, UserId = c.Actor.UserId })
+            : (OutboxKind.Post, place with { UserId = null });
     }
 
-    /// <summary>The form redrawn for the stream now chosen, with every value typed so far and no errors.</summary>
-    /// <remarks>
-    /// Values of fields the new stream does not have travel in the form's context (so switching back restores them) while
-    /// they fit in a small budget; beyond it those fields stay on the form, so nothing typed ever disappears.
-    /// </remarks>
-    private static FormErrorsOutcome SwitchedStream(RequestContext c, IntakeContext intake, IReadOnlyDictionary<string, string> values)
+    /// <summary>
+    /// Someone who reports an item becomes a member of its backlog (if they were not one), so a later report from a DM or
+    /// a conversation bound to no backlog finds it from their memberships.
+    /// </summary>
+    private async Task JoinAsync(RequestContext c, Backlog backlog)
     {
-        var stream = ParseStream(values, intake.Stream);
-        var all = new Dictionary<string, string>(intake.Kept ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        foreach (var (k, v) in values)
+        if (await context.Store.Members.GetAsync(backlog.Id, c.Actor.Key, c.Ct) is not null)
         {
-            all[k] = v;
+            return;
         }
 
-        var shown = new HashSet<string>(FieldIds.ForStream(stream), StringComparer.Ordinal) { Forms.StreamField };
-        var streamFields = Enum.GetValues<WorkStream>().SelectMany(FieldIds.ForStream).ToHashSet(StringComparer.Ordinal);
-        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
-        var alsoShow = new List<string>();
-        foreach (var (k, v) in all.Where(kv => !shown.Contains(kv.Key) && streamFields.Contains(kv.Key) && !string.IsNullOrWhiteSpace(kv.Value)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        // Written against the roster's version, so a role given at the same moment is never overwritten by "member".
+        var roster = await context.Store.Members.ListVersionedAsync(backlog.Id, c.Ct);
+        if (roster.Value.Any(m => m.User.Key == c.Actor.Key))
         {
-            kept[k] = v;
-            if (JsonSerializer.Serialize(kept, CoreJson.Options).Length > MaxKeptCharacters)
-            {
-                kept.Remove(k);
-                alsoShow.Add(k);
-            }
-        }
-
-        var formValues = all.Where(kv => shown.Contains(kv.Key) || alsoShow.Contains(kv.Key)).ToDictionary(StringComparer.Ordinal);
-        var next = intake with { Stream = stream, Kept = kept.Count == 0 ? null : kept };
-        var form = Forms.Intake(stream, formValues, null, EncodeIntake(next), successMetric: Permissions.Allows(c.Role, Permission.SetSuccessMetric), alsoShow: alsoShow);
-        return new FormErrorsOutcome(form with { Intro = $"Now showing the {ItemCards.StreamName(stream).ToLowerInvariant()} fields." });
-    }
-
-    /// <summary>How much typed text (as JSON) of other streams' fields the form's context carries (Slack's private_metadata holds 3,000).</summary>
-    private const int MaxKeptCharacters = 800;
-
-    private static WorkStream ParseStream(IReadOnlyDictionary<string, string> values, WorkStream fallback = WorkStream.Bug) =>
-        values.TryGetValue(Forms.StreamField, out var s) && TryStream(s, out var stream) ? stream : fallback;
-
-    private static FormView IntakeForm(RequestContext c, IntakeContext intake, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
-        Forms.Intake(intake.Stream, values, errors, EncodeIntake(intake), successMetric: Permissions.Allows(c.Role, Permission.SetSuccessMetric));
-
-    private static bool TryStream(string value, out WorkStream stream) =>
-        Enum.TryParse(value, ignoreCase: true, out stream) && Enum.IsDefined(stream) && !int.TryParse(value, out _);
-
-    private static string EncodeIntake(IntakeContext intake) => "intake:" + JsonSerializer.Serialize(intake, CoreJson.Options);
-
-    private static IntakeContext? DecodeIntake(string? argument)
-    {
-        if (argument is null || !argument.StartsWith("intake:", StringComparison.Ordinal))
-        {
-            return null;
+            return;
         }
 
         try
         {
-            var decoded = JsonSerializer.Deserialize<IntakeContext>(argument["intake:".Length..], CoreJson.Options);
-            // Links come back from the client: only keep web links, never script or chat-specific schemes.
-            if (decoded?.Source?.Link is { } link && !(link.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || link.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
-            {
-                decoded = decoded with { Source = decoded.Source with { Link = null } };
-            }
-
-            return decoded;
+            await context.Store.Members.UpsertAsync(new Member(backlog.Id, c.Actor, Role.Member), roster.ETag, c.Ct);
         }
-        catch (JsonException)
+        catch (ConcurrencyException)
         {
-            return null;
+            // The roster changed meanwhile (perhaps adding this person): joining waits for their next report.
         }
     }
 }

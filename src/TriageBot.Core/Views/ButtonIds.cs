@@ -21,4 +21,6 @@ public static class ButtonIds
     public const string Score = "score";
     public const string Show = "show";
     public const string NewItem = "newItem";
+    /// <summary>Runs a command in the backlog the button names (argument: backlog id, newline, command text).</summary>
+    public const string InBacklog = "inBacklog";
 }

@@ -28,6 +28,8 @@ internal static class InteractivityEndpoint
         [FromServices] IConversation conversation,
         [FromServices] SlackResponder responder,
         [FromServices] SlackApiClient api,
+        [FromServices] ResponseUrlClient responseUrls,
+        [FromServices] SlackUserNames names,
         [FromServices] ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("TriageBot.Slack.Interactivity");
@@ -74,7 +76,7 @@ internal static class InteractivityEndpoint
 
         using var teamScope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = payload.Workspace, ["SlackInteraction"] = type });
         var handler = new InteractionHandler(http, time, conversation, responder, logger);
-        var shortcuts = new ShortcutIntake(handler, conversation, responder, api, options.Value, logger);
+        var shortcuts = new ShortcutIntake(handler, conversation, responder, api, responseUrls, names, options.Value, logger);
         try
         {
             return payload switch
