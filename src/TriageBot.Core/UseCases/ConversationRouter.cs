@@ -64,7 +64,10 @@ internal sealed class ConversationRouter : IConversation
         var (command, error) = CommandParser.Parse(text);
         if (error is not null)
         {
-            return new ReplyOutcome(new HelpView(CommandParser.Help, error.Message));
+            // A known command with a bad argument: one line with its usage. An unknown word: the whole list.
+            return CommandErrors.UsageOf(text) is { } usage
+                ? Answers.Error(CommandErrors.Short(error.Message, usage))
+                : new ReplyOutcome(new HelpView(CommandParser.Help, error.Message));
         }
 
         if (Memberships.AskWhich(c, command!, text) is { } ask)

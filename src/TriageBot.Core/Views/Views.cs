@@ -66,7 +66,13 @@ public sealed record TextView(string Text, Tone Tone = Tone.Info) : View
 {
     public string? Title { get; init; }
     public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+
+    /// <summary>Addresses the bot made (dashboard, item pages) that appear in <see cref="Text"/>: a platform shows each as a link with its label.</summary>
+    public IReadOnlyList<ViewLink> Links { get; init; } = [];
 }
+
+/// <summary>An address the bot made, shown as a link labelled <paramref name="Label"/> where the platform can.</summary>
+public sealed record ViewLink(string Url, string Label);
 
 public sealed record CommandHelp(string Usage, string Description);
 
