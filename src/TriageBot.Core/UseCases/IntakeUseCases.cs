@@ -11,6 +11,8 @@ namespace TriageBot.Core.UseCases;
 /// <summary>Reporting items: the intake form, from a command, a button or a chat message; and capability notes.</summary>
 internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes) : IUseCase
 {
+    private readonly DuplicateIntake _duplicates = new(context);
+
     public void Register(Handlers h)
     {
         h.OnCommand<NewCommand>((c, cmd) =>
@@ -122,6 +124,18 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         if (errors.Count > 0)
         {
             return new FormErrorsOutcome(IntakeForm(c, intake, f.Values, errors));
+        }
+
+        // Possible duplicates: shown once before filing; then the person files anyway or adds their report to one of them.
+        if (DuplicateIntake.Chosen(intake, f.Values) is { } existing)
+        {
+            await JoinAsync(c, backlog);
+            return await _duplicates.AddToAsync(c, intake, f.Values, existing);
+        }
+
+        if (!intake.DuplicatesChecked && await _duplicates.SuggestAsync(c, backlog, intake, f.Values) is { } suggestions)
+        {
+            return suggestions;
         }
 
         // The form's id names this submission: its retries get the same number and finish the same item. The person is part of

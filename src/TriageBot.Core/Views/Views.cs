@@ -173,6 +173,8 @@ public sealed record FormView(string FormId, string Title, string SubmitLabel, I
     /// <summary>Opaque context returned with the submission (e.g. an item ref or a source message).</summary>
     public string? Argument { get; init; }
     public string? Intro { get; init; }
+    /// <summary>Addresses the bot made that appear in <see cref="Intro"/>, shown as links where the platform can.</summary>
+    public IReadOnlyList<ViewLink> Links { get; init; } = [];
     public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<FieldError> Errors { get; init; } = [];
 }

@@ -21,7 +21,7 @@ public static class ModalRenderer
         var blocks = new JsonArray();
         if (!string.IsNullOrWhiteSpace(form.Intro))
         {
-            blocks.Add(Section(SlackText.Escape(form.Intro)));
+            blocks.Add(Section(SlackText.WithLinks(form.Intro, form.Links)));
         }
 
         // Slack shows an error under a field only in answer to a submission (Errors below). A form opened with errors — a
