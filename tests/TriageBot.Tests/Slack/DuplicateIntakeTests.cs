@@ -57,6 +57,60 @@ public sealed class DuplicateIntakeTests
         Confirmed(await JsonBody(await h.SubmitAsync(Members[1], other, new Dictionary<string, string?> { ["title"] = "Voice input stops after thirty seconds" }))).ShouldContain("Reported TRI-5");
     }
 
+    [Fact]
+    public async Task MergeByAFacilitator_ClosesTheDuplicateWithItsRationale_AndMovesReporterLinksAndComments_KeepingBothHistories()
+    {
+        await using var h = await StartWithItemsAsync();
+        var fourth = await ReportFromMessageAsync(h, Members[1], "1712345678.001000", "Kitchen printer doubles every receipt", choice: "new");
+        Confirmed(fourth).ShouldContain("Reported TRI-4");
+        Confirmed(await ReportFromMessageAsync(h, Members[2], "1712345678.001100", "The kitchen printer doubles every receipt", choice: "4")).ShouldContain("Added your report to TRI-4");
+        var before = await h.Store.History.ForItemAsync(BacklogId, 4, default).ToListAsync();
+
+        var refused = TextOf(await JsonBody(await h.CommandAsync(Members[0], "merge TRI-4 into TRI-1")));
+        refused.ShouldContain("merge items");
+        (await h.Store.Items.GetAsync(BacklogId, 4, default))!.Value.State.ShouldBe(ItemState.New, "a member cannot merge: nothing changed");
+
+        TextOf(await JsonBody(await h.CommandAsync(Ada, "merge TRI-4 into TRI-1"))).ShouldContain("TRI-4 is closed as a duplicate of TRI-1");
+
+        var duplicate = (await h.Store.Items.GetAsync(BacklogId, 4, default))!.Value;
+        duplicate.State.ShouldBe(ItemState.Closed);
+        duplicate.ClosedRationale.ShouldBe("duplicate of TRI-1");
+        var kept = await h.Store.History.ForItemAsync(BacklogId, 4, default).ToListAsync();
+        kept.Take(before.Count).ShouldBe(before, "the duplicate keeps its history");
+        var link4 = $"https://e2e.slack.com/archives/{Channel}/p1712345678001000";
+        var link5 = $"https://e2e.slack.com/archives/{Channel}/p1712345678001100";
+        var original = (await h.Store.Items.GetAsync(BacklogId, 1, default))!.Value;
+        original.Links.ShouldContain(link4);
+        original.Links.ShouldContain(link5);
+        var history = await h.Store.History.ForItemAsync(BacklogId, 1, default).ToListAsync();
+        history[0].Kind.ShouldBe(HistoryKind.Created, "the original keeps its history");
+        history.ShouldContain(e => e.Field == "merged" && e.To == "TRI-4" && e.Actor.UserId == Ada.Id);
+        history.ShouldContain(e => e.Field == "reporter" && e.Actor.UserId == Members[1].Id && e.Reason!.Contains(link4));
+        history.ShouldContain(e => e.Field == "report" && e.Actor.UserId == Members[2].Id && e.To == link5
+            && e.Reason == "The kitchen printer doubles every receipt\nThe kitchen printer doubles every receipt");
+        history.Select(e => e.Sequence).ShouldBeUnique();
+
+        TextOf(await JsonBody(await h.CommandAsync(Ada, "merge TRI-4 into TRI-1"))).ShouldContain("TRI-4 is already closed");
+        var bad = TextOf(await JsonBody(await h.CommandAsync(Ada, "merge TRI-2 TRI-1")));
+        bad.ShouldContain("Expected `merge TRI-31 into TRI-12`");
+        bad.ShouldContain("`help` for all commands.");
+    }
+
+    /// <summary>"Report to triage" on a message, submitted; when possible duplicates are shown, <paramref name="choice"/> is picked.</summary>
+    private static async Task<JsonObject?> ReportFromMessageAsync(SlackHost h, SlackPerson who, string ts, string text, string choice)
+    {
+        var opened = h.Api.CallsTo("views.open").Count;
+        (await h.InteractAsync(AnywhereIntakeTests.MessageAction(h, who, Channel, ts, text))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var modal = await h.OpenedModalAsync(opened + 1);
+        var first = (await JsonBody(await h.SubmitAsync(who, modal, new Dictionary<string, string?> { ["title"] = text })))!;
+        if ((string?)first["response_action"] != "update")
+        {
+            return first;
+        }
+
+        return await JsonBody(await h.SubmitAsync(who, first["view"]!.AsObject(), new Dictionary<string, string?> { ["duplicateOf"] = choice }));
+    }
+
     private static async Task<SlackHost> StartWithItemsAsync()
     {
         var h = await SlackHost.StartAsync(b =>
