@@ -35,7 +35,9 @@ public static class ServiceCollectionExtensions
                 http.Timeout = TimeSpan.FromSeconds(15);
             })
             .AddHttpMessageHandler<BotTokenHandler>();
+        services.AddHttpClient<ResponseUrlClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
 
+        services.TryAddSingleton<SlackUserNames>();
         services.TryAddSingleton<ChannelPacer>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IChannelSender, SlackSender>());
         services.TryAddScoped<SlackResponder>();

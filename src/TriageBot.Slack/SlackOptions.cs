@@ -17,6 +17,12 @@ public sealed class SlackOptions
     public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
 
     /// <summary>
+    /// The only prefix a <c>response_url</c> may have for the bot to post to it (answers where the bot is not in the
+    /// conversation); tests point it at a local fake.
+    /// </summary>
+    public string ResponseUrlPrefix { get; set; } = "https://hooks.slack.com/";
+
+    /// <summary>
     /// Whether the channel is on. When unset it is on as soon as a signing secret or a bot token is set: a channel
     /// someone started to configure is validated (and a mistake stops the start); one with neither is off.
     /// </summary>

@@ -27,6 +27,8 @@ public sealed record StartCommand(string Key) : Command
 public sealed record DoneCommand(string Key) : Command { public override string Name => "done"; }
 public sealed record GateCommand(string Key) : Command { public override string Name => "gate"; }
 public sealed record CloseCommand(string Key, string Rationale) : Command { public override string Name => "close"; }
+/// <summary><c>merge TRI-31 into TRI-12</c>: closes the duplicate and moves what it holds to the item it duplicates.</summary>
+public sealed record MergeCommand(string DuplicateKey, string IntoKey) : Command { public override string Name => "merge"; }
 public sealed record MoveCommand(string Key, FeatureColumn Column) : Command { public override string Name => "move"; }
 public sealed record ExtendCommand(string Key, int? Days, string Reason) : Command { public override string Name => "extend"; }
 public sealed record TimeboxCommand(string Key, int Days) : Command { public override string Name => "timebox"; }
@@ -63,6 +65,7 @@ public static partial class CommandParser
         new("done TRI-42", "Mark done."),
         new("gate TRI-42", "Record that a model item passed its evaluation gate (needed before done)."),
         new("close TRI-42 <rationale>", "Close with a written rationale."),
+        new("merge TRI-31 into TRI-12", "Close a duplicate and move its reporter, links and comments to the item it duplicates (facilitators)."),
         new("move TRI-42 discovery|build|measure", "Move a feature to a column."),
         new("timebox TRI-42 3d|1w|<n>d", "Set a model item's timebox."),
         new("extend TRI-42 [<n>d] <reason>", "Extend a timebox; the reason is recorded as a re-scope."),
@@ -107,6 +110,10 @@ public static partial class CommandParser
             "gate" => OneKey(args, "gate TRI-42", k => new GateCommand(k)),
             "close" => KeyAndText(args, "close TRI-42 <rationale>", "a rationale", (k, t) => new CloseCommand(k, t)),
             "move" => ParseMove(args),
+            "merge" => args is [var dup, var into, var target] && into.Equals("into", StringComparison.OrdinalIgnoreCase)
+                && ParseItemNumber(dup) is not null && ParseItemNumber(target) is not null
+                ? Ok(new MergeCommand(dup, target))
+                : Fail("Expected `merge TRI-31 into TRI-12`: the duplicate's key, `into`, and the key of the item it duplicates."),
             "timebox" => ParseTimebox(args),
             "extend" => ParseExtend(args),
             "metric" => KeyAndText(args, "metric TRI-42 <success metric>", "the success metric", (k, t) => new MetricCommand(k, t)),

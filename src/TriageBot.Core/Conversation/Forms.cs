@@ -12,6 +12,9 @@ public static class Forms
 {
     public const string StreamField = "stream";
 
+    /// <summary>The intake form's backlog choice, shown to someone in several backlogs reporting from a place bound to none.</summary>
+    public const string BacklogField = "backlog";
+
     private static readonly IReadOnlyList<Choice> StreamChoices =
     [
         new("model", "Model quality"),
@@ -21,54 +24,35 @@ public static class Forms
     ];
 
     /// <summary>
-    /// The intake form for a stream. Switching the stream choice and submitting re-shows the form with that stream's fields.
+    /// The intake form for a stream. Changing the stream choice redraws the form with that stream's fields (at once where the
+    /// platform can, else on submitting), keeping every value typed.
     /// A feature's success metric is offered only when <paramref name="successMetric"/> (the person may set it), or when a
     /// value for it is already there (so nothing typed disappears from the form).
     /// </summary>
-    public static FormView Intake(WorkStream stream, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null, string? argument = null, bool successMetric = true)
+    /// <remarks><paramref name="alsoShow"/>: fields of other streams that hold typed values and must stay visible.</remarks>
+    public static FormView Intake(WorkStream stream, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null, string? argument = null, bool successMetric = true, IReadOnlyCollection<string>? alsoShow = null, IReadOnlyList<Choice>? backlogs = null)
     {
         var showMetric = successMetric || (values is not null && values.TryGetValue(FieldIds.SuccessMetric, out var typed) && !string.IsNullOrWhiteSpace(typed));
-        var fields = new List<FormField>
+        var fields = new List<FormField>();
+        if (backlogs is { Count: > 1 })
         {
-            new(StreamField, "Stream", FieldKind.Choice) { Required = true, Choices = StreamChoices, Hint = "Change it and submit to get that stream's fields." },
+            fields.Add(new(BacklogField, "Backlog", FieldKind.Choice) { Required = true, Choices = backlogs, Hint = "You belong to several backlogs: which one is this for?" });
+        }
+
+        fields.AddRange(
+        [
+            new(StreamField, "Stream", FieldKind.Choice) { Required = true, Choices = StreamChoices, Hint = "Changing it shows that stream's fields; what you typed stays.", RefreshesForm = true },
             new(FieldIds.Title, "Title", FieldKind.Text) { Required = true, MinLength = 3, MaxLength = 150, Placeholder = "What is wrong or wanted, in one line" },
             new(FieldIds.Description, "Description", FieldKind.MultilineText) { MaxLength = 3000 },
-        };
-        fields.AddRange(stream switch
+        ]);
+        fields.AddRange(StreamFields(stream, showMetric));
+        foreach (var other in Enum.GetValues<WorkStream>().Where(s => s != stream))
         {
-            WorkStream.Model =>
-            [
-                new FormField(FieldIds.AffectedSlice, "Affected slice of inputs", FieldKind.MultilineText) { MaxLength = 3000, Placeholder = "Which inputs get bad answers" },
-                new FormField(FieldIds.Examples, "Example inputs and outputs", FieldKind.MultilineText) { MaxLength = 3000 },
-                new FormField(FieldIds.Lever, "Suspected lever", FieldKind.Choice)
-                {
-                    Choices = [new("unknown", "Unknown"), new("prompt", "Prompt"), new("fineTune", "Fine-tune"), new("retrieval", "Retrieval"), new("evaluation", "Evaluation"), new("guardrail", "Guardrail")],
-                },
-                new FormField(FieldIds.QualityFlag, "Quality flag name", FieldKind.Text) { MaxLength = 150, Hint = "The flag it ships behind." },
-            ],
-            WorkStream.Bug =>
-            [
-                new FormField(FieldIds.ReproSteps, "Reproduction steps", FieldKind.MultilineText) { MaxLength = 3000 },
-                new FormField(FieldIds.Expected, "Expected", FieldKind.MultilineText) { MaxLength = 3000 },
-                new FormField(FieldIds.Actual, "Actual", FieldKind.MultilineText) { MaxLength = 3000 },
-                new FormField(FieldIds.Frequency, "How often", FieldKind.Choice)
-                {
-                    Choices = [new("always", "Always"), new("often", "Often"), new("sometimes", "Sometimes"), new("rarely", "Rarely")],
-                },
-                new FormField(FieldIds.AffectedWauPercent, "Affected share of weekly active users (%)", FieldKind.Number) { Hint = RubricText.ImpactHint },
-            ],
-            WorkStream.Feature =>
-            [
-                new FormField(FieldIds.Problem, "Problem statement", FieldKind.MultilineText) { MaxLength = 3000 },
-                new FormField(FieldIds.RequestedBy, "Requested by", FieldKind.Text) { MaxLength = 150, Placeholder = "Customer, segment or team" },
-                .. showMetric ? [new FormField(FieldIds.SuccessMetric, "Success metric", FieldKind.Text) { MaxLength = 3000, Hint = "Measurable; set by a facilitator; needed before the feature moves to Build." }] : Array.Empty<FormField>(),
-            ],
-            WorkStream.Incident =>
-            [
-                new FormField(FieldIds.Touches, "Streams it touches", FieldKind.Text) { Required = true, MaxLength = 40, Placeholder = "model, bug, feature", Hint = "Comma-separated." },
-            ],
-            _ => [],
-        });
+            fields.AddRange(StreamFields(other, showMetric: true)
+                .Where(f => alsoShow?.Contains(f.Id) == true && fields.All(x => x.Id != f.Id))
+                .Select(f => f with { Required = false, Hint = $"From the {other.ToString().ToLowerInvariant()} fields, kept so nothing you typed is lost; it is not saved with this stream." }));
+        }
+
         fields.Add(new(FieldIds.ImpactEvidence, "Evidence of user impact", FieldKind.Text) { MaxLength = 3000, Hint = "A telemetry link or the affected share of weekly active users. " + RubricText.ImpactHint });
         fields.Add(new(FieldIds.Link, "Link", FieldKind.Text) { MaxLength = 3000 });
 
@@ -83,6 +67,43 @@ public static class Forms
             Errors = errors ?? [],
         };
     }
+
+    /// <summary>The fields only one stream's items have.</summary>
+    public static IReadOnlyList<FormField> StreamFields(WorkStream stream, bool showMetric) => stream switch
+    {
+        WorkStream.Model =>
+        [
+            new FormField(FieldIds.AffectedSlice, "Affected slice of inputs", FieldKind.MultilineText) { MaxLength = 3000, Placeholder = "Which inputs get bad answers" },
+            new FormField(FieldIds.Examples, "Example inputs and outputs", FieldKind.MultilineText) { MaxLength = 3000 },
+            new FormField(FieldIds.Lever, "Suspected lever", FieldKind.Choice)
+            {
+                Choices = [new("unknown", "Unknown"), new("prompt", "Prompt"), new("fineTune", "Fine-tune"), new("retrieval", "Retrieval"), new("evaluation", "Evaluation"), new("guardrail", "Guardrail")],
+            },
+            new FormField(FieldIds.QualityFlag, "Quality flag name", FieldKind.Text) { MaxLength = 150, Hint = "The flag it ships behind." },
+        ],
+        WorkStream.Bug =>
+        [
+            new FormField(FieldIds.ReproSteps, "Reproduction steps", FieldKind.MultilineText) { MaxLength = 3000 },
+            new FormField(FieldIds.Expected, "Expected", FieldKind.MultilineText) { MaxLength = 3000 },
+            new FormField(FieldIds.Actual, "Actual", FieldKind.MultilineText) { MaxLength = 3000 },
+            new FormField(FieldIds.Frequency, "How often", FieldKind.Choice)
+            {
+                Choices = [new("always", "Always"), new("often", "Often"), new("sometimes", "Sometimes"), new("rarely", "Rarely")],
+            },
+            new FormField(FieldIds.AffectedWauPercent, "Affected share of weekly active users (%)", FieldKind.Number) { Hint = RubricText.ImpactHint },
+        ],
+        WorkStream.Feature =>
+        [
+            new FormField(FieldIds.Problem, "Problem statement", FieldKind.MultilineText) { MaxLength = 3000 },
+            new FormField(FieldIds.RequestedBy, "Requested by", FieldKind.Text) { MaxLength = 150, Placeholder = "Customer, segment or team" },
+            .. showMetric ? [new FormField(FieldIds.SuccessMetric, "Success metric", FieldKind.Text) { MaxLength = 3000, Hint = "Measurable; set by a facilitator; needed before the feature moves to Build." }] : Array.Empty<FormField>(),
+        ],
+        WorkStream.Incident =>
+        [
+            new FormField(FieldIds.Touches, "Streams it touches", FieldKind.Text) { Required = true, MaxLength = 40, Placeholder = "model, bug, feature", Hint = "Comma-separated." },
+        ],
+        _ => [],
+    };
 
     /// <summary>The voting form: the four 1–3 choices with the rubric text, optional reasons, prefilled with the voter's current vote.</summary>
     /// <summary>The vote form's optional "score and place" choice (facilitators, nobody else voted this round).</summary>

@@ -22,6 +22,12 @@ public sealed record ButtonIntent(string ActionId, string? Argument) : Intent;
 /// <summary>A form submitted: one of <see cref="FormIds"/>, its argument, and the values by field id.</summary>
 public sealed record FormSubmitIntent(string FormId, string? Argument, IReadOnlyDictionary<string, string> Values) : Intent;
 
+/// <summary>
+/// A choice that redraws its form changed (<see cref="Views.FormField.RefreshesForm"/>): the form with everything typed so
+/// far, to be shown again. Never stores anything.
+/// </summary>
+public sealed record FormRefreshIntent(string FormId, string? Argument, IReadOnlyDictionary<string, string> Values) : Intent;
+
 /// <summary>"Report to triage" on a message (or a global shortcut, with no message).</summary>
 public sealed record ReportMessageIntent(string? MessageText, MessageSource? Source, WorkStream? Stream = null) : Intent;
 
@@ -34,7 +40,10 @@ public sealed record ReplyOutcome(View View, bool Private = true) : Outcome;
 /// <summary>Open a form (Slack modal, Teams dialog).</summary>
 public sealed record OpenFormOutcome(FormView Form) : Outcome;
 
-/// <summary>A refused submission: show the same form again with the values and the errors.</summary>
+/// <summary>
+/// Show the same form again with the values and the errors: a refused submission, or (without errors) a form redrawn
+/// after a choice changed, which replaces the open form.
+/// </summary>
 public sealed record FormErrorsOutcome(FormView Form) : Outcome;
 
 /// <summary>An accepted submission: close the form, optionally telling the person something.</summary>

@@ -12,11 +12,13 @@ namespace TriageBot.Core.UseCases;
 internal sealed class ConversationRouter : IConversation
 {
     private readonly UseCaseContext _context;
+    private readonly Memberships _memberships;
     private readonly Handlers _handlers = new();
 
     public ConversationRouter(UseCaseContext context, IEnumerable<IUseCase> useCases)
     {
         _context = context;
+        _memberships = new Memberships(context);
         foreach (var useCase in useCases)
         {
             useCase.Register(_handlers);
@@ -29,16 +31,22 @@ internal sealed class ConversationRouter : IConversation
         ArgumentNullException.ThrowIfNull(interaction);
         try
         {
-            var c = await _context.ResolveAsync(interaction, ct);
+            var c = await _memberships.ResolveAsync(await _context.ResolveAsync(interaction, ct));
             return interaction.Intent switch
             {
                 CommandIntent command => await HandleCommandAsync(c, command.Text),
+                ButtonIntent { ActionId: ButtonIds.InBacklog } b => Memberships.ReadInBacklog(b.Argument) is { } chosen && c.Backlog is not null
+                    ? await HandleCommandAsync(c, chosen.Text)
+                    : Answers.Error(Memberships.NoBacklog),
                 ButtonIntent b => _handlers.Action(b.ActionId) is { } action
                     ? await action(c, b.Argument)
                     : Answers.Error($"That button ({b.ActionId}) is not one I know. It may come from an older version of TriageBot."),
                 FormSubmitIntent f => _handlers.Form(f.FormId) is { } form
                     ? await form(c, f)
                     : Answers.Error($"That form ({f.FormId}) is not one I know."),
+                FormRefreshIntent f => _handlers.FormRefresh(f.FormId) is { } refresh
+                    ? await refresh(c, f)
+                    : NoOutcome.Instance,
                 ReportMessageIntent r => _handlers.ReportMessage is { } report
                     ? await report(c, r)
                     : Answers.Error("I can't handle that kind of request."),
@@ -56,7 +64,15 @@ internal sealed class ConversationRouter : IConversation
         var (command, error) = CommandParser.Parse(text);
         if (error is not null)
         {
-            return new ReplyOutcome(new HelpView(CommandParser.Help, error.Message));
+            // A known command with a bad argument: one line with its usage. An unknown word: the whole list.
+            return CommandErrors.UsageOf(text) is { } usage
+                ? Answers.Error(CommandErrors.Short(error.Message, usage))
+                : new ReplyOutcome(new HelpView(CommandParser.Help, error.Message));
+        }
+
+        if (Memberships.AskWhich(c, command!, text) is { } ask)
+        {
+            return ask;
         }
 
         return _handlers.Command(command!) is { } handler

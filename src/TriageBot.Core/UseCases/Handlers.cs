@@ -17,6 +17,7 @@ internal sealed class Handlers
     private readonly Dictionary<Type, Func<RequestContext, Command, Task<Outcome>>> _commands = [];
     private readonly Dictionary<string, Func<RequestContext, string?, Task<Outcome>>> _actions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Func<RequestContext, FormSubmitIntent, Task<Outcome>>> _forms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<RequestContext, FormRefreshIntent, Task<Outcome>>> _refreshes = new(StringComparer.Ordinal);
 
     public void OnCommand<T>(Func<RequestContext, T, Task<Outcome>> handler) where T : Command
     {
@@ -41,6 +42,17 @@ internal sealed class Handlers
             throw new InvalidOperationException($"Two handlers are registered for the form \"{formId}\".");
         }
     }
+
+    /// <summary>A form redrawn after a choice changed; forms without one ignore the request.</summary>
+    public void OnFormRefresh(string formId, Func<RequestContext, FormRefreshIntent, Task<Outcome>> handler)
+    {
+        if (!_refreshes.TryAdd(formId, handler))
+        {
+            throw new InvalidOperationException($"Two refresh handlers are registered for the form \"{formId}\".");
+        }
+    }
+
+    public Func<RequestContext, FormRefreshIntent, Task<Outcome>>? FormRefresh(string formId) => _refreshes.GetValueOrDefault(formId);
 
     /// <summary>"Report to triage" on a message: one handler.</summary>
     public void OnReportMessage(Func<RequestContext, ReportMessageIntent, Task<Outcome>> handler)

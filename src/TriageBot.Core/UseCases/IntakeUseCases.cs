@@ -4,30 +4,24 @@ using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
+using static TriageBot.Core.UseCases.IntakeForms;
 
 namespace TriageBot.Core.UseCases;
 
 /// <summary>Reporting items: the intake form, from a command, a button or a chat message; and capability notes.</summary>
 internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes) : IUseCase
 {
-    /// <summary>
-    /// What an intake form carries between opening and submitting: the message it came from, where to confirm, and an id
-    /// of this form, so submitting it again (after an error, or delivered twice) finishes one item instead of making two.
-    /// </summary>
-    private sealed record IntakeContext(MessageSource? Source, string? ThreadId, WorkStream Stream = WorkStream.Bug, string? Id = null)
-    {
-        public static IntakeContext New(MessageSource? source, string? threadId, WorkStream stream) => new(source, threadId, stream, Guid.NewGuid().ToString("N"));
-    }
+    private readonly DuplicateIntake _duplicates = new(context);
 
     public void Register(Handlers h)
     {
         h.OnCommand<NewCommand>((c, cmd) =>
         {
-            c.RequireBacklog();
+            IntakeForms.RequireBacklogOrChoice(c);
             Permissions.Require(c.Role, Permission.Report, "report items");
             if (cmd.Stream is { } stream)
             {
-                return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
+                return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, IntakeContext.New(c, null, c.Interaction.Place.ThreadId, stream))));
             }
 
             return Task.FromResult<Outcome>(new ReplyOutcome(new TextView("What kind of item is it?")
@@ -43,11 +37,17 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         });
         h.OnAction(ButtonIds.NewItem, (c, arg) =>
         {
-            c.RequireBacklog();
+            IntakeForms.RequireBacklogOrChoice(c);
             var stream = Enum.TryParse<WorkStream>(arg, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : WorkStream.Bug;
-            return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, IntakeContext.New(null, c.Interaction.Place.ThreadId, stream))));
+            return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, IntakeContext.New(c, null, c.Interaction.Place.ThreadId, stream))));
         });
         h.OnForm(FormIds.Intake, SubmitIntakeAsync);
+        h.OnFormRefresh(FormIds.Intake, (c, f) =>
+        {
+            // Only redraws the form: nothing is stored, so it needs no more than the form itself carries.
+            var intake = DecodeIntake(f.Argument) ?? new IntakeContext(null, null, ParseStream(f.Values));
+            return Task.FromResult<Outcome>(SwitchedStream(c, intake, f.Values));
+        });
         h.OnReportMessage(OpenIntakeFromMessageAsync);
 
         h.OnCommand<NoteCommand>(async (c, cmd) =>
@@ -71,7 +71,7 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
 
     private Task<Outcome> OpenIntakeFromMessageAsync(RequestContext c, ReportMessageIntent r)
     {
-        c.RequireBacklog();
+        IntakeForms.RequireBacklogOrChoice(c);
         Permissions.Require(c.Role, Permission.Report, "report items");
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!string.IsNullOrWhiteSpace(r.MessageText))
@@ -87,22 +87,27 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
             values[FieldIds.Link] = link;
         }
 
-        var intake = IntakeContext.New(r.Source, c.Interaction.Place.ThreadId ?? r.Source?.MessageId, r.Stream ?? WorkStream.Bug);
+        var intake = IntakeContext.New(c, r.Source, c.Interaction.Place.ThreadId ?? r.Source?.MessageId, r.Stream ?? WorkStream.Bug);
         return Task.FromResult<Outcome>(new OpenFormOutcome(IntakeForm(c, intake, values)));
     }
 
     private async Task<Outcome> SubmitIntakeAsync(RequestContext c, FormSubmitIntent f)
     {
+        var intake = DecodeIntake(f.Argument) ?? new IntakeContext(null, null, ParseStream(f.Values));
+        if (c.Backlog is null && intake.Backlogs is { Count: > 1 })
+        {
+            // Someone in several backlogs has not picked one (or picked one they do not belong to).
+            return new FormErrorsOutcome(IntakeForm(c, intake, f.Values, [new FieldError(Forms.BacklogField, "Choose one of your backlogs.")]));
+        }
+
         var backlog = c.RequireBacklog();
         Permissions.Require(c.Role, Permission.Report, "report items");
-        var intake = DecodeIntake(f.Argument) ?? new IntakeContext(null, null, ParseStream(f.Values));
         var formStream = ParseStream(f.Values, intake.Stream);
 
         // The stream choice changed: show that stream's fields, keeping everything typed so far.
         if (formStream != intake.Stream)
         {
-            return new FormErrorsOutcome(IntakeForm(c, intake with { Stream = formStream }, f.Values,
-                [new FieldError(Forms.StreamField, $"Now showing the {ItemCards.StreamName(formStream).ToLowerInvariant()} fields. Fill them in and submit again.")]));
+            return SwitchedStream(c, intake, f.Values);
         }
 
         var errors = ItemValidation.Validate(formStream, f.Values).ToList();
@@ -119,6 +124,18 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         if (errors.Count > 0)
         {
             return new FormErrorsOutcome(IntakeForm(c, intake, f.Values, errors));
+        }
+
+        // Possible duplicates: shown once before filing; then the person files anyway or adds their report to one of them.
+        if (DuplicateIntake.Chosen(intake, f.Values) is { } existing)
+        {
+            await JoinAsync(c, backlog);
+            return await _duplicates.AddToAsync(c, intake, f.Values, existing);
+        }
+
+        if (!intake.DuplicatesChecked && await _duplicates.SuggestAsync(c, backlog, intake, f.Values) is { } suggestions)
+        {
+            return suggestions;
         }
 
         // The form's id names this submission: its retries get the same number and finish the same item. The person is part of
@@ -158,16 +175,17 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
             await context.Store.History.AppendAsync([ItemFactory.CreatedEntry(item)], c.Ct);
         }
 
+        await JoinAsync(c, backlog);
         var summary = context.Summarize(c, item);
-        var target = await IntakeTargetAsync(c, backlog, intake);
+        var (kind, target) = await IntakeTargetAsync(c, backlog, intake);
         var createdRef = $"created:{summary.Ref}";
-        await context.EnqueueAsync(c, OutboxKind.Post, target, new ItemCreatedView(summary, c.Actor)
+        await context.EnqueueAsync(c, kind, target, new ItemCreatedView(summary, c.Actor)
         {
             SourceLink = item.Source?.Link,
             Actions = [new(ButtonIds.Show, "Show", summary.Ref), new(ButtonIds.Vote, "Score", summary.Ref)],
-        }, messageRef: createdRef, id: request is null ? null : request + ":created");
+        }, messageRef: kind == OutboxKind.Post ? createdRef : null, id: request is null ? null : request + ":created");
 
-        if (item.Stream == WorkStream.Feature)
+        if (item.Stream == WorkStream.Feature && kind == OutboxKind.Post)
         {
             var engineers = await context.EngineersAsync(backlog.Id, c.Ct);
             await context.EnqueueAsync(c, OutboxKind.Post, target with { ThreadId = target.ThreadId }, new CapabilityNoteRequestView(summary, engineers),
@@ -177,64 +195,62 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         return new CloseFormOutcome(new TextView($"Reported {item.Key}: {item.Title}", Tone.Success));
     }
 
-    /// <summary>Where to confirm a new item: the thread it came from, else this channel if it takes intake, else the backlog's intake channel.</summary>
-    private async Task<ConversationAddress> IntakeTargetAsync(RequestContext c, Backlog backlog, IntakeContext? intake)
+    /// <summary>
+    /// Where to confirm a new item: the thread it came from, else this channel if it takes intake, else the backlog's intake
+    /// channel; from a place bound to no backlog with no intake channel, the reporter in a direct message.
+    /// </summary>
+    private async Task<(OutboxKind Kind, ConversationAddress Target)> IntakeTargetAsync(RequestContext c, Backlog backlog, IntakeContext? intake)
     {
         var place = c.Interaction.Place;
         // The thread comes from the form's context; the channel only ever from the verified request.
         if (intake?.Source is not null && c.Binding?.BacklogId == backlog.Id)
         {
-            return place with { ThreadId = intake.ThreadId, UserId = null };
+            return (OutboxKind.Post, place with { ThreadId = intake.ThreadId, UserId = null });
         }
 
         if (c.Binding is { } b && b.BacklogId == backlog.Id && b.Roles.HasFlag(ChannelRoles.Intake))
         {
-            return place with { ThreadId = intake?.ThreadId, UserId = null };
+            return (OutboxKind.Post, place with { ThreadId = intake?.ThreadId, UserId = null });
         }
 
         await foreach (var binding in context.Store.Bindings.ListForBacklogAsync(backlog.Id, c.Ct))
         {
             if (binding.Active && binding.Roles.HasFlag(ChannelRoles.Intake) && binding.Address.Platform == place.Platform)
             {
-                return binding.Address;
+                return (OutboxKind.Post, binding.Address);
             }
         }
 
-        return place with { UserId = null };
+        return c.Binding is null
+            ? (OutboxKind.Direct, place with { ChannelId = "", ThreadId = null, UserId = c.Actor.UserId })
+            : (OutboxKind.Post, place with { UserId = null });
     }
 
-    private static WorkStream ParseStream(IReadOnlyDictionary<string, string> values, WorkStream fallback = WorkStream.Bug) =>
-        values.TryGetValue(Forms.StreamField, out var s) && TryStream(s, out var stream) ? stream : fallback;
-
-    private static FormView IntakeForm(RequestContext c, IntakeContext intake, IReadOnlyDictionary<string, string>? values = null, IReadOnlyList<FieldError>? errors = null) =>
-        Forms.Intake(intake.Stream, values, errors, EncodeIntake(intake), successMetric: Permissions.Allows(c.Role, Permission.SetSuccessMetric));
-
-    private static bool TryStream(string value, out WorkStream stream) =>
-        Enum.TryParse(value, ignoreCase: true, out stream) && Enum.IsDefined(stream) && !int.TryParse(value, out _);
-
-    private static string EncodeIntake(IntakeContext intake) => "intake:" + JsonSerializer.Serialize(intake, CoreJson.Options);
-
-    private static IntakeContext? DecodeIntake(string? argument)
+    /// <summary>
+    /// Someone who reports an item becomes a member of its backlog (if they were not one), so a later report from a DM or
+    /// a conversation bound to no backlog finds it from their memberships.
+    /// </summary>
+    private async Task JoinAsync(RequestContext c, Backlog backlog)
     {
-        if (argument is null || !argument.StartsWith("intake:", StringComparison.Ordinal))
+        if (await context.Store.Members.GetAsync(backlog.Id, c.Actor.Key, c.Ct) is not null)
         {
-            return null;
+            return;
+        }
+
+        // Written against the roster's version, so a role given at the same moment is never overwritten by "member".
+        var roster = await context.Store.Members.ListVersionedAsync(backlog.Id, c.Ct);
+        if (roster.Value.Any(m => m.User.Key == c.Actor.Key))
+        {
+            return;
         }
 
         try
         {
-            var decoded = JsonSerializer.Deserialize<IntakeContext>(argument["intake:".Length..], CoreJson.Options);
-            // Links come back from the client: only keep web links, never script or chat-specific schemes.
-            if (decoded?.Source?.Link is { } link && !(link.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || link.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
-            {
-                decoded = decoded with { Source = decoded.Source with { Link = null } };
-            }
-
-            return decoded;
+            await context.Store.Members.UpsertAsync(new Member(backlog.Id, c.Actor, Role.Member), roster.ETag, c.Ct);
         }
-        catch (JsonException)
+        catch (ConcurrencyException)
         {
-            return null;
+            // The roster changed meanwhile (perhaps adding this person): joining waits for their next report.
         }
     }
 }

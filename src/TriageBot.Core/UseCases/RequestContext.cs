@@ -12,8 +12,14 @@ internal sealed record RequestContext(Interaction Interaction, Binding? Binding,
 
     public DateTimeOffset Now => Interaction.At;
 
+    /// <summary>The backlogs the person belongs to, when the place names none and they belong to several (<see cref="Memberships"/>).</summary>
+    public IReadOnlyList<Backlog> Choices { get; init; } = [];
+
+    /// <summary>Why no backlog was found for a place that names none (how to join one, or that there are several).</summary>
+    public string? Unresolved { get; init; }
+
     public Backlog RequireBacklog() => Backlog?.Value
-        ?? throw new RuleViolationException("This conversation isn't set up yet. Run `setup` here to bind it to a backlog.");
+        ?? throw new RuleViolationException(Unresolved ?? "This conversation isn't set up yet. Run `setup` here to bind it to a backlog.");
 
     /// <summary>The context of work the bot does on its own (ceremonies, nudges, live views): TriageBot as facilitator.</summary>
     public static RequestContext System(Backlog backlog, DateTimeOffset now, CancellationToken ct)

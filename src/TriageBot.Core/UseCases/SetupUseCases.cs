@@ -157,7 +157,10 @@ internal sealed partial class SetupUseCases(UseCaseContext context) : IUseCase
         var uses = string.Join(", ", new[] { (ChannelRoles.Intake, "new reports"), (ChannelRoles.Clinic, "the triage clinic"), (ChannelRoles.Reports, "reports and reminders") }
             .Where(r => roles.HasFlag(r.Item1)).Select(r => r.Item2));
         var dashboard = context.DashboardUrl(backlog) is { } url ? $" Dashboard: {url}" : "";
-        return new CloseFormOutcome(new TextView($"This channel now belongs to {backlog.Name} ({backlog.KeyPrefix}) for {uses}. Time zone {backlog.TimeZone}.{dashboard}", Tone.Success));
+        return new CloseFormOutcome(new TextView($"This channel now belongs to {backlog.Name} ({backlog.KeyPrefix}) for {uses}. Time zone {backlog.TimeZone}.{dashboard}", Tone.Success)
+        {
+            Links = DashboardLink(backlog),
+        });
     }
 
     private async Task<Outcome> SetRoleAsync(RequestContext c, RoleCommand cmd)
@@ -196,15 +199,24 @@ internal sealed partial class SetupUseCases(UseCaseContext context) : IUseCase
         {
             Permissions.Require(c.Role, Permission.ChangeSettings, "rotate the dashboard link");
             backlog = await context.UpdateBacklogAsync(backlog.Id, b => b with { DashboardToken = NewToken() }, c.Ct);
-            return Answers.Info(context.DashboardUrl(backlog) is { } url
+            return new ReplyOutcome(new TextView(context.DashboardUrl(backlog) is { } url
                 ? $"New dashboard link: {url} — the old link stopped working."
-                : "The dashboard link was rotated; the old one stopped working. Set a public base URL to get links here.", Tone.Success);
+                : "The dashboard link was rotated; the old one stopped working. Set a public base URL to get links here.", Tone.Success)
+            {
+                Links = DashboardLink(backlog),
+            });
         }
 
-        return Answers.Info(context.DashboardUrl(backlog) is { } link
+        return new ReplyOutcome(new TextView(context.DashboardUrl(backlog) is { } link
             ? $"Dashboard for {backlog.Name}: {link}"
-            : "The dashboard has no public address yet: set `PublicBaseUrl` in the bot's settings.");
+            : "The dashboard has no public address yet: set `PublicBaseUrl` in the bot's settings.")
+        {
+            Links = DashboardLink(backlog),
+        });
     }
+
+    private IReadOnlyList<ViewLink> DashboardLink(Backlog backlog) =>
+        context.DashboardUrl(backlog) is { } url ? [new ViewLink(url, $"{backlog.Name} dashboard")] : [];
 
     private async Task<string> FreeBacklogIdAsync(string name, CancellationToken ct)
     {

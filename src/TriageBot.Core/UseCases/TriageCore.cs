@@ -26,6 +26,7 @@ public sealed class TriageCore
         [
             new ItemUseCases(context, changes),
             new IntakeUseCases(context, changes),
+            new MergeUseCases(context),
             new ScoringUseCases(context, ballots),
             new SetupUseCases(context),
             new ReportUseCases(context, clinics),

@@ -51,10 +51,24 @@ internal sealed class UseCaseContext(ITriageStore store, TimeProvider time, Conv
 
     private static string? ArgumentBacklog(Intent intent)
     {
+        // The backlog a person picked in the intake form (offered when they belong to several); checked against their memberships below.
+        if (intent is FormSubmitIntent { FormId: FormIds.Intake } or FormRefreshIntent { FormId: FormIds.Intake }
+            && (intent is FormSubmitIntent s ? s.Values : ((FormRefreshIntent)intent).Values).TryGetValue(Forms.BacklogField, out var picked)
+            && !string.IsNullOrWhiteSpace(picked))
+        {
+            return picked;
+        }
+
+        if (intent is ButtonIntent { ActionId: Views.ButtonIds.InBacklog } inBacklog)
+        {
+            return Memberships.ReadInBacklog(inBacklog.Argument)?.BacklogId;
+        }
+
         var argument = intent switch
         {
             ButtonIntent b => b.Argument,
             FormSubmitIntent f => f.Argument,
+            FormRefreshIntent f => f.Argument,
             _ => null,
         };
         return ItemRef.TryParse(argument, out var r) ? r.BacklogId : null;

@@ -23,4 +23,6 @@ public static class ButtonIds
     public const string NewItem = "newItem";
     /// <summary>Re-scoring: the facilitator keeps the earlier round's scores in one click.</summary>
     public const string KeepScore = "keepScore";
+    /// <summary>Runs a command in the backlog the button names (argument: backlog id, newline, command text).</summary>
+    public const string InBacklog = "inBacklog";
 }

@@ -67,7 +67,13 @@ public sealed record TextView(string Text, Tone Tone = Tone.Info) : View
 {
     public string? Title { get; init; }
     public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+
+    /// <summary>Addresses the bot made (dashboard, item pages) that appear in <see cref="Text"/>: a platform shows each as a link with its label.</summary>
+    public IReadOnlyList<ViewLink> Links { get; init; } = [];
 }
+
+/// <summary>An address the bot made, shown as a link labelled <paramref name="Label"/> where the platform can.</summary>
+public sealed record ViewLink(string Url, string Label);
 
 public sealed record CommandHelp(string Usage, string Description);
 
@@ -166,6 +172,8 @@ public sealed record FormField(string Id, string Label, FieldKind Kind)
     public double? Min { get; init; }
     /// <summary>Largest accepted value of a <see cref="FieldKind.Number"/> field.</summary>
     public double? Max { get; init; }
+    /// <summary>Changing this choice redraws the form at once (Slack: <c>dispatch_action</c>), keeping what was typed.</summary>
+    public bool RefreshesForm { get; init; }
 }
 
 /// <summary>
@@ -177,6 +185,8 @@ public sealed record FormView(string FormId, string Title, string SubmitLabel, I
     /// <summary>Opaque context returned with the submission (e.g. an item ref or a source message).</summary>
     public string? Argument { get; init; }
     public string? Intro { get; init; }
+    /// <summary>Addresses the bot made that appear in <see cref="Intro"/>, shown as links where the platform can.</summary>
+    public IReadOnlyList<ViewLink> Links { get; init; } = [];
     public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<FieldError> Errors { get; init; } = [];
 }

@@ -44,7 +44,7 @@ public static class BlockKitRenderer
     {
         var c = new MessageComposer();
         c.Header(v.Title);
-        c.Section($"{ToneIcon(v.Tone)} {SlackText.Escape(v.Text)}");
+        c.Section($"{ToneIcon(v.Tone)} {SlackText.WithLinks(v.Text, v.Links)}");
         c.TailActions(v.Actions);
         return c.Build(v.Title is null ? v.Text : $"{v.Title}: {v.Text}");
     }

@@ -21,7 +21,7 @@ public static class ModalRenderer
         var blocks = new JsonArray();
         if (!string.IsNullOrWhiteSpace(form.Intro))
         {
-            blocks.Add(Section(SlackText.Escape(form.Intro)));
+            blocks.Add(Section(SlackText.WithLinks(form.Intro, form.Links)));
         }
 
         // Slack shows an error under a field only in answer to a submission (Errors below). A form opened with errors — a
@@ -124,6 +124,12 @@ public static class ModalRenderer
             ["optional"] = !field.Required,
             ["element"] = element,
         };
+        if (field.RefreshesForm && field.Kind == FieldKind.Choice)
+        {
+            // Choosing sends block_actions at once, so the form can be redrawn (views.update) before it is submitted.
+            block["dispatch_action"] = true;
+        }
+
         if (!string.IsNullOrWhiteSpace(field.Hint))
         {
             block["hint"] = SlackText.Plain(field.Hint, BlockLimits.InputHint);

@@ -179,6 +179,25 @@ public static class SlackText
         return $"<{safeUrl}|{escapedLabel.Replace("|", "¦", StringComparison.Ordinal)}>";
     }
 
+    /// <summary>
+    /// Escaped text in which each address the bot made (<paramref name="links"/>) becomes a <c>&lt;url|label&gt;</c> link;
+    /// anything else a person wrote stays plain.
+    /// </summary>
+    public static string WithLinks(string? text, IReadOnlyList<Core.Views.ViewLink> links)
+    {
+        var escaped = Escape(text);
+        foreach (var link in links)
+        {
+            var url = Escape(link.Url);
+            if (url.Length > 0 && escaped.Contains(url, StringComparison.Ordinal))
+            {
+                escaped = escaped.Replace(url, Link(link.Url, link.Label), StringComparison.Ordinal);
+            }
+        }
+
+        return escaped;
+    }
+
     /// <summary>A Slack mention for a real Slack user id, otherwise the escaped display name.</summary>
     public static string Person(UserRef user)
     {

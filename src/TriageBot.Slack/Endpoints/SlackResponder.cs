@@ -60,6 +60,24 @@ internal sealed class SlackResponder(
         }
     }
 
+    /// <summary>
+    /// Replaces an open modal (<c>views.update</c> with its hash). A <c>hash_conflict</c> means a newer update already
+    /// replaced it, so this older one is dropped; other failures leave the modal as it was (what was typed stays there).
+    /// </summary>
+    public async Task UpdateFormAsync(FormView form, string viewId, string? hash, FormMetadata metadata, CancellationToken ct)
+    {
+        using var bounded = Bounded(ct);
+        try
+        {
+            await api.UpdateViewAsync(viewId, ModalRenderer.Render(form, metadata), hash, bounded.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SlackApiException or SlackRateLimitedException or SlackTransientException or InvalidOperationException
+            or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            Log.ReplyFailed(logger, "views.update", e is SlackApiException a ? a.Error : e.GetType().Name);
+        }
+    }
+
     /// <summary>Answers a person: ephemeral in the place when private, a post (in the thread) otherwise; a DM when there is no channel.</summary>
     public async Task ReplyAsync(ConversationAddress place, string userId, View view, bool isPrivate, CancellationToken ct)
     {

@@ -210,7 +210,7 @@ public sealed class TeamsActivityProcessor(
                 var value = Read<MessagingExtensionActionValue>(activity.Value);
                 var payload = value?.MessagePayload;
                 var text = payload?.Body?.Content is { } content
-                    ? (string.Equals(payload.Body.ContentType, "html", StringComparison.OrdinalIgnoreCase) ? HtmlToText(content) : content.Trim())
+                    ? (string.Equals(payload.Body.ContentType, "html", StringComparison.OrdinalIgnoreCase) ? TeamsMarkup.MessageToText(content) : content.Trim())
                     : null;
                 var source = payload is null ? null : new MessageSource(Platform.Teams, place.ChannelId, payload.Id, payload.LinkToMessage);
                 var outcome = await HandleAsync(new Interaction(actor, place, new ReportMessageIntent(text, source), now), ct).ConfigureAwait(false);

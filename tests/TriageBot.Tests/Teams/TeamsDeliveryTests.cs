@@ -71,8 +71,10 @@ public sealed class TeamsDeliveryTests(LocalOpenIdIssuer issuer) : TeamsFlow(iss
             Cards.Text(Cards.InActivity(notice.Body).Single()).ShouldContain("TriageBot can no longer post to a channel of this backlog");
         }
 
-        // The channel is no longer bound: commands there say so instead of acting on a dead binding.
-        (await CommandAsync(People.Grace, "new bug")).ShouldHaveSingleItem().Text.ShouldContain("isn't set up yet");
+        // The channel is no longer bound: commands there never act on the dead binding. Someone in no backlog is told how
+        // to join one; a member gets their own backlog (from their memberships), as anywhere else not set up.
+        (await CommandAsync(People.Ken, "new bug")).ShouldHaveSingleItem().Text.ShouldContain("You don't belong to a triage backlog yet");
+        (await CommandAsync(People.Grace, "new bug")).ShouldHaveSingleItem().Text.ShouldContain("Report to triage");
         await P.ShouldAllBeValidCardsAsync();
     }
 

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace TriageBot.Slack.WebApi;
+
+/// <summary>
+/// People's display names by user id (<c>users.info</c>), cached for an hour. Names are a nicety: a lookup that fails or
+/// runs out of time leaves the id, and the caller bounds how long it waits.
+/// </summary>
+public sealed class SlackUserNames(TimeProvider time, ILogger<SlackUserNames> logger)
+{
+    private readonly ConcurrentDictionary<string, (string Name, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>Display names of <paramref name="userIds"/> (at most 10 looked up), found within <paramref name="budget"/>.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> LookUpAsync(SlackApiClient api, IEnumerable<string> userIds, TimeSpan budget, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var names = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var id in userIds.Distinct(StringComparer.Ordinal).Take(10))
+        {
+            if (_cache.TryGetValue(id, out var cached) && cached.Until > now)
+            {
+                names[id] = cached.Name;
+            }
+            else
+            {
+                missing.Add(id);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(budget);
+            await Task.WhenAll(missing.Select(async id =>
+            {
+                try
+                {
+                    var info = await api.GetUserAsync(id, cts.Token).ConfigureAwait(false);
+                    names[id] = info.DisplayName;
+                    _cache[id] = (info.DisplayName, now.AddHours(1));
+                }
+                catch (Exception e) when (e is SlackApiException or SlackRateLimitedException or SlackTransientException or OperationCanceledException && !ct.IsCancellationRequested)
+                {
+                    Log.ReplyFailed(logger, "users.info", e.GetType().Name);
+                }
+            })).ConfigureAwait(false);
+        }
+
+        return names;
+    }
+}
