@@ -105,6 +105,11 @@ public sealed class DemoSeeder(ITriageStore store, TimeProvider time)
 
         ItemChange Timebox(Item i, DateTimeOffset at, int days) => ItemRules.SetTimebox(i, days, Arjun, at);
         ItemChange Start(Item i, DateTimeOffset at, UserRef by, int activeIncidents = 0) => ItemRules.Start(i, by, at, activeIncidents, [], s);
+        // A start over the stream's WIP limit, as a facilitator's override records it: the reason on the move to Active.
+        static ItemChange Overriding(ItemChange start, string reason) => start with
+        {
+            History = [.. start.History.Select(e => e.Kind == HistoryKind.StateChanged && e.To == nameof(ItemState.Active) ? e with { Reason = reason } : e)],
+        };
         ItemChange Done(Item i, DateTimeOffset at, UserRef by) => ItemRules.Done(i, by, at, evaluationGatePassed: true);
         ItemChange Note(Item i, DateTimeOffset at, string text, CapabilityScale scale = CapabilityScale.DaysFeature) => ItemRules.AddCapabilityNote(i, text, scale, Arjun, at);
         ItemChange Move(Item i, DateTimeOffset at, FeatureColumn column) => ItemRules.Move(i, column, Priya, at);
@@ -148,7 +153,7 @@ public sealed class DemoSeeder(ITriageStore store, TimeProvider time)
             (6, (i, t) => Start(i, t, Priya)));
         await Add(WorkStream.Bug, "Rate-limit errors shown as a generic failure", Tom, 14, Bug("Send 30 questions in a minute.", "sometimes", "3"),
             (13, (i, t) => Score(i, t, 2, 3, 3, 3, "Support tickets every day")),
-            (3, (i, t) => Start(i, t, Arjun)));
+            (3, (i, t) => Overriding(Start(i, t, Arjun), "Support gets tickets about it every day; worth going over the bug limit for a week.")));
         await Add(WorkStream.Bug, "p95 latency regression on /chat after the model upgrade", Arjun, 75, Bug("Compare p95 before and after the upgrade.", "always", "100"),
             (74, (i, t) => Score(i, t, 3, 2, 2, 3, "Every user waits 2 s longer")),
             (70, (i, t) => Start(i, t, Arjun)),
