@@ -1,6 +1,5 @@
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
-using TriageBot.Teams.Cards;
 
 namespace TriageBot.Playground;
 
@@ -15,7 +14,7 @@ public sealed class PlaygroundSender(PlaygroundFeed feed) : IChannelSender
     public Task<SendResult> SendAsync(OutboxMessage message, string? existingMessageId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var card = AdaptiveCardRenderer.Render(message.Payload);
+        var card = PlaygroundCards.Render(message.Payload, message.BacklogId);
         if (message.Kind == OutboxKind.Update)
         {
             return Task.FromResult<SendResult>(existingMessageId is not null && feed.Update(existingMessageId, card)
