@@ -42,12 +42,23 @@ public static partial class PlaygroundEndpoints
     public static WebApplication MapPlayground(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (app.Services.GetService<PlaygroundFeed>() is null)
+        var on = app.Services.GetService<PlaygroundFeed>() is not null;
+
+        // `/` is the playground for someone on this machine when it is on, the health page otherwise.
+        app.MapGet("/", (HttpContext http) => Results.Redirect(on && PlaygroundAccess.Allows(http) ? "/playground" : "/health"));
+        if (!on)
         {
             return app;
         }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TriageBot.Playground");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var url in ReadyUrls(app.Urls))
+            {
+                LogReady(logger, url);
+            }
+        });
         if (!app.Environment.IsDevelopment())
         {
             LogEnabledOutsideDevelopment(logger, app.Environment.EnvironmentName);
@@ -197,6 +208,16 @@ public static partial class PlaygroundEndpoints
         signal.Notify();
         return Results.Json(new { opened = item.Value.Key });
     }
+
+    /// <summary>Where a person opens the playground: each address the app listens on, a wildcard host shown as localhost.</summary>
+    internal static IReadOnlyList<string> ReadyUrls(IEnumerable<string> listening) =>
+        [.. listening.Select(u => WildcardHost().Replace(u, "${scheme}localhost").TrimEnd('/') + "/playground").Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<scheme>https?://)(\*|\+|0\.0\.0\.0|\[::\])(?=[:/]|$)")]
+    private static partial System.Text.RegularExpressions.Regex WildcardHost();
+
+    [LoggerMessage(EventId = 702, Level = LogLevel.Information, Message = "Playground ready: open {Url}")]
+    private static partial void LogReady(ILogger logger, string url);
 
     [LoggerMessage(EventId = 700, Level = LogLevel.Warning, Message = "The playground is enabled in the {Environment} environment: anyone on this machine can act as any sample person. Set Playground:Enabled=false unless this is intended.")]
     private static partial void LogEnabledOutsideDevelopment(ILogger logger, string environment);

@@ -101,6 +101,11 @@ public sealed class PlaygroundChatTests(ChromiumFixture chromium) : IClassFixtur
         var chart = page.Locator("#feed article.msg:not([hidden]) img[alt^='Allocation chart']");
         await Expect(chart).ToHaveCountAsync(1);
         await page.WaitForFunctionAsync("() => { const i = document.querySelector(\"#feed img[alt^='Allocation chart']\"); return i && i.complete && i.naturalWidth > 100; }");
+        // The view followed the report down to its end, after the chart had taken its height.
+        await page.WaitForFunctionAsync("() => { const f = document.getElementById('feed'); return f.scrollHeight - f.scrollTop - f.clientHeight < 4; }");
+        // The card's warnings (a stream off plan) are in colours that pass AA, not the renderer's default orange.
+        await Expect(page.Locator("#feed", new() { HasText = "off plan" })).ToHaveCountAsync(1);
+        (await PageChecks.ContrastFailuresAsync(page)).ShouldBeEmpty();
         await ChromiumFixture.ScreenshotAsync(page, "playground-allocation-1280");
     }
 

@@ -27,9 +27,24 @@
   }
 
   // ---- card rendering
+  // Text colours that meet WCAG AA on white (the renderer's default warning orange is 2.4:1).
+  const colours = (fg) => ({ default: fg, subtle: fg });
+  const foregroundColors = {
+    default: { default: "#1b1b1b", subtle: "#4a4a4a" }, dark: colours("#1b1b1b"), light: colours("#ffffff"),
+    accent: colours("#1f4e8c"), good: colours("#1e6b2e"), warning: colours("#8a4b00"), attention: colours("#a3320b"),
+  };
+  const hostConfig = rich ? new window.AdaptiveCards.HostConfig({
+    fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+    containerStyles: {
+      default: { backgroundColor: "#FFFFFF", foregroundColors },
+      emphasis: { backgroundColor: "#F3F5F8", foregroundColors },
+    },
+  }) : null;
+
   function renderCard(card, onAction) {
     if (rich) {
       const ac = new window.AdaptiveCards.AdaptiveCard();
+      ac.hostConfig = hostConfig;
       ac.onExecuteAction = (action) => onAction({
         type: action.getJsonTypeName(),
         verb: action.verb,
@@ -289,6 +304,10 @@
     const scroller = node.closest("#thread-pane") ? $("thread-pane") : feed;
     scroller.scrollTop = scroller.scrollHeight;
     node.scrollIntoView({ block: "nearest" });
+    // A chart arrives after its card: follow again once it has its height.
+    for (const img of node.querySelectorAll("img")) {
+      if (!img.complete) img.addEventListener("load", () => { scroller.scrollTop = scroller.scrollHeight; }, { once: true });
+    }
   }
 
   let polling = null;
