@@ -25,7 +25,7 @@ internal static class PlaygroundPage
             <a id="dashboard-link" href="#" target="_blank" rel="noopener" hidden>Open the dashboard</a>
             <span id="status" role="status" aria-live="polite"></span>
           </div>
-          <p id="renderer-note" class="note" {{(richRenderer ? "hidden" : "")}}>Cards use a plain built-in rendering because the official Adaptive Cards renderer is not installed. To get it: <code>cd tools &amp;&amp; npm ci</code>, then build again.</p>
+          <p id="renderer-note" class="note" {{(richRenderer ? "hidden" : "")}}>Cards use a plain built-in rendering because the official Adaptive Cards renderer is not installed. To get it: <code>npm ci --prefix tools/playground</code> (one package), then build again.</p>
           <noscript><p class="note">The playground needs JavaScript. The dashboard works without it.</p></noscript>
         </header>
         <nav aria-label="Channels" class="channels">
