@@ -17,6 +17,9 @@ public sealed partial class PlaygroundBrowserTests(ChromiumFixture chromium) : I
     [Fact]
     public async Task AWholeClinic_RunByOnePerson_PlacesTheItem_AndTheDashboardShowsIt()
     {
+        // The README's walk (docs/playground.md, "A clinic in two minutes"), timed: the figure is written to
+        // TestResults/timings/clinic-walk.txt; the docs quote it.
+        var walk = System.Diagnostics.Stopwatch.StartNew();
         var page = await chromium.NewPageAsync(_host.BaseAddress);
         await page.GotoAsync("/playground");
         await Expect(page.Locator("#renderer-note")).ToBeHiddenAsync();
@@ -110,6 +113,11 @@ public sealed partial class PlaygroundBrowserTests(ChromiumFixture chromium) : I
         await Expect(dashboard.Locator($"#sprint tr[data-key='{key}']")).ToContainTextAsync("Summarise meeting transcripts");
         await Expect(dashboard.Locator($"#sprint tr[data-key='{key}']")).ToContainTextAsync("21");
         await Expect(dashboard.Locator($"#ready tr[data-key='{key}']")).ToHaveCountAsync(0);
+        walk.Stop();
+        var timings = Path.Combine(Path.GetDirectoryName(ChromiumFixture.ScreenshotDirectory)!, "timings");
+        Directory.CreateDirectory(timings);
+        await File.WriteAllTextAsync(Path.Combine(timings, "clinic-walk.txt"), FormattableString.Invariant(
+            $"{DateTimeOffset.UtcNow:u} open the playground → seed → report → capability note → ballot → 3 votes → reveal → finalize → dashboard: {walk.Elapsed.TotalSeconds:F1} s (scripted Chromium, screenshots included){Environment.NewLine}"));
         await ChromiumFixture.ScreenshotAsync(dashboard, "playground-dashboard");
     }
 
