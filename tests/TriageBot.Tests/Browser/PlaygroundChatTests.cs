@@ -128,6 +128,24 @@ public sealed class PlaygroundChatTests(ChromiumFixture chromium) : IClassFixtur
     }
 
     [Fact]
+    public async Task WithoutTheCardRenderer_ThePlaygroundStillWorks_WithItsPlainRendering()
+    {
+        var page = await chromium.NewPageAsync(_host.BaseAddress);
+        await page.RouteAsync("**/adaptivecards.min.js", route => route.AbortAsync());
+        await page.GotoAsync("/playground");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Seed demo data" }).ClickAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("Demo backlog ready");
+        await ActAsAsync(page, "mei");
+        await SendAsync(page, "list");
+
+        var card = LastPrivate(page);
+        await Expect(card.Locator(".plain-card")).ToHaveCountAsync(1);
+        await Expect(card).ToContainTextAsync("total 23 · Sprint");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Show" }).First.ClickAsync();
+        await Expect(page.Locator(".msg.private:not([hidden]) .plain-card")).ToHaveCountAsync(2);
+    }
+
+    [Fact]
     public async Task AtPhoneWidth_NothingScrollsSideways_AndHelpBreaksCommandsOnlyBetweenWords()
     {
         var page = await SeededPageAsync(390, 844);
