@@ -12,10 +12,11 @@ public static class DashboardEndpoints
 {
     /// <summary>
     /// The token is in the URL, so it must not leak through the Referer header or caches; pages load nothing but their
-    /// own stylesheet. Inline SVG is markup, not a script, so the chart needs no exception.
+    /// own stylesheet and run no script. Inline SVG is markup, not a script, so the chart needs no exception. The one
+    /// form (the search box, a GET to this same site) is why forms may go to 'self' and nowhere else.
     /// </summary>
     internal const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>Longer than any token the bot issues; anything longer is not looked up at all.</summary>
     private const int MaxTokenLength = 128;
@@ -45,7 +46,7 @@ public static class DashboardEndpoints
             }
 
             var snapshot = await DashboardSnapshot.LoadAsync(store, backlog, time.GetUtcNow(), ct);
-            return Results.Content(DashboardPages.Backlog(snapshot, BasePath(token)), "text/html; charset=utf-8");
+            return Results.Content(BacklogPage.Render(snapshot, BasePath(token)), "text/html; charset=utf-8");
         });
 
         group.MapGet("/items/{number:int}", async (string token, int number, ITriageStore store, TimeProvider time, CancellationToken ct) =>
@@ -63,7 +64,32 @@ public static class DashboardEndpoints
                 history.Add(e);
             }
 
-            return Results.Content(DashboardPages.Item(backlog, item.Value, history, time.GetUtcNow(), BasePath(token)), "text/html; charset=utf-8");
+            var position = await DashboardSearch.PositionAsync(store, item.Value, ct);
+            return Results.Content(ItemPage.Render(backlog, item.Value, history, position, time.GetUtcNow(), BasePath(token)), "text/html; charset=utf-8");
+        });
+
+        // "Why not mine?": a key goes straight to its item's page; words list every item, open or closed, that has them.
+        group.MapGet("/search", async (string token, string? q, ITriageStore store, TimeProvider time, CancellationToken ct) =>
+        {
+            var backlog = await FindAsync(store, token, ct);
+            if (backlog is null)
+            {
+                return Results.NotFound();
+            }
+
+            var query = q ?? "";
+            if (query.Length > SearchLimits.MaxQueryLength)
+            {
+                query = query[..SearchLimits.MaxQueryLength];
+            }
+
+            if (DashboardSearch.KeyNumber(query) is { } number && await store.Items.GetAsync(backlog.Id, number, ct) is not null)
+            {
+                return Results.Redirect(BasePath(token) + "/items/" + number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            var result = await DashboardSearch.FindAsync(store, backlog.Id, query, ct);
+            return Results.Content(SearchPage.Render(backlog, result, time.GetUtcNow(), BasePath(token)), "text/html; charset=utf-8");
         });
 
         group.MapGet("/export.csv", async (string token, ITriageStore store, TimeProvider time, HttpContext http, CancellationToken ct) =>
@@ -83,7 +109,7 @@ public static class DashboardEndpoints
             }, "text/csv; charset=utf-8", name);
         });
 
-        app.MapGet(DashboardPages.StylesheetPath, (IWebHostEnvironment env) => Asset(env.WebRootFileProvider, "dashboard/dashboard.css", "text/css; charset=utf-8"));
+        app.MapGet(PageFormat.StylesheetPath, (IWebHostEnvironment env) => Asset(env.WebRootFileProvider, "dashboard/dashboard.css", "text/css; charset=utf-8"));
         return app;
     }
 

@@ -11,11 +11,17 @@ namespace TriageBot.Dashboard;
 /// <summary>One stream's line on the dashboard: what is in flight against what is queued, and WIP against its limit.</summary>
 internal sealed record StreamLine(WorkStream Stream, int Active, int Sprint, int Ready, int New, int Icebox, int Limit, bool Breached)
 {
+    /// <summary>Active items started over the stream's limit with a facilitator's written reason.</summary>
+    public int Overrides { get; init; }
+
     public int Queued => Sprint + Ready;
 }
 
 /// <summary>A ranked list shown on the dashboard: the first items and how many there are in all.</summary>
 internal sealed record RankedList(IReadOnlyList<Item> Items, int TotalCount);
+
+/// <summary>An item in flight; <see cref="OverrideReason"/> when it was started over the WIP limit with a written reason.</summary>
+internal sealed record ActiveItem(Item Item, string? OverrideReason);
 
 /// <summary>The next occurrence of one ceremony, in the backlog's time zone.</summary>
 internal sealed record NextCeremony(CeremonyKind Kind, DateTimeOffset At);
@@ -26,19 +32,25 @@ internal sealed record DashboardSnapshot(
     DateTimeOffset Now,
     TimeZoneInfo Zone,
     IReadOnlyList<StreamLine> Streams,
-    IReadOnlyList<Item> ActiveIncidents,
+    IReadOnlyList<ActiveItem> Active,
     RankedList Sprint,
     RankedList Ready,
     RankedList Icebox,
     RankedList New,
+    RankedList Finished,
     AllocationReview Allocation,
     IReadOnlyList<NextCeremony> Ceremonies)
 {
     /// <summary>How many items each list shows; the rest are counted (the CSV export has them all).</summary>
     public const int ListLimit = 50;
 
-    /// <summary>States the page reads; done and closed items are only in the CSV export and item pages.</summary>
+    /// <summary>How many recently done and closed items the page shows (the CSV export has them all).</summary>
+    public const int FinishedLimit = 20;
+
     private static readonly ItemState[] OpenStates = [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Icebox, ItemState.Active];
+
+    /// <summary>Active items of one stream (incidents included), longest active first.</summary>
+    public IEnumerable<ActiveItem> ActiveIn(WorkStream stream) => Active.Where(a => a.Item.Stream == stream);
 
     public static async Task<DashboardSnapshot> LoadAsync(ITriageStore store, Backlog backlog, DateTimeOffset now, CancellationToken ct)
     {
@@ -52,7 +64,7 @@ internal sealed record DashboardSnapshot(
         // The icebox is shown oldest first: age is what the sweep acts on.
         var icebox = new BoundedRanking(ListLimit, Comparer<Item>.Create((a, b) =>
             a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : a.Number.CompareTo(b.Number)));
-        var incidents = new List<Item>();
+        var active = Enum.GetValues<WorkStream>().Select(_ => new BoundedRanking(ListLimit, LongestActiveFirst)).ToArray();
 
         await foreach (var item in store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = OpenStates, Outline = true }, ct))
         {
@@ -65,11 +77,7 @@ internal sealed record DashboardSnapshot(
                 case ItemState.New: fresh.Add(item); break;
                 case ItemState.Active:
                     allocation.Add(item);
-                    if (item.Stream == WorkStream.Incident)
-                    {
-                        incidents.Add(item);
-                    }
-
+                    active[(int)item.Stream].Add(item);
                     break;
             }
         }
@@ -79,13 +87,24 @@ internal sealed record DashboardSnapshot(
             allocation.Add(entry);
         }
 
+        var inFlight = new List<ActiveItem>();
+        foreach (var item in active.SelectMany(a => a.Result().Items))
+        {
+            inFlight.Add(new ActiveItem(item, await OverrideReasonAsync(store, item, ct)));
+        }
+
         var streams = Enum.GetValues<WorkStream>().Select(s =>
         {
             int C(ItemState st) => counts[(int)s, (int)st];
             var limit = Wip.Limit(s, settings);
             return new StreamLine(s, C(ItemState.Active), C(ItemState.Sprint), C(ItemState.Ready), C(ItemState.New), C(ItemState.Icebox),
-                limit, Wip.IsBreached(C(ItemState.Active), limit));
+                limit, Wip.IsBreached(C(ItemState.Active), limit))
+            {
+                Overrides = inFlight.Count(a => a.Item.Stream == s && a.OverrideReason is not null),
+            };
         }).ToList();
+
+        var finished = await FinishedAsync(store, backlog, ct);
 
         var schedules = CeremonyScheduler.Schedules(backlog, zone);
         var next = new List<NextCeremony>();
@@ -99,8 +118,54 @@ internal sealed record DashboardSnapshot(
             }
         }
 
-        return new DashboardSnapshot(backlog, now, zone, streams, [.. incidents.OrderBy(i => i.StateSince)],
-            sprint.Result(), ready.Result(), icebox.Result(), fresh.Result(), allocation.Build(), [.. next.OrderBy(n => n.At)]);
+        return new DashboardSnapshot(backlog, now, zone, streams, inFlight,
+            sprint.Result(), ready.Result(), icebox.Result(), fresh.Result(), finished, allocation.Build(), [.. next.OrderBy(n => n.At)]);
+    }
+
+    private static readonly IComparer<Item> LongestActiveFirst = Comparer<Item>.Create((a, b) =>
+        a.StateSince != b.StateSince ? a.StateSince.CompareTo(b.StateSince) : a.Number.CompareTo(b.Number));
+
+    /// <summary>
+    /// The reason written when the item was last started over its stream's WIP limit, if any: a facilitator's override
+    /// records a <see cref="FieldIds.WipOverride"/> entry with the reason just before the move to Active.
+    /// </summary>
+    private static async Task<string?> OverrideReasonAsync(ITriageStore store, Item item, CancellationToken ct)
+    {
+        string? reason = null, pending = null;
+        await foreach (var e in store.History.ForItemAsync(item.BacklogId, item.Number, ct))
+        {
+            if (e.Kind == HistoryKind.FieldChanged && e.Field == FieldIds.WipOverride)
+            {
+                pending = string.IsNullOrWhiteSpace(e.Reason) ? null : e.Reason;
+            }
+            else if (e.Kind == HistoryKind.StateChanged && e.To == nameof(ItemState.Active))
+            {
+                reason = pending;
+                pending = null;
+            }
+        }
+
+        return reason;
+    }
+
+    /// <summary>The most recently done or closed items, read whole so their closing rationale shows.</summary>
+    private static async Task<RankedList> FinishedAsync(ITriageStore store, Backlog backlog, CancellationToken ct)
+    {
+        var latest = new BoundedRanking(FinishedLimit, Comparer<Item>.Create((a, b) =>
+            a.StateSince != b.StateSince ? b.StateSince.CompareTo(a.StateSince) : b.Number.CompareTo(a.Number)));
+        await foreach (var item in store.Items.QueryAsync(new ItemQuery(backlog.Id) { States = [ItemState.Done, ItemState.Closed], Outline = true }, ct))
+        {
+            latest.Add(item);
+        }
+
+        var shown = latest.Result();
+        var whole = new List<Item>(shown.Items.Count);
+        foreach (var outline in shown.Items)
+        {
+            whole.Add((await store.Items.GetAsync(backlog.Id, outline.Number, ct))?.Value ?? outline);
+        }
+
+        return new RankedList(whole, shown.TotalCount);
     }
 
     /// <summary>Keeps the first N items of a stream in order and counts them all, so a list never holds a whole backlog.</summary>

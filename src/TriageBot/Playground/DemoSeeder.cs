@@ -105,6 +105,19 @@ public sealed class DemoSeeder(ITriageStore store, TimeProvider time)
 
         ItemChange Timebox(Item i, DateTimeOffset at, int days) => WorkRules.SetTimebox(i, days, Arjun, at);
         ItemChange Start(Item i, DateTimeOffset at, UserRef by) => WorkRules.Start(i, by, at, [], s);
+        // A start over the stream's WIP limit, as a facilitator's override records it (see WorkRules.Start).
+        static ItemChange Overriding(ItemChange start, string reason)
+        {
+            var moved = start.History.First(e => e.Kind == HistoryKind.StateChanged && e.To == nameof(ItemState.Active));
+            var entry = moved with { Kind = HistoryKind.FieldChanged, Field = FieldIds.WipOverride, From = "", To = "", Reason = reason };
+            return start with
+            {
+                Item = start.Item with { HistoryCount = start.Item.HistoryCount + 1 },
+                History = [.. start.History
+                    .SelectMany(e => e == moved ? new[] { entry, e with { Reason = $"WIP override: {reason}" } } : [e])
+                    .Select((e, n) => e with { Sequence = start.History[0].Sequence + n })],
+            };
+        }
         ItemChange Done(Item i, DateTimeOffset at, UserRef by) => WorkRules.Done(i, by, at, evaluationGatePassed: true);
         ItemChange Note(Item i, DateTimeOffset at, string text, CapabilityScale scale = CapabilityScale.DaysFeature) => CapabilityNoteRules.AddCapabilityNote(i, text, scale, Arjun, at);
         ItemChange Move(Item i, DateTimeOffset at, FeatureColumn column) => WorkRules.Move(i, column, Priya, at);
@@ -148,7 +161,7 @@ public sealed class DemoSeeder(ITriageStore store, TimeProvider time)
             (6, (i, t) => Start(i, t, Priya)));
         await Add(WorkStream.Bug, "Rate-limit errors shown as a generic failure", Tom, 14, Bug("Send 30 questions in a minute.", "sometimes", "3"),
             (13, (i, t) => Score(i, t, 2, 3, 3, 3, "Support tickets every day")),
-            (3, (i, t) => Start(i, t, Arjun)));
+            (3, (i, t) => Overriding(Start(i, t, Arjun), "Support gets tickets about it every day; worth going over the bug limit for a week.")));
         await Add(WorkStream.Bug, "p95 latency regression on /chat after the model upgrade", Arjun, 75, Bug("Compare p95 before and after the upgrade.", "always", "100"),
             (74, (i, t) => Score(i, t, 3, 2, 2, 3, "Every user waits 2 s longer")),
             (70, (i, t) => Start(i, t, Arjun)),

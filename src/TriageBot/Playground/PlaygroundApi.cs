@@ -29,7 +29,7 @@ public sealed record ActionPress(string Id, string? Arg);
 public sealed record FormSubmission(string FormId, string? Arg, Dictionary<string, string>? Values);
 
 /// <summary>
-/// What the page shows in answer: <c>reply</c> (a private card for the person), <c>posted</c> (a visible reply went to
+/// What the page shows in answer: <c>reply</c> (a private card for the person, also in the feed addressed to them), <c>posted</c> (a visible reply went to
 /// the channel), <c>form</c>/<c>formErrors</c> (a card for the dialog), <c>close</c> (close the dialog, then maybe a
 /// card), <c>updated</c> (the card the button was on changed in place) or <c>none</c>.
 /// </summary>
@@ -84,33 +84,43 @@ public sealed class PlaygroundApi(IConversation conversation, PlaygroundFeed fee
 
         var place = new ConversationAddress { Platform = Platform.Playground, Workspace = PlaygroundChannels.Workspace, ChannelId = channel, ThreadId = thread };
         var outcome = await conversation.HandleAsync(new Interaction(person.User, place, intent, time.GetUtcNow()), ct);
-        return Results.Json(Render(outcome, channel, thread, request.MessageId));
+        return Results.Json(Render(outcome, person, channel, thread, request.MessageId));
     }
 
-    private InteractResponse Render(Outcome outcome, string channel, string? thread, string? messageId)
+    /// <summary>
+    /// A private reply goes into the feed inline, where the person acted, addressed to them: the feed shows it to them
+    /// alone, marked as only visible to them (as Slack's ephemeral messages and Teams' replies to one person are).
+    /// </summary>
+    private InteractResponse Render(Outcome outcome, SamplePerson person, string channel, string? thread, string? messageId)
     {
+        InteractResponse Private(JsonObject card)
+        {
+            var entry = feed.PostCard(channel, thread, card, to: person.User.UserId);
+            return new InteractResponse("reply", PlaygroundCards.ForRole(card, person.Role), entry.Id);
+        }
+
         switch (outcome)
         {
             case ReplyOutcome { Private: false } visible:
-                var posted = feed.PostCard(channel, thread, AdaptiveCardRenderer.Render(visible.View));
+                var posted = feed.PostCard(channel, thread, PlaygroundCards.Render(visible.View));
                 return new InteractResponse("posted", MessageId: posted.Id);
             case ReplyOutcome reply:
-                return new InteractResponse("reply", AdaptiveCardRenderer.Render(reply.View));
+                return Private(PlaygroundCards.Render(reply.View));
             case OpenFormOutcome open:
-                return new InteractResponse("form", AdaptiveCardRenderer.Render(open.Form, CardHost.Dialog));
+                return new InteractResponse("form", PlaygroundCards.Render(open.Form, host: CardHost.Dialog));
             case FormErrorsOutcome errors:
-                return new InteractResponse("formErrors", AdaptiveCardRenderer.Render(errors.Form, CardHost.Dialog));
+                return new InteractResponse("formErrors", PlaygroundCards.Render(errors.Form, host: CardHost.Dialog));
             case CloseFormOutcome close:
-                return new InteractResponse("close", close.Then is null ? null : AdaptiveCardRenderer.Render(close.Then));
+                return close.Then is null ? new InteractResponse("close") : Private(PlaygroundCards.Render(close.Then)) with { Kind = "close" };
             case UpdateCardOutcome update:
-                var card = AdaptiveCardRenderer.Render(update.View);
+                var card = PlaygroundCards.Render(update.View);
                 return messageId is not null && feed.Update(messageId, card)
                     ? new InteractResponse("updated", MessageId: messageId)
-                    : new InteractResponse("reply", card);
+                    : Private(card);
             case NoOutcome:
                 return new InteractResponse("none");
             default:
-                return new InteractResponse("reply", AdaptiveCardRenderer.Render(new TextView($"The playground cannot show a {outcome.GetType().Name} yet.", Tone.Warning)));
+                return Private(PlaygroundCards.Render(new TextView($"The playground cannot show a {outcome.GetType().Name} yet.", Tone.Warning)));
         }
     }
 

@@ -3,6 +3,7 @@ using TriageBot.Core.Backlogs;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
+using TriageBot.Core.UseCases;
 using TriageBot.Core.Views;
 using TriageBot.Dashboard;
 
@@ -41,12 +42,23 @@ public static partial class PlaygroundEndpoints
     public static WebApplication MapPlayground(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (app.Services.GetService<PlaygroundFeed>() is null)
+        var on = app.Services.GetService<PlaygroundFeed>() is not null;
+
+        // `/` is the playground for someone on this machine when it is on, the health page otherwise.
+        app.MapGet("/", (HttpContext http) => Results.Redirect(on && PlaygroundAccess.Allows(http) ? "/playground" : "/health"));
+        if (!on)
         {
             return app;
         }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TriageBot.Playground");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var url in ReadyUrls(app.Urls))
+            {
+                LogReady(logger, url);
+            }
+        });
         if (!app.Environment.IsDevelopment())
         {
             LogEnabledOutsideDevelopment(logger, app.Environment.EnvironmentName);
@@ -77,11 +89,8 @@ public static partial class PlaygroundEndpoints
         group.MapGet("/lib/adaptivecards.min.js", (IWebHostEnvironment env) => DashboardEndpoints.Asset(env.WebRootFileProvider, RendererPath, "text/javascript; charset=utf-8"));
 
         group.MapGet("/api/state", StateAsync);
-        group.MapGet("/api/feed", (long? after, PlaygroundFeed feed) =>
-        {
-            var (entries, version) = feed.Since(after ?? 0);
-            return Results.Json(new { version, entries });
-        });
+        group.MapGet("/api/feed", FeedAsync);
+        group.MapGet("/charts/{backlogId}.png", ChartAsync);
         group.MapPost("/api/interact", (InteractRequest request, PlaygroundApi api, CancellationToken ct) => api.InteractAsync(request, ct));
         group.MapPost("/api/seed", async (DemoSeeder seeder, CancellationToken ct) =>
         {
@@ -90,6 +99,44 @@ public static partial class PlaygroundEndpoints
         });
         group.MapPost("/api/ballot", OpenBallotAsync);
         return app;
+    }
+
+    /// <summary>
+    /// The feed as one person sees it (<c>as</c>): the channel's messages and their own private ones, each card without
+    /// the buttons their role may not use. Without a known person, only what everyone sees, as a member would.
+    /// </summary>
+    private static async Task<IResult> FeedAsync(long? after, string? @as, PlaygroundFeed feed, ITriageStore store, CancellationToken ct)
+    {
+        var person = SamplePeople.Find(@as);
+        var (entries, version) = feed.Since(after ?? 0, person?.User.UserId ?? "");
+        var role = person is null ? Role.Member : await RoleOfAsync(store, person, ct);
+        return Results.Json(new { version, entries = entries.Select(e => e.Card is null ? e : e with { Card = PlaygroundCards.ForRole(e.Card, role) }) });
+    }
+
+    private static async Task<Role> RoleOfAsync(ITriageStore store, SamplePerson person, CancellationToken ct)
+    {
+        foreach (var channel in PlaygroundChannels.All)
+        {
+            if (await store.Bindings.GetAsync(Platform.Playground, PlaygroundChannels.Workspace, channel, ct) is { } binding)
+            {
+                return (await store.Members.GetAsync(binding.BacklogId, person.User.Key, ct))?.Role ?? Role.Member;
+            }
+        }
+
+        return person.Role;
+    }
+
+    /// <summary>A backlog's allocation chart as of now, for the allocation review's card: the playground is loopback-only, so it needs no signed link.</summary>
+    private static async Task<IResult> ChartAsync(string backlogId, ITriageStore store, ReportBuilder reports, TimeProvider time, CancellationToken ct)
+    {
+        var backlog = await store.Backlogs.GetAsync(backlogId, ct);
+        if (backlog is null)
+        {
+            return Results.NotFound();
+        }
+
+        var review = await reports.BuildAllocationAsync(backlog.Value, time.GetUtcNow(), ct);
+        return Results.File(Charts.AllocationChart.RenderPng(review.Streams), "image/png");
     }
 
     private static async Task<IResult> StateAsync(ITriageStore store, IWebHostEnvironment env, CancellationToken ct)
@@ -162,6 +209,16 @@ public static partial class PlaygroundEndpoints
         signal.Notify();
         return Results.Json(new { opened = item.Value.Key });
     }
+
+    /// <summary>Where a person opens the playground: each address the app listens on, a wildcard host shown as localhost.</summary>
+    internal static IReadOnlyList<string> ReadyUrls(IEnumerable<string> listening) =>
+        [.. listening.Select(u => WildcardHost().Replace(u, "${scheme}localhost").TrimEnd('/') + "/playground").Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<scheme>https?://)(\*|\+|0\.0\.0\.0|\[::\])(?=[:/]|$)")]
+    private static partial System.Text.RegularExpressions.Regex WildcardHost();
+
+    [LoggerMessage(EventId = 702, Level = LogLevel.Information, Message = "Playground ready: open {Url}")]
+    private static partial void LogReady(ILogger logger, string url);
 
     [LoggerMessage(EventId = 700, Level = LogLevel.Warning, Message = "The playground is enabled in the {Environment} environment: anyone on this machine can act as any sample person. Set Playground:Enabled=false unless this is intended.")]
     private static partial void LogEnabledOutsideDevelopment(ILogger logger, string environment);

@@ -74,6 +74,16 @@ public sealed class PlaygroundFeed
         }
     }
 
+    /// <summary>
+    /// What <paramref name="viewer"/> may see of <see cref="Since(long)"/>: everything posted to the channel, and of the
+    /// messages addressed to one person (private replies, direct messages) only their own. Nobody else's ever leaves the server.
+    /// </summary>
+    public (IReadOnlyList<FeedEntry> Entries, long Version) Since(long after, string viewer)
+    {
+        var (entries, version) = Since(after);
+        return ([.. entries.Where(e => e.To is null || string.Equals(e.To, viewer, StringComparison.Ordinal))], version);
+    }
+
     private FeedEntry Append(string channel, string? thread, string author, bool fromBot, string? text, JsonObject? card, string? to)
     {
         lock (_gate)

@@ -25,7 +25,7 @@ internal static class PlaygroundPage
             <a id="dashboard-link" href="#" target="_blank" rel="noopener" hidden>Open the dashboard</a>
             <span id="status" role="status" aria-live="polite"></span>
           </div>
-          <p id="renderer-note" class="note" {{(richRenderer ? "hidden" : "")}}>Cards use a plain built-in rendering because the official Adaptive Cards renderer is not installed. To get it: <code>cd tools &amp;&amp; npm ci</code>, then build again.</p>
+          <p id="renderer-note" class="note" {{(richRenderer ? "hidden" : "")}}>Cards use a plain built-in rendering because the official Adaptive Cards renderer is not installed. To get it: <code>npm ci --prefix tools/playground</code> (one package), then build again.</p>
           <noscript><p class="note">The playground needs JavaScript. The dashboard works without it.</p></noscript>
         </header>
         <nav aria-label="Channels" class="channels">
@@ -33,23 +33,28 @@ internal static class PlaygroundPage
           <button type="button" data-channel="clinic" aria-pressed="false">#clinic</button>
         </nav>
         <main>
-          <h2 id="feed-heading" class="visually-hidden">Messages in #triage</h2>
-          <section id="feed" aria-labelledby="feed-heading"></section>
-          <p id="thread-bar" hidden>Replying in a thread. <button type="button" id="leave-thread">Back to the channel</button></p>
-          <form id="composer" autocomplete="off">
-            <label for="command">Command</label>
-            <input id="command" name="command" placeholder="help · new bug · show TRI-3 · score TRI-3 · note TRI-3 · clinic">
-            <button type="submit">Send</button>
-          </form>
+          <div class="chat">
+            <div class="channel-pane">
+              <h2 id="feed-heading" class="visually-hidden">Messages in #triage</h2>
+              <section id="feed" aria-labelledby="feed-heading" aria-live="polite"></section>
+              <p id="thread-bar" hidden>Replying in a thread. <button type="button" id="leave-thread">Back to the channel</button></p>
+              <form id="composer" autocomplete="off">
+                <label for="command">Command</label>
+                <input id="command" name="command" placeholder="help · new bug · list · clinic · report allocation">
+                <button type="submit">Send</button>
+              </form>
+            </div>
+            <aside id="thread-pane" aria-labelledby="thread-heading" hidden>
+              <h2 id="thread-heading">Thread</h2>
+              <p id="thread-parent" class="note"></p>
+              <div id="thread-replies"></div>
+            </aside>
+          </div>
           <form id="ballot-form" autocomplete="off">
             <label for="ballot-key">Put an item up for a vote in #clinic</label>
             <input id="ballot-key" name="key" placeholder="TRI-3">
             <button type="submit">Open ballot</button>
           </form>
-          <section id="private" aria-labelledby="private-heading">
-            <h2 id="private-heading">Only visible to you</h2>
-            <div id="private-list"></div>
-          </section>
         </main>
         <dialog id="form-dialog" aria-labelledby="form-dialog-title">
           <h2 id="form-dialog-title" class="visually-hidden">Form</h2>

@@ -2,7 +2,6 @@ using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
 using TriageBot.Core.Views;
-using TriageBot.Teams.Cards;
 
 namespace TriageBot.Playground;
 
@@ -17,7 +16,7 @@ public sealed class PlaygroundSender(PlaygroundFeed feed) : IChannelSender
     public Task<SendResult> SendAsync(OutboxMessage message, View view, string? existingMessageId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var card = AdaptiveCardRenderer.Render(view);
+        var card = PlaygroundCards.Render(view, message.BacklogId);
         if (message.Kind == OutboxKind.Update)
         {
             return Task.FromResult<SendResult>(existingMessageId is not null && feed.Update(existingMessageId, card)

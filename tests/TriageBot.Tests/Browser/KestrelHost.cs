@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using TriageBot.Core.Ports;
 
@@ -17,9 +18,12 @@ public sealed class KestrelHost : WebApplicationFactory<Program>
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "triagebot-tests", Guid.NewGuid().ToString("N"));
     private readonly string _environment;
 
-    public KestrelHost(string environment = "Development", IReadOnlyDictionary<string, string>? settings = null)
+    private readonly TimeProvider? _clock;
+
+    public KestrelHost(string environment = "Development", IReadOnlyDictionary<string, string>? settings = null, TimeProvider? clock = null)
     {
         _environment = environment;
+        _clock = clock;
         Settings = settings ?? new Dictionary<string, string>();
         Directory.CreateDirectory(_directory);
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -46,6 +50,11 @@ public sealed class KestrelHost : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(_clock));
         }
     }
 

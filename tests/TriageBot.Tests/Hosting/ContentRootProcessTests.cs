@@ -46,7 +46,7 @@ public sealed partial class ContentRootProcessTests : IDisposable
         await using var app = await RunningApp.StartAsync(AppDll, _folder, []);
 
         using var http = new HttpClient { BaseAddress = app.Url };
-        var css = await http.GetAsync(DashboardPages.StylesheetPath, TestContext.Current.CancellationToken);
+        var css = await http.GetAsync(TriageBot.Dashboard.PageFormat.StylesheetPath, TestContext.Current.CancellationToken);
         var output = await app.StopAsync();
 
         css.StatusCode.ShouldBe(HttpStatusCode.OK, output);
@@ -65,7 +65,7 @@ public sealed partial class ContentRootProcessTests : IDisposable
         await using var app = await RunningApp.StartAsync(AppDll, _folder, ["--contentRoot", _folder]);
 
         using var http = new HttpClient { BaseAddress = app.Url };
-        var css = await http.GetAsync(DashboardPages.StylesheetPath, TestContext.Current.CancellationToken);
+        var css = await http.GetAsync(TriageBot.Dashboard.PageFormat.StylesheetPath, TestContext.Current.CancellationToken);
         var output = await app.StopAsync();
 
         css.StatusCode.ShouldBe(HttpStatusCode.NotFound);

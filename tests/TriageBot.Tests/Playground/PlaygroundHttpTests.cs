@@ -165,6 +165,34 @@ public sealed class PlaygroundEnvironmentTests
 
         (await http.GetAsync("/playground")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Root_RedirectsToThePlayground_WhenItIsOn()
+    {
+        await using var on = new KestrelHost();
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = on.BaseAddress };
+
+        var response = await http.GetAsync("/");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldBe("/playground");
+    }
+
+    [Fact]
+    public async Task Root_RedirectsToTheHealthPage_WhenThePlaygroundIsOff_OrTheCallerIsNotThisMachine()
+    {
+        await using var off = new KestrelHost("Development", new Dictionary<string, string> { ["Playground:Enabled"] = "false" });
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = off.BaseAddress };
+        var response = await http.GetAsync("/");
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldBe("/health");
+
+        await using var on = new KestrelHost();
+        using var proxied = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = on.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        (await proxied.SendAsync(request)).Headers.Location!.OriginalString.ShouldBe("/health");
+    }
 }
 
 public sealed class PlaygroundClinicTests : IAsyncLifetime

@@ -22,6 +22,14 @@ public sealed class PlaygroundAccessTests
     public void OnlyLoopbackCallers_AreAllowed(string address, bool allowed) =>
         PlaygroundAccess.IsLoopbackCaller(IPAddress.Parse(address)).ShouldBe(allowed);
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5170", "http://127.0.0.1:5170/playground")]
+    [InlineData("http://[::]:8080", "http://localhost:8080/playground")]
+    [InlineData("http://0.0.0.0:5000/", "http://localhost:5000/playground")]
+    [InlineData("http://+:80", "http://localhost:80/playground")]
+    public void TheReadyMessage_NamesAnAddressABrowserCanOpen(string listening, string shown) =>
+        PlaygroundEndpoints.ReadyUrls([listening]).ShouldBe([shown]);
+
     [Fact]
     public void ACallerWithNoAddress_IsRefused() => PlaygroundAccess.IsLoopbackCaller(null).ShouldBeFalse();
 

@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const state = { version: 0, entries: new Map(), nodes: new Map(), as: "priya", channel: "triage", thread: null, dialog: null, people: [] };
+  const state = { version: 0, entries: new Map(), nodes: new Map(), replies: new Map(), as: "priya", channel: "triage", thread: null, dialog: null, people: [], generation: 0 };
   const $ = (id) => document.getElementById(id);
   const rich = typeof window.AdaptiveCards !== "undefined";
 
@@ -27,9 +27,24 @@
   }
 
   // ---- card rendering
+  // Text colours that meet WCAG AA on white (the renderer's default warning orange is 2.4:1).
+  const colours = (fg) => ({ default: fg, subtle: fg });
+  const foregroundColors = {
+    default: { default: "#1b1b1b", subtle: "#4a4a4a" }, dark: colours("#1b1b1b"), light: colours("#ffffff"),
+    accent: colours("#1f4e8c"), good: colours("#1e6b2e"), warning: colours("#8a4b00"), attention: colours("#a3320b"),
+  };
+  const hostConfig = rich ? new window.AdaptiveCards.HostConfig({
+    fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+    containerStyles: {
+      default: { backgroundColor: "#FFFFFF", foregroundColors },
+      emphasis: { backgroundColor: "#F3F5F8", foregroundColors },
+    },
+  }) : null;
+
   function renderCard(card, onAction) {
     if (rich) {
       const ac = new window.AdaptiveCards.AdaptiveCard();
+      ac.hostConfig = hostConfig;
       ac.onExecuteAction = (action) => onAction({
         type: action.getJsonTypeName(),
         verb: action.verb,
@@ -71,6 +86,17 @@
           case "ActionSet":
             addActions(el.actions, parent);
             break;
+          case "Container":
+            addElements(el.items, parent);
+            break;
+          case "Image": {
+            const img = document.createElement("img");
+            img.src = el.url;
+            img.alt = el.altText || "";
+            img.className = "card-image";
+            parent.appendChild(img);
+            break;
+          }
           default:
             if (typeof el.type === "string" && el.type.startsWith("Input.")) addInput(el, parent);
         }
@@ -157,12 +183,14 @@
         break;
       case "close":
         closeDialog();
-        if (result.card) addPrivate(result.card, ctx);
+        poll({ follow: true });
         break;
       case "reply":
-        addPrivate(result.card, ctx);
+        poll({ follow: true });
         break;
       case "posted":
+        poll({ follow: true });
+        break;
       case "updated":
         poll();
         break;
@@ -206,19 +234,10 @@
     state.dialog = null;
   }
 
-  function addPrivate(card, ctx) {
-    const list = $("private-list");
-    const item = document.createElement("div");
-    item.className = "private-msg";
-    item.appendChild(renderCard(card, actionHandler({ channel: ctx.channel, thread: ctx.thread, messageId: null })));
-    list.prepend(item);
-    while (list.children.length > 6) list.lastElementChild.remove();
-  }
-
   // ---- feed
   function messageNode(entry) {
     const node = document.createElement("article");
-    node.className = "msg" + (entry.fromBot ? " bot" : " person");
+    node.className = "msg" + (entry.fromBot ? " bot" : " person") + (entry.to ? " private" : "");
     node.dataset.id = entry.id;
     fillMessage(node, entry);
     return node;
@@ -228,7 +247,13 @@
     const head = document.createElement("p");
     head.className = "who";
     const time = new Date(entry.at);
-    head.textContent = entry.author + (entry.to ? " → " + entry.to : "") + " · " + time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    head.textContent = entry.author + " · " + time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    if (entry.to) {
+      const mark = document.createElement("span");
+      mark.className = "only-you";
+      mark.textContent = "Only visible to you";
+      head.append(" ", mark);
+    }
     const content = document.createElement("div");
     content.className = "content";
     if (entry.card) {
@@ -236,50 +261,94 @@
     } else {
       content.textContent = entry.text;
     }
-    const replies = node.querySelector(":scope > .replies") || document.createElement("div");
-    replies.className = "replies";
     const parts = [head, content];
     if (!entry.thread) {
+      let replies = state.replies.get(entry.id);
+      if (!replies) {
+        replies = document.createElement("div");
+        replies.className = "replies";
+        state.replies.set(entry.id, replies);
+      }
       const reply = document.createElement("button");
       reply.type = "button";
       reply.className = "reply-link";
       reply.textContent = "Reply in thread";
       reply.addEventListener("click", () => enterThread(entry.id));
-      parts.push(reply, replies);
+      parts.push(reply);
+      if (state.thread !== entry.id) parts.push(replies);
     }
     node.replaceChildren(...parts);
   }
 
+  // Returns the new node, or null when an existing message was updated in place.
   function upsert(entry) {
     state.entries.set(entry.id, entry);
     let node = state.nodes.get(entry.id);
     if (node) {
       fillMessage(node, entry);
-    } else {
-      node = messageNode(entry);
-      state.nodes.set(entry.id, node);
-      const parent = entry.thread ? state.nodes.get(entry.thread)?.querySelector(":scope > .replies") : null;
-      (parent || $("feed")).appendChild(node);
+      node.hidden = entry.channel !== state.channel;
+      return null;
     }
+    node = messageNode(entry);
+    state.nodes.set(entry.id, node);
+    const parent = entry.thread ? state.replies.get(entry.thread) : null;
+    (parent || $("feed")).appendChild(node);
     node.hidden = entry.channel !== state.channel;
+    return node;
   }
 
-  let polling = false;
-  async function poll() {
-    if (polling) return;
-    polling = true;
-    try {
-      const response = await fetch("/playground/api/feed?after=" + state.version);
-      if (response.ok) {
-        const body = await response.json();
-        for (const entry of body.entries) upsert(entry);
-        state.version = Math.max(state.version, body.version);
-      }
-    } catch (e) {
-      status("Lost the connection to the bot: " + e.message);
-    } finally {
-      polling = false;
+  // The view follows new messages like a chat: when the person was already at the bottom, or the message answers them.
+  function nearBottom(el) { return el.scrollHeight - el.scrollTop - el.clientHeight < 80; }
+  function follow(node) {
+    const feed = $("feed");
+    const scroller = node.closest("#thread-pane") ? $("thread-pane") : feed;
+    scroller.scrollTop = scroller.scrollHeight;
+    node.scrollIntoView({ block: "nearest" });
+    // A chart arrives after its card: follow again once it has its height.
+    for (const img of node.querySelectorAll("img")) {
+      if (!img.complete) img.addEventListener("load", () => { scroller.scrollTop = scroller.scrollHeight; }, { once: true });
     }
+  }
+
+  let polling = null;
+  async function poll(options) {
+    const wantFollow = options && options.follow;
+    if (polling) { await polling; if (!wantFollow) return; }
+    const generation = state.generation;
+    polling = (async () => {
+      try {
+        const atBottom = nearBottom($("feed"));
+        const response = await fetch("/playground/api/feed?after=" + state.version + "&as=" + encodeURIComponent(state.as));
+        if (!response.ok || generation !== state.generation) return;
+        const body = await response.json();
+        let last = null;
+        for (const entry of body.entries) {
+          const node = upsert(entry);
+          if (node && !node.hidden) last = node;
+        }
+        state.version = Math.max(state.version, body.version);
+        if (last && (atBottom || wantFollow || state.following)) follow(last);
+        state.following = false;
+      } catch (e) {
+        status("Lost the connection to the bot: " + e.message);
+      } finally {
+        polling = null;
+      }
+    })();
+    await polling;
+  }
+
+  // Another person sees another feed: their own private messages, and the buttons of their own role.
+  function resetFeed() {
+    state.generation++;
+    state.version = 0;
+    state.entries.clear();
+    state.nodes.clear();
+    state.replies.clear();
+    $("feed").replaceChildren();
+    $("thread-replies").replaceChildren();
+    leaveThread();
+    state.following = true;
   }
 
   function showChannel(channel) {
@@ -290,17 +359,31 @@
     $("feed-heading").textContent = "Messages in #" + channel;
   }
 
+  // A thread opens beside the channel (below it on a phone): its replies move into the thread pane while it is open.
   function enterThread(id) {
+    leaveThread();
     state.thread = id;
+    const parent = state.nodes.get(id);
+    const entry = state.entries.get(id);
+    parent?.classList.add("in-thread");
+    $("thread-parent").textContent = entry ? entry.author + ": " + (entry.text || "a card") : "";
+    const replies = state.replies.get(id);
+    if (replies) $("thread-replies").replaceChildren(replies);
+    $("thread-pane").hidden = false;
+    document.body.classList.add("thread-open");
     $("thread-bar").hidden = false;
-    for (const n of document.querySelectorAll(".msg.in-thread")) n.classList.remove("in-thread");
-    state.nodes.get(id)?.classList.add("in-thread");
     $("command").focus();
   }
   function leaveThread() {
+    const id = state.thread;
     state.thread = null;
     $("thread-bar").hidden = true;
+    $("thread-pane").hidden = true;
+    document.body.classList.remove("thread-open");
     for (const n of document.querySelectorAll(".msg.in-thread")) n.classList.remove("in-thread");
+    const replies = id ? state.replies.get(id) : null;
+    const parent = id ? state.nodes.get(id) : null;
+    if (replies && parent) parent.appendChild(replies);
   }
 
   async function loadState() {
@@ -321,7 +404,12 @@
 
   // ---- wiring
   document.addEventListener("DOMContentLoaded", async () => {
-    $("as").addEventListener("change", (e) => { state.as = e.target.value; status("Acting as " + e.target.selectedOptions[0].textContent); });
+    $("as").addEventListener("change", (e) => {
+      state.as = e.target.value;
+      status("Acting as " + e.target.selectedOptions[0].textContent);
+      resetFeed();
+      poll({ follow: true });
+    });
     for (const b of document.querySelectorAll("[data-channel]")) b.addEventListener("click", () => showChannel(b.dataset.channel));
     $("leave-thread").addEventListener("click", leaveThread);
     $("dialog-cancel").addEventListener("click", closeDialog);
@@ -331,7 +419,7 @@
       const text = input.value.trim();
       if (!text) return;
       input.value = "";
-      interact({ command: text }).then(poll);
+      interact({ command: text }).then(() => poll({ follow: true }));
     });
     $("ballot-form").addEventListener("submit", async (e) => {
       e.preventDefault();
@@ -356,7 +444,7 @@
       }
     });
     await loadState();
-    await poll();
-    setInterval(poll, 700);
+    await poll({ follow: true });
+    setInterval(() => poll(), 700);
   });
 })();
