@@ -119,6 +119,13 @@ internal sealed class CardBuilder(CardHost host, CardLimits limits)
     {
         if (host == CardHost.TeamsMessage && DialogButtons.OpensForm(button.ActionId))
             return DialogButtons.Fetch(CardText.Plain(button.Label, 40), button.ActionId, button.Argument);
+        if (host == CardHost.Dialog)
+        {
+            // Dialogs support no Action.Execute: a button there submits the dialog (task/submit) with its action id.
+            var data = new JsonObject { [Activities.ActivityTranslation.ActionIdKey] = button.ActionId };
+            if (button.Argument is not null) data[Activities.ActivityTranslation.ArgKey] = button.Argument;
+            return new JsonObject { ["type"] = "Action.Submit", ["title"] = CardText.Plain(button.Label, 40), ["data"] = data };
+        }
         var action = new JsonObject
         {
             ["type"] = "Action.Execute",

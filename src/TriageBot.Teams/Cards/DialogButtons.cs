@@ -15,7 +15,7 @@ public static class DialogButtons
     public static readonly IReadOnlySet<string> FormButtons = new HashSet<string>(StringComparer.Ordinal)
     {
         ButtonIds.Vote, ButtonIds.Score, ButtonIds.Finalize, ButtonIds.Setup, ButtonIds.AddCapabilityNote,
-        ButtonIds.Close, ButtonIds.Keep, ButtonIds.Extend, ButtonIds.NewItem,
+        ButtonIds.Close, ButtonIds.Keep, ButtonIds.Extend, ButtonIds.NewItem, OpenCommand,
     };
 
     public static bool OpensForm(string actionId) => FormButtons.Contains(actionId);
@@ -33,17 +33,14 @@ public static class DialogButtons
     }
 
     /// <summary>
-    /// The answer to a typed command that opens a form: one button that opens it in a dialog for whoever clicks it,
-    /// who runs the command again as themselves (so their own role decides, and they are the actor).
+    /// The action id of the one button a typed command that opens a form answers with: it runs the command (its argument)
+    /// again for whoever clicks it, in a dialog, so their own role decides and they are the actor.
     /// </summary>
-    public static JsonObject ForCommand(string title, string command) => new()
+    public const string OpenCommand = "teams.openCommand";
+
+    /// <summary>What a typed command that opens a form is answered with in the conversation: a button, never the form.</summary>
+    public static TextView ForCommand(FormView form, string command) => new($"{form.Title}: the form opens privately, for you alone.")
     {
-        ["type"] = "Action.Submit",
-        ["title"] = title,
-        ["data"] = new JsonObject
-        {
-            [ActivityTranslation.MsTeamsKey] = new JsonObject { ["type"] = "task/fetch" },
-            [ActivityTranslation.CommandKey] = command,
-        },
+        Actions = [new ActionButton(OpenCommand, "Open the form", command, ButtonStyle.Primary)],
     };
 }

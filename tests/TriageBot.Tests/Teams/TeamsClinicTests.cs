@@ -23,17 +23,17 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
     /// <summary>Reports a bug through the <c>new bug</c> form.</summary>
     private async Task ReportBugAsync(TeamsPerson who, string title)
     {
-        var form = (await CommandAsync(who, "new bug")).ShouldHaveSingleItem();
-        await DeliveredAsync(async () => Cards.Text(Cards.ExecutedCard(await SubmitAsync(who, form, form.Card, new Dictionary<string, string> { ["title"] = title })))
+        var (post, form) = await CommandFormAsync(who, "new bug");
+        await DeliveredAsync(async () => Cards.DialogMessage(await SubmitAsync(who, post, form, new Dictionary<string, string> { ["title"] = title }))
             .ShouldContain("Reported"));
     }
 
     /// <summary>Votes through the ballot's Vote button and the vote form it opens; returns the confirmation text.</summary>
     private async Task<string> VoteAsync(TeamsPerson who, PostedCard ballot, Dictionary<string, string> scores)
     {
-        var form = Cards.ExecutedCard(await ClickAsync(who, ballot, "vote"));
+        var form = await OpenFormAsync(who, ballot, "vote");
         Cards.Text(form).ShouldContain("Your vote stays hidden until the facilitator reveals the votes.");
-        return Cards.Text(Cards.ExecutedCard(await SubmitAsync(who, ballot, form, scores)));
+        return Cards.DialogMessage(await SubmitAsync(who, ballot, form, scores));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         latest!.Text.ShouldContain("5 voted so far: Ada Lovelace, Eli Whitney, Grace Hopper, Alan Turing, Barbara Liskov");
 
         // Grace changes her vote: the form comes back with her vote, and the new one replaces it.
-        var again = Cards.ExecutedCard(await ClickAsync(People.Grace, ballot, "vote"));
+        var again = await OpenFormAsync(People.Grace, ballot, "vote");
         Cards.Inputs(again)["impact"]["value"]!.GetValue<string>().ShouldBe("1");
         await DeliveredAsync(async () => await SubmitAsync(People.Grace, ballot, again, Scores(3, 2, 2, 2, impactWhy: "Every long answer is cut")));
 
@@ -102,10 +102,10 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         revealedCopy.Text.ShouldNotContain("impact 1");
 
         // The facilitator finalizes with the medians.
-        var finalizeForm = Cards.ExecutedCard(await ClickAsync(People.Ada, ballot, "finalize"));
+        var finalizeForm = await OpenFormAsync(People.Ada, ballot, "finalize");
         Cards.Inputs(finalizeForm)["impact"]["value"]!.GetValue<string>().ShouldBe("3");
         var finalUpdates = await DeliveredAsync(async () =>
-            Cards.Text(Cards.ExecutedCard(await SubmitAsync(People.Ada, ballot, finalizeForm, new Dictionary<string, string>())))
+            Cards.DialogMessage(await SubmitAsync(People.Ada, ballot, finalizeForm, new Dictionary<string, string>()))
                 .ShouldContain("TRI-1 finalized: 19 → Sprint."));
 
         var item = (await P.Store.Items.GetAsync(backlogId, 1, Ct))!.Value;
@@ -131,12 +131,12 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         var backlogId = await SetUpAsync(People.Ada);
         await ReportBugAsync(People.Ada, "Citations link to 404 pages");
         var ballot = (await CommandAsync(People.Ada, "clinic")).Single(p => p.Text.Contains("Scoring TRI-1", StringComparison.Ordinal));
-        var lateForm = Cards.ExecutedCard(await ClickAsync(People.Grace, ballot, "vote"));
+        var lateForm = await OpenFormAsync(People.Grace, ballot, "vote");
         await DeliveredAsync(async () => await VoteAsync(People.Ada, ballot, Scores(2, 2, 2, 2)));
-        var finalize = Cards.ExecutedCard(await ClickAsync(People.Ada, ballot, "finalize"));
+        var finalize = await OpenFormAsync(People.Ada, ballot, "finalize");
         await DeliveredAsync(async () => await SubmitAsync(People.Ada, ballot, finalize, new Dictionary<string, string>()));
 
-        var answer = Cards.Text(Cards.ExecutedCard(await SubmitAsync(People.Grace, ballot, lateForm, Scores(3, 3, 3, 3))));
+        var answer = Cards.DialogMessage(await SubmitAsync(People.Grace, ballot, lateForm, Scores(3, 3, 3, 3)));
 
         answer.ShouldContain("is closed; your vote was not recorded");
         (await P.Store.Votes.ListAsync(backlogId, 1, 1, Ct)).ShouldHaveSingleItem().Voter.UserId.ShouldBe(People.Ada.Id);
