@@ -21,4 +21,8 @@ public static class ButtonIds
     public const string Score = "score";
     public const string Show = "show";
     public const string NewItem = "newItem";
+    /// <summary>The ballot as the person asking sees it (their own vote, their own buttons): a card refresh in Teams.</summary>
+    public const string ViewBallot = "viewBallot";
+    /// <summary>A facilitator opens a new scoring round on a finalized item, announced in the conversation.</summary>
+    public const string ReopenScoring = "reopenScoring";
 }

@@ -128,6 +128,12 @@ public sealed record BallotView(ItemSummary Item, int Round, IReadOnlyList<UserR
     /// so a vote is one click. Channels that cannot show inputs in a message leave it out; the Vote action opens the whole form.
     /// </summary>
     public FormView? InlineVote { get; init; }
+    /// <summary>People who may reveal and finalize (the backlog's facilitators): channels with user-specific views refresh the card for them.</summary>
+    public IReadOnlyList<UserRef> Facilitators { get; init; } = [];
+    /// <summary>Set when the ballot is built for one person (a user-specific view): that person.</summary>
+    public UserRef? Viewer { get; init; }
+    /// <summary>In a view built for one person: their own vote in this round, shown to them alone until reveal.</summary>
+    public Rubric.Scores? ViewerVote { get; init; }
 }
 
 /// <summary>Posted when the bot joins a conversation.</summary>

@@ -188,6 +188,9 @@ public sealed class TeamsActivityProcessor(
                     ? new FormSubmitIntent(formId, StringOf(action.Data, ArgKey), FormValues(action.Data))
                     : new ButtonIntent(action.Verb, StringOf(action.Data, ArgKey));
                 var outcome = await HandleAsync(new Interaction(actor, place, intent, now), ct).ConfigureAwait(false);
+                // A vote cast from someone's own ballot: their card becomes their ballot again, with the vote they just cast.
+                if (intent is FormSubmitIntent { FormId: FormIds.Vote, Argument: { } ballot } && outcome is CloseFormOutcome { Then: TextView { Tone: Tone.Success } })
+                    outcome = await HandleAsync(new Interaction(actor, place, new ButtonIntent(ButtonIds.ViewBallot, ballot), now), ct).ConfigureAwait(false);
                 return await ExecuteResponseAsync(activity, place, actor, outcome, now, ct).ConfigureAwait(false);
             }
             case TaskFetch:

@@ -81,16 +81,20 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         Cards.Inputs(again)["impact"]["value"]!.GetValue<string>().ShouldBe("1");
         await DeliveredAsync(async () => await SubmitAsync(People.Grace, ballot, again, Scores(3, 2, 2, 2, impactWhy: "Every long answer is cut")));
 
-        // A member may not reveal: the answer is a message and the ballot stays as it is.
-        var refused = Cards.ExecutedMessage(await ClickAsync(People.Ken, ballot, "reveal"));
+        // Reveal and Finalize are only on the facilitator's own card; a member who sends a reveal anyway is refused.
+        Cards.Actions(latest.Card).Select(a => a["verb"]?.GetValue<string>()).ShouldNotContain("reveal");
+        var graces = Cards.Actions((await MyViewAsync(People.Grace, latest)).Card);
+        graces.Select(a => a["verb"]?.GetValue<string>()).ShouldNotContain("reveal");
+        var adas = await MyViewAsync(People.Ada, latest);
+        var refused = Cards.ExecutedMessage(await P.PostOkAsync(A.Execute(People.Ken, adas.ThreadConversation, adas.ActivityId, Cards.Button(adas.Card, "reveal"))));
         refused.ShouldContain("facilitator");
         (await P.Store.Items.GetAsync(backlogId, 1, Ct))!.Value.RoundRevealed.ShouldBeFalse();
 
-        // The facilitator reveals: her card changes at once, every copy through an update of the posted activity.
+        // The facilitator reveals from her own card: it changes at once, every copy through an update of the posted activity.
         PostedCard? revealedCopy = null;
         var revealUpdates = await DeliveredAsync(async () =>
         {
-            var revealed = Cards.Text(Cards.ExecutedCard(await ClickAsync(People.Ada, ballot, "reveal")));
+            var revealed = Cards.Text(Cards.ExecutedCard(await ClickAsync(People.Ada, adas, "reveal")));
             revealed.ShouldContain("Votes (5)");
             revealed.ShouldContain("Grace Hopper: impact 3, confidence 2, rollback 2, delay 2");
             revealed.ShouldContain("User impact: median 3 (spread 2–3)");
@@ -101,8 +105,8 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         revealedCopy.Text.ShouldContain("Grace Hopper: impact 3, confidence 2, rollback 2, delay 2");
         revealedCopy.Text.ShouldNotContain("impact 1");
 
-        // The facilitator finalizes with the medians.
-        var finalizeForm = await OpenFormAsync(People.Ada, ballot, "finalize");
+        // The facilitator finalizes with the medians, from her own card.
+        var finalizeForm = await OpenFormAsync(People.Ada, await MyViewAsync(People.Ada, revealedCopy), "finalize");
         Cards.Inputs(finalizeForm)["impact"]["value"]!.GetValue<string>().ShouldBe("3");
         var finalUpdates = await DeliveredAsync(async () =>
             Cards.DialogMessage(await SubmitAsync(People.Ada, ballot, finalizeForm, new Dictionary<string, string>()))
@@ -133,7 +137,7 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         var ballot = (await CommandAsync(People.Ada, "clinic")).Single(p => p.Text.Contains("Scoring TRI-1", StringComparison.Ordinal));
         var lateForm = await OpenFormAsync(People.Grace, ballot, "vote");
         await DeliveredAsync(async () => await VoteAsync(People.Ada, ballot, Scores(2, 2, 2, 2)));
-        var finalize = await OpenFormAsync(People.Ada, ballot, "finalize");
+        var finalize = await OpenFormAsync(People.Ada, await MyViewAsync(People.Ada, ballot), "finalize");
         await DeliveredAsync(async () => await SubmitAsync(People.Ada, ballot, finalize, new Dictionary<string, string>()));
 
         var answer = Cards.DialogMessage(await SubmitAsync(People.Grace, ballot, lateForm, Scores(3, 3, 3, 3)));

@@ -125,7 +125,7 @@ public sealed class TeamsDeliveryTests(LocalOpenIdIssuer issuer) : TeamsFlow(iss
         var ballot = (await CommandAsync(People.Ada, "clinic")).Single(p => p.Text.Contains("Scoring TRI-1", StringComparison.Ordinal));
         var vote = await OpenFormAsync(People.Ada, ballot, "vote");
         await DeliveredAsync(async () => await SubmitAsync(People.Ada, ballot, vote, new Dictionary<string, string> { ["impact"] = "3", ["confidence"] = "3", ["rollback"] = "3", ["delay"] = "3" }));
-        var finalize = await OpenFormAsync(People.Ada, ballot, "finalize");
+        var finalize = await OpenFormAsync(People.Ada, await MyViewAsync(People.Ada, ballot), "finalize");
         await DeliveredAsync(async () => await SubmitAsync(People.Ada, ballot, finalize, new Dictionary<string, string>()));
         (await CommandAsync(People.Eli, "timebox TRI-1 3d")).Single(p => p.Call.Method == "POST").Text.ShouldContain("3-day timebox");
         (await CommandAsync(People.Eli, "start TRI-1")).Single(p => p.Call.Method == "POST").Text.ShouldContain("owner: Eli Whitney");

@@ -61,6 +61,19 @@ public abstract class TeamsFlow(LocalOpenIdIssuer issuer) : IAsyncLifetime
     protected Task<System.Text.Json.Nodes.JsonNode?> ClickAsync(TeamsPerson who, PostedCard on, string verb, string? arg = null) =>
         P.PostOkAsync(A.Execute(who, on.ThreadConversation, on.ActivityId, Cards.Button(on.Card, verb, arg)));
 
+    /// <summary>
+    /// What <paramref name="who"/>'s Teams client does on showing a card whose <c>refresh.userIds</c> lists them: the
+    /// automatic <c>adaptiveCard/action</c> with the refresh action. Returns their own card, on the same activity.
+    /// </summary>
+    protected async Task<PostedCard> MyViewAsync(TeamsPerson who, PostedCard on)
+    {
+        var refresh = on.Card["refresh"].ShouldNotBeNull($"the card has no refresh: {on.Card.ToJsonString()}").AsObject();
+        refresh["userIds"]!.AsArray().Select(u => u!.GetValue<string>()).ShouldContain(who.Id, $"{who.Name} is not refreshed automatically");
+        var invoke = A.Execute(who, on.ThreadConversation, on.ActivityId, refresh["action"]!.AsObject());
+        invoke["value"]!["trigger"] = "automatic";
+        return on with { Card = Cards.ExecutedCard(await P.PostOkAsync(invoke)) };
+    }
+
     /// <summary>Clicks a button that opens a dialog (<c>task/fetch</c>) on a posted card; returns the invoke's answer.</summary>
     protected Task<System.Text.Json.Nodes.JsonNode?> OpenAsync(TeamsPerson who, PostedCard on, string actionId, string? arg = null) =>
         P.PostOkAsync(A.TaskFetch(who, on.ThreadConversation, on.ActivityId, Cards.DialogButton(on.Card, actionId, arg)["data"]!.AsObject()));
