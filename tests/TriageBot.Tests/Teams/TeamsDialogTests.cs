@@ -97,4 +97,24 @@ public sealed class TeamsDialogTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
             }
         await P.ShouldAllBeValidCardsAsync();
     }
+
+    [Fact]
+    public async Task AOneCharacterCapabilityNote_IsRefusedInTheDialog_WithItsTextKept_AndTheFeatureKeepsWaiting()
+    {
+        var backlogId = await SetUpAsync(People.Ada);
+        await CommandAsync(People.Ada, "role {0} engineer", People.Eli);
+        var streams = (await CommandAsync(People.Grace, "new")).ShouldHaveSingleItem();
+        var featureForm = await OpenFormAsync(People.Grace, streams, "newItem", "feature");
+        await DeliveredAsync(async () => Cards.DialogMessage(await SubmitAsync(People.Grace, streams, featureForm,
+            new Dictionary<string, string> { ["title"] = "Export answers to PDF" })).ShouldContain("Reported TRI-1"));
+
+        var (post, noteForm) = await CommandFormAsync(People.Eli, "note TRI-1");
+        var refused = Cards.DialogCard(await SubmitAsync(People.Eli, post, noteForm, new Dictionary<string, string> { ["noteText"] = "." }));
+
+        Cards.Text(refused).ShouldContain(Core.Items.NoteSentence.Message);
+        Cards.Inputs(refused)["noteText"]["value"]!.GetValue<string>().ShouldBe(".");
+        var item = (await P.Store.Items.GetAsync(backlogId, 1, Ct))!.Value;
+        item.Feature!.CapabilityNote.ShouldBeNull();
+        await P.ShouldAllBeValidCardsAsync();
+    }
 }
