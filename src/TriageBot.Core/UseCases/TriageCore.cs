@@ -27,6 +27,7 @@ public sealed class TriageCore
             new ItemUseCases(context, changes),
             new IntakeUseCases(context, changes),
             new ScoringUseCases(context, ballots),
+            new GreetingUseCases(),
             new PersonalBallots(context, ballots),
             new SetupUseCases(context),
             new ReportUseCases(context, clinics),

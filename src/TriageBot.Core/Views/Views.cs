@@ -140,6 +140,8 @@ public sealed record BallotView(ItemSummary Item, int Round, IReadOnlyList<UserR
 public sealed record WelcomeView(bool AlreadyBound, string? BacklogName) : View
 {
     public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+    /// <summary>The display name of the person who added the bot, when the channel says.</summary>
+    public string? AddedBy { get; init; }
 }
 
 public enum FieldKind { Text, MultilineText, Choice, Number, Date, Toggle }

@@ -134,6 +134,8 @@ public sealed class TeamsActivityProcessor(
         var welcome = new WelcomeView(bound, null)
         {
             Actions = bound ? [] : [new ActionButton(ButtonIds.Setup, "Set up", Style: ButtonStyle.Primary)],
+            // Teams sends the member add from the person who added the bot.
+            AddedBy = activity.From?.Name,
         };
         await EnqueueAsync(activity, "welcome", OutboxKind.Post, place with { ThreadId = null }, welcome, time.GetUtcNow(), ct).ConfigureAwait(false);
         return TeamsResponse.Ok;

@@ -45,8 +45,10 @@ internal static class MessageCards
     public static void Welcome(CardBuilder b, WelcomeView v)
     {
         b.Text("Hi, I'm TriageBot", weight: "Bolder", size: "Medium");
+        if (!string.IsNullOrWhiteSpace(v.AddedBy)) b.Text("Thanks for adding me, " + v.AddedBy.Trim() + ".", spacing: "None");
         b.Text(v.AlreadyBound
-            ? "This conversation is already bound to the backlog " + (v.BacklogName ?? "") + ". Mention me with help to see what I can do."
+            ? (string.IsNullOrWhiteSpace(v.BacklogName) ? "This conversation is already bound to its backlog." : "This conversation is already bound to the backlog " + v.BacklogName.Trim() + ".")
+              + " Mention me with help to see what I can do."
             : "I run your AI product's backlog: report items, score them in the triage clinic, and get the ceremony reports here. Set up this channel to bind it to a backlog, or mention me with help.");
         var actions = v.Actions.Count > 0 || v.AlreadyBound ? v.Actions : [new ActionButton(ButtonIds.Setup, "Set up", Style: ButtonStyle.Primary)];
         b.Buttons(actions);

@@ -102,4 +102,33 @@ public sealed class TeamsSetupTests(LocalOpenIdIssuer issuer) : TeamsFlow(issuer
         posted.ShouldHaveSingleItem().Text.ShouldContain("facilitator");
         (await RoleOfAsync(backlogId, People.Grace)).ShouldBeNull();
     }
+
+    [Fact]
+    public async Task TheWelcome_NamesWhoAddedTheBot_AndAReAddNamesNoEmptyBacklog()
+    {
+        var welcome = (await DeliveredAsync(() => P.PostOkAsync(A.BotInstalled(People.Grace)))).ShouldHaveSingleItem();
+        welcome.Text.ShouldContain("Thanks for adding me, Grace Hopper.");
+
+        await SetUpAsync(People.Ada);
+        var again = (await DeliveredAsync(() => P.PostOkAsync(A.BotInstalled(People.Ken)))).ShouldHaveSingleItem();
+
+        again.Text.ShouldContain("Thanks for adding me, Ken Thompson.");
+        again.Text.ShouldContain("already bound to");
+        again.Text.ShouldNotContain("backlog .");
+        await P.ShouldAllBeValidCardsAsync();
+    }
+
+    [Theory]
+    [InlineData("hi")]
+    [InlineData("Hello!")]
+    public async Task AGreeting_GetsAShortFriendlyHelp_InOnePost(string greeting)
+    {
+        await SetUpAsync(People.Ada);
+
+        var answer = (await CommandAsync(People.Grace, greeting)).ShouldHaveSingleItem();
+
+        answer.Text.ShouldStartWith("Hi Grace Hopper!");
+        answer.Text.ShouldContain("help");
+        answer.Text.ShouldNotContain("don't know");
+    }
 }
