@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Warning, "The Bot Framework signing keys could not be fetched ({Error}); tokens are checked against the last good keys, or refused when there are none")]
     public static partial void KeysUnavailable(ILogger logger, string error);
+
+    [LoggerMessage(15, LogLevel.Warning, "A dialog submission of form {FormId} came from someone the dialog was not opened for; refused, nothing changed")]
+    public static partial void ForeignForm(ILogger logger, string formId);
 }

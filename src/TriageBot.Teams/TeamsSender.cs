@@ -72,7 +72,7 @@ public sealed class TeamsSender(BotConnectorClient client, IOptions<TeamsOptions
 
     internal static OutgoingActivity ActivityFor(View view)
     {
-        var card = AdaptiveCardRenderer.Render(view);
+        var card = AdaptiveCardRenderer.Render(view, CardHost.TeamsMessage);
         return new OutgoingActivity
         {
             Summary = SummaryOf(view),

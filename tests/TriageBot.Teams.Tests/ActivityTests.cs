@@ -262,7 +262,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ActionExecute_OpeningAForm_ReturnsTheFormCardInline()
+    public async Task ActionExecute_OpeningAForm_AnswersTheClickerWithAButtonThatOpensItInADialog_NeverTheFormInline()
     {
         _host.Conversation.Script = _ => new OpenFormOutcome(IntakeForm);
 
@@ -272,10 +272,28 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
         }));
 
         var card = body!["value"]!.AsObject();
-        var submit = card["actions"]!.AsArray().ShouldHaveSingleItem()!;
-        submit["type"]!.GetValue<string>().ShouldBe("Action.Execute");
-        submit["verb"]!.GetValue<string>().ShouldBe("submit");
-        submit["data"]!["formId"]!.GetValue<string>().ShouldBe(FormIds.Intake);
+        card.ToJsonString().ShouldNotContain("Input.");
+        var open = card["actions"]!.AsArray().ShouldHaveSingleItem()!;
+        open["type"]!.GetValue<string>().ShouldBe("Action.Submit");
+        open["data"]!["msteams"]!["type"]!.GetValue<string>().ShouldBe("task/fetch");
+        open["data"]!["actionId"]!.GetValue<string>().ShouldBe(ButtonIds.Score);
+        open["data"]!["arg"]!.GetValue<string>().ShouldBe("payments/42");
+    }
+
+    [Theory]
+    [InlineData("29:someone-else")]
+    [InlineData(null)]
+    public async Task TaskSubmit_OfAFormOpenedForSomeoneElse_OrWithoutItsOpener_IsRefused_AndReachesNothing(string? openedBy)
+    {
+        _host.Conversation.Script = _ => new CloseFormOutcome(new TextView("Reported TRI-10"));
+        var data = new JsonObject { ["formId"] = FormIds.Intake, ["title"] = "Login fails" };
+        if (openedBy is not null) data["openedBy"] = openedBy;
+
+        var body = await PostOkAsync(TeamsActivities.Invoke("task/submit", new JsonObject { ["data"] = data }));
+
+        _host.Conversation.Received.ShouldBeEmpty();
+        body!["task"]!["type"]!.GetValue<string>().ShouldBe("message");
+        body["task"]!["value"]!.GetValue<string>().ShouldBe(TriageBot.Teams.Activities.TeamsActivityProcessor.NotYourForm);
     }
 
     [Fact]
@@ -309,6 +327,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
         submit["type"]!.GetValue<string>().ShouldBe("Action.Submit");
         submit["data"]!["formId"]!.GetValue<string>().ShouldBe(FormIds.Intake);
         submit["data"]!["arg"]!.GetValue<string>().ShouldBe("bug");
+        submit["data"]!["openedBy"]!.GetValue<string>().ShouldBe("29:user-one");
     }
 
     [Fact]
@@ -323,7 +342,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
 
         var body = await PostOkAsync(TeamsActivities.Invoke("task/submit", new JsonObject
         {
-            ["data"] = new JsonObject { ["formId"] = FormIds.Intake, ["title"] = "ab", ["description"] = "It breaks <b>always</b>" },
+            ["data"] = new JsonObject { ["formId"] = FormIds.Intake, ["openedBy"] = "29:user-one", ["title"] = "ab", ["description"] = "It breaks <b>always</b>" },
         }));
 
         var submit = _host.Conversation.Received.ShouldHaveSingleItem().Intent.ShouldBeOfType<FormSubmitIntent>();
@@ -347,7 +366,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
 
         var body = await PostOkAsync(TeamsActivities.Invoke("task/submit", new JsonObject
         {
-            ["data"] = new JsonObject { ["formId"] = FormIds.Intake, ["title"] = "Login fails" },
+            ["data"] = new JsonObject { ["formId"] = FormIds.Intake, ["openedBy"] = "29:user-one", ["title"] = "Login fails" },
         }));
 
         body!["task"]!["type"]!.GetValue<string>().ShouldBe("message");
@@ -362,7 +381,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
 
         var body = await PostOkAsync(TeamsActivities.Invoke("task/submit", new JsonObject
         {
-            ["data"] = new JsonObject { ["formId"] = FormIds.Intake, ["title"] = "Login fails" },
+            ["data"] = new JsonObject { ["formId"] = FormIds.Intake, ["openedBy"] = "29:user-one", ["title"] = "Login fails" },
         }, id: "submit-1"));
 
         body.ShouldBeNull();
@@ -411,7 +430,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
         {
             ["commandId"] = "reportToTriage",
             ["commandContext"] = "message",
-            ["data"] = new JsonObject { ["formId"] = FormIds.Intake, ["arg"] = "https://teams.microsoft.com/l/message/x", ["title"] = "Summariser invents dates" },
+            ["data"] = new JsonObject { ["formId"] = FormIds.Intake, ["openedBy"] = "29:user-one", ["arg"] = "https://teams.microsoft.com/l/message/x", ["title"] = "Summariser invents dates" },
         }), Token);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);

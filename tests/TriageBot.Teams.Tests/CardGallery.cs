@@ -50,6 +50,14 @@ internal static class CardGallery
         yield return ("note-request", new CapabilityNoteRequestView(Item(8), [Ada, Grace], IsReminder: true));
         yield return ("note-request-nobody", new CapabilityNoteRequestView(Item(8), []));
         yield return ("ballot-open", new BallotView(Item(42), 2, [Ada, Grace]) { Actions = Buttons(ButtonIds.Vote, ButtonIds.Reveal, ButtonIds.Finalize) });
+        yield return ("ballot-mine", new BallotView(Item(42), 2, [Ada, Grace])
+        {
+            Facilitators = [Ada],
+            Viewer = Grace,
+            ViewerVote = new Scores(3, 2, 1, 2),
+            InlineVote = Forms.InlineVote(Item(42), 2) with { Values = new Dictionary<string, string> { ["impact"] = "3", ["confidence"] = "2", ["rollback"] = "1", ["delay"] = "2" } },
+            Actions = Buttons(ButtonIds.Reveal, ButtonIds.Finalize),
+        });
         yield return ("ballot-revealed", new BallotView(Item(42), 2, [Ada, Grace])
         {
             Revealed = true,

@@ -22,6 +22,8 @@ public sealed class CardTests
                 await File.WriteAllTextAsync(Path.Combine(folder, name + ".json"), AdaptiveCardRenderer.Render(view).ToJsonString());
                 if (view is FormView form)
                     await File.WriteAllTextAsync(Path.Combine(folder, name + "-dialog.json"), AdaptiveCardRenderer.Render(form, CardHost.Dialog).ToJsonString());
+                if (view is BallotView)
+                    await File.WriteAllTextAsync(Path.Combine(folder, name + "-teams.json"), AdaptiveCardRenderer.Render(view, CardHost.TeamsMessage).ToJsonString());
             }
 
             var report = await NodeTools.RunAsync("validate-cards.mjs", NodeTools.SchemaPath("adaptive-card-1.5.0.schema.json"), folder);

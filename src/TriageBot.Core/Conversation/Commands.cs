@@ -42,6 +42,8 @@ public sealed record SetupCommand : Command { public override string Name => "se
 public sealed record RoleCommand(string UserMention, Backlogs.Role Role) : Command { public override string Name => "role"; }
 public sealed record DashboardCommand(bool Rotate) : Command { public override string Name => "dashboard"; }
 public sealed record HelpCommand : Command { public override string Name => "help"; }
+/// <summary>"hi", "hello", "thanks"…: answered with a short, friendly help instead of "I don't know the command".</summary>
+public sealed record GreetingCommand : Command { public override string Name => "hello"; }
 /// <summary><c>schedule</c>: show the ceremony schedules in force (<see cref="Change"/> null) or change one of them.</summary>
 public sealed record ScheduleCommand(ScheduleChange? Change) : Command { public override string Name => "schedule"; }
 
@@ -83,6 +85,11 @@ public static partial class CommandParser
         new("dashboard [rotate]", "The dashboard link; rotate makes a new one and retires the old."),
         new("help", "This list."),
     ];
+
+    private static readonly HashSet<string> Greetings = new(StringComparer.Ordinal)
+    {
+        "hi", "hello", "hey", "hiya", "howdy", "yo", "hallo", "hola", "morning", "thanks", "thank", "thx", "ty", "cheers", "👋",
+    };
 
     public static (Command? Command, CommandError? Error) Parse(string? text)
     {
@@ -129,6 +136,7 @@ public static partial class CommandParser
             "role" => ParseRole(args),
             "dashboard" => ParseDashboard(args),
             "help" or "?" => Ok(new HelpCommand()),
+            _ when Greetings.Contains(verb.TrimEnd('!', '.', ',', '?')) && args.Count <= 3 => Ok(new GreetingCommand()),
             _ => Fail($"I don't know the command \"{Truncate(words[0])}\". Try one of the commands below."),
         };
     }

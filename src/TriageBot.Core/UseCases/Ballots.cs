@@ -20,7 +20,11 @@ internal sealed class Ballots(UseCaseContext context)
         var counted = votes.GroupBy(v => v.Voter.Key).Select(g => g.MaxBy(v => v.At)!).OrderBy(v => v.At).ToList();
         var finalized = item.Score?.Round == item.Round ? item.Score : null;
         var summary = context.Summarize(c, item);
-        var ballot = new BallotView(summary, item.Round, [.. counted.Select(v => v.Voter)]);
+        var members = await context.Store.Members.ListAsync(item.BacklogId, c.Ct);
+        var ballot = new BallotView(summary, item.Round, [.. counted.Select(v => v.Voter)])
+        {
+            Facilitators = [.. members.Where(m => m.Role == Backlogs.Role.Facilitator).Select(m => m.User)],
+        };
         TallyResult? tally = null;
         if ((item.RoundRevealed || finalized is not null) && counted.Count > 0)
         {

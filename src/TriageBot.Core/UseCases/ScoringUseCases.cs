@@ -52,11 +52,10 @@ internal sealed class ScoringUseCases(UseCaseContext context, Ballots ballots) :
             return Answers.Error($"{item.Key} is {item.State}; it can't be scored.");
         }
 
-        // A finalized round is closed: scoring again starts a new round, and the earlier one stays in history.
+        // A finalized round is closed: voting again needs a facilitator's re-score (a new round, announced), never a silent reopen.
         if (item.Score?.Round == item.Round)
         {
-            item = await context.UpdateAsync(c, item.Number, i => Task.FromResult(
-                i.Score?.Round == i.Round ? ScoringRules.OpenNewRound(i, c.Actor, c.Now) : new ItemChange(i, [])));
+            return Answers.Error($"{item.Key} was finalized in round {item.Round} (total {item.Score.Total}). A facilitator can open a new round with Re-score on its ballot.");
         }
 
         var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);

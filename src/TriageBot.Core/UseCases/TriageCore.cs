@@ -28,6 +28,8 @@ public sealed class TriageCore
             new IntakeUseCases(context, changes),
             new MergeUseCases(context),
             new ScoringUseCases(context, ballots),
+            new GreetingUseCases(),
+            new PersonalBallots(context, ballots),
             new SetupUseCases(context),
             new ReportUseCases(context, clinics),
             new ScheduleUseCases(context),

@@ -25,4 +25,8 @@ public static class ButtonIds
     public const string KeepScore = "keepScore";
     /// <summary>Runs a command in the backlog the button names (argument: backlog id, newline, command text).</summary>
     public const string InBacklog = "inBacklog";
+    /// <summary>The ballot as the person asking sees it (their own vote, their own buttons): a card refresh in Teams.</summary>
+    public const string ViewBallot = "viewBallot";
+    /// <summary>A facilitator opens a new scoring round on a finalized item, announced in the conversation.</summary>
+    public const string ReopenScoring = "reopenScoring";
 }

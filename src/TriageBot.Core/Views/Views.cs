@@ -146,12 +146,20 @@ public sealed record BallotView(ItemSummary Item, int Round, IReadOnlyList<UserR
     /// so a vote is one click. Channels that cannot show inputs in a message leave it out; the Vote action opens the whole form.
     /// </summary>
     public FormView? InlineVote { get; init; }
+    /// <summary>People who may reveal and finalize (the backlog's facilitators): channels with user-specific views refresh the card for them.</summary>
+    public IReadOnlyList<UserRef> Facilitators { get; init; } = [];
+    /// <summary>Set when the ballot is built for one person (a user-specific view): that person.</summary>
+    public UserRef? Viewer { get; init; }
+    /// <summary>In a view built for one person: their own vote in this round, shown to them alone until reveal.</summary>
+    public Rubric.Scores? ViewerVote { get; init; }
 }
 
 /// <summary>Posted when the bot joins a conversation.</summary>
 public sealed record WelcomeView(bool AlreadyBound, string? BacklogName) : View
 {
     public IReadOnlyList<ActionButton> Actions { get; init; } = [];
+    /// <summary>The display name of the person who added the bot, when the channel says.</summary>
+    public string? AddedBy { get; init; }
 }
 
 public enum FieldKind { Text, MultilineText, Choice, Number, Date, Toggle }

@@ -148,9 +148,28 @@ public sealed record MessageUser
 }
 
 /// <summary>The one JSON shape for Bot Framework payloads in and out.</summary>
-public static class TeamsJson
+public static partial class TeamsJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
+
+    /// <summary>
+    /// The JSON text sent to Teams (Connector bodies, invoke answers): people's text as UTF-8, not as <c>\u</c> escapes.
+    /// System.Text.Json's encoders escape characters outside the Basic Multilingual Plane (emoji) even when relaxed, which
+    /// makes an emoji 12 bytes instead of 4; those escaped pairs are written back as the characters they are.
+    /// </summary>
+    public static string Wire(JsonNode node) => UnescapeSurrogatePairs(node.ToJsonString(Options));
+
+    /// <inheritdoc cref="Wire(JsonNode)"/>
+    public static string Wire<T>(T value) => UnescapeSurrogatePairs(JsonSerializer.Serialize(value, Options));
+
+    private static string UnescapeSurrogatePairs(string json) => json.Contains("\\uD", StringComparison.OrdinalIgnoreCase)
+        ? EscapedSurrogatePair().Replace(json, m => string.Concat(
+            (char)Convert.ToInt32(m.Groups["high"].Value, 16), (char)Convert.ToInt32(m.Groups["low"].Value, 16)))
+        : json;
+
+    /// <summary>An escaped high + low surrogate, preceded by an even number of backslashes (so it is an escape, not escaped text).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=(?:^|[^\\])(?:\\\\)*)\\u(?<high>[dD][89abAB][0-9a-fA-F]{2})\\u(?<low>[dD][c-fC-F][0-9a-fA-F]{2})")]
+    private static partial System.Text.RegularExpressions.Regex EscapedSurrogatePair();
 
     private static JsonSerializerOptions Create()
     {
@@ -158,6 +177,9 @@ public static class TeamsJson
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             MaxDepth = 64,
+            // People's text goes out as UTF-8, not as \u escapes (6 bytes per character): the Connector and the invoke
+            // answers are JSON bodies, never HTML, and this is the size Teams counts (AdaptiveCardRenderer.SizeOf).
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

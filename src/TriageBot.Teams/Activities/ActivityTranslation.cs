@@ -15,6 +15,8 @@ public static partial class ActivityTranslation
     public const string ArgKey = "arg";
     public const string ActionIdKey = "actionId";
     public const string MsTeamsKey = "msteams";
+    /// <summary>In a dialog form's submit data: the Teams user id of the person the dialog was opened for.</summary>
+    public const string OpenedByKey = "openedBy";
 
     /// <summary>
     /// The person, from the validated activity only: the Teams user id (<c>from.id</c>, <c>29:…</c>). That is the id mention
@@ -160,7 +162,7 @@ public static partial class ActivityTranslation
         if (data is null) return values;
         foreach (var (key, node) in data)
         {
-            if (key is FormIdKey or ArgKey or ActionIdKey or MsTeamsKey || node is null) continue;
+            if (key is FormIdKey or ArgKey or ActionIdKey or MsTeamsKey or OpenedByKey || node is null) continue;
             values[key] = node switch
             {
                 JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),

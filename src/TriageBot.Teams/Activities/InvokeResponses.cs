@@ -30,8 +30,14 @@ public static class InvokeResponses
         },
     };
 
-    public static JsonObject DialogForm(FormView form) =>
-        ContinueDialog(form.Title, AdaptiveCardRenderer.Render(form, CardHost.Dialog));
+    /// <summary>A form in a dialog, opened for <paramref name="openedBy"/> (a Teams user id): its submit carries that id, and a submission from anyone else is refused.</summary>
+    public static JsonObject DialogForm(FormView form, string openedBy)
+    {
+        var card = AdaptiveCardRenderer.Render(form, CardHost.Dialog);
+        foreach (var action in card["actions"] as JsonArray ?? [])
+            if (action?["data"] is JsonObject data && data.ContainsKey(ActivityTranslation.FormIdKey)) data[ActivityTranslation.OpenedByKey] = openedBy;
+        return ContinueDialog(form.Title, card);
+    }
 
     /// <summary><c>{ task: { type: "message", value: text } }</c>: close the dialog and show a short text.</summary>
     public static JsonObject DialogMessage(string text) => new()

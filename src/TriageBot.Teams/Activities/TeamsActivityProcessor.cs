@@ -99,8 +99,9 @@ public sealed class TeamsActivityProcessor(
         var view = outcome switch
         {
             ReplyOutcome r => r.View,
-            OpenFormOutcome f => f.Form,
-            FormErrorsOutcome f => f.Form,
+            // Nothing fillable is posted into a conversation: a form is opened by a button, privately, for whoever clicks it.
+            OpenFormOutcome f => FormButton(f.Form, intent),
+            FormErrorsOutcome f => FormButton(f.Form, intent),
             CloseFormOutcome c => c.Then,
             UpdateCardOutcome u => u.View,
             _ => null,
@@ -133,6 +134,8 @@ public sealed class TeamsActivityProcessor(
         var welcome = new WelcomeView(bound, null)
         {
             Actions = bound ? [] : [new ActionButton(ButtonIds.Setup, "Set up", Style: ButtonStyle.Primary)],
+            // Teams sends the member add from the person who added the bot.
+            AddedBy = activity.From?.Name,
         };
         await EnqueueAsync(activity, "welcome", OutboxKind.Post, place with { ThreadId = null }, welcome, time.GetUtcNow(), ct).ConfigureAwait(false);
         return TeamsResponse.Ok;
@@ -187,6 +190,9 @@ public sealed class TeamsActivityProcessor(
                     ? new FormSubmitIntent(formId, StringOf(action.Data, ArgKey), FormValues(action.Data))
                     : new ButtonIntent(action.Verb, StringOf(action.Data, ArgKey));
                 var outcome = await HandleAsync(new Interaction(actor, place, intent, now), ct).ConfigureAwait(false);
+                // A vote cast from someone's own ballot: their card becomes their ballot again, with the vote they just cast.
+                if (intent is FormSubmitIntent { FormId: FormIds.Vote, Argument: { } ballot } && outcome is CloseFormOutcome { Then: TextView { Tone: Tone.Success } })
+                    outcome = await HandleAsync(new Interaction(actor, place, new ButtonIntent(ButtonIds.ViewBallot, ballot), now), ct).ConfigureAwait(false);
                 return await ExecuteResponseAsync(activity, place, actor, outcome, now, ct).ConfigureAwait(false);
             }
             case TaskFetch:
@@ -194,16 +200,31 @@ public sealed class TeamsActivityProcessor(
                 var data = Read<TaskModuleValue>(activity.Value)?.Data;
                 var actionId = StringOf(data, ActionIdKey);
                 if (actionId is null) return Json(InvokeResponses.DialogMessage("This button does not open anything."));
-                var outcome = await HandleAsync(new Interaction(actor, place, new ButtonIntent(actionId, StringOf(data, ArgKey)), now), ct).ConfigureAwait(false);
-                return await DialogResponseAsync(activity, place, outcome, fetch: true, now, ct).ConfigureAwait(false);
+                var outcome = await HandleAsync(new Interaction(actor, place, ButtonOrCommand(actionId, StringOf(data, ArgKey)), now), ct).ConfigureAwait(false);
+                return await DialogResponseAsync(activity, place, actor, outcome, fetch: true, now, ct).ConfigureAwait(false);
             }
             case TaskSubmit or ComposeSubmitAction:
             {
                 var data = activity.Name == TaskSubmit ? Read<TaskModuleValue>(activity.Value)?.Data : Read<MessagingExtensionActionValue>(activity.Value)?.Data;
-                if (StringOf(data, FormIdKey) is not { } formId) return Json(InvokeResponses.DialogMessage("This form was not recognised; open it again."));
+                if (StringOf(data, FormIdKey) is not { } formId)
+                {
+                    // A button inside a dialog (e.g. the stream choice) continues the dialog.
+                    if (activity.Name == TaskSubmit && StringOf(data, ActionIdKey) is { } buttonId)
+                    {
+                        var pressed = await HandleAsync(new Interaction(actor, place, ButtonOrCommand(buttonId, StringOf(data, ArgKey)), now), ct).ConfigureAwait(false);
+                        return await DialogResponseAsync(activity, place, actor, pressed, fetch: true, now, ct).ConfigureAwait(false);
+                    }
+                    return Json(InvokeResponses.DialogMessage("This form was not recognised; open it again."));
+                }
+                // A dialog is opened for one person: a submission carrying someone else's form changes nothing.
+                if (!string.Equals(StringOf(data, OpenedByKey), actor.UserId, StringComparison.Ordinal))
+                {
+                    Log.ForeignForm(logger, formId);
+                    return Json(InvokeResponses.DialogMessage(NotYourForm));
+                }
                 var intent = new FormSubmitIntent(formId, StringOf(data, ArgKey), FormValues(data));
                 var outcome = await HandleAsync(new Interaction(actor, place, intent, now), ct).ConfigureAwait(false);
-                return await DialogResponseAsync(activity, place, outcome, fetch: false, now, ct).ConfigureAwait(false);
+                return await DialogResponseAsync(activity, place, actor, outcome, fetch: false, now, ct).ConfigureAwait(false);
             }
             default: // composeExtension/fetchTask: "Report to triage" on a message.
             {
@@ -214,7 +235,7 @@ public sealed class TeamsActivityProcessor(
                     : null;
                 var source = payload is null ? null : new MessageSource(Platform.Teams, place.ChannelId, payload.Id, payload.LinkToMessage);
                 var outcome = await HandleAsync(new Interaction(actor, place, new ReportMessageIntent(text, source), now), ct).ConfigureAwait(false);
-                return await DialogResponseAsync(activity, place, outcome, fetch: true, now, ct).ConfigureAwait(false);
+                return await DialogResponseAsync(activity, place, actor, outcome, fetch: true, now, ct).ConfigureAwait(false);
             }
         }
     }
@@ -224,10 +245,12 @@ public sealed class TeamsActivityProcessor(
     {
         switch (outcome)
         {
-            case OpenFormOutcome f: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(f.Form, CardHost.Message)));
+            // A card posted before forms became dialogs: the clicker's copy turns into the button that opens the form privately.
+            case OpenFormOutcome f: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(FormButton(f.Form, ExecutedIntent(activity)), CardHost.TeamsMessage)));
+            // Only the clicker sees an Action.Execute answer, so a refused inline form (the ballot's picks) comes back to them alone.
             case FormErrorsOutcome f: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(f.Form, CardHost.Message)));
-            case UpdateCardOutcome u: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(u.View)));
-            case CloseFormOutcome c: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(c.Then ?? new TextView("Saved.", Tone.Success))));
+            case UpdateCardOutcome u: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(u.View, CardHost.TeamsMessage)));
+            case CloseFormOutcome c: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(c.Then ?? new TextView("Saved.", Tone.Success), CardHost.TeamsMessage)));
             case ReplyOutcome { View: TextView t, Private: true }: return Json(InvokeResponses.ExecuteMessage(t.Text));
             case ReplyOutcome r:
                 // The card stays as it is; the reply goes into the conversation (Teams has no private messages in channels).
@@ -239,27 +262,47 @@ public sealed class TeamsActivityProcessor(
     }
 
     /// <summary>Dialogs (task modules and the message action): continue with a card, close with a message, or just close.</summary>
-    private async Task<TeamsResponse> DialogResponseAsync(TeamsActivity activity, ConversationAddress place, Outcome outcome, bool fetch, DateTimeOffset now, CancellationToken ct)
+    private async Task<TeamsResponse> DialogResponseAsync(TeamsActivity activity, ConversationAddress place, UserRef actor, Outcome outcome, bool fetch, DateTimeOffset now, CancellationToken ct)
     {
         switch (outcome)
         {
-            case OpenFormOutcome f: return Json(InvokeResponses.DialogForm(f.Form));
-            case FormErrorsOutcome f: return Json(InvokeResponses.DialogForm(f.Form));
+            case OpenFormOutcome f: return Json(InvokeResponses.DialogForm(f.Form, actor.UserId));
+            case FormErrorsOutcome f: return Json(InvokeResponses.DialogForm(f.Form, actor.UserId));
             case CloseFormOutcome { Then: null }: return fetch ? Json(InvokeResponses.DialogMessage("Done.")) : TeamsResponse.Ok;
             case CloseFormOutcome { Then: TextView t }: return Json(InvokeResponses.DialogMessage(t.Text));
             case CloseFormOutcome { Then: { } then }:
                 await EnqueueAsync(activity, "then", OutboxKind.Post, place, then, now, ct).ConfigureAwait(false);
                 return fetch ? Json(InvokeResponses.DialogMessage("Done.")) : TeamsResponse.Ok;
-            case ReplyOutcome { View: TextView t }: return Json(InvokeResponses.DialogMessage(t.Text));
+            case ReplyOutcome { View: TextView { Actions.Count: 0 } t }: return Json(InvokeResponses.DialogMessage(t.Text));
             case ReplyOutcome r: return Json(InvokeResponses.ContinueDialog("TriageBot", AdaptiveCardRenderer.Render(r.View, CardHost.Dialog)));
             case UpdateCardOutcome u: return Json(InvokeResponses.ContinueDialog("TriageBot", AdaptiveCardRenderer.Render(u.View, CardHost.Dialog)));
             default: return fetch ? Json(InvokeResponses.DialogMessage("Nothing to show.")) : TeamsResponse.Ok;
         }
     }
 
-    private static TeamsResponse DuplicateInvoke(string name) => name == AdaptiveCardAction
-        ? Json(InvokeResponses.ExecuteMessage("Already done."))
-        : TeamsResponse.Ok;
+    public const string NotYourForm = "This form was opened for someone else, so nothing was saved. Open your own from the button in the conversation.";
+
+    /// <summary>What a conversation sees when a command or button answers with a form: one button that opens it in a dialog.</summary>
+    private static View FormButton(FormView form, Intent intent) => intent switch
+    {
+        CommandIntent c => DialogButtons.ForCommand(form, c.Text),
+        ButtonIntent b => new TextView(form.Title) { Actions = [new ActionButton(b.ActionId, "Open the form", b.Argument, ButtonStyle.Primary)] },
+        _ => new TextView(form.Title + ": open it again from its button; forms open in a dialog.", Tone.Warning),
+    };
+
+    private static Intent ExecutedIntent(TeamsActivity activity) =>
+        Read<AdaptiveCardInvokeValue>(activity.Value)?.Action is { Verb: { } verb } action ? new ButtonIntent(verb, StringOf(action.Data, ArgKey)) : new CommandIntent("");
+
+    /// <summary>A dialog button: a Core button, or <see cref="DialogButtons.OpenCommand"/> carrying a typed command to run for the clicker.</summary>
+    private static Intent ButtonOrCommand(string actionId, string? argument) =>
+        actionId == DialogButtons.OpenCommand ? new CommandIntent(argument ?? "") : new ButtonIntent(actionId, argument);
+
+    private static TeamsResponse DuplicateInvoke(string name) => name switch
+    {
+        AdaptiveCardAction => Json(InvokeResponses.ExecuteMessage("Already done.")),
+        TaskSubmit or ComposeSubmitAction => Json(InvokeResponses.DialogMessage("Already done.")),
+        _ => TeamsResponse.Ok,
+    };
 
     // ---- helpers ----
 

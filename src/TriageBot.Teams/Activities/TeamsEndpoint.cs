@@ -160,7 +160,7 @@ internal static class TeamsEndpoint
         if (response.Body is not null)
         {
             http.Response.ContentType = "application/json; charset=utf-8";
-            await http.Response.WriteAsync(response.Body.ToJsonString(TeamsJson.Options), ct).ConfigureAwait(false);
+            await http.Response.WriteAsync(TeamsJson.Wire(response.Body), ct).ConfigureAwait(false);
         }
     }
 

@@ -74,7 +74,7 @@ public sealed class BotConnectorClient(HttpClient http, ConnectorPacer pacer, Ti
         var delay = pacer.Reserve(tenantId, paceKey);
         if (delay > TimeSpan.Zero) await Task.Delay(delay, time, ct).ConfigureAwait(false);
 
-        using var request = new HttpRequestMessage(method, url) { Content = JsonContent.Create(body, options: TeamsJson.Options) };
+        using var request = new HttpRequestMessage(method, url) { Content = new StringContent(TeamsJson.Wire(body), System.Text.Encoding.UTF8, "application/json") };
         using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {

@@ -176,3 +176,22 @@ public class CommandParserTests
         }
     }
 }
+
+/// <summary>Issue 19: greetings get a short, friendly help, not "I don't know the command".</summary>
+public sealed class GreetingParseTests
+{
+    [Theory]
+    [InlineData("hi")]
+    [InlineData("Hello!")]
+    [InlineData("hey there")]
+    [InlineData("thanks a lot")]
+    [InlineData("👋")]
+    public void AGreeting_IsAGreetingCommand(string text) =>
+        CommandParser.Parse(text).Command.ShouldBeOfType<GreetingCommand>();
+
+    [Theory]
+    [InlineData("hello world how are you today")]
+    [InlineData("hijack TRI-1")]
+    public void ALongSentenceOrAnotherWord_IsNotAGreeting(string text) =>
+        CommandParser.Parse(text).Command.ShouldBeNull();
+}

@@ -158,6 +158,15 @@ public class ScoringRulesTests
             .Errors.ShouldHaveSingleItem().Field.ShouldBe(FieldIds.NoteText);
     }
 
+    [Theory]
+    [InlineData(".")]
+    [InlineData("ok")]
+    public void AddCapabilityNote_ShorterThanASentence_IsRefused_AndTheItemKeepsWaiting(string text)
+    {
+        Should.Throw<ValidationException>(() => CapabilityNoteRules.AddCapabilityNote(Item(WorkStream.Feature), text, CapabilityScale.DaysFeature, Eve, Later))
+            .Errors.ShouldBe([new FieldError(FieldIds.NoteText, NoteSentence.Message)]);
+    }
+
     [Fact]
     public void AddCapabilityNote_Over3000Characters_IsRefused()
     {

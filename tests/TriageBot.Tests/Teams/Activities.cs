@@ -94,6 +94,25 @@ public sealed class Activities(TeamsProduct product)
         return a;
     }
 
+    /// <summary><c>task/fetch</c>: a dialog button (Action.Submit with <c>msteams.type = task/fetch</c>) clicked on a card in <paramref name="conversationId"/>.</summary>
+    public JsonObject TaskFetch(TeamsPerson from, string conversationId, string? cardActivityId, JsonObject data)
+    {
+        var a = Base("invoke", from, conversationId);
+        a["name"] = "task/fetch";
+        if (cardActivityId is not null) a["replyToId"] = cardActivityId;
+        a["value"] = new JsonObject { ["type"] = "task/fetch", ["data"] = data.DeepClone(), ["context"] = new JsonObject { ["theme"] = "default" } };
+        return a;
+    }
+
+    /// <summary><c>task/submit</c>: a dialog's Action.Submit, with the dialog's data and inputs.</summary>
+    public JsonObject TaskSubmit(TeamsPerson from, string conversationId, JsonObject data, string? id = null)
+    {
+        var a = Base("invoke", from, conversationId, id);
+        a["name"] = "task/submit";
+        a["value"] = new JsonObject { ["type"] = "task/submit", ["data"] = data.DeepClone(), ["context"] = new JsonObject { ["theme"] = "default" } };
+        return a;
+    }
+
     /// <summary>The message a person reports with the <b>Report to triage</b> message action.</summary>
     public static JsonObject MessagePayload(string messageId, TeamsPerson author, string html) => new()
     {

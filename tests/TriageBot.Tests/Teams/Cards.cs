@@ -80,6 +80,21 @@ public static class Cards
         return found;
     }
 
+    /// <summary>The button that opens a dialog for <paramref name="actionId"/> (and argument, when given); fails when the card has none.</summary>
+    public static JsonObject DialogButton(JsonObject card, string actionId, string? arg = null)
+    {
+        var found = Actions(card).FirstOrDefault(a => a["type"]?.GetValue<string>() == "Action.Submit"
+            && a["data"]?["msteams"]?["type"]?.GetValue<string>() == "task/fetch"
+            && a["data"]?["actionId"]?.GetValue<string>() == actionId
+            && (arg is null || a["data"]?["arg"]?.GetValue<string>() == arg));
+        found.ShouldNotBeNull($"no dialog button '{actionId}' on the card: {card.ToJsonString()}");
+        return found;
+    }
+
+    /// <summary>No input anywhere in the card: nothing fillable is posted into a conversation.</summary>
+    public static void ShouldHaveNoInputs(JsonObject card) =>
+        Inputs(card).ShouldBeEmpty($"a card posted in the conversation has inputs: {card.ToJsonString()}");
+
     /// <summary>The card's inputs by id.</summary>
     public static Dictionary<string, JsonObject> Inputs(JsonObject card)
     {

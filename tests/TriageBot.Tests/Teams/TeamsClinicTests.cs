@@ -23,17 +23,17 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
     /// <summary>Reports a bug through the <c>new bug</c> form.</summary>
     private async Task ReportBugAsync(TeamsPerson who, string title)
     {
-        var form = (await CommandAsync(who, "new bug")).ShouldHaveSingleItem();
-        await DeliveredAsync(async () => Cards.Text(Cards.ExecutedCard(await SubmitAsync(who, form, form.Card, new Dictionary<string, string> { ["title"] = title })))
+        var (post, form) = await CommandFormAsync(who, "new bug");
+        await DeliveredAsync(async () => Cards.DialogMessage(await SubmitAsync(who, post, form, new Dictionary<string, string> { ["title"] = title }))
             .ShouldContain("Reported"));
     }
 
     /// <summary>Votes through the ballot's Vote button and the vote form it opens; returns the confirmation text.</summary>
     private async Task<string> VoteAsync(TeamsPerson who, PostedCard ballot, Dictionary<string, string> scores)
     {
-        var form = Cards.ExecutedCard(await ClickAsync(who, ballot, "vote"));
+        var form = await OpenFormAsync(who, ballot, "vote");
         Cards.Text(form).ShouldContain("Your vote stays hidden until the facilitator reveals the votes.");
-        return Cards.Text(Cards.ExecutedCard(await SubmitAsync(who, ballot, form, scores)));
+        return Cards.DialogMessage(await SubmitAsync(who, ballot, form, scores));
     }
 
     [Fact]
@@ -77,20 +77,24 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         latest!.Text.ShouldContain("5 voted so far: Ada Lovelace, Eli Whitney, Grace Hopper, Alan Turing, Barbara Liskov");
 
         // Grace changes her vote: the form comes back with her vote, and the new one replaces it.
-        var again = Cards.ExecutedCard(await ClickAsync(People.Grace, ballot, "vote"));
+        var again = await OpenFormAsync(People.Grace, ballot, "vote");
         Cards.Inputs(again)["impact"]["value"]!.GetValue<string>().ShouldBe("1");
         await DeliveredAsync(async () => await SubmitAsync(People.Grace, ballot, again, Scores(3, 2, 2, 2, impactWhy: "Every long answer is cut")));
 
-        // A member may not reveal: the answer is a message and the ballot stays as it is.
-        var refused = Cards.ExecutedMessage(await ClickAsync(People.Ken, ballot, "reveal"));
+        // Reveal and Finalize are only on the facilitator's own card; a member who sends a reveal anyway is refused.
+        Cards.Actions(latest.Card).Select(a => a["verb"]?.GetValue<string>()).ShouldNotContain("reveal");
+        var graces = Cards.Actions((await MyViewAsync(People.Grace, latest)).Card);
+        graces.Select(a => a["verb"]?.GetValue<string>()).ShouldNotContain("reveal");
+        var adas = await MyViewAsync(People.Ada, latest);
+        var refused = Cards.ExecutedMessage(await P.PostOkAsync(A.Execute(People.Ken, adas.ThreadConversation, adas.ActivityId, Cards.Button(adas.Card, "reveal"))));
         refused.ShouldContain("facilitator");
         (await P.Store.Items.GetAsync(backlogId, 1, Ct))!.Value.RoundRevealed.ShouldBeFalse();
 
-        // The facilitator reveals: her card changes at once, every copy through an update of the posted activity.
+        // The facilitator reveals from her own card: it changes at once, every copy through an update of the posted activity.
         PostedCard? revealedCopy = null;
         var revealUpdates = await DeliveredAsync(async () =>
         {
-            var revealed = Cards.Text(Cards.ExecutedCard(await ClickAsync(People.Ada, ballot, "reveal")));
+            var revealed = Cards.Text(Cards.ExecutedCard(await ClickAsync(People.Ada, adas, "reveal")));
             revealed.ShouldContain("Votes (5)");
             revealed.ShouldContain("Grace Hopper: impact 3, confidence 2, rollback 2, delay 2");
             revealed.ShouldContain("User impact: median 3 (spread 2–3)");
@@ -101,11 +105,11 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         revealedCopy.Text.ShouldContain("Grace Hopper: impact 3, confidence 2, rollback 2, delay 2");
         revealedCopy.Text.ShouldNotContain("impact 1");
 
-        // The facilitator finalizes with the medians.
-        var finalizeForm = Cards.ExecutedCard(await ClickAsync(People.Ada, ballot, "finalize"));
+        // The facilitator finalizes with the medians, from her own card.
+        var finalizeForm = await OpenFormAsync(People.Ada, await MyViewAsync(People.Ada, revealedCopy), "finalize");
         Cards.Inputs(finalizeForm)["impact"]["value"]!.GetValue<string>().ShouldBe("3");
         var finalUpdates = await DeliveredAsync(async () =>
-            Cards.Text(Cards.ExecutedCard(await SubmitAsync(People.Ada, ballot, finalizeForm, new Dictionary<string, string>())))
+            Cards.DialogMessage(await SubmitAsync(People.Ada, ballot, finalizeForm, new Dictionary<string, string>()))
                 .ShouldContain("TRI-1 finalized: 19 → Sprint."));
 
         var item = (await P.Store.Items.GetAsync(backlogId, 1, Ct))!.Value;
@@ -131,12 +135,12 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         var backlogId = await SetUpAsync(People.Ada);
         await ReportBugAsync(People.Ada, "Citations link to 404 pages");
         var ballot = (await CommandAsync(People.Ada, "clinic")).Single(p => p.Text.Contains("Scoring TRI-1", StringComparison.Ordinal));
-        var lateForm = Cards.ExecutedCard(await ClickAsync(People.Grace, ballot, "vote"));
+        var lateForm = await OpenFormAsync(People.Grace, ballot, "vote");
         await DeliveredAsync(async () => await VoteAsync(People.Ada, ballot, Scores(2, 2, 2, 2)));
-        var finalize = Cards.ExecutedCard(await ClickAsync(People.Ada, ballot, "finalize"));
+        var finalize = await OpenFormAsync(People.Ada, await MyViewAsync(People.Ada, ballot), "finalize");
         await DeliveredAsync(async () => await SubmitAsync(People.Ada, ballot, finalize, new Dictionary<string, string>()));
 
-        var answer = Cards.Text(Cards.ExecutedCard(await SubmitAsync(People.Grace, ballot, lateForm, Scores(3, 3, 3, 3))));
+        var answer = Cards.DialogMessage(await SubmitAsync(People.Grace, ballot, lateForm, Scores(3, 3, 3, 3)));
 
         answer.ShouldContain("is closed; your vote was not recorded");
         (await P.Store.Votes.ListAsync(backlogId, 1, 1, Ct)).ShouldHaveSingleItem().Voter.UserId.ShouldBe(People.Ada.Id);

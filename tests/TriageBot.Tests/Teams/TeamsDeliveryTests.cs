@@ -42,12 +42,12 @@ public sealed class TeamsDeliveryTests(LocalOpenIdIssuer issuer) : TeamsFlow(iss
     {
         await SetUpAsync(People.Ada);
         await CommandAsync(People.Ada, "role {0} facilitator", People.Barbara);
-        var form = (await CommandAsync(People.Grace, "new bug")).ShouldHaveSingleItem();
+        var (post, form) = await CommandFormAsync(People.Grace, "new bug");
         P.Connector.Then(new ConnectorAnswer(403, Body: """{"error":{"code":"BotNotInConversationRoster","message":"The bot is not part of the conversation roster."}}"""));
         var before = P.Calls.Count;
 
         // The confirmation of the new item is the one message that fails.
-        Cards.Text(Cards.ExecutedCard(await SubmitAsync(People.Grace, form, form.Card, new Dictionary<string, string> { ["title"] = "Tool calls time out" })))
+        Cards.DialogMessage(await SubmitAsync(People.Grace, post, form, new Dictionary<string, string> { ["title"] = "Tool calls time out" }))
             .ShouldContain("Reported TRI-1");
         await P.DrainAsync();
 
@@ -97,8 +97,8 @@ public sealed class TeamsDeliveryTests(LocalOpenIdIssuer issuer) : TeamsFlow(iss
     public async Task Forbidden_ForAWholeClinic_TellsEachFacilitatorOnce()
     {
         await SetUpAsync(People.Ada);
-        var form = (await CommandAsync(People.Grace, "new bug")).ShouldHaveSingleItem();
-        await DeliveredAsync(async () => await SubmitAsync(People.Grace, form, form.Card, new Dictionary<string, string> { ["title"] = "Retries double-charge tokens" }));
+        var (post, form) = await CommandFormAsync(People.Grace, "new bug");
+        await DeliveredAsync(async () => await SubmitAsync(People.Grace, post, form, new Dictionary<string, string> { ["title"] = "Retries double-charge tokens" }));
         var forbidden = new ConnectorAnswer(403, Body: """{"error":{"code":"BotNotInConversationRoster","message":"gone"}}""");
         P.Connector.Then(forbidden, forbidden);
         var before = P.Calls.Count;
@@ -122,20 +122,20 @@ public sealed class TeamsDeliveryTests(LocalOpenIdIssuer issuer) : TeamsFlow(iss
         await CommandAsync(People.Ada, "role {0} engineer", People.Eli);
 
         // TRI-1: a model item scored in a clinic, which Eli timeboxes and starts, so he owns it (the ballot follows each change).
-        var modelForm = (await CommandAsync(People.Eli, "new model")).ShouldHaveSingleItem();
-        await DeliveredAsync(async () => await SubmitAsync(People.Eli, modelForm, modelForm.Card, new Dictionary<string, string> { ["title"] = "Summaries drop negations" }));
+        var (modelPost, modelForm) = await CommandFormAsync(People.Eli, "new model");
+        await DeliveredAsync(async () => await SubmitAsync(People.Eli, modelPost, modelForm, new Dictionary<string, string> { ["title"] = "Summaries drop negations" }));
         var ballot = (await CommandAsync(People.Ada, "clinic")).Single(p => p.Text.Contains("Scoring TRI-1", StringComparison.Ordinal));
-        var vote = Cards.ExecutedCard(await ClickAsync(People.Ada, ballot, "vote"));
+        var vote = await OpenFormAsync(People.Ada, ballot, "vote");
         await DeliveredAsync(async () => await SubmitAsync(People.Ada, ballot, vote, new Dictionary<string, string> { ["impact"] = "3", ["confidence"] = "3", ["rollback"] = "3", ["delay"] = "3" }));
-        var finalize = Cards.ExecutedCard(await ClickAsync(People.Ada, ballot, "finalize"));
+        var finalize = await OpenFormAsync(People.Ada, await MyViewAsync(People.Ada, ballot), "finalize");
         await DeliveredAsync(async () => await SubmitAsync(People.Ada, ballot, finalize, new Dictionary<string, string>()));
         (await CommandAsync(People.Eli, "timebox TRI-1 3d")).Single(p => p.Call.Method == "POST").Text.ShouldContain("3-day timebox");
         (await CommandAsync(People.Eli, "start TRI-1")).Single(p => p.Call.Method == "POST").Text.ShouldContain("owner: Eli Whitney");
         (await P.Store.Items.GetAsync(backlogId, 1, Ct))!.Value.Owner!.UserId.ShouldBe(People.Eli.Id);
 
         // TRI-2: a feature waiting for a capability note.
-        var featureForm = (await CommandAsync(People.Ken, "new feature")).ShouldHaveSingleItem();
-        await DeliveredAsync(async () => await SubmitAsync(People.Ken, featureForm, featureForm.Card, new Dictionary<string, string> { ["title"] = "Answers as slides" }));
+        var (featurePost, featureForm) = await CommandFormAsync(People.Ken, "new feature");
+        await DeliveredAsync(async () => await SubmitAsync(People.Ken, featurePost, featureForm, new Dictionary<string, string> { ["title"] = "Answers as slides" }));
 
         // Four days later (Monday → Friday) the timebox has ended and the note is 2 working days late.
         P.Time.Advance(TimeSpan.FromDays(4));

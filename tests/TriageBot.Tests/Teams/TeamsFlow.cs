@@ -61,25 +61,57 @@ public abstract class TeamsFlow(LocalOpenIdIssuer issuer) : IAsyncLifetime
     protected Task<System.Text.Json.Nodes.JsonNode?> ClickAsync(TeamsPerson who, PostedCard on, string verb, string? arg = null) =>
         P.PostOkAsync(A.Execute(who, on.ThreadConversation, on.ActivityId, Cards.Button(on.Card, verb, arg)));
 
-    /// <summary>Fills and submits a form card shown (inline) on a posted card; returns the invoke's answer.</summary>
+    /// <summary>
+    /// What <paramref name="who"/>'s Teams client does on showing a card whose <c>refresh.userIds</c> lists them: the
+    /// automatic <c>adaptiveCard/action</c> with the refresh action. Returns their own card, on the same activity.
+    /// </summary>
+    protected async Task<PostedCard> MyViewAsync(TeamsPerson who, PostedCard on)
+    {
+        var refresh = on.Card["refresh"].ShouldNotBeNull($"the card has no refresh: {on.Card.ToJsonString()}").AsObject();
+        refresh["userIds"]!.AsArray().Select(u => u!.GetValue<string>()).ShouldContain(who.Id, $"{who.Name} is not refreshed automatically");
+        var invoke = A.Execute(who, on.ThreadConversation, on.ActivityId, refresh["action"]!.AsObject());
+        invoke["value"]!["trigger"] = "automatic";
+        return on with { Card = Cards.ExecutedCard(await P.PostOkAsync(invoke)) };
+    }
+
+    /// <summary>Clicks a button that opens a dialog (<c>task/fetch</c>) on a posted card; returns the invoke's answer.</summary>
+    protected Task<System.Text.Json.Nodes.JsonNode?> OpenAsync(TeamsPerson who, PostedCard on, string actionId, string? arg = null) =>
+        P.PostOkAsync(A.TaskFetch(who, on.ThreadConversation, on.ActivityId, Cards.DialogButton(on.Card, actionId, arg)["data"]!.AsObject()));
+
+    /// <summary>Opens the dialog of a dialog button and returns the form in it.</summary>
+    protected async Task<JsonObject> OpenFormAsync(TeamsPerson who, PostedCard on, string actionId, string? arg = null) =>
+        Cards.DialogCard(await OpenAsync(who, on, actionId, arg));
+
+    /// <summary>Fills and submits a form shown in a dialog opened from a posted card (<c>task/submit</c>); returns the invoke's answer.</summary>
     protected Task<System.Text.Json.Nodes.JsonNode?> SubmitAsync(TeamsPerson who, PostedCard on, JsonObject form, IReadOnlyDictionary<string, string> typed, string? id = null)
     {
         var submit = Cards.SubmitAction(form);
-        submit["type"]!.GetValue<string>().ShouldBe("Action.Execute");
-        return P.PostOkAsync(A.Execute(who, on.ThreadConversation, on.ActivityId, submit, Cards.Fill(form, submit, typed), id));
+        submit["type"]!.GetValue<string>().ShouldBe("Action.Submit", "dialogs submit with Action.Submit");
+        return P.PostOkAsync(A.TaskSubmit(who, on.ThreadConversation, Cards.Fill(form, submit, typed), id));
+    }
+
+    /// <summary>
+    /// A typed command that opens a form: the conversation gets one post with one button and no inputs; the form opens in
+    /// <paramref name="who"/>'s dialog. Returns the post and the form.
+    /// </summary>
+    protected async Task<(PostedCard Post, JsonObject Form)> CommandFormAsync(TeamsPerson who, string text)
+    {
+        var post = (await CommandAsync(who, text)).ShouldHaveSingleItem();
+        Cards.ShouldHaveNoInputs(post.Card);
+        return (post, await OpenFormAsync(who, post, TriageBot.Teams.Cards.DialogButtons.OpenCommand));
     }
 
     /// <summary>Installs the bot and sets the channel up through the welcome card's Set up button; returns the backlog id.</summary>
     protected async Task<string> SetUpAsync(TeamsPerson facilitator, string name = "AI Assistant")
     {
         var welcome = (await DeliveredAsync(() => P.PostOkAsync(A.BotInstalled(facilitator)))).ShouldHaveSingleItem();
-        var form = Cards.ExecutedCard(await ClickAsync(facilitator, welcome, "setup"));
-        var saved = Cards.ExecutedCard(await SubmitAsync(facilitator, welcome, form, new Dictionary<string, string>
+        var form = await OpenFormAsync(facilitator, welcome, "setup");
+        var saved = Cards.DialogMessage(await SubmitAsync(facilitator, welcome, form, new Dictionary<string, string>
         {
             ["name"] = name,
             ["timeZone"] = "Europe/Berlin",
         }));
-        Cards.Text(saved).ShouldContain($"This channel now belongs to {name}");
+        saved.ShouldContain($"This channel now belongs to {name}");
         var binding = await P.Store.Bindings.GetAsync(Platform.Teams, TeamsProduct.TenantId, TeamsProduct.ChannelId, Ct);
         binding.ShouldNotBeNull();
         return binding.BacklogId;

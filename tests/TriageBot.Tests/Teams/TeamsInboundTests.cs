@@ -33,15 +33,15 @@ public sealed class TeamsInboundTests(LocalOpenIdIssuer issuer) : TeamsFlow(issu
     public async Task RetriedFormSubmit_WithTheSameId_StoresOneItem()
     {
         var backlogId = await SetUpAsync(People.Ada);
-        var form = (await CommandAsync(People.Grace, "new bug")).ShouldHaveSingleItem();
-        var submit = Cards.SubmitAction(form.Card);
-        var click = A.Execute(People.Grace, form.ThreadConversation, form.ActivityId, submit,
-            Cards.Fill(form.Card, submit, new Dictionary<string, string> { ["title"] = "Latency doubled after the model upgrade" }));
+        var (post, form) = await CommandFormAsync(People.Grace, "new bug");
+        var submit = Cards.SubmitAction(form);
+        var click = A.TaskSubmit(People.Grace, post.ThreadConversation,
+            Cards.Fill(form, submit, new Dictionary<string, string> { ["title"] = "Latency doubled after the model upgrade" }));
 
         var posted = await DeliveredAsync(async () =>
         {
-            Cards.Text(Cards.ExecutedCard(await P.PostOkAsync(click))).ShouldContain("Reported TRI-1");
-            Cards.ExecutedMessage(await P.PostOkAsync(click)).ShouldBe("Already done.");
+            Cards.DialogMessage(await P.PostOkAsync(click)).ShouldContain("Reported TRI-1");
+            Cards.DialogMessage(await P.PostOkAsync(click)).ShouldBe("Already done.");
         });
 
         (await CountItemsAsync(backlogId)).ShouldBe(1);
@@ -75,9 +75,9 @@ public sealed class TeamsInboundTests(LocalOpenIdIssuer issuer) : TeamsFlow(issu
     public async Task ForgedToken_OnASetupSubmit_IsRefused_AndNothingIsStoredOrSent(string how)
     {
         var welcome = (await DeliveredAsync(() => P.PostOkAsync(A.BotInstalled(People.Ada)))).ShouldHaveSingleItem();
-        var form = Cards.ExecutedCard(await ClickAsync(People.Ada, welcome, "setup"));
+        var form = await OpenFormAsync(People.Ada, welcome, "setup");
         var submit = Cards.SubmitAction(form);
-        var save = A.Execute(People.Ada, welcome.ThreadConversation, welcome.ActivityId, submit,
+        var save = A.TaskSubmit(People.Ada, welcome.ThreadConversation,
             Cards.Fill(form, submit, new Dictionary<string, string> { ["name"] = "Forged", ["timeZone"] = "UTC" }));
         var callsBefore = P.Calls.Count;
 
@@ -93,7 +93,7 @@ public sealed class TeamsInboundTests(LocalOpenIdIssuer issuer) : TeamsFlow(issu
         (await P.Store.Outbox.CountPendingAsync(Ct)).ShouldBe(0);
         P.Calls.Count.ShouldBe(callsBefore);
         // Not even the activity id was recorded: Teams' genuine delivery of the same activity is processed.
-        Cards.Text(Cards.ExecutedCard(await P.PostOkAsync(save))).ShouldContain("This channel now belongs to Forged");
+        Cards.DialogMessage(await P.PostOkAsync(save)).ShouldContain("This channel now belongs to Forged");
     }
 
     [Fact]

@@ -21,17 +21,19 @@ public sealed class TeamsIntakeTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
     }
 
     [Fact]
-    public async Task NewBug_FromACommand_RefusesAShortTitle_KeepingWhatWasTyped_ThenStoresTheItem_AndConfirmsInTheThread()
+    public async Task NewBug_FromACommand_OpensADialog_RefusesAShortTitle_KeepingWhatWasTyped_ThenStoresTheItem_AndConfirmsInTheThread()
     {
         var backlogId = await SetUpAsync(People.Ada);
         var command = A.Command(People.Grace, "new bug");
 
-        var form = (await DeliveredAsync(() => P.PostOkAsync(command))).ShouldHaveSingleItem();
-        form.Conversation.ShouldBe(command["conversation"]!["id"]!.GetValue<string>());
-        form.Text.ShouldContain("Report to triage");
-        Cards.Inputs(form.Card)["stream"]["value"]!.GetValue<string>().ShouldBe("bug");
+        var post = (await DeliveredAsync(() => P.PostOkAsync(command))).ShouldHaveSingleItem();
+        post.Conversation.ShouldBe(command["conversation"]!["id"]!.GetValue<string>());
+        Cards.ShouldHaveNoInputs(post.Card);
+        var form = await OpenFormAsync(People.Grace, post, TriageBot.Teams.Cards.DialogButtons.OpenCommand);
+        Cards.Text(form).ShouldContain("Report to triage");
+        Cards.Inputs(form)["stream"]["value"]!.GetValue<string>().ShouldBe("bug");
 
-        var refused = Cards.ExecutedCard(await SubmitAsync(People.Grace, form, form.Card, new Dictionary<string, string>
+        var refused = Cards.DialogCard(await SubmitAsync(People.Grace, post, form, new Dictionary<string, string>
         {
             ["title"] = "ab",
             ["reproSteps"] = "1. Ask the assistant for a refund\n2. It answers in French",
@@ -43,8 +45,8 @@ public sealed class TeamsIntakeTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
 
         var posted = await DeliveredAsync(async () =>
         {
-            var done = Cards.ExecutedCard(await SubmitAsync(People.Grace, form, refused, new Dictionary<string, string> { ["title"] = "Refund answers come back in French" }));
-            Cards.Text(done).ShouldContain("Reported TRI-1: Refund answers come back in French");
+            var done = Cards.DialogMessage(await SubmitAsync(People.Grace, post, refused, new Dictionary<string, string> { ["title"] = "Refund answers come back in French" }));
+            done.ShouldContain("Reported TRI-1: Refund answers come back in French");
         });
 
         var item = await SingleItemAsync(backlogId);
@@ -56,7 +58,7 @@ public sealed class TeamsIntakeTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         var confirmation = posted.ShouldHaveSingleItem();
         confirmation.Conversation.ShouldBe(command["conversation"]!["id"]!.GetValue<string>());
         confirmation.Text.ShouldContain("Created TRI-1: Refund answers come back in French");
-        Cards.Button(confirmation.Card, "vote", $"{backlogId}/1");
+        Cards.DialogButton(confirmation.Card, "vote", $"{backlogId}/1");
         await P.ShouldAllBeValidCardsAsync();
     }
 
@@ -133,14 +135,14 @@ public sealed class TeamsIntakeTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         var item = await SingleItemAsync(backlogId);
         item.Feature!.CapabilityNote.ShouldBeNull();
 
-        var noteForm = Cards.ExecutedCard(await ClickAsync(People.Eli, request, "note", $"{backlogId}/1"));
-        var saved = Cards.ExecutedCard(await SubmitAsync(People.Eli, request, noteForm, new Dictionary<string, string>
+        var noteForm = await OpenFormAsync(People.Eli, request, "note", $"{backlogId}/1");
+        var saved = Cards.DialogMessage(await SubmitAsync(People.Eli, request, noteForm, new Dictionary<string, string>
         {
             ["noteText"] = "Needs a PDF renderer only; no model or retrieval change. A days-long feature.",
             ["noteScale"] = "days",
         }));
 
-        Cards.Text(saved).ShouldContain("Capability note saved on TRI-1");
+        saved.ShouldContain("Capability note saved on TRI-1");
         (await SingleItemAsync(backlogId)).Feature!.CapabilityNote!.Author.UserId.ShouldBe(People.Eli.Id);
         await P.ShouldAllBeValidCardsAsync();
     }
@@ -155,7 +157,7 @@ public sealed class TeamsIntakeTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
             Cards.Fill(dialog, Cards.SubmitAction(dialog), new Dictionary<string, string> { ["stream"] = "feature" }))));
         var posted = await DeliveredAsync(() => P.PostOkAsync(A.SubmitAction(People.Ken, message, Cards.Fill(asFeature, Cards.SubmitAction(asFeature), new Dictionary<string, string>()))));
 
-        var refusal = Cards.ExecutedMessage(await ClickAsync(People.Ken, posted[1], "note"));
+        var refusal = Cards.DialogMessage(await OpenAsync(People.Ken, posted[1], "note"));
 
         refusal.ShouldContain("engineer");
     }

@@ -20,7 +20,8 @@ public sealed class TeamsSetupTests(LocalOpenIdIssuer issuer) : TeamsFlow(issuer
         welcome.Call.Body["channelData"]!["channel"]!["id"]!.GetValue<string>().ShouldBe(TeamsProduct.ChannelId);
         welcome.Call.Body["channelData"]!["tenant"]!["id"]!.GetValue<string>().ShouldBe(TeamsProduct.TenantId);
         welcome.Text.ShouldContain("Hi, I'm TriageBot");
-        Cards.Button(welcome.Card, "setup")["title"]!.GetValue<string>().ShouldBe("Set up");
+        Cards.DialogButton(welcome.Card, "setup")["title"]!.GetValue<string>().ShouldBe("Set up");
+        Cards.ShouldHaveNoInputs(welcome.Card);
         (await P.Store.Bindings.GetAsync(Platform.Teams, TeamsProduct.TenantId, TeamsProduct.ChannelId, Ct)).ShouldBeNull("installing does not bind");
         await P.ShouldAllBeValidCardsAsync();
     }
@@ -47,19 +48,23 @@ public sealed class TeamsSetupTests(LocalOpenIdIssuer issuer) : TeamsFlow(issuer
     }
 
     [Fact]
-    public async Task SetupCommand_PostsTheSetupForm_IntoTheThreadOfTheCommand()
+    public async Task SetupCommand_PostsOneButton_IntoTheThreadOfTheCommand_ThatOpensTheSetupFormInADialog()
     {
         await SetUpAsync(People.Ada);
         var command = A.Command(People.Ada, "setup");
 
         var posted = await DeliveredAsync(() => P.PostOkAsync(command));
 
-        var form = posted.ShouldHaveSingleItem();
-        form.Call.Path.ShouldBe($"/teams/v3/conversations/{command["conversation"]!["id"]}/activities");
-        form.Text.ShouldContain("Set up TriageBot");
-        form.Text.ShouldContain("This channel is bound to AI Assistant");
-        Cards.Inputs(form.Card)["name"]["value"]!.GetValue<string>().ShouldBe("AI Assistant");
-        Cards.SubmitAction(form.Card)["verb"]!.GetValue<string>().ShouldBe("submit");
+        var post = posted.ShouldHaveSingleItem();
+        post.Call.Path.ShouldBe($"/teams/v3/conversations/{command["conversation"]!["id"]}/activities");
+        Cards.ShouldHaveNoInputs(post.Card);
+        post.Text.ShouldContain("Set up TriageBot");
+        var form = await OpenFormAsync(People.Ada, post, TriageBot.Teams.Cards.DialogButtons.OpenCommand);
+        Cards.Text(form).ShouldContain("This channel is bound to AI Assistant");
+        Cards.Inputs(form)["name"]["value"]!.GetValue<string>().ShouldBe("AI Assistant");
+        var submit = Cards.SubmitAction(form);
+        submit["type"]!.GetValue<string>().ShouldBe("Action.Submit");
+        submit["data"]!["openedBy"]!.GetValue<string>().ShouldBe(People.Ada.Id);
         await P.ShouldAllBeValidCardsAsync();
     }
 
@@ -96,5 +101,34 @@ public sealed class TeamsSetupTests(LocalOpenIdIssuer issuer) : TeamsFlow(issuer
 
         posted.ShouldHaveSingleItem().Text.ShouldContain("facilitator");
         (await RoleOfAsync(backlogId, People.Grace)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task TheWelcome_NamesWhoAddedTheBot_AndAReAddNamesNoEmptyBacklog()
+    {
+        var welcome = (await DeliveredAsync(() => P.PostOkAsync(A.BotInstalled(People.Grace)))).ShouldHaveSingleItem();
+        welcome.Text.ShouldContain("Thanks for adding me, Grace Hopper.");
+
+        await SetUpAsync(People.Ada);
+        var again = (await DeliveredAsync(() => P.PostOkAsync(A.BotInstalled(People.Ken)))).ShouldHaveSingleItem();
+
+        again.Text.ShouldContain("Thanks for adding me, Ken Thompson.");
+        again.Text.ShouldContain("already bound to");
+        again.Text.ShouldNotContain("backlog .");
+        await P.ShouldAllBeValidCardsAsync();
+    }
+
+    [Theory]
+    [InlineData("hi")]
+    [InlineData("Hello!")]
+    public async Task AGreeting_GetsAShortFriendlyHelp_InOnePost(string greeting)
+    {
+        await SetUpAsync(People.Ada);
+
+        var answer = (await CommandAsync(People.Grace, greeting)).ShouldHaveSingleItem();
+
+        answer.Text.ShouldStartWith("Hi Grace Hopper!");
+        answer.Text.ShouldContain("help");
+        answer.Text.ShouldNotContain("don't know");
     }
 }

@@ -44,6 +44,11 @@ public static class CapabilityNoteRules
                 $"Capability note must be at most {InputText.FreeTextMax} characters (you wrote {InputText.Length(clean)}).")]);
         }
 
+        if (!NoteSentence.IsASentence(clean))
+        {
+            throw new ValidationException([new FieldError(FieldIds.NoteText, NoteSentence.Message)]);
+        }
+
         var note = new CapabilityNote(clean, scale, by, now);
         var previous = CapabilityNoteOf(item);
         var c = new Change(item, by, now);

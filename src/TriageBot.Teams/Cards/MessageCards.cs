@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using TriageBot.Core.Views;
+using static TriageBot.Teams.Cards.CardBuilder;
+
+namespace TriageBot.Teams.Cards;
+
+/// <summary>Cards that are messages: short texts, help, the rubric, the welcome and the ceremony reports.</summary>
+internal static class MessageCards
+{
+    public static void TextView(CardBuilder b, TextView v)
+    {
+        if (v.Title is not null) b.Heading(v.Title);
+        b.Text(v.Text, color: ToneColor(v.Tone));
+        b.Buttons(v.Actions);
+    }
+
+    public static void Help(CardBuilder b, HelpView v)
+    {
+        if (v.Error is not null) b.Text(v.Error, color: "Attention");
+        b.Heading("TriageBot commands");
+        b.Facts(v.Commands.Select(c => (c.Usage, c.Description)));
+        b.Wide = true;
+    }
+
+    public static void Rubric(CardBuilder b, RubricView v)
+    {
+        b.Heading("Triage rubric");
+        foreach (var d in v.Dimensions)
+        {
+            b.Text(Invariant($"{d.Name} (weight {d.Weight})"), weight: "Bolder", separator: true);
+            b.Facts(d.Levels.OrderByDescending(l => l.Score).Select(l => (l.Score.ToString(CultureInfo.InvariantCulture), l.Meaning)));
+        }
+        var top = v.SprintThreshold;
+        var ready = v.ReadyThreshold;
+        b.Text("Weighted total = 3 × impact + 2 × confidence + 2 × rollback + 1 × delay (8 to 24).", separator: true);
+        b.Facts([
+            (Invariant($"{top} or more"), "Sprint"),
+            (Invariant($"{ready} to {top - 1}"), "Ready queue"),
+            (Invariant($"below {ready}"), "Icebox"),
+        ]);
+        b.Wide = true;
+    }
+
+    public static void Welcome(CardBuilder b, WelcomeView v)
+    {
+        b.Text("Hi, I'm TriageBot", weight: "Bolder", size: "Medium");
+        if (!string.IsNullOrWhiteSpace(v.AddedBy)) b.Text("Thanks for adding me, " + v.AddedBy.Trim() + ".", spacing: "None");
+        b.Text(v.AlreadyBound
+            ? (string.IsNullOrWhiteSpace(v.BacklogName) ? "This conversation is already bound to its backlog." : "This conversation is already bound to the backlog " + v.BacklogName.Trim() + ".")
+              + " Mention me with help to see what I can do."
+            : "I run your AI product's backlog: report items, score them in the triage clinic, and get the ceremony reports here. Set up this channel to bind it to a backlog, or mention me with help.");
+        var actions = v.Actions.Count > 0 || v.AlreadyBound ? v.Actions : [new ActionButton(ButtonIds.Setup, "Set up", Style: ButtonStyle.Primary)];
+        b.Buttons(actions);
+    }
+
+    public static void Report(CardBuilder b, ReportView v)
+    {
+        b.Heading(v.Title + (v.Late ? Wording.LateSuffix : ""));
+        if (!string.IsNullOrWhiteSpace(v.Subtitle)) b.Text(v.Subtitle, subtle: true, spacing: "None");
+        if (v.Late) b.Text(Wording.PostedLate, subtle: true, spacing: "None");
+        if (IsHttps(v.ChartUrl))
+            b.Add(new JsonObject { ["type"] = "Image", ["url"] = v.ChartUrl, ["altText"] = "Allocation chart", ["size"] = "Stretch" });
+        foreach (var section in v.Sections)
+        {
+            b.Text(section.Heading, weight: "Bolder", separator: true);
+            var lines = section.Lines.Take(b.Limits.ReportLines).ToList();
+            foreach (var line in lines)
+            {
+                // Core's lines about an item already start with its key; add it only when one does not.
+                var key = line.Item is { } item && !line.Text.StartsWith(item.Key + " ", StringComparison.Ordinal) ? item.Key + " " : "";
+                var text = (line.Problem ? "⚠ " : "• ") + key + line.Text;
+                b.Text(text, color: line.Problem ? "Warning" : null, spacing: "Small");
+            }
+            if (section.Lines.Count > lines.Count) b.Text(Invariant($"… and {section.Lines.Count - lines.Count} more") + (v.DashboardUrl is not null ? " on the dashboard." : "."), subtle: true);
+            if (section.Actions.Count > 0) b.Add(b.ActionSet(section.Actions.Take(5)));
+        }
+        b.Buttons(v.Actions);
+        b.OpenUrl("Open the dashboard", v.DashboardUrl);
+        b.Wide = true;
+    }
+}
