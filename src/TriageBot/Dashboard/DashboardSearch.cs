@@ -69,7 +69,7 @@ internal static class DashboardSearch
 
     private static readonly IComparer<Item> OpenFirstThenNewest = Comparer<Item>.Create((a, b) =>
     {
-        var open = RuleSupport.IsOpen(b.State).CompareTo(RuleSupport.IsOpen(a.State));
+        var open = ItemReading.IsOpen(b.State).CompareTo(ItemReading.IsOpen(a.State));
         return open != 0 ? open : b.Number.CompareTo(a.Number);
     });
 }

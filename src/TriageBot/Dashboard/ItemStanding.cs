@@ -85,7 +85,7 @@ internal static class ItemStanding
     private static List<string> Gates(Item item, DateTimeOffset now, TimeZoneInfo zone)
     {
         var gates = new List<string>();
-        if (!RuleSupport.IsOpen(item.State))
+        if (!ItemReading.IsOpen(item.State))
         {
             return gates;
         }

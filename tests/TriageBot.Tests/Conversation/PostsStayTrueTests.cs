@@ -27,7 +27,7 @@ public sealed class PostsStayTrueTests : IAsyncLifetime
     private async Task<View> UpdateOfAsync(string messageRef)
     {
         var update = (await _h.PendingAsync()).Where(m => m.Kind == OutboxKind.Update && m.MessageRef == messageRef).ShouldHaveSingleItem();
-        return (await _h.Core.Views.ResolveAsync(update.Payload, CancellationToken.None)).ShouldNotBeNull();
+        return (await _h.Core.Views.ResolveAsync(update.ToView(), CancellationToken.None)).ShouldNotBeNull();
     }
 
     [Fact]

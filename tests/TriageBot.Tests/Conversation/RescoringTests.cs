@@ -48,7 +48,7 @@ public sealed class RescoringTests : IAsyncLifetime
 
         var reopened = await _h.GetAsync(item);
         (reopened.Round, reopened.Score!.Round, reopened.State).ShouldBe((2, 1, ItemState.Ready));
-        (await _h.PendingAsync()).Select(m => m.Payload).OfType<LiveBallotView>().ShouldContain(v => v.Number == item.Number);
+        (await _h.PendingAsync()).Select(m => m.ToView()).OfType<LiveBallotView>().ShouldContain(v => v.Number == item.Number);
         var open = await BallotAsync(reopened);
         (open.Round, open.Final, open.Previous).ShouldBe((2, null, null));
         open.Actions.Select(a => a.ActionId).ShouldBe([ButtonIds.Vote, ButtonIds.Reveal, ButtonIds.Finalize, ButtonIds.KeepScore]);

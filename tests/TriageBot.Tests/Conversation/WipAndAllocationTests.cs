@@ -1,6 +1,7 @@
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
+using TriageBot.Core.Reports;
 using TriageBot.Core.Views;
 using static TriageBot.Tests.Conversation.ConversationHarness;
 
@@ -32,7 +33,7 @@ public sealed class WipAndAllocationTests : IAsyncLifetime
     private async Task<ReportView> PostedReportAsync(string backlogId, ReportKind kind)
     {
         Text(await _h.Command(Priya, $"report {kind.ToString().ToLowerInvariant()}")).Tone.ShouldBe(Tone.Info);
-        (await _h.PendingAsync()).Select(m => m.Payload).OfType<LiveReportView>().ShouldContain(v => v.Kind == kind);
+        (await _h.PendingAsync()).Select(m => m.ToView()).OfType<LiveReportView>().ShouldContain(v => v.Kind == kind);
         var backlog = (await _h.Store.Backlogs.GetAsync(backlogId, CancellationToken.None))!.Value;
         return await _h.Core.Reports.BuildAsync(backlog, kind, _h.Clock.GetUtcNow(), CancellationToken.None);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using TriageBot.Core.Items;
+using TriageBot.Core.Ports;
 using TriageBot.Core.Rubric;
 using TriageBot.Tests.Browser;
 
@@ -42,7 +43,7 @@ public sealed class DashboardSearchHttpTests : IAsyncLifetime
         var open = await TestBacklogs.AddAsync(_host.Store, backlog, "Export to PDF drops tables", WorkStream.Bug, _now.AddDays(-3), new Scores(2, 2, 2, 2));
         var closedChange = WorkRules.Close(await TestBacklogs.AddAsync(_host.Store, backlog, "PDF export is slow", WorkStream.Bug, _now.AddDays(-9)), "Duplicate of the export rewrite.", TestBacklogs.Pm, _now.AddDays(-2));
         var stored = await _host.Store.Items.GetAsync(backlog.Id, closedChange.Item.Number, CancellationToken.None);
-        await _host.Store.Items.ReplaceAsync(closedChange.Item, stored!.ETag, CancellationToken.None);
+        await _host.Store.Writes.WriteAsync(new ItemWrite { Item = closedChange.Item, ETag = stored!.ETag, History = closedChange.History }, CancellationToken.None);
         await TestBacklogs.AddAsync(_host.Store, backlog, "Export to CSV", WorkStream.Feature, _now.AddDays(-1));
         using var http = Http();
 

@@ -5,6 +5,9 @@ namespace TriageBot.Core.Items;
 /// <summary>Read-only rules over items: bug severity and the list order.</summary>
 public static class ItemReading
 {
+    /// <summary>Open means not Done and not Closed.</summary>
+    public static bool IsOpen(ItemState state) => RuleSupport.IsOpen(state);
+
     /// <summary>Bug severity from user impact × frequency: the scored impact, else the affected share of weekly active users (≥ 5% → 2).</summary>
     public static Severity? Severity(Item item)
     {
