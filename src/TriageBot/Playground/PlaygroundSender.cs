@@ -14,7 +14,7 @@ public sealed class PlaygroundSender(PlaygroundFeed feed) : IChannelSender
     public Task<SendResult> SendAsync(OutboxMessage message, string? existingMessageId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var card = PlaygroundCards.Render(message.Payload, message.BacklogId);
+        var card = PlaygroundCards.Render(message.Payload, feed.Now, message.BacklogId);
         if (message.Kind == OutboxKind.Update)
         {
             return Task.FromResult<SendResult>(existingMessageId is not null && feed.Update(existingMessageId, card)
