@@ -102,25 +102,25 @@ public sealed class PlaygroundApi(IConversation conversation, PlaygroundFeed fee
         switch (outcome)
         {
             case ReplyOutcome { Private: false } visible:
-                var posted = feed.PostCard(channel, thread, PlaygroundCards.Render(visible.View));
+                var posted = feed.PostCard(channel, thread, PlaygroundCards.Render(visible.View, feed.Now));
                 return new InteractResponse("posted", MessageId: posted.Id);
             case ReplyOutcome reply:
-                return Private(PlaygroundCards.Render(reply.View));
+                return Private(PlaygroundCards.Render(reply.View, feed.Now));
             case OpenFormOutcome open:
-                return new InteractResponse("form", PlaygroundCards.Render(open.Form, host: CardHost.Dialog));
+                return new InteractResponse("form", PlaygroundCards.Render(open.Form, feed.Now, host: CardHost.Dialog));
             case FormErrorsOutcome errors:
-                return new InteractResponse("formErrors", PlaygroundCards.Render(errors.Form, host: CardHost.Dialog));
+                return new InteractResponse("formErrors", PlaygroundCards.Render(errors.Form, feed.Now, host: CardHost.Dialog));
             case CloseFormOutcome close:
-                return close.Then is null ? new InteractResponse("close") : Private(PlaygroundCards.Render(close.Then)) with { Kind = "close" };
+                return close.Then is null ? new InteractResponse("close") : Private(PlaygroundCards.Render(close.Then, feed.Now)) with { Kind = "close" };
             case UpdateCardOutcome update:
-                var card = PlaygroundCards.Render(update.View);
+                var card = PlaygroundCards.Render(update.View, feed.Now);
                 return messageId is not null && feed.Update(messageId, card)
                     ? new InteractResponse("updated", MessageId: messageId)
                     : Private(card);
             case NoOutcome:
                 return new InteractResponse("none");
             default:
-                return Private(PlaygroundCards.Render(new TextView($"The playground cannot show a {outcome.GetType().Name} yet.", Tone.Warning)));
+                return Private(PlaygroundCards.Render(new TextView($"The playground cannot show a {outcome.GetType().Name} yet.", Tone.Warning), feed.Now));
         }
     }
 

@@ -33,12 +33,12 @@ public static class PlaygroundCards
     /// <summary>Where the playground serves a backlog's allocation chart.</summary>
     public static string ChartPath(string backlogId) => "/playground/charts/" + Uri.EscapeDataString(backlogId) + ".png";
 
-    public static JsonObject Render(View view, string? backlogId = null, CardHost host = CardHost.Message)
+    public static JsonObject Render(View view, DateTimeOffset now, string? backlogId = null, CardHost host = CardHost.Message)
     {
         ArgumentNullException.ThrowIfNull(view);
         if (view is ItemListView list)
         {
-            return GroupedList(list);
+            return GroupedList(list, now);
         }
 
         var card = AdaptiveCardRenderer.Render(view, host);
@@ -103,7 +103,7 @@ public static class PlaygroundCards
     }
 
     /// <summary>A list grouped by stream, each item ranked with its total, state and age, and buttons to show, score or start it.</summary>
-    private static JsonObject GroupedList(ItemListView v)
+    private static JsonObject GroupedList(ItemListView v, DateTimeOffset now)
     {
         var body = new JsonArray { Text(v.Title, weight: "Bolder", size: "Medium") };
         if (v.Items.Count == 0)
@@ -111,7 +111,6 @@ public static class PlaygroundCards
             body.Add(Text(v.EmptyText ?? Wording.NothingHere, subtle: true));
         }
 
-        var now = DateTimeOffset.UtcNow;
         foreach (var group in v.Items.GroupBy(i => i.Stream).OrderBy(g => g.Key))
         {
             body.Add(Text($"{Wording.StreamHeading(group.Key)} ({group.Count()})", weight: "Bolder", separator: true));

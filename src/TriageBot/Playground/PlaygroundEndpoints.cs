@@ -85,6 +85,7 @@ public static partial class PlaygroundEndpoints
         group.MapGet("", (IWebHostEnvironment env) =>
             Results.Content(PlaygroundPage.Render(env.WebRootFileProvider.GetFileInfo(RendererPath).Exists), "text/html; charset=utf-8"));
         group.MapGet("/playground.js", (IWebHostEnvironment env) => DashboardEndpoints.Asset(env.WebRootFileProvider, "playground/playground.js", "text/javascript; charset=utf-8"));
+        group.MapGet("/plain-cards.js", (IWebHostEnvironment env) => DashboardEndpoints.Asset(env.WebRootFileProvider, "playground/plain-cards.js", "text/javascript; charset=utf-8"));
         group.MapGet("/playground.css", (IWebHostEnvironment env) => DashboardEndpoints.Asset(env.WebRootFileProvider, "playground/playground.css", "text/css; charset=utf-8"));
         group.MapGet("/lib/adaptivecards.min.js", (IWebHostEnvironment env) => DashboardEndpoints.Asset(env.WebRootFileProvider, RendererPath, "text/javascript; charset=utf-8"));
 

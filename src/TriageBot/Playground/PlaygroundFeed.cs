@@ -35,6 +35,9 @@ public sealed class PlaygroundFeed
 
     public PlaygroundFeed(TimeProvider time) => _time = time;
 
+    /// <summary>The playground's clock: the time its cards count ages from.</summary>
+    public DateTimeOffset Now => _time.GetUtcNow();
+
     public FeedEntry PostCard(string channel, string? thread, JsonObject card, string? to = null) =>
         Append(channel, thread, "TriageBot", fromBot: true, text: null, card, to);
 

@@ -12,6 +12,7 @@ internal static class PlaygroundPage
         <title>TriageBot playground</title>
         <link rel="stylesheet" href="/playground/playground.css">
         {{(richRenderer ? "<script src=\"/playground/lib/adaptivecards.min.js\"></script>" : "")}}
+        <script src="/playground/plain-cards.js" defer></script>
         <script src="/playground/playground.js" defer></script>
         </head>
         <body>

@@ -16,7 +16,7 @@ public sealed class PlaygroundSender(PlaygroundFeed feed) : IChannelSender
     public Task<SendResult> SendAsync(OutboxMessage message, View view, string? existingMessageId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var card = PlaygroundCards.Render(view, message.BacklogId);
+        var card = PlaygroundCards.Render(view, feed.Now, message.BacklogId);
         if (message.Kind == OutboxKind.Update)
         {
             return Task.FromResult<SendResult>(existingMessageId is not null && feed.Update(existingMessageId, card)

@@ -143,3 +143,53 @@ public sealed class HtmlEncodingTests
     }
 
 }
+
+public sealed class PlaygroundCardsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 18, 10, 0, 0, TimeSpan.Zero);
+
+    private static ItemSummary Item(int number, WorkStream stream, ItemState state, int? total, int daysOld) => new()
+    {
+        BacklogId = "b1", Number = number, Key = "TRI-" + number, Title = "Item " + number, Stream = stream, State = state,
+        Total = total, CreatedAt = Now.AddDays(-daysOld).AddHours(-1),
+    };
+
+    [Fact]
+    public void AList_IsGroupedByStream_EachItemWithTotalStateAndAgeByThePlaygroundClock()
+    {
+        var view = new ItemListView("Open items", [Item(1, WorkStream.Bug, ItemState.Sprint, 21, 3), Item(2, WorkStream.Model, ItemState.New, null, 0), Item(3, WorkStream.Bug, ItemState.Ready, 15, 1)], 3);
+
+        var json = string.Join("\n", Texts(PlaygroundCards.Render(view, Now)));
+
+        json.ShouldContain("total 21 · Sprint · 3 days old");
+        json.ShouldContain("total 15 · Ready queue · 1 day old");
+        json.ShouldContain("not scored · New · reported today");
+        json.IndexOf("Model quality (1)", StringComparison.Ordinal).ShouldBeLessThan(json.IndexOf("Engineering bugs (2)", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<string> Texts(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o when o["type"]?.GetValue<string>() == "TextBlock" => [o["text"]!.GetValue<string>()],
+        System.Text.Json.Nodes.JsonObject o => o.SelectMany(p => Texts(p.Value)),
+        System.Text.Json.Nodes.JsonArray a => a.SelectMany(Texts),
+        _ => [],
+    };
+
+    [Fact]
+    public void AMembersCard_LosesTheFacilitatorsButtons_AFacilitatorKeepsThem()
+    {
+        var card = new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "AdaptiveCard",
+            ["actions"] = new System.Text.Json.Nodes.JsonArray(
+                new System.Text.Json.Nodes.JsonObject { ["type"] = "Action.Execute", ["title"] = "Vote", ["verb"] = ButtonIds.Vote },
+                new System.Text.Json.Nodes.JsonObject { ["type"] = "Action.Execute", ["title"] = "Reveal", ["verb"] = ButtonIds.Reveal },
+                new System.Text.Json.Nodes.JsonObject { ["type"] = "Action.Execute", ["title"] = "Finalize", ["verb"] = ButtonIds.Finalize }),
+        };
+
+        PlaygroundCards.ForRole(card, Role.Member).ToJsonString().ShouldNotContain("Reveal");
+        PlaygroundCards.ForRole(card, Role.Member).ToJsonString().ShouldContain("Vote");
+        PlaygroundCards.ForRole(card, Role.Facilitator).ToJsonString().ShouldContain("Finalize");
+        card.ToJsonString().ShouldContain("Reveal", customMessage: "the original card is left as it was");
+    }
+}
