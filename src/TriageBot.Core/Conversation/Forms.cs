@@ -192,7 +192,7 @@ public static class Forms
         return new FormView(FormIds.Finalize, $"Finalize {item.Key}", "Finalize", fields)
         {
             Argument = $"{item.Ref}:{round}",
-            Intro = $"{tally.Counted.Count} vote(s). The medians imply a total of {tally.ImpliedTotal}.",
+            Intro = $"{Plural.Of(tally.Counted.Count, "vote")}. The medians imply a total of {tally.ImpliedTotal}.",
             Values = values,
         };
     }

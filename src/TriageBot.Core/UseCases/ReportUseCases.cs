@@ -28,7 +28,7 @@ internal sealed class ReportUseCases(UseCaseContext context, Clinics clinics) : 
             var id = LedgerIds.ManualClinic(c.Now).ToString();
             await context.Store.Ledger.TryClaimAsync(new LedgerEntry(backlog.Id, CeremonyKind.TriageClinic, id, c.Now, c.Now, c.Actor.Key, OccurrenceOutcome.Posted), c.Ct);
             var count = await clinics.StartAsync(backlog, [c.Interaction.Place with { UserId = null, ThreadId = null }], id, c.Now, late: false, c.Ct);
-            return Answers.Info(count == 0 ? "Clinic started: the agenda is empty." : $"Clinic started with {count} item(s) on the agenda. Ballots follow in the thread.", Tone.Success);
+            return Answers.Info(count == 0 ? "Clinic started: the agenda is empty." : $"Clinic started with {Plural.Of(count, "item")} on the agenda. Ballots follow in the thread.", Tone.Success);
         });
     }
 }

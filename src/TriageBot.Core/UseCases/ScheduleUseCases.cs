@@ -39,7 +39,7 @@ internal sealed class ScheduleUseCases(UseCaseContext context) : IUseCase
         if (change is SetReminderLead lead)
         {
             return (settings with { ReminderLeadMinutes = lead.Minutes },
-                lead.Minutes == 0 ? "Reminders now go out when each ceremony starts." : $"Reminders now go out {lead.Minutes} minutes before each ceremony.");
+                lead.Minutes == 0 ? "Reminders now go out when each ceremony starts." : $"Reminders now go out {Plural.Of(lead.Minutes, "minute")} before each ceremony.");
         }
 
         var schedules = new Dictionary<CeremonyKind, CeremonySchedule>(CeremonyCalendar.InForce(backlog, zone));
@@ -124,7 +124,7 @@ internal sealed class ScheduleUseCases(UseCaseContext context) : IUseCase
         }
 
         var lead = backlog.Settings.ReminderLeadMinutes;
-        sections.Add(new ReportSection("Reminders", [new(lead == 0 ? "When each ceremony starts." : $"{lead} minutes before each ceremony.")]));
+        sections.Add(new ReportSection("Reminders", [new(lead == 0 ? "When each ceremony starts." : $"{Plural.Of(lead, "minute")} before each ceremony.")]));
         return new ReportView("Ceremony schedules", sections)
         {
             Subtitle = said is null ? $"Times are in {backlog.TimeZone}. Facilitators change them with `schedule`." : $"{said} Times are in {backlog.TimeZone}.",

@@ -174,7 +174,7 @@ public static class ReportViews
 
         return new ReportView(Wording.Ceremony(CeremonyKind.IceboxSweep), sections)
         {
-            Subtitle = $"{sweep.Items.Count} icebox item(s) older than 6 months, not re-scored since {Date(sweep.Cutoff)}, with no reason to keep",
+            Subtitle = $"{Plural.Of(sweep.Items.Count, "icebox item")} older than 6 months, not re-scored since {Date(sweep.Cutoff)}, with no reason to keep",
         };
     }
 
@@ -184,7 +184,7 @@ public static class ReportViews
         var name = Wording.Ceremony(kind);
         return new ReportView($"Reminder: {name} at {startsAt.ToString("HH:mm", Invariant)}",
         [
-            new(name, [new($"Starts {Format(startsAt)} and runs for {lengthMinutes} minutes.")]),
+            new(name, [new($"Starts {Format(startsAt)} and runs for {Plural.Of(lengthMinutes, "minute")}.")]),
         ]);
     }
 

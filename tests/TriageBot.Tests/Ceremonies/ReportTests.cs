@@ -101,7 +101,7 @@ public sealed class ReportTests
 
         var report = await PostAsync(host, "report icebox");
 
-        report.Subtitle.ShouldBe("1 icebox item(s) older than 6 months, not re-scored since Tue 15 Sep 2026, with no reason to keep");
+        report.Subtitle.ShouldBe("1 icebox item older than 6 months, not re-scored since Tue 15 Sep 2026, with no reason to keep");
         var section = report.Sections.ShouldHaveSingleItem();
         section.Heading.ShouldBe("REP-13 Tooltip typo in settings");
         section.Lines.Select(l => l.Text).ShouldBe(["In the icebox since Sat 1 Aug 2026, last scored Sat 1 Aug 2026 (total 10)."]);

@@ -98,7 +98,7 @@ public static class ClinicFlow
 
         // Kickoff in the channel, the ballot in the kickoff's thread.
         var started = await h.CommandAsync(Ada, "clinic");
-        TextOf(await JsonBody(started)).ShouldContain("Clinic started with 1 item(s)");
+        TextOf(await JsonBody(started)).ShouldContain("Clinic started with 1 item on the agenda");
         var ballotPost = await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Scoring TRI-1"), "the ballot");
         var kickoff = h.Api.CallsTo("chat.postMessage").Single(c => c.AnsweredTs == Str(ballotPost, "thread_ts"));
         Mentions(kickoff, "Triage clinic agenda").ShouldBeTrue();

@@ -47,7 +47,7 @@ public sealed class TeamsClinicTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         var clinic = A.Command(People.Ada, "clinic");
         var posted = await DeliveredAsync(() => P.PostOkAsync(clinic));
         posted.Count.ShouldBe(3);
-        posted.Single(p => p.Conversation == clinic["conversation"]!["id"]!.GetValue<string>()).Text.ShouldContain("Clinic started with 1 item(s)");
+        posted.Single(p => p.Conversation == clinic["conversation"]!["id"]!.GetValue<string>()).Text.ShouldContain("Clinic started with 1 item on the agenda");
         var kickoff = posted.Single(p => p.Call.Path == "/teams/v3/conversations");
         kickoff.Text.ShouldContain("TRI-1 Streaming answers stop after 30 seconds");
         var ballot = posted.Single(p => p.Text.Contains("Scoring TRI-1", StringComparison.Ordinal));
