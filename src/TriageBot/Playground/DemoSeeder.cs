@@ -38,7 +38,8 @@ public sealed class DemoSeeder(ITriageStore store, TimeProvider time)
             CreatedAt = now.AddDays(-100),
             DashboardToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)),
             // Two engineers make the bug WIP limit 2, so the demo shows a breach.
-            Settings = new BacklogSettings { Engineers = 2 },
+            // A team that holds bugs tight (one active per engineer), so the demo shows a breach and an override.
+            Settings = new BacklogSettings { Engineers = 2, BugWipPerEngineer = 1 },
         };
 
         var created = await store.Backlogs.TryCreateAsync(backlog, ct);

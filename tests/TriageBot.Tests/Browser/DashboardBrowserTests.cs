@@ -35,7 +35,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
             await Expect(row.Locator("td[data-col='queued']")).ToHaveTextAsync(queued.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        // Two engineers make the bug limit 2; the demo has three active bugs.
+        // Two engineers at one bug each make the bug limit 2; the demo has three active bugs.
         await Expect(page.Locator("#streams tr[data-stream='bug']")).ToHaveClassAsync("breach");
         await Expect(page.Locator("#streams tr[data-stream='bug'] td[data-col='wip']")).ToContainTextAsync("over the limit");
         await Expect(page.Locator("#sprint tbody tr")).ToHaveCountAsync(expected.Sprint);
