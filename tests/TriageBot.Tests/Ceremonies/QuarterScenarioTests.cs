@@ -75,9 +75,10 @@ public sealed class QuarterScenarioTests
         // WIP holds the line: at the bug limit a start is refused naming the active items; a facilitator overrides with a reason.
         (await SayAsync(host, Pm, "limits bug 1")).ShouldBeOfType<ReplyOutcome>();
         var extra = new List<Item>();
-        for (var i = 0; i < 2; i++)
+        // Two unrelated bugs (similar titles would be offered as possible duplicates before filing).
+        foreach (var title in new[] { "Webhook retries pile up", "Audit log misses deleted users" })
         {
-            var bug = await ReportAsync(host, $"Webhook retries pile up {i}");
+            var bug = await ReportAsync(host, title);
             await VoteRevealFinalizeAsync(host, bug, (3, 2, 2, 2));
             extra.Add(bug);
         }

@@ -84,7 +84,8 @@ public sealed class TeamsBallotTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
         await DeliveredAsync(async () => await SubmitAsync(People.Ada, shared, vote, Threes));
         var finalize = await OpenFormAsync(People.Ada, await MyViewAsync(People.Ada, shared), "finalize");
         var finalUpdates = await DeliveredAsync(async () => await SubmitAsync(People.Ada, shared, finalize, new Dictionary<string, string>()));
-        var finalized = finalUpdates.Single(u => u.Call.Method == "PUT");
+        // The ballot's copy is updated to the result (the item's intake confirmation is updated too: posts stay true).
+        var finalized = finalUpdates.Single(u => u.Call.Method == "PUT" && u.Text.Contains("Scoring TRI-1", StringComparison.Ordinal));
         finalized.Text.ShouldContain("Finalized: total");
 
         // Grace tries to vote again: refused, nothing reopened.

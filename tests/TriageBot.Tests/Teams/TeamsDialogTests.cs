@@ -109,7 +109,7 @@ public sealed class TeamsDialogTests(LocalOpenIdIssuer issuer) : TeamsFlow(issue
             new Dictionary<string, string> { ["title"] = "Export answers to PDF" })).ShouldContain("Reported TRI-1"));
 
         var (post, noteForm) = await CommandFormAsync(People.Eli, "note TRI-1");
-        var refused = Cards.DialogCard(await SubmitAsync(People.Eli, post, noteForm, new Dictionary<string, string> { ["noteText"] = "." }));
+        var refused = Cards.DialogCard(await SubmitAsync(People.Eli, post, noteForm, new Dictionary<string, string> { ["noteText"] = ".", ["noteScale"] = "days" }));
 
         Cards.Text(refused).ShouldContain(Core.Items.NoteSentence.Message);
         Cards.Inputs(refused)["noteText"]["value"]!.GetValue<string>().ShouldBe(".");
