@@ -57,6 +57,7 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
         var finalized = new List<Item>();
         var iced = new List<Item>();
         var unscored = new List<Item>();
+        var rescoringOpen = new List<Item>();
         var onAgenda = (await clinics.AgendaAsync(backlog, await clinics.LastBeforeAsync(backlog.Id, start, ct), start, ct)).Items.Select(a => a.Item.Number).ToHashSet();
         await foreach (var item in context.Store.Items.QueryAsync(new ItemQuery(backlog.Id) { Outline = true }, ct))
         {
@@ -67,7 +68,8 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
             }
             else if (onAgenda.Contains(item.Number) && item.State is not (ItemState.Closed or ItemState.Done))
             {
-                unscored.Add(item);
+                // A ready-queue or due item keeps its earlier score: its re-scoring is open, it is not "unscored".
+                (item.Score is null ? unscored : rescoringOpen).Add(item);
             }
         }
 
@@ -80,7 +82,14 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
             new("Left unscored", unscored.Count == 0 ? [new ReportLine("Everything on the agenda was scored.")] :
                 [.. unscored.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}", ItemSummaries.Of(i, now), Problem: true)), .. More(unscored.Count - 25)]),
         };
-        var view = reports.WithItemLinks(new ReportView("Triage clinic summary", sections), backlog) with { Subtitle = $"{finalized.Count + iced.Count} finalized, {unscored.Count} left unscored", DashboardUrl = context.DashboardUrl(backlog) };
+        if (rescoringOpen.Count > 0)
+        {
+            sections.Add(new("Re-scoring still open (earlier scores stand)",
+                [.. rescoringOpen.Take(25).Select(i => new ReportLine($"{i.Key} {i.Title}: {i.Score!.Total} → {i.State}", ItemSummaries.Of(i, now))), .. More(rescoringOpen.Count - 25)]));
+        }
+
+        var subtitle = $"{finalized.Count + iced.Count} finalized, {unscored.Count} left unscored" + (rescoringOpen.Count > 0 ? $", {rescoringOpen.Count} re-scoring still open" : "");
+        var view = reports.WithItemLinks(new ReportView("Triage clinic summary", sections), backlog) with { Subtitle = subtitle, DashboardUrl = context.DashboardUrl(backlog) };
         var system = RequestContext.System(backlog, now, ct);
         foreach (var channel in await context.ChannelsAsync(backlog.Id, ChannelRoles.Clinic, ct))
         {

@@ -48,6 +48,9 @@ public sealed class QuarterScenarioTests
 
         (await GetAsync(host, export)).State.ShouldBe(ItemState.Ready);
         await TickAsync(host, Clinics[0].AddHours(2));
+        var firstSummary = Summary(host, Clinics[0]);
+        Lines(firstSummary, "Left unscored").ShouldBe([$"{flicker.Key} {flicker.Title}"]);
+        firstSummary.Sections.ShouldNotContain(x => x.Heading.StartsWith("Re-scoring", StringComparison.Ordinal));
 
         // Clinic 2: the unscored item is still on the agenda; the ready queue gets new, votable rounds (bulk re-scoring).
         await TickAsync(host, Clinics[1]);
@@ -71,6 +74,11 @@ public sealed class QuarterScenarioTests
         BallotsPostedAt(host, Clinics[2]).ShouldContain(flicker.Key);
         await VoteRevealFinalizeAsync(host, flicker, (3, 2, 2, 2));
         await TickAsync(host, Clinics[2].AddHours(2));
+        // The summary keeps a ready-queue item whose new round was not voted apart from the never-scored: its score stands.
+        var thirdSummary = Summary(host, Clinics[2]);
+        Lines(thirdSummary, "Left unscored").ShouldBe(["Everything on the agenda was scored."]);
+        Lines(thirdSummary, "Re-scoring still open (earlier scores stand)").ShouldContain($"{search.Key} {search.Title}: 16 → Ready");
+        thirdSummary.Subtitle!.ShouldContain("0 left unscored");
 
         // WIP holds the line: at the bug limit a start is refused naming the active items; a facilitator overrides with a reason.
         (await SayAsync(host, Pm, "limits bug 1")).ShouldBeOfType<ReplyOutcome>();
@@ -149,6 +157,12 @@ public sealed class QuarterScenarioTests
 
         return await Handle(host, who, new FormSubmitIntent(form.FormId, form.Argument, values));
     }
+
+    private static ReportView Summary(TestHost host, DateTimeOffset clinic) =>
+        host.Log.All.Where(s => s.At > clinic && s.View is ReportView { Title: "Triage clinic summary" }).Select(s => (ReportView)s.View).First();
+
+    private static List<string> Lines(ReportView report, string heading) =>
+        [.. report.Sections.Single(x => x.Heading == heading).Lines.Select(l => l.Text)];
 
     private static async Task<Item> ReportAsync(TestHost host, string title)
     {
