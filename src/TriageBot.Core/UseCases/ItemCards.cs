@@ -18,14 +18,9 @@ internal static class ItemCards
     public static ItemCardView Build(ItemSummary summary, Item item, IReadOnlyList<UserRef> voters, bool canFinalize)
     {
         ArgumentNullException.ThrowIfNull(voters);
-        var fields = new List<LabeledValue>
-        {
-            new("Stream", StreamName(item.Stream)),
-            new("State", item.State.ToString()),
-            new("Reporter", item.Reporter.DisplayName),
-            new("Reported", item.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-        };
-        if (item.Owner is { } owner) fields.Add(new("Owner", owner.DisplayName));
+        // Stream, state (with a feature's column), total, owner and the reported date travel in the summary, which every
+        // surface shows at the top of the card; the fields add only what the summary does not say.
+        var fields = new List<LabeledValue> { new("Reporter", item.Reporter.DisplayName) };
         if (item.Model is { } m)
         {
             fields.Add(new("Suspected lever", m.Lever.ToString()));
@@ -46,7 +41,6 @@ internal static class ItemCards
 
         if (item.Feature is { } f)
         {
-            fields.Add(new("Column", f.Column.ToString()));
             if (f.Problem.Length > 0) fields.Add(new("Problem", f.Problem));
             if (f.RequestedBy.Length > 0) fields.Add(new("Requested by", f.RequestedBy));
             fields.Add(new("Success metric", f.SuccessMetric.Length > 0 ? f.SuccessMetric : "not set"));
@@ -70,9 +64,7 @@ internal static class ItemCards
 
         var notices = new List<string>();
         if (summary.HeldPlacement is { } held) notices.Add($"Scored into {held}; waiting for a capability note.");
-        if (summary.CautiousRelease) notices.Add("Cautious release lane: rollback risk scored 1.");
-        if (summary.ResearchTimebox) notices.Add("Timebox, don't estimate: fix confidence scored 1.");
-        if (summary.DueForRescore) notices.Add("Due for re-scoring (not re-scored for 2 months).");
+        // The cautious lane, timebox and re-scoring flags are shown by every surface from the summary; no notice repeats them.
 
         var roundOpen = item.Score?.Round != item.Round && item.State is not (ItemState.Done or ItemState.Closed);
         if (roundOpen && voters.Count > 0)
