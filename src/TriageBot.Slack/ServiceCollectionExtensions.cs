@@ -6,6 +6,7 @@ using TriageBot.Core.Conversation;
 using TriageBot.Core.Ports;
 using TriageBot.Slack.Delivery;
 using TriageBot.Slack.Endpoints;
+using TriageBot.Slack.SocketMode;
 using TriageBot.Slack.WebApi;
 
 namespace TriageBot.Slack;
@@ -41,10 +42,19 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ChannelPacer>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IChannelSender, SlackSender>());
         services.TryAddScoped<SlackResponder>();
+        services.TryAddScoped<SlackDispatcher>();
         services.TryAddSingleton<SlackEventProcessor>();
         // Events still being handled after their ack: the host cancels them and waits for them when it stops.
         services.TryAddSingleton<BackgroundWork>();
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundWork>());
+
+        // Socket Mode (with Slack:AppToken): one connection kept open by a hosted service; it does nothing without the token.
+        services.AddHttpClient(ConnectionsOpenClient.ClientName, http => http.Timeout = TimeSpan.FromSeconds(15));
+        services.TryAddSingleton<ConnectionsOpenClient>();
+        services.TryAddSingleton<EnvelopeHandler>();
+        services.TryAddSingleton<SocketModeState>();
+        services.AddHostedService<SocketModeService>();
+        services.AddHealthChecks().AddCheck<SocketModeHealthCheck>("slack-socket", tags: ["ready"]);
         return services;
     }
 }

@@ -49,7 +49,23 @@ public sealed class SlackOptions
     /// </summary>
     public TimeSpan EventAckBudget { get; set; } = TimeSpan.FromSeconds(2);
 
-    public bool IsEnabled => Enabled ?? (!string.IsNullOrWhiteSpace(SigningSecret) || !string.IsNullOrWhiteSpace(BotToken));
+    /// <summary>
+    /// The app-level token (<c>xapp-…</c>, scope <c>connections:write</c>) that turns Socket Mode on: the bot opens a
+    /// WebSocket to Slack and needs no public request URLs. With it the signing secret is optional (the socket is
+    /// authenticated by this token); the HTTP endpoints stay mapped and, without a secret, refuse everything.
+    /// </summary>
+    public string? AppToken { get; set; }
+
+    /// <summary>First wait before reopening a Socket Mode connection that failed; it doubles (with jitter) up to <see cref="SocketReconnectMaxDelay"/>.</summary>
+    public TimeSpan SocketReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between two attempts to reopen the Socket Mode connection.</summary>
+    public TimeSpan SocketReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    public bool IsEnabled => Enabled ?? (!string.IsNullOrWhiteSpace(SigningSecret) || !string.IsNullOrWhiteSpace(BotToken) || !string.IsNullOrWhiteSpace(AppToken));
+
+    /// <summary>Socket Mode is on: the channel is on and has an app-level token.</summary>
+    public bool UsesSocketMode => IsEnabled && !string.IsNullOrWhiteSpace(AppToken);
 
     internal Uri ApiBaseUri => new(ApiBaseUrl.EndsWith('/') ? ApiBaseUrl : ApiBaseUrl + "/", UriKind.Absolute);
 }
@@ -68,9 +84,15 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
 
         if (options.IsEnabled)
         {
-            if (CheckSigningSecret(options.SigningSecret) is { } secretProblem)
+            // With Socket Mode the secret is optional (the socket is authenticated by the app token), but checked when set.
+            if ((!options.UsesSocketMode || !string.IsNullOrWhiteSpace(options.SigningSecret)) && CheckSigningSecret(options.SigningSecret) is { } secretProblem)
             {
                 failures.Add(secretProblem);
+            }
+
+            if (!string.IsNullOrWhiteSpace(options.AppToken) && CheckAppToken(options.AppToken) is { } appTokenProblem)
+            {
+                failures.Add(appTokenProblem);
             }
 
             if (CheckBotToken(options.BotToken) is { } tokenProblem)
@@ -97,6 +119,11 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         if (options.EventAckBudget <= TimeSpan.Zero || options.EventAckBudget > TimeSpan.FromSeconds(2.5))
         {
             failures.Add("Slack:EventAckBudget must be more than 0 and at most 00:00:02.5, to answer within the 3 seconds Slack waits.");
+        }
+
+        if (options.SocketReconnectDelay <= TimeSpan.Zero || options.SocketReconnectMaxDelay < options.SocketReconnectDelay)
+        {
+            failures.Add("Slack:SocketReconnectDelay must be more than 0 and Slack:SocketReconnectMaxDelay at least as long.");
         }
 
         if (options.ChannelPostInterval < TimeSpan.Zero)
@@ -170,6 +197,33 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         if (!value.StartsWith("xoxb-", StringComparison.Ordinal))
         {
             return $"Slack:BotToken must be a bot token starting with 'xoxb-'; user (xoxp-) and app-level (xapp-) tokens do not work here: {WhereTheTokenIs}.";
+        }
+
+        return null;
+    }
+
+    private const string WhereTheAppTokenIs =
+        "create an app-level token with the scope connections:write at https://api.slack.com/apps → your app → Basic Information → App-Level Tokens (Generate Token and Scopes), " +
+        "turn Socket Mode on (Settings → Socket Mode) and put the token (xapp-…) into Slack__AppToken, or remove Slack:AppToken to receive Slack over HTTP request URLs";
+
+    /// <summary>Null when <paramref name="token"/> looks like an app-level token; otherwise what is wrong and where to find the real one.</summary>
+    internal static string? CheckAppToken(string? token)
+    {
+        var value = (token ?? "").Trim();
+        if (UnresolvedKeyVaultReference(value))
+        {
+            return "Slack:AppToken is a Key Vault reference that App Service could not resolve (the app sees '@Microsoft.KeyVault(…)' literally): " +
+                   "check the app identity's Key Vault Secrets User role and that the secret exists.";
+        }
+
+        if (IsPlaceholder(value))
+        {
+            return $"Slack:AppToken is still a placeholder, not a token: {WhereTheAppTokenIs}.";
+        }
+
+        if (!value.StartsWith("xapp-", StringComparison.Ordinal))
+        {
+            return $"Slack:AppToken must be an app-level token starting with 'xapp-'; bot (xoxb-) and user (xoxp-) tokens cannot open a Socket Mode connection: {WhereTheAppTokenIs}.";
         }
 
         return null;

@@ -47,6 +47,35 @@ public class SlackOptionsTests
     }
 
     [Fact]
+    public void AnAppTokenWithABotToken_TurnsSocketModeOn_AndMakesTheSigningSecretOptional()
+    {
+        var options = Resolve(new() { ["Slack:AppToken"] = "xapp-1-A1-2-abc", ["Slack:BotToken"] = "xoxb-1" });
+        options.IsEnabled.ShouldBeTrue();
+        options.UsesSocketMode.ShouldBeTrue();
+        options.SigningSecret.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("xoxb-not-an-app-token", "xapp-")]
+    [InlineData("<app token>", "placeholder")]
+    [InlineData("@Microsoft.KeyVault(SecretUri=https://kv/secrets/slack-app-token)", "Key Vault")]
+    public void AWrongAppToken_IsRefused_SayingWhereTheRightOneIs(string token, string message)
+    {
+        var error = Should.Throw<OptionsValidationException>(() => Resolve(new() { ["Slack:AppToken"] = token, ["Slack:BotToken"] = "xoxb-1" }));
+        error.Message.ShouldContain(message);
+        error.Message.ShouldNotContain(token, Case.Sensitive, "a token pasted in the wrong place is never repeated");
+    }
+
+    [Fact]
+    public void WithSocketMode_ABadSigningSecretIsStillRefused_AndTheBotTokenStillNeeded()
+    {
+        Should.Throw<OptionsValidationException>(() => Resolve(new() { ["Slack:AppToken"] = "xapp-1", ["Slack:BotToken"] = "xoxb-1", ["Slack:SigningSecret"] = "short" }))
+            .Message.ShouldContain("Slack:SigningSecret");
+        Should.Throw<OptionsValidationException>(() => Resolve(new() { ["Slack:AppToken"] = "xapp-1" }))
+            .Message.ShouldContain("Slack__BotToken");
+    }
+
+    [Fact]
     public void ARelativeApiBaseUrl_IsRefused()
     {
         var error = Should.Throw<OptionsValidationException>(() => Resolve(new() { ["Slack:ApiBaseUrl"] = "slack/api" }));

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
@@ -20,8 +21,7 @@ internal static class CommandsEndpoint
         HttpContext http,
         [FromServices] IOptions<SlackOptions> options,
         [FromServices] TimeProvider time,
-        [FromServices] IConversation conversation,
-        [FromServices] SlackResponder responder,
+        [FromServices] SlackDispatcher dispatcher,
         [FromServices] ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("TriageBot.Slack.Commands");
@@ -39,15 +39,22 @@ internal static class CommandsEndpoint
             return SlackRequest.BadRequest(logger, "the body is not UTF-8 form data");
         }
 
+        return (await dispatcher.CommandAsync(form, http.RequestAborted).ConfigureAwait(false)).ToResult();
+    }
+
+    /// <summary>One slash command's fields, verified by its transport: the answer (its body is the reply Slack shows).</summary>
+    public static async Task<SlackAnswer> DispatchAsync(
+        IReadOnlyDictionary<string, StringValues> form, TimeProvider time, IConversation conversation, SlackResponder responder, ILogger logger, CancellationToken ct)
+    {
         if (form.TryGetValue("ssl_check", out var ssl) && ssl == "1")
         {
-            return Results.Ok();
+            return SlackAnswer.Ok;
         }
 
         var command = SlashCommand.From(form);
         if (command is null)
         {
-            return SlackRequest.BadRequest(logger, "a slash command needs command, user_id, team_id and channel_id (once each)");
+            return SlackAnswer.BadRequest(logger, "a slash command needs command, user_id, team_id and channel_id (once each)");
         }
 
         using var teamScope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = command.TeamId });
@@ -61,11 +68,11 @@ internal static class CommandsEndpoint
         Outcome outcome;
         try
         {
-            outcome = await conversation.HandleAsync(interaction, http.RequestAborted).ConfigureAwait(false);
+            outcome = await conversation.HandleAsync(interaction, ct).ConfigureAwait(false);
         }
         catch (StoreUnavailableException)
         {
-            return SlackRequest.StoreUnavailable(logger, "slash command");
+            return SlackAnswer.StoreUnavailable(logger, "slash command");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -91,28 +98,28 @@ internal static class CommandsEndpoint
                 return Reply(then, isPrivate: true);
 
             case CloseFormOutcome or NoOutcome:
-                return Results.Ok();
+                return SlackAnswer.Ok;
 
             default:
                 Log.Ignored(logger, "outcome", outcome.GetType().Name);
-                return Results.Ok();
+                return SlackAnswer.Ok;
         }
 
-        async Task<IResult> OpenFormAsync(FormView form)
+        async Task<SlackAnswer> OpenFormAsync(FormView form)
         {
             // The trigger id expires 3 s after the command: open the modal now, before anything else.
             var error = await responder.OpenFormAsync(
-                form, command.TriggerId, new FormMetadata(form.FormId, form.Argument, command.ChannelId, null), push: false, http.RequestAborted).ConfigureAwait(false);
+                form, command.TriggerId, new FormMetadata(form.FormId, form.Argument, command.ChannelId, null), push: false, ct).ConfigureAwait(false);
             return error is null
-                ? Results.Ok()
+                ? SlackAnswer.Ok
                 : Reply(new TextView($"Sorry, the form could not be opened ({error}). Please run the command again.", Tone.Error), isPrivate: true);
         }
     }
 
-    private static IResult Reply(View view, bool isPrivate)
+    private static SlackAnswer Reply(View view, bool isPrivate)
     {
         var json = BlockKitRenderer.Render(view).ToJson();
         json["response_type"] = isPrivate ? "ephemeral" : "in_channel";
-        return Results.Content(json.ToJsonString(), "application/json; charset=utf-8");
+        return SlackAnswer.Json(json);
     }
 }

@@ -23,8 +23,7 @@ internal static class EventsEndpoint
         HttpContext http,
         [FromServices] IOptions<SlackOptions> options,
         [FromServices] TimeProvider time,
-        [FromServices] IInbox inbox,
-        [FromServices] SlackEventProcessor processor,
+        [FromServices] SlackDispatcher dispatcher,
         [FromServices] ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("TriageBot.Slack.Events");
@@ -36,45 +35,53 @@ internal static class EventsEndpoint
             return refusal;
         }
 
-        if (!TriageBot.Core.JsonText.IsReadable(body!.Bytes))
+        var retryNum = http.Request.Headers[SlackRequest.RetryNumHeader].ToString();
+        return (await dispatcher.EventAsync(body!.Bytes, retryNum, http.RequestAborted).ConfigureAwait(false)).ToResult();
+    }
+
+    /// <summary>One Events API body, verified by its transport (the HTTP signature, or the Socket Mode connection): the answer.</summary>
+    public static async Task<SlackAnswer> DispatchAsync(
+        byte[] body, string retryNum, SlackOptions options, TimeProvider time, IInbox inbox, SlackEventProcessor processor, ILogger logger, CancellationToken ct)
+    {
+        if (!TriageBot.Core.JsonText.IsReadable(body))
         {
-            return SlackRequest.BadRequest(logger, "the body is not readable JSON (invalid UTF-8, a lone surrogate or nesting deeper than 64)");
+            return SlackAnswer.BadRequest(logger, "the body is not readable JSON (invalid UTF-8, a lone surrogate or nesting deeper than 64)");
         }
 
         EventsRequest? request;
         try
         {
-            request = JsonSerializer.Deserialize<EventsRequest>(body!.Bytes, SlackJson.Options);
+            request = JsonSerializer.Deserialize<EventsRequest>(body, SlackJson.Options);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             // InvalidOperationException: text the reader cannot decode, such as an escaped lone surrogate ("\uD800").
-            return SlackRequest.BadRequest(logger, "the body is not Events API JSON");
+            return SlackAnswer.BadRequest(logger, "the body is not Events API JSON");
         }
 
         switch (request)
         {
             case UrlVerification verification:
-                return Results.Content(new JsonObject { ["challenge"] = verification.Challenge }.ToJsonString(), "application/json; charset=utf-8");
+                return SlackAnswer.Json(new JsonObject { ["challenge"] = verification.Challenge });
 
             case EventCallback callback:
-                return await AcceptAsync(http, callback, options.Value, time, inbox, processor, logger).ConfigureAwait(false);
+                return await AcceptAsync(callback, retryNum, options, time, inbox, processor, logger, ct).ConfigureAwait(false);
 
             case AppRateLimited limited:
                 Log.AppRateLimited(logger, limited.TeamId, limited.MinuteRateLimited);
-                return Results.Ok();
+                return SlackAnswer.Ok;
 
             default:
-                return SlackRequest.BadRequest(logger, "unsupported Events API request type (expected url_verification or event_callback)");
+                return SlackAnswer.BadRequest(logger, "unsupported Events API request type (expected url_verification or event_callback)");
         }
     }
 
-    private static async Task<IResult> AcceptAsync(HttpContext http, EventCallback callback, SlackOptions options, TimeProvider time, IInbox inbox, SlackEventProcessor processor, ILogger logger)
+    private static async Task<SlackAnswer> AcceptAsync(EventCallback callback, string retryNum, SlackOptions options, TimeProvider time, IInbox inbox, SlackEventProcessor processor, ILogger logger, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(callback.EventId) || string.IsNullOrWhiteSpace(callback.TeamId) || callback.Event.ValueKind != JsonValueKind.Object
             || callback.Authorizations.Any(a => a is null))
         {
-            return SlackRequest.BadRequest(logger, "event_callback needs event_id, team_id and an event object");
+            return SlackAnswer.BadRequest(logger, "event_callback needs event_id, team_id and an event object");
         }
 
         SlackEvent? inner;
@@ -84,29 +91,28 @@ internal static class EventsEndpoint
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return SlackRequest.BadRequest(logger, "the inner event is malformed");
+            return SlackAnswer.BadRequest(logger, "the inner event is malformed");
         }
 
         using var teamScope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = callback.TeamId, ["SlackEventId"] = callback.EventId });
         if (inner is null || inner.GetType() == typeof(SlackEvent))
         {
             Log.Ignored(logger, "event", callback.Event.TryGetProperty("type", out var t) ? t.ToString() : "?");
-            return Results.Ok();
+            return SlackAnswer.Ok;
         }
 
         var now = time.GetUtcNow();
         var work = new SlackEventWork(callback.EventId, callback.TeamId, callback.BotUserId, inner, now);
         try
         {
-            if (!await inbox.TryRecordAsync(Platform.Slack, callback.EventId, now, http.RequestAborted).ConfigureAwait(false))
+            if (!await inbox.TryRecordAsync(Platform.Slack, callback.EventId, now, ct).ConfigureAwait(false))
             {
                 // A retry. How the first delivery's handling ended decides the answer.
-                var retryNum = http.Request.Headers[SlackRequest.RetryNumHeader].ToString();
-                var first = await inbox.GetAsync(Platform.Slack, callback.EventId, now, http.RequestAborted).ConfigureAwait(false);
+                var first = await inbox.GetAsync(Platform.Slack, callback.EventId, now, ct).ConfigureAwait(false);
                 if (first is { Handled: true })
                 {
                     Log.DuplicateEvent(logger, callback.EventId, retryNum);
-                    return Results.Ok();
+                    return SlackAnswer.Ok;
                 }
 
                 if (first is null || now - first.RecordedAt < SlackEventProcessor.AbandonedAfter)
@@ -114,7 +120,7 @@ internal static class EventsEndpoint
                     // Still being handled (or forgotten a moment ago after failing): Slack retries again later, and that
                     // retry finds it handled — or forgotten, and handles it.
                     Log.EventRetriedWhileRunning(logger, callback.EventId, retryNum);
-                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                    return SlackAnswer.Status503;
                 }
 
                 // Recorded long ago and never finished: the instance handling it stopped. This retry handles it.
@@ -125,7 +131,7 @@ internal static class EventsEndpoint
         catch (StoreUnavailableException)
         {
             // Not acknowledged: Slack retries, and the retry is deduplicated once the store is back.
-            return SlackRequest.StoreUnavailable(logger, "event");
+            return SlackAnswer.StoreUnavailable(logger, "event");
         }
 
         var handling = processor.HandleAsync(work);
@@ -135,23 +141,23 @@ internal static class EventsEndpoint
             // Slack retries a 503, and by then the handling has ended one way or the other.
             Log.EventStillRunningAtBudget(logger, callback.EventId);
             processor.FinishAfterAnswer(work, handling);
-            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            return SlackAnswer.Status503;
         }
 
         try
         {
             await handling.ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             Log.EventFailed(logger, e, callback.EventId);
             await processor.ForgetAsync(work).ConfigureAwait(false);
             return e is StoreUnavailableException
-                ? SlackRequest.StoreUnavailable(logger, "event")
-                : Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                ? SlackAnswer.StoreUnavailable(logger, "event")
+                : SlackAnswer.Status503;
         }
 
         await processor.MarkHandledAsync(work).ConfigureAwait(false);
-        return Results.Ok();
+        return SlackAnswer.Ok;
     }
 }

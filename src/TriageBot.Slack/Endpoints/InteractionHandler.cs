@@ -13,13 +13,13 @@ namespace TriageBot.Slack.Endpoints;
 
 /// <summary>Answers block actions and modal submissions for one interactivity request; shortcuts use its helpers.</summary>
 internal sealed class InteractionHandler(
-    HttpContext http,
+    CancellationToken ct,
     TimeProvider time,
     IConversation conversation,
     SlackResponder responder,
     ILogger logger)
 {
-    public CancellationToken Ct => http.RequestAborted;
+    public CancellationToken Ct => ct;
 
     public ConversationAddress PlaceFor(InteractionPayload payload)
     {
@@ -56,11 +56,11 @@ internal sealed class InteractionHandler(
         intent,
         time.GetUtcNow());
 
-    public async Task<IResult> BlockActionsAsync(BlockActionsPayload p)
+    public async Task<SlackAnswer> BlockActionsAsync(BlockActionsPayload p)
     {
         if (p.Actions.Count == 0 || p.Actions[0] is not { } action)
         {
-            return SlackRequest.BadRequest(logger, "block_actions without an action");
+            return SlackAnswer.BadRequest(logger, "block_actions without an action");
         }
 
         if (p.Container?.Type == "view" && p.View is { } view && action.Type is "static_select" or "radio_buttons"
@@ -75,7 +75,7 @@ internal sealed class InteractionHandler(
         if (inlineForm && actionId != ActionIdCodec.SubmitInlineForm)
         {
             // A menu of a form inside a message changed: nothing happens until its button is pressed.
-            return Results.Ok();
+            return SlackAnswer.Ok;
         }
 
         Intent intent;
@@ -83,7 +83,7 @@ internal sealed class InteractionHandler(
         {
             if (ActionIdCodec.ParseInlineFormValue(action.Value) is not var (formId, argument))
             {
-                return SlackRequest.BadRequest(logger, "the inline form's button carries no form id");
+                return SlackAnswer.BadRequest(logger, "the inline form's button carries no form id");
             }
 
             intent = new FormSubmitIntent(formId, argument, ViewValues.ReadValues(p.State, ActionIdCodec.InlineFormBlock));
@@ -98,7 +98,7 @@ internal sealed class InteractionHandler(
         if (inlineForm && outcome is CloseFormOutcome { Then: null or TextView { Tone: Tone.Success } })
         {
             // Done: the message itself shows it (a ballot names its new voter in the update that follows at once).
-            return Results.Ok();
+            return SlackAnswer.Ok;
         }
 
         var inModal = p.Container?.Type == "view";
@@ -126,19 +126,19 @@ internal sealed class InteractionHandler(
                 break;
         }
 
-        return Results.Ok();
+        return SlackAnswer.Ok;
     }
 
     /// <summary>
     /// A choice with <c>dispatch_action</c> changed in an open modal: the form is redrawn with everything typed so far and
     /// replaces the modal through <c>views.update</c>, guarded by the view's hash so an older redraw never wins over a newer one.
     /// </summary>
-    private async Task<IResult> RefreshFormAsync(BlockActionsPayload p, SlackView view, FormMetadata metadata)
+    private async Task<SlackAnswer> RefreshFormAsync(BlockActionsPayload p, SlackView view, FormMetadata metadata)
     {
         var viewId = view.Id ?? p.Container?.ViewId;
         if (string.IsNullOrEmpty(viewId))
         {
-            return SlackRequest.BadRequest(logger, "block_actions in a view that names no view id");
+            return SlackAnswer.BadRequest(logger, "block_actions in a view that names no view id");
         }
 
         var interaction = InteractionFor(p, new FormRefreshIntent(metadata.FormId, metadata.Argument, ViewValues.ReadValues(view.State)));
@@ -150,20 +150,20 @@ internal sealed class InteractionHandler(
                 await responder.ReplyAsync(interaction.Place, p.User.Id, reply.View, isPrivate: true, Ct).ConfigureAwait(false);
             }
 
-            return Results.Ok();
+            return SlackAnswer.Ok;
         }
 
         await responder.UpdateFormAsync(form, viewId, view.Hash, metadata with { Argument = form.Argument }, Ct).ConfigureAwait(false);
-        return Results.Ok();
+        return SlackAnswer.Ok;
     }
 
-    public async Task<IResult> ViewSubmissionAsync(ViewSubmissionPayload p)
+    public async Task<SlackAnswer> ViewSubmissionAsync(ViewSubmissionPayload p)
     {
         var metadata = FormMetadata.TryParse(p.View.PrivateMetadata)
             ?? (string.IsNullOrEmpty(p.View.CallbackId) ? null : new FormMetadata(p.View.CallbackId, null, null, null));
         if (metadata is null)
         {
-            return SlackRequest.BadRequest(logger, "view_submission of a view that is not a TriageBot form (no private_metadata or callback_id)");
+            return SlackAnswer.BadRequest(logger, "view_submission of a view that is not a TriageBot form (no private_metadata or callback_id)");
         }
 
         var interaction = InteractionFor(p, new FormSubmitIntent(metadata.FormId, metadata.Argument, ViewValues.ReadValues(p.View.State)));
@@ -221,5 +221,5 @@ internal sealed class InteractionHandler(
         }
     }
 
-    private static IResult Json(JsonObject body) => Results.Content(body.ToJsonString(), "application/json; charset=utf-8");
+    private static SlackAnswer Json(JsonObject body) => SlackAnswer.Json(body);
 }

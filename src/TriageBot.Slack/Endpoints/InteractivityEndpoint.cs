@@ -25,11 +25,7 @@ internal static class InteractivityEndpoint
         HttpContext http,
         [FromServices] IOptions<SlackOptions> options,
         [FromServices] TimeProvider time,
-        [FromServices] IConversation conversation,
-        [FromServices] SlackResponder responder,
-        [FromServices] SlackApiClient api,
-        [FromServices] ResponseUrlClient responseUrls,
-        [FromServices] SlackUserNames names,
+        [FromServices] SlackDispatcher dispatcher,
         [FromServices] ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("TriageBot.Slack.Interactivity");
@@ -47,15 +43,23 @@ internal static class InteractivityEndpoint
             return SlackRequest.BadRequest(logger, "interactivity requests carry exactly one form field 'payload' with JSON");
         }
 
+        return (await dispatcher.InteractionAsync(System.Text.Encoding.UTF8.GetBytes(payloadValues[0]!), http.RequestAborted).ConfigureAwait(false)).ToResult();
+    }
+
+    /// <summary>One interaction payload (JSON), verified by its transport: the answer (a modal's <c>response_action</c> is its body).</summary>
+    public static async Task<SlackAnswer> DispatchAsync(
+        byte[] payloadJson, SlackOptions options, TimeProvider time, IConversation conversation, SlackResponder responder, SlackApiClient api,
+        ResponseUrlClient responseUrls, SlackUserNames names, ILogger logger, CancellationToken ct)
+    {
         InteractionPayload? payload;
         string type;
         try
         {
             // Parsed once: the readability check, the type and the typed payload all come from this document.
-            using var doc = JsonDocument.Parse(System.Text.Encoding.UTF8.GetBytes(payloadValues[0]!), new JsonDocumentOptions { MaxDepth = 64 });
+            using var doc = JsonDocument.Parse(payloadJson, new JsonDocumentOptions { MaxDepth = 64 });
             if (!TriageBot.Core.JsonText.IsReadable(doc.RootElement))
             {
-                return SlackRequest.BadRequest(logger, "'payload' is not readable JSON (a lone surrogate or nesting deeper than 64)");
+                return SlackAnswer.BadRequest(logger, "'payload' is not readable JSON (a lone surrogate or nesting deeper than 64)");
             }
 
             type = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
@@ -66,33 +70,33 @@ internal static class InteractivityEndpoint
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             // InvalidOperationException: text the reader cannot decode, such as an escaped lone surrogate ("\uD800").
-            return SlackRequest.BadRequest(logger, "'payload' is not valid JSON of an interaction");
+            return SlackAnswer.BadRequest(logger, "'payload' is not valid JSON of an interaction");
         }
 
         if (payload is null || string.IsNullOrEmpty(payload.User.Id))
         {
-            return SlackRequest.BadRequest(logger, "the interaction names no user");
+            return SlackAnswer.BadRequest(logger, "the interaction names no user");
         }
 
         using var teamScope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = payload.Workspace, ["SlackInteraction"] = type });
-        var handler = new InteractionHandler(http, time, conversation, responder, logger);
-        var shortcuts = new ShortcutIntake(handler, conversation, responder, api, responseUrls, names, options.Value, logger);
+        var handler = new InteractionHandler(ct, time, conversation, responder, logger);
+        var shortcuts = new ShortcutIntake(handler, conversation, responder, api, responseUrls, names, options, logger);
         try
         {
             return payload switch
             {
                 BlockActionsPayload p => await handler.BlockActionsAsync(p).ConfigureAwait(false),
                 ViewSubmissionPayload p => await handler.ViewSubmissionAsync(p).ConfigureAwait(false),
-                ViewClosedPayload => Results.Ok(),
+                ViewClosedPayload => SlackAnswer.Ok,
                 MessageActionPayload p => await shortcuts.MessageShortcutAsync(p).ConfigureAwait(false),
                 GlobalShortcutPayload p => await shortcuts.GlobalShortcutAsync(p).ConfigureAwait(false),
-                _ => SlackRequest.BadRequest(logger, $"unsupported interactivity payload type '{type}'"),
+                _ => SlackAnswer.BadRequest(logger, $"unsupported interactivity payload type '{type}'"),
             };
         }
         catch (StoreUnavailableException)
         {
             // Not an empty 200: that would close a submitted modal and lose what the person typed.
-            return SlackRequest.StoreUnavailable(logger, type);
+            return SlackAnswer.StoreUnavailable(logger, type);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -100,8 +104,8 @@ internal static class InteractivityEndpoint
             // Slack shows its own error for a non-200; an empty 200 plus a private note is kinder.
             await responder.ReplyAsync(handler.PlaceFor(payload), payload.User.Id,
                 new TextView("Sorry, that did not work: something went wrong on our side. Please try again in a moment.", Tone.Error),
-                isPrivate: true, http.RequestAborted).ConfigureAwait(false);
-            return Results.Ok();
+                isPrivate: true, ct).ConfigureAwait(false);
+            return SlackAnswer.Ok;
         }
     }
 }

@@ -20,12 +20,12 @@ internal sealed class ShortcutIntake(
     InteractionHandler handler, IConversation conversation, SlackResponder responder, SlackApiClient api, ResponseUrlClient responseUrls,
     SlackUserNames names, SlackOptions options, ILogger logger)
 {
-    public async Task<IResult> MessageShortcutAsync(MessageActionPayload p)
+    public async Task<SlackAnswer> MessageShortcutAsync(MessageActionPayload p)
     {
         if (p.CallbackId != ShortcutIds.ReportToTriage)
         {
             Log.Ignored(logger, "message shortcut", p.CallbackId);
-            return Results.Ok();
+            return SlackAnswer.Ok;
         }
 
         var channel = p.Channel?.Id ?? "";
@@ -56,18 +56,18 @@ internal sealed class ShortcutIntake(
         return await ShortcutOutcomeAsync(p, new ReportMessageIntent(text, source), p.ResponseUrl).ConfigureAwait(false);
     }
 
-    public async Task<IResult> GlobalShortcutAsync(GlobalShortcutPayload p)
+    public async Task<SlackAnswer> GlobalShortcutAsync(GlobalShortcutPayload p)
     {
         if (p.CallbackId != ShortcutIds.NewItem)
         {
             Log.Ignored(logger, "global shortcut", p.CallbackId);
-            return Results.Ok();
+            return SlackAnswer.Ok;
         }
 
         return await ShortcutOutcomeAsync(p, new ReportMessageIntent(null, null), responseUrl: null).ConfigureAwait(false);
     }
 
-    private async Task<IResult> ShortcutOutcomeAsync(InteractionPayload p, Intent intent, string? responseUrl)
+    private async Task<SlackAnswer> ShortcutOutcomeAsync(InteractionPayload p, Intent intent, string? responseUrl)
     {
         var interaction = handler.InteractionFor(p, intent);
         var outcome = await conversation.HandleAsync(interaction, handler.Ct).ConfigureAwait(false);
@@ -90,7 +90,7 @@ internal sealed class ShortcutIntake(
                 break;
         }
 
-        return Results.Ok();
+        return SlackAnswer.Ok;
     }
 
     private async Task OpenAsync(FormView form, string? triggerId, Interaction interaction, string? responseUrl)

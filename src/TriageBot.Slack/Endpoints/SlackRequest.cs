@@ -98,29 +98,6 @@ internal static class SlackRequest
         System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
         && string.Equals(parsed.MediaType, expected, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// The store could not be reached, so nothing was done: a 503 (with Retry-After) is never mistaken for success.
-    /// Slack retries events; for commands and interactivity it shows the person an error and keeps an open modal open.
-    /// </summary>
-    public static IResult StoreUnavailable(ILogger logger, string kind)
-    {
-        Log.StoreUnavailable(logger, kind);
-        return Results.Text("Service unavailable: storage did not answer; try again shortly.", "text/plain", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable)
-            .WithRetryAfter(5);
-    }
-
-    private static RetryAfterResult WithRetryAfter(this IResult inner, int seconds) => new(inner, seconds);
-
-    /// <summary>An answer with a <c>Retry-After</c> header, so a platform that retries knows when.</summary>
-    private sealed class RetryAfterResult(IResult inner, int seconds) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
-
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer (never buffers more than limit + one chunk).</summary>
     internal static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken ct)
     {
@@ -156,9 +133,6 @@ internal static class SlackRequest
     public static IResult TooLarge(int limit) =>
         Results.Text($"Payload too large: Slack requests here are at most {limit} bytes.", "text/plain", Encoding.UTF8, StatusCodes.Status413PayloadTooLarge);
 
-    public static IResult BadRequest(ILogger logger, string reason)
-    {
-        Log.Malformed(logger, reason);
-        return Results.Text("Bad request: " + reason, "text/plain", Encoding.UTF8, StatusCodes.Status400BadRequest);
-    }
+    public static IResult BadRequest(ILogger logger, string reason) => SlackAnswer.BadRequest(logger, reason).ToResult();
+
 }

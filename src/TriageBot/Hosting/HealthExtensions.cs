@@ -41,12 +41,15 @@ public static class HealthExtensions
         return app;
     }
 
-    /// <summary>"Healthy" when all is well; otherwise the status and, per failing check, its name and what it said.</summary>
+    /// <summary>
+    /// "Healthy" when all is well; otherwise the status and, per failing check, its name and what it said. A healthy check
+    /// that has something to say (the Slack Socket Mode connection) is listed too.
+    /// </summary>
     private static Task WriteAsync(HttpContext http, HealthReport report)
     {
         http.Response.ContentType = "text/plain; charset=utf-8";
         var text = new StringBuilder(report.Status.ToString());
-        foreach (var (name, entry) in report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).OrderBy(e => e.Key, StringComparer.Ordinal))
+        foreach (var (name, entry) in report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy || e.Value.Description is not null).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             text.Append('\n').Append(name).Append(": ").Append(entry.Status).Append(" - ").Append(entry.Description ?? entry.Exception?.Message ?? "no details");
         }

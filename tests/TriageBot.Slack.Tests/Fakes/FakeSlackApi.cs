@@ -58,6 +58,9 @@ public sealed class FakeSlackApi : IAsyncDisposable
 
     private FakeSlackApi(WebApplication app) => _app = app;
 
+    /// <summary>The Socket Mode side: <c>apps.connections.open</c> hands out its URL, a real WebSocket server on the same port.</summary>
+    public FakeSocketMode Socket { get; } = new();
+
     /// <summary>Base URL to put in <c>Slack:ApiBaseUrl</c>, ending in <c>/api/</c>.</summary>
     public string BaseUrl { get; private set; } = "";
 
@@ -73,9 +76,12 @@ public sealed class FakeSlackApi : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeSlackApi(app);
         app.MapPost("/api/{method}", fake.HandleAsync);
+        app.UseWebSockets();
+        app.Map("/link", fake.Socket.AcceptAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         fake.BaseUrl = address.TrimEnd('/') + "/api/";
+        fake.Socket.Url = "ws" + address.TrimEnd('/')["http".Length..] + "/link/";
         return fake;
     }
 
@@ -201,6 +207,8 @@ public sealed class FakeSlackApi : IAsyncDisposable
             "views.open" or "views.push" or "views.update" => new() { ["ok"] = true, ["view"] = new JsonObject { ["id"] = $"V{n}" } },
             "users.info" => new() { ["ok"] = true, ["user"] = new JsonObject { ["id"] = "U1", ["name"] = "ada", ["profile"] = new JsonObject { ["display_name"] = "Ada Lovelace" } } },
             "conversations.open" => new() { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D42" } },
+            "apps.connections.open" => new() { ["ok"] = true, ["url"] = $"{Socket.Url}?ticket=ticket-{n}&app_id=A0E2E" },
+            "views.publish" => new() { ["ok"] = true, ["view"] = new JsonObject { ["id"] = $"VH{n}" } },
             _ => new() { ["ok"] = false, ["error"] = "unknown_method" },
         };
         return json.ToJsonString();
