@@ -13,6 +13,36 @@ public class ManifestTests
 
     private static JsonObject Manifest() => JsonNode.Parse(File.ReadAllText(ManifestPath))!.AsObject();
 
+    /// <summary>The variant for Socket Mode (a laptop, no public URL): <c>socket_mode_enabled</c> and no request URLs.</summary>
+    private static string SocketModeManifestPath => Path.Combine(RepoTools.Root, "manifest", "slack", "manifest.socket-mode.json");
+
+    [Fact]
+    public async Task SocketModeManifest_IsValidAgainstSlacksVersion2Schema_AndTheDispatcherSchemaWithAjv()
+    {
+        (await V2SchemaAsync()).Validate(await File.ReadAllTextAsync(SocketModeManifestPath)).Select(e => e.ToString()).ShouldBeEmpty();
+        var (code, output) = await ValidateWithAjvAsync(SocketModeManifestPath);
+        code.ShouldBe(0, output);
+    }
+
+    [Fact]
+    public void SocketModeManifest_IsTheHttpManifestWithSocketModeOn_AndNoRequestUrls()
+    {
+        var expected = Manifest();
+        foreach (var command in expected["features"]!["slash_commands"]!.AsArray())
+        {
+            command!.AsObject().Remove("url");
+        }
+
+        expected["settings"]!["event_subscriptions"]!.AsObject().Remove("request_url");
+        expected["settings"]!["interactivity"]!.AsObject().Remove("request_url");
+        expected["settings"]!["socket_mode_enabled"] = true;
+        var socketMode = JsonNode.Parse(File.ReadAllText(SocketModeManifestPath))!.AsObject();
+
+        JsonNode.DeepEquals(socketMode, expected).ShouldBeTrue(
+            $"manifest.socket-mode.json must be manifest.json without request URLs and with socket_mode_enabled: true; expected:\n{expected}");
+        File.ReadAllText(SocketModeManifestPath).ShouldNotContain("YOUR-HOST");
+    }
+
     [Fact]
     public async Task Manifest_IsValidAgainstSlacksVersion2Schema()
     {
