@@ -27,6 +27,8 @@ internal sealed class SocketModeConnection(int number, int maxMessageBytes, Sock
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly CancellationTokenSource _reading = new();
     private int _opened;
+    private int _disposed;
+    private volatile bool _closeSent;
 
     public int Number => number;
 
@@ -77,7 +79,11 @@ internal sealed class SocketModeConnection(int number, int maxMessageBytes, Sock
                 var result = await _socket.ReceiveAsync(buffer, _reading.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    SocketLog.SocketClosedBySlack(logger, number, result.CloseStatus?.ToString() ?? "none", result.CloseStatusDescription ?? "");
+                    if (!_closeSent)
+                    {
+                        SocketLog.SocketClosedBySlack(logger, number, result.CloseStatus?.ToString() ?? "none", result.CloseStatusDescription ?? "");
+                    }
+
                     await CloseOutputAsync().ConfigureAwait(false);
                     return;
                 }
@@ -186,6 +192,11 @@ internal sealed class SocketModeConnection(int number, int maxMessageBytes, Sock
     /// </summary>
     public async Task CloseAsync(TimeSpan drain)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
         if (!_inFlight.IsEmpty)
         {
             try
@@ -219,6 +230,7 @@ internal sealed class SocketModeConnection(int number, int maxMessageBytes, Sock
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                _closeSent = true;
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
@@ -234,6 +246,11 @@ internal sealed class SocketModeConnection(int number, int maxMessageBytes, Sock
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _reading.CancelAsync().ConfigureAwait(false);
         try
         {

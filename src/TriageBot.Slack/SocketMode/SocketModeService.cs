@@ -71,7 +71,9 @@ internal sealed class SocketModeService(
                     // Dropped: reopen after a short jittered pause, longer each time a connection drops soon after opening.
                     failures = time.GetUtcNow() - connectedAt < TimeSpan.FromMinutes(1) ? failures + 1 : 0;
                     state.Set(SocketModeStatus.Reconnecting, $"connection {current.Number} dropped");
-                    await current.DisposeAsync().ConfigureAwait(false);
+                    var gone = current;
+                    current = null;
+                    await gone.DisposeAsync().ConfigureAwait(false);
                     current = await OpenAsync(afterDrop: true, stoppingToken, failures).ConfigureAwait(false);
                     continue;
                 }
@@ -90,7 +92,9 @@ internal sealed class SocketModeService(
                 {
                     SocketLog.TooManyConnections(logger, current.Number);
                     state.Set(SocketModeStatus.Reconnecting, "Slack said too_many_websockets");
-                    await CloseAsync(current).ConfigureAwait(false);
+                    var refused = current;
+                    current = null;
+                    await CloseAsync(refused).ConfigureAwait(false);
                     failures++;
                     current = await OpenAsync(afterDrop: true, stoppingToken, failures).ConfigureAwait(false);
                     continue;
@@ -100,9 +104,18 @@ internal sealed class SocketModeService(
                 // until the new one said hello, then it is closed once its envelopes are acknowledged.
                 SocketLog.Replacing(logger, current.Number, reason);
                 var old = current;
-                current = await OpenAsync(afterDrop: false, stoppingToken).ConfigureAwait(false);
+                // The old connection is closed whatever happens next, also when the host stops while the new one opens.
+                current = null;
                 _closing.RemoveAll(t => t.IsCompleted);
-                _closing.Add(CloseAsync(old));
+                try
+                {
+                    current = await OpenAsync(afterDrop: false, stoppingToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _closing.Add(CloseAsync(old));
+                }
+
                 failures = 0;
             }
         }

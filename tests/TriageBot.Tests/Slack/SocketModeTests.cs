@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using TriageBot.Slack.SocketMode;
 using TriageBot.Slack.Tests.Fakes;
 using TriageBot.Tests.Hostile;
 using static TriageBot.Tests.Slack.SlackFlows;
@@ -17,12 +19,12 @@ public sealed class SocketModeTests
 {
     public const string AppToken = "xapp-1-A0E2E-1-0123456789abcdef0123456789abcdef";
 
-    public static Task<SlackHost> StartAsync(Action<IWebHostBuilder>? configure = null, FakeSlackApi? sharedApi = null, string reconnectDelay = "00:00:00.050") =>
+    public static Task<SlackHost> StartAsync(Action<IWebHostBuilder>? configure = null, FakeSlackApi? sharedApi = null, string reconnectDelay = "00:00:00.050", string maxDelay = "00:00:01") =>
         SlackHost.StartAsync(b =>
         {
             b.UseSetting("Slack:AppToken", AppToken);
             b.UseSetting("Slack:SocketReconnectDelay", reconnectDelay);
-            b.UseSetting("Slack:SocketReconnectMaxDelay", "00:00:01");
+            b.UseSetting("Slack:SocketReconnectMaxDelay", maxDelay);
             configure?.Invoke(b);
         }, sharedApi);
 
@@ -209,6 +211,23 @@ public sealed class SocketModeTests
         (await h.Client.GetAsync("/health")).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         (await HealthAsync(h)).ShouldContain("link_disabled");
         h.Api.CallsTo("apps.connections.open").Count.ShouldBe(1, "it does not reconnect to an app whose Socket Mode was turned off");
+    }
+
+    [Fact]
+    public async Task StoppingTheHostWhileItWaitsToReconnect_StopsCleanly()
+    {
+        await using var api = await FakeSlackApi.StartAsync();
+        var h = await StartAsync(sharedApi: api, reconnectDelay: "00:00:05", maxDelay: "00:00:10");
+        var state = h.Services.GetRequiredService<SocketModeState>();
+        var dropped = await api.Socket.ConnectionAsync(1);
+        await WaitForHealthAsync(h, "connected");
+
+        dropped.Drop();
+        await WaitForHealthAsync(h, "reconnecting");
+        await h.DisposeAsync();
+
+        state.Status.ShouldBe(SocketModeStatus.Stopped, "the service ended its loop and closed what it had, rather than failing");
+        api.CallsTo("apps.connections.open").Count.ShouldBe(1);
     }
 
     [Fact]
