@@ -75,6 +75,34 @@ public class BlockKitRendererTests
     }
 
     [Fact]
+    public void Home_ShowsEachListWithTheFirstButtonOfEachLine_CountsWhatIsCut_AndFitsAHomeTab()
+    {
+        var person = new UserRef(Platform.Slack, "U0ADA001", "Ada");
+        var buttons = new[] { new ActionButton(ButtonIds.Vote, "Vote", "payments/42", ButtonStyle.Primary), new ActionButton(ButtonIds.Show, "Show", "payments/42") };
+        var home = SampleViews.Home(new string('x', 5000), person, SampleViews.Item("t"), buttons, listSize: 30);
+
+        var rendered = HomeRenderer.Render(home);
+
+        ((string?)rendered["type"]).ShouldBe("home");
+        var blocks = rendered["blocks"]!.AsArray().Select(b => b!.AsObject()).ToList();
+        blocks.Count.ShouldBeLessThanOrEqualTo(BlockLimits.ModalBlocks);
+        MessageComposer.TextLength(rendered["blocks"]).ShouldBeLessThanOrEqualTo(HomeRenderer.HomeTextBudget);
+        blocks.Where(b => (string?)b["type"] == "header").Select(b => (string)b["text"]!["text"]!).ShouldBe(
+            ["Your triage", "Ballots waiting for your vote", "Capability notes asked of you", "Your open items", "Your timeboxes ending soon", "Next ceremonies"]);
+        blocks.Select(b => b["accessory"]).OfType<JsonObject>().Select(a => ActionIdCodec.Strip((string)a["action_id"]!)).Distinct().ShouldBe([ButtonIds.Vote]);
+        blocks.Select(b => b["accessory"]?["action_id"]?.ToString()).OfType<string>().ShouldBeUnique();
+        blocks.Select(b => (string?)b["elements"]?[0]?["text"]).Where(t => t?.StartsWith("_… and ", StringComparison.Ordinal) == true)
+            .ShouldBe(["_… and 20 more_", "_… and 20 more_", "_… and 21 more_", "_… and 20 more_"], "each list shows 10 and counts the rest");
+        blocks.Select(b => b["text"]?["text"]?.ToString()).OfType<string>().ShouldAllBe(t => t.Length <= BlockLimits.SectionText);
+
+        var empty = HomeRenderer.Render(new HomeView(person, home.At) { Backlogs = ["Payments"] });
+        var text = string.Join("\n", empty["blocks"]!.AsArray().SelectMany(b => new[] { (string?)b!["text"]?["text"], (string?)b["elements"]?[0]?["text"] }).OfType<string>());
+        text.ShouldContain("No ballot is waiting for your vote.");
+        text.ShouldContain("You have no open items.");
+        text.ShouldNotContain("Capability notes asked of you", Case.Sensitive, "a list with nothing to do and no empty wording is left out");
+    }
+
+    [Fact]
     public void Render_RepeatedActionIds_AreSuffixedAndStripBackToTheConstant()
     {
         var view = new TextView("pick one") { Actions = [new(ButtonIds.Vote, "A", "b/1"), new(ButtonIds.Vote, "B", "b/2"), new(ButtonIds.Vote, "C", "b/3"), new(ButtonIds.Show, "D", "b/1")] };

@@ -15,13 +15,17 @@ internal static class BlockKitTypeCheck
     public static string Modal(string name, JsonObject json) =>
         $"export const v_{name}: ModalView = {json.ToJsonString()};";
 
+    /// <summary>An App Home tab as <c>views.publish</c> takes it.</summary>
+    public static string Home(string name, JsonObject json) =>
+        $"export const h_{name}: HomeView = {json.ToJsonString()};";
+
     public static async Task<(int Code, string Output)> CompileAsync(IEnumerable<string> constants)
     {
         await RepoTools.EnsureInstalledAsync();
         var dir = Directory.CreateTempSubdirectory("blockkit-check-");
         try
         {
-            var source = new StringBuilder("import type { KnownBlock, ModalView } from '@slack/types';\n");
+            var source = new StringBuilder("import type { KnownBlock, ModalView, HomeView } from '@slack/types';\n");
             foreach (var constant in constants)
             {
                 source.AppendLine(constant);

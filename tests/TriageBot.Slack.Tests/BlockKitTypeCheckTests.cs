@@ -26,6 +26,10 @@ public class BlockKitTypeCheckTests
                 constants.Add(BlockKitTypeCheck.Message($"{name}_{n++}", BlockKitRenderer.Render(view).ToJson()));
             }
 
+            var home = (HomeView)SampleViews.All(text, listSize: 12).Single(v => v.Name == "home").View;
+            constants.Add(BlockKitTypeCheck.Home($"home_{n++}", HomeRenderer.Render(home)));
+            constants.Add(BlockKitTypeCheck.Home($"homeEmpty_{n++}", HomeRenderer.Render(new HomeView(home.Viewer, home.At))));
+
             var form = SampleViews.Form(text);
             constants.Add(BlockKitTypeCheck.Modal($"form_{n++}", ModalRenderer.Render(form, new FormMetadata(form.FormId, form.Argument, "C1", "1.2", "1.3"))));
             constants.Add(BlockKitTypeCheck.Modal($"formNoFields_{n++}", ModalRenderer.Render(form with { Fields = [], Errors = [] }, new FormMetadata(form.FormId, null, null, null))));

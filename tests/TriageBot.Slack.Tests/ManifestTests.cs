@@ -106,7 +106,8 @@ public class ManifestTests
         ((string)manifest["settings"]!["interactivity"]!["request_url"]!).ShouldEndWith("/slack/interactivity");
         ((string)manifest["settings"]!["event_subscriptions"]!["request_url"]!).ShouldEndWith("/slack/events");
         manifest["settings"]!["event_subscriptions"]!["bot_events"]!.AsArray().Select(e => (string)e!)
-            .ShouldBe(["app_mention", "message.im", "member_joined_channel"], ignoreOrder: true);
+            .ShouldBe(["app_mention", "message.im", "member_joined_channel", "app_home_opened"], ignoreOrder: true);
+        manifest["features"]!["app_home"]!["home_tab_enabled"]!.GetValue<bool>().ShouldBeTrue("the App Home tab shows each person what waits for them");
         manifest["features"]!["shortcuts"]!.AsArray().Select(s => ((string)s!["type"]!, (string)s["callback_id"]!, (string)s["name"]!))
             .ShouldBe([("message", "report_to_triage", "Report to triage"), ("global", "new_item", "New triage item")], ignoreOrder: true);
         manifest["oauth_config"]!["scopes"]!["bot"]!.AsArray().Select(s => (string)s!).ShouldBe(

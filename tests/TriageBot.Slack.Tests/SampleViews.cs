@@ -91,7 +91,23 @@ public static class SampleViews
                 new ReportSection(text, [new ReportLine(text), new ReportLine(text, item, Problem: true)]) { Actions = buttons },
                 new ReportSection(text, []),
             ]) { Subtitle = text, Late = true, ChartUrl = DashboardUrl + "/chart.svg", DashboardUrl = DashboardUrl, Actions = buttons }),
+            ("home", Home(text, person, item, buttons, listSize)),
         ];
+    }
+
+    /// <summary>A home with every list filled (<paramref name="listSize"/> entries each) and ceremonies.</summary>
+    public static HomeView Home(string text, UserRef person, ItemSummary item, IReadOnlyList<ActionButton> buttons, int listSize = 3)
+    {
+        var entries = Enumerable.Range(1, listSize).Select(n => new HomeEntry(Item(text, n), text, text, buttons)).ToList();
+        return new HomeView(person, new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero))
+        {
+            Ballots = entries,
+            NotesRequested = entries,
+            MyItems = [.. entries, new HomeEntry(item, text, text, [])],
+            Timeboxes = entries,
+            Ceremonies = [new HomeCeremony(text, text, new DateTimeOffset(2026, 11, 3, 9, 0, 0, TimeSpan.Zero), "Europe/Berlin")],
+            Backlogs = [text, text],
+        };
     }
 
     public static FormView Form(string text) => (FormView)All(text).Single(v => v.Name == "formAsMessage").View;

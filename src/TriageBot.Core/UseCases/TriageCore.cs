@@ -37,7 +37,15 @@ public sealed class TriageCore
         ]);
         Views = new LiveViewResolver(context, ballots, Reports);
         Ceremonies = new CeremonyPoster(context, clinics, Reports);
+        // Homes (Slack's App Home): refreshed after each request that may change them, built when their live view is sent.
+        var homes = new HomeUseCases(context);
+        Homes = homes;
+        Conversation = new HomeRefreshingConversation(Conversation, homes);
+        Views = new HomeViewResolver(Views, homes);
     }
+
+    /// <summary>People's homes (Slack's App Home tab): opened by the channel, built and refreshed here.</summary>
+    public IHomes Homes { get; }
 
     /// <summary>The one entry point every channel calls.</summary>
     public IConversation Conversation { get; }

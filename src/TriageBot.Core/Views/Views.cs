@@ -25,6 +25,7 @@ namespace TriageBot.Core.Views;
 [JsonDerivedType(typeof(LiveBallotView), "liveBallot")]
 [JsonDerivedType(typeof(LiveReportView), "liveReport")]
 [JsonDerivedType(typeof(LiveItemPostView), "liveItemPost")]
+[JsonDerivedType(typeof(LiveHomeView), "liveHome")]
 public abstract record View;
 
 public enum Tone { Info, Success, Warning, Error }

@@ -29,6 +29,7 @@ public static class BlockKitRenderer
         WelcomeView v => RenderWelcome(v),
         FormView v => RenderFormAsMessage(v),
         ReportView v => RenderReport(v),
+        HomeView v => new SlackMessage(SlackText.EscapeAndTruncate("Your triage home", BlockLimits.FallbackText), HomeRenderer.Blocks(v, BlockLimits.MessageBlocks, BlockLimits.MessageTextBudget)),
         _ => throw new NotSupportedException($"No Slack rendering for view type {view.GetType().Name}; add one to {nameof(BlockKitRenderer)}."),
     };
 

@@ -22,6 +22,11 @@ public sealed class SlackSender(SlackApiClient api, ChannelPacer pacer) : IChann
             return new SendFailedPermanently($"Message {message.Id} targets {message.Target.Platform}, not Slack.", ChannelLost: false);
         }
 
+        if (view is HomeView home)
+        {
+            return await PublishHomeAsync(message, home, ct).ConfigureAwait(false);
+        }
+
         SlackMessage rendered;
         try
         {
@@ -83,6 +88,28 @@ public sealed class SlackSender(SlackApiClient api, ChannelPacer pacer) : IChann
         catch (SlackApiException e)
         {
             return new SendFailedPermanently(e.Message, e.ChannelLost);
+        }
+    }
+
+    /// <summary>A person's App Home tab: published for them (<c>views.publish</c>), whatever the message's kind.</summary>
+    private async Task<SendResult> PublishHomeAsync(OutboxMessage message, HomeView home, CancellationToken ct)
+    {
+        var user = message.Target.UserId ?? home.Viewer.UserId;
+        try
+        {
+            return new SendSucceeded(await api.PublishViewAsync(user, HomeRenderer.Render(home), ct).ConfigureAwait(false));
+        }
+        catch (SlackRateLimitedException e)
+        {
+            return new SendRetryLater(e.RetryAfter, e.Message);
+        }
+        catch (SlackTransientException e)
+        {
+            return new SendRetryLater(null, e.Message);
+        }
+        catch (SlackApiException e)
+        {
+            return new SendFailedPermanently(e.Message, ChannelLost: false);
         }
     }
 }

@@ -101,7 +101,8 @@ internal sealed class InteractionHandler(
             return SlackAnswer.Ok;
         }
 
-        var inModal = p.Container?.Type == "view";
+        // A button in the App Home tab is in a view too, but not a modal: forms open as new modals, not pushed ones.
+        var inModal = p.Container?.Type == "view" && p.View?.Type != "home";
         var messageTs = p.Container?.MessageTs ?? p.Message?.Ts;
         var channel = interaction.Place.ChannelId;
         switch (outcome)

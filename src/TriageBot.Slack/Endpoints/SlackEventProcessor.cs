@@ -6,6 +6,7 @@ using TriageBot.Core.Backlogs;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Items;
 using TriageBot.Core.Ports;
+using TriageBot.Core.UseCases;
 using TriageBot.Core.Views;
 using TriageBot.Slack.Blocks;
 using TriageBot.Slack.Payloads;
@@ -113,6 +114,13 @@ internal sealed partial class SlackEventProcessor(
 
             case MessageEvent message when message.ChannelType == "im" && IsFromPerson(message, work.BotUserId):
                 await CommandAsync(work, message, services, responder, ct).ConfigureAwait(false);
+                break;
+
+            case AppHomeOpenedEvent { Tab: "home" } home when home.User.Length > 0 && services.GetService<IHomes>() is { } homes:
+                // Published through the outbox (a coalesced live update): the home shows the state when it is sent.
+                var who = new UserRef(Platform.Slack, home.User, home.User);
+                var dm = new ConversationAddress { Platform = Platform.Slack, Workspace = work.TeamId, ChannelId = home.Channel ?? "", UserId = home.User };
+                await homes.OpenedAsync(who, dm, ct).ConfigureAwait(false);
                 break;
 
             default:

@@ -56,6 +56,7 @@ public sealed record Authorization
 [JsonDerivedType(typeof(AppMentionEvent), "app_mention")]
 [JsonDerivedType(typeof(MessageEvent), "message")]
 [JsonDerivedType(typeof(MemberJoinedChannelEvent), "member_joined_channel")]
+[JsonDerivedType(typeof(AppHomeOpenedEvent), "app_home_opened")]
 public record SlackEvent
 {
     [JsonExtensionData]
@@ -87,4 +88,12 @@ public sealed record MemberJoinedChannelEvent : SlackEvent
     [JsonPropertyName("user")] public string User { get; init; } = "";
     [JsonPropertyName("channel")] public string Channel { get; init; } = "";
     [JsonPropertyName("team")] public string? Team { get; init; }
+}
+
+/// <summary>Someone opened the app's Home (or Messages) tab; <c>tab</c> says which.</summary>
+public sealed record AppHomeOpenedEvent : SlackEvent
+{
+    [JsonPropertyName("user")] public string User { get; init; } = "";
+    [JsonPropertyName("channel")] public string? Channel { get; init; }
+    [JsonPropertyName("tab")] public string? Tab { get; init; }
 }

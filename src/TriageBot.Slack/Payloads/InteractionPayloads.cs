@@ -84,6 +84,7 @@ public sealed record SlackView
     [JsonPropertyName("private_metadata")] public string? PrivateMetadata { get; init; }
     [JsonPropertyName("state")] public ViewState? State { get; init; }
     [JsonPropertyName("hash")] public string? Hash { get; init; }
+    [JsonPropertyName("type")] public string? Type { get; init; }
 }
 
 /// <summary>A view's title (a <c>plain_text</c> object).</summary>

@@ -64,6 +64,13 @@ public sealed class SlackApiClient(HttpClient http, ILogger<SlackApiClient> logg
         return ViewId(result, "views.open");
     }
 
+    /// <summary><c>views.publish</c>: replaces a person's App Home tab with <paramref name="view"/> (type <c>home</c>).</summary>
+    public async Task<string> PublishViewAsync(string userId, JsonObject view, CancellationToken ct)
+    {
+        var result = await CallJsonAsync("views.publish", new JsonObject { ["user_id"] = userId, ["view"] = view.DeepClone() }, ct).ConfigureAwait(false);
+        return ViewId(result, "views.publish");
+    }
+
     /// <summary><c>views.push</c>: opens a modal on top of the current one (at most 3 deep).</summary>
     public async Task<string> PushViewAsync(string triggerId, JsonObject view, CancellationToken ct)
     {
