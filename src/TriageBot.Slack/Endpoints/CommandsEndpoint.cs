@@ -51,6 +51,13 @@ internal static class CommandsEndpoint
         }
 
         using var teamScope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = command.TeamId });
+        // Installs to many workspaces: calls made for this command use its workspace's token; an uninstalled workspace is refused.
+        Installations.SlackWorkspace.Current = Installations.SlackTenant.FromForm(command.TeamId, form);
+        if (await Installations.InstallGate.RefuseUninstalledAsync(http, Installations.SlackWorkspace.Current, answerAsCommand: true).ConfigureAwait(false) is { } notInstalled)
+        {
+            return notInstalled;
+        }
+
         var place = new ConversationAddress { Platform = Platform.Slack, Workspace = command.TeamId, ChannelId = command.ChannelId };
         var interaction = new Interaction(
             new UserRef(Platform.Slack, command.UserId, command.UserName),

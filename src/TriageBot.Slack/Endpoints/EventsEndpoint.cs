@@ -94,6 +94,13 @@ internal static class EventsEndpoint
             return Results.Ok();
         }
 
+        // Installs to many workspaces: calls made for this event use its workspace's token; an uninstalled workspace is refused.
+        Installations.SlackWorkspace.Current = Installations.SlackTenant.From(callback.TeamId, callback.Extra);
+        if (await Installations.InstallGate.RefuseUninstalledAsync(http, Installations.SlackWorkspace.Current, answerAsCommand: false).ConfigureAwait(false) is { } notInstalled)
+        {
+            return notInstalled;
+        }
+
         var now = time.GetUtcNow();
         var work = new SlackEventWork(callback.EventId, callback.TeamId, callback.BotUserId, inner, now);
         try

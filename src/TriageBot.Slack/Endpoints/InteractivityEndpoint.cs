@@ -75,6 +75,13 @@ internal static class InteractivityEndpoint
         }
 
         using var teamScope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = payload.Workspace, ["SlackInteraction"] = type });
+        // Installs to many workspaces: calls made for this interaction use its workspace's token; an uninstalled workspace is refused.
+        Installations.SlackWorkspace.Current = new Installations.SlackTenant(payload.Workspace, payload.Enterprise?.Id, payload.IsEnterpriseInstall && !string.IsNullOrEmpty(payload.Enterprise?.Id));
+        if (await Installations.InstallGate.RefuseUninstalledAsync(http, Installations.SlackWorkspace.Current, answerAsCommand: false).ConfigureAwait(false) is { } notInstalled)
+        {
+            return notInstalled;
+        }
+
         var handler = new InteractionHandler(http, time, conversation, responder, logger);
         var shortcuts = new ShortcutIntake(handler, conversation, responder, api, responseUrls, names, options.Value, logger);
         try

@@ -56,6 +56,8 @@ public sealed record Authorization
 [JsonDerivedType(typeof(AppMentionEvent), "app_mention")]
 [JsonDerivedType(typeof(MessageEvent), "message")]
 [JsonDerivedType(typeof(MemberJoinedChannelEvent), "member_joined_channel")]
+[JsonDerivedType(typeof(AppUninstalledEvent), "app_uninstalled")]
+[JsonDerivedType(typeof(TokensRevokedEvent), "tokens_revoked")]
 public record SlackEvent
 {
     [JsonExtensionData]
@@ -87,4 +89,19 @@ public sealed record MemberJoinedChannelEvent : SlackEvent
     [JsonPropertyName("user")] public string User { get; init; } = "";
     [JsonPropertyName("channel")] public string Channel { get; init; } = "";
     [JsonPropertyName("team")] public string? Team { get; init; }
+}
+
+/// <summary>The app was uninstalled from the workspace (or organisation): its tokens no longer work.</summary>
+public sealed record AppUninstalledEvent : SlackEvent;
+
+/// <summary>Tokens of the app were revoked: <c>tokens.bot</c> lists the bot users whose tokens went.</summary>
+public sealed record TokensRevokedEvent : SlackEvent
+{
+    [JsonPropertyName("tokens")] public RevokedTokens? Tokens { get; init; }
+}
+
+public sealed record RevokedTokens
+{
+    [JsonPropertyName("oauth")] public IReadOnlyList<string>? OAuth { get; init; }
+    [JsonPropertyName("bot")] public IReadOnlyList<string>? Bot { get; init; }
 }
