@@ -28,6 +28,9 @@ dotnet bench/TriageBot.Bench.Reports/bin/Release/net10.0/TriageBot.Bench.Reports
 echo "== reports at scale: Azure Tables (Azurite), 10,000 and 30,000 items"
 dotnet bench/TriageBot.Bench.Reports/bin/Release/net10.0/TriageBot.Bench.Reports.dll azure 10000,30000 | tee "$out/reports-azure.md"
 
+echo "== ceremonies at scale: 1,000 workspaces, reports due the same minute, 3 instances"
+dotnet run -c Release --project bench/TriageBot.Bench.Ceremonies -- --server "$server/TriageBot.dll" --out "$out/ceremonies.md"
+
 echo "== storage and dashboard"
 dotnet run -c Release --project bench/TriageBot.Bench.Storage -- 3 all | tee "$out/storage.md"
 dotnet run -c Release --project bench/TriageBot.Bench.Dashboard -- 10000 30 | tee "$out/dashboard.md"

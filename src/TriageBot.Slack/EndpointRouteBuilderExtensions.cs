@@ -38,6 +38,8 @@ public static class EndpointRouteBuilderExtensions
         group.MapPost("/events", EventsEndpoint.HandleAsync).DisableAntiforgery().WithName("SlackEvents");
         group.MapPost("/commands", CommandsEndpoint.HandleAsync).DisableAntiforgery().WithName("SlackCommands");
         group.MapPost("/interactivity", InteractivityEndpoint.HandleAsync).DisableAntiforgery().WithName("SlackInteractivity");
+        // Installs to many workspaces (OAuth v2): answer "not available" while Slack:ClientId is not set.
+        Installations.InstallEndpoints.MapSlackInstall(group);
         return group;
     }
 }

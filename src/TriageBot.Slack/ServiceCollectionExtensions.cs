@@ -38,6 +38,13 @@ public static class ServiceCollectionExtensions
             .AddHttpMessageHandler<BotTokenHandler>();
         services.AddHttpClient<ResponseUrlClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
 
+        // Installs to many workspaces (OAuth v2): validated only when Slack:ClientId is set; the host provides IInstallationStore.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlackOptions>, Installations.InstallOptionsValidator>());
+        services.AddHttpClient(Installations.SlackOAuthClient.ClientName, http => http.Timeout = TimeSpan.FromSeconds(15));
+        services.TryAddSingleton<Installations.SlackOAuthClient>();
+        services.TryAddSingleton<Installations.SlackInstallations>();
+        services.TryAddSingleton<Installations.OAuthStates>();
+
         services.TryAddSingleton<SlackUserNames>();
         services.TryAddSingleton<ChannelPacer>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IChannelSender, SlackSender>());

@@ -67,6 +67,38 @@ public sealed class SlackOptions
     /// <summary>Socket Mode is on: the channel is on and has an app-level token.</summary>
     public bool UsesSocketMode => IsEnabled && !string.IsNullOrWhiteSpace(AppToken);
 
+    // ---- install to many workspaces (OAuth v2); docs/connect-slack.md "Install to many workspaces" ----
+
+    /// <summary>The app's Client ID (Basic Information → App Credentials). Set, it turns on installs to many workspaces: tokens come from the installation store, not <see cref="BotToken"/>.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The app's Client Secret, sent to <c>oauth.v2.access</c>.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Key of the HMAC that signs the OAuth <c>state</c> (at least 32 characters; any instance can check what another signed).</summary>
+    public string? StateSecret { get; set; }
+
+    /// <summary>Base64 of 32 random bytes: the AES-GCM key that seals installation tokens at rest (in Azure: Key Vault secret slack-installation-key).</summary>
+    public string? InstallationKey { get; set; }
+
+    /// <summary>Earlier installation keys, still opening what they sealed after a rotation.</summary>
+    public List<string> PreviousInstallationKeys { get; set; } = [];
+
+    /// <summary>The bot scopes the install asks for (the manifest's <c>oauth_config.scopes.bot</c>).</summary>
+    public string Scopes { get; set; } = "commands,chat:write,app_mentions:read,im:history,im:write,users:read,channels:read,groups:read";
+
+    /// <summary>Slack's authorize page; tests point it elsewhere.</summary>
+    public string AuthorizeUrl { get; set; } = "https://slack.com/oauth/v2/authorize";
+
+    /// <summary>The redirect URL registered in the app (…/slack/oauth_redirect); unset, Slack uses the app's only one.</summary>
+    public string? RedirectUrl { get; set; }
+
+    /// <summary>With token rotation: a bot token is refreshed this long before it expires.</summary>
+    public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Installs to many workspaces are on (a Client ID is set).</summary>
+    public bool IsMultiWorkspace => !string.IsNullOrWhiteSpace(ClientId);
+
     internal Uri ApiBaseUri => new(ApiBaseUrl.EndsWith('/') ? ApiBaseUrl : ApiBaseUrl + "/", UriKind.Absolute);
 }
 
@@ -95,7 +127,7 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
                 failures.Add(appTokenProblem);
             }
 
-            if (CheckBotToken(options.BotToken) is { } tokenProblem)
+            if (!options.IsMultiWorkspace && CheckBotToken(options.BotToken) is { } tokenProblem)
             {
                 failures.Add(tokenProblem);
             }

@@ -39,7 +39,11 @@ public sealed class TableTriageStore : ITriageStore
         Events = writes;
         administration = new TableAdministration(tables, this, this.logger);
         Maintenance = new TableMaintenance(tables);
+        Installations = new TableInstallations(tables);
     }
+
+    /// <summary>Installations of the Slack app in many workspaces (tables Installations and OAuthStates).</summary>
+    public IInstallationStore Installations { get; }
 
     private readonly TableAdministration administration;
 
@@ -50,7 +54,7 @@ public sealed class TableTriageStore : ITriageStore
     public IBacklogAdministration Administration => administration;
 
     /// <summary>This store with its capabilities, as the host registers them.</summary>
-    public StorageBackend Backend => new(this, Maintenance, Administration);
+    public StorageBackend Backend => new(this, Maintenance, Administration) { Installations = Installations };
 
     /// <summary>
     /// Tests only: called at each step of a restore (<c>stage</c> per staged record, <c>commit</c>, <c>move</c> per moved
@@ -116,5 +120,8 @@ internal sealed class TableSet(TableServiceClient service, string prefix, TableO
 
     public TableClient ItemEvents { get; } = service.GetTableClient(prefix + "ItemEvents");
 
-    public IEnumerable<TableClient> All => [Backlogs, Members, Bindings, Items, History, ItemHistory, Votes, Ledger, Inbox, Outbox, MessageRefs, ItemEvents];
+    public TableClient Installations { get; } = service.GetTableClient(prefix + "Installations");
+    public TableClient OAuthStates { get; } = service.GetTableClient(prefix + "OAuthStates");
+
+    public IEnumerable<TableClient> All => [Backlogs, Members, Bindings, Items, History, ItemHistory, Votes, Ledger, Inbox, Outbox, MessageRefs, ItemEvents, Installations, OAuthStates];
 }

@@ -57,6 +57,8 @@ internal static class SqliteMigrations
         new(6, "item_events", s => s.ExecAsync(ItemEvents)),
         // Rows written before outlines were stored (or in another format) get theirs. A later format is a new migration.
         new(7, "outlines.format1", FillOutlinesAsync),
+        // Slack installations in many workspaces (sealed tokens in the JSON) and the one-use marks of OAuth states.
+        new(8, "installations", s => s.ExecAsync(Installations)),
     ];
 
     internal static int Latest => All[^1].Version;
@@ -264,5 +266,15 @@ internal static class SqliteMigrations
             item_number INTEGER NOT NULL,
             json TEXT NOT NULL,
             PRIMARY KEY (backlog_id, row_key)) WITHOUT ROWID;
+        """;
+
+    private const string Installations = """
+        CREATE TABLE IF NOT EXISTS installations (
+            key TEXT NOT NULL PRIMARY KEY,
+            json TEXT NOT NULL,
+            version INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS oauth_states (
+            nonce TEXT NOT NULL PRIMARY KEY,
+            expires_at INTEGER NOT NULL) WITHOUT ROWID;
         """;
 }

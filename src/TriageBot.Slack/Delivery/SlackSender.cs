@@ -38,6 +38,8 @@ public sealed class SlackSender(SlackApiClient api, ChannelPacer pacer) : IChann
         }
 
         var target = message.Target;
+        // Installs to many workspaces: the calls below use the token of the workspace the message goes to.
+        Installations.SlackWorkspace.Current = new Installations.SlackTenant(target.Workspace);
         try
         {
             switch (message.Kind)

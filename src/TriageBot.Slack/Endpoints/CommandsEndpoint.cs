@@ -44,7 +44,7 @@ internal static class CommandsEndpoint
 
     /// <summary>One slash command's fields, verified by its transport: the answer (its body is the reply Slack shows).</summary>
     public static async Task<SlackAnswer> DispatchAsync(
-        IReadOnlyDictionary<string, StringValues> form, TimeProvider time, IConversation conversation, SlackResponder responder, ILogger logger, CancellationToken ct)
+        IReadOnlyDictionary<string, StringValues> form, TimeProvider time, IConversation conversation, SlackResponder responder, IServiceProvider services, ILogger logger, CancellationToken ct)
     {
         if (form.TryGetValue("ssl_check", out var ssl) && ssl == "1")
         {
@@ -58,6 +58,13 @@ internal static class CommandsEndpoint
         }
 
         using var teamScope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = command.TeamId });
+        // Installs to many workspaces: calls made for this command use its workspace's token; an uninstalled workspace is refused.
+        Installations.SlackWorkspace.Current = Installations.SlackTenant.FromForm(command.TeamId, form);
+        if (await Installations.InstallGate.RefuseUninstalledAsync(services, Installations.SlackWorkspace.Current, answerAsCommand: true, ct).ConfigureAwait(false) is { } notInstalled)
+        {
+            return notInstalled;
+        }
+
         var place = new ConversationAddress { Platform = Platform.Slack, Workspace = command.TeamId, ChannelId = command.ChannelId };
         var interaction = new Interaction(
             new UserRef(Platform.Slack, command.UserId, command.UserName),

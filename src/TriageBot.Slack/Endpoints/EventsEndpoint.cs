@@ -41,7 +41,7 @@ internal static class EventsEndpoint
 
     /// <summary>One Events API body, verified by its transport (the HTTP signature, or the Socket Mode connection): the answer.</summary>
     public static async Task<SlackAnswer> DispatchAsync(
-        byte[] body, string retryNum, SlackOptions options, TimeProvider time, IInbox inbox, SlackEventProcessor processor, ILogger logger, CancellationToken ct)
+        byte[] body, string retryNum, SlackOptions options, TimeProvider time, IInbox inbox, SlackEventProcessor processor, IServiceProvider services, ILogger logger, CancellationToken ct)
     {
         if (!TriageBot.Core.JsonText.IsReadable(body))
         {
@@ -65,7 +65,7 @@ internal static class EventsEndpoint
                 return SlackAnswer.Json(new JsonObject { ["challenge"] = verification.Challenge });
 
             case EventCallback callback:
-                return await AcceptAsync(callback, retryNum, options, time, inbox, processor, logger, ct).ConfigureAwait(false);
+                return await AcceptAsync(callback, retryNum, options, time, inbox, processor, services, logger, ct).ConfigureAwait(false);
 
             case AppRateLimited limited:
                 Log.AppRateLimited(logger, limited.TeamId, limited.MinuteRateLimited);
@@ -76,7 +76,7 @@ internal static class EventsEndpoint
         }
     }
 
-    private static async Task<SlackAnswer> AcceptAsync(EventCallback callback, string retryNum, SlackOptions options, TimeProvider time, IInbox inbox, SlackEventProcessor processor, ILogger logger, CancellationToken ct)
+    private static async Task<SlackAnswer> AcceptAsync(EventCallback callback, string retryNum, SlackOptions options, TimeProvider time, IInbox inbox, SlackEventProcessor processor, IServiceProvider services, ILogger logger, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(callback.EventId) || string.IsNullOrWhiteSpace(callback.TeamId) || callback.Event.ValueKind != JsonValueKind.Object
             || callback.Authorizations.Any(a => a is null))
@@ -99,6 +99,13 @@ internal static class EventsEndpoint
         {
             Log.Ignored(logger, "event", callback.Event.TryGetProperty("type", out var t) ? t.ToString() : "?");
             return SlackAnswer.Ok;
+        }
+
+        // Installs to many workspaces: calls made for this event use its workspace's token; an uninstalled workspace is refused.
+        Installations.SlackWorkspace.Current = Installations.SlackTenant.From(callback.TeamId, callback.Extra);
+        if (await Installations.InstallGate.RefuseUninstalledAsync(services, Installations.SlackWorkspace.Current, answerAsCommand: false, ct).ConfigureAwait(false) is { } notInstalled)
+        {
+            return notInstalled;
         }
 
         var now = time.GetUtcNow();

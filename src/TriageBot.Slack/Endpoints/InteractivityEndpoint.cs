@@ -49,7 +49,7 @@ internal static class InteractivityEndpoint
     /// <summary>One interaction payload (JSON), verified by its transport: the answer (a modal's <c>response_action</c> is its body).</summary>
     public static async Task<SlackAnswer> DispatchAsync(
         byte[] payloadJson, SlackOptions options, TimeProvider time, IConversation conversation, SlackResponder responder, SlackApiClient api,
-        ResponseUrlClient responseUrls, SlackUserNames names, ILogger logger, CancellationToken ct)
+        ResponseUrlClient responseUrls, SlackUserNames names, IServiceProvider services, ILogger logger, CancellationToken ct)
     {
         InteractionPayload? payload;
         string type;
@@ -79,6 +79,13 @@ internal static class InteractivityEndpoint
         }
 
         using var teamScope = logger.BeginScope(new Dictionary<string, object> { ["SlackTeam"] = payload.Workspace, ["SlackInteraction"] = type });
+        // Installs to many workspaces: calls made for this interaction use its workspace's token; an uninstalled workspace is refused.
+        Installations.SlackWorkspace.Current = new Installations.SlackTenant(payload.Workspace, payload.Enterprise?.Id, payload.IsEnterpriseInstall && !string.IsNullOrEmpty(payload.Enterprise?.Id));
+        if (await Installations.InstallGate.RefuseUninstalledAsync(services, Installations.SlackWorkspace.Current, answerAsCommand: false, ct).ConfigureAwait(false) is { } notInstalled)
+        {
+            return notInstalled;
+        }
+
         var handler = new InteractionHandler(ct, time, conversation, responder, logger);
         var shortcuts = new ShortcutIntake(handler, conversation, responder, api, responseUrls, names, options, logger);
         try

@@ -123,6 +123,13 @@ internal sealed partial class SlackEventProcessor(
                 await homes.OpenedAsync(who, dm, ct).ConfigureAwait(false);
                 break;
 
+            case AppUninstalledEvent or TokensRevokedEvent { Tokens.Bot.Count: > 0 }
+                when Installations.SlackWorkspace.Current is { } tenant && services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlackOptions>>().Value.IsMultiWorkspace:
+                // Installs to many workspaces: the tokens are deleted; messages still queued for it fail as the channel lost.
+                await services.GetRequiredService<Installations.SlackInstallations>().RemoveAsync(
+                    tenant, work.Event is AppUninstalledEvent ? "app_uninstalled" : "tokens_revoked", ct).ConfigureAwait(false);
+                break;
+
             default:
                 Log.Ignored(logger, "event", work.Event.GetType().Name);
                 break;

@@ -57,6 +57,8 @@ public sealed record Authorization
 [JsonDerivedType(typeof(MessageEvent), "message")]
 [JsonDerivedType(typeof(MemberJoinedChannelEvent), "member_joined_channel")]
 [JsonDerivedType(typeof(AppHomeOpenedEvent), "app_home_opened")]
+[JsonDerivedType(typeof(AppUninstalledEvent), "app_uninstalled")]
+[JsonDerivedType(typeof(TokensRevokedEvent), "tokens_revoked")]
 public record SlackEvent
 {
     [JsonExtensionData]
@@ -96,4 +98,19 @@ public sealed record AppHomeOpenedEvent : SlackEvent
     [JsonPropertyName("user")] public string User { get; init; } = "";
     [JsonPropertyName("channel")] public string? Channel { get; init; }
     [JsonPropertyName("tab")] public string? Tab { get; init; }
+}
+
+/// <summary>The app was uninstalled from the workspace (or organisation): its tokens no longer work.</summary>
+public sealed record AppUninstalledEvent : SlackEvent;
+
+/// <summary>Tokens of the app were revoked: <c>tokens.bot</c> lists the bot users whose tokens went.</summary>
+public sealed record TokensRevokedEvent : SlackEvent
+{
+    [JsonPropertyName("tokens")] public RevokedTokens? Tokens { get; init; }
+}
+
+public sealed record RevokedTokens
+{
+    [JsonPropertyName("oauth")] public IReadOnlyList<string>? OAuth { get; init; }
+    [JsonPropertyName("bot")] public IReadOnlyList<string>? Bot { get; init; }
 }

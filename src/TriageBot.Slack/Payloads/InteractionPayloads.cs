@@ -16,6 +16,8 @@ public record InteractionPayload
     [JsonPropertyName("team")] public SlackTeam? Team { get; init; }
     [JsonPropertyName("trigger_id")] public string? TriggerId { get; init; }
     [JsonPropertyName("api_app_id")] public string? ApiAppId { get; init; }
+    [JsonPropertyName("enterprise")] public SlackTeam? Enterprise { get; init; }
+    [JsonPropertyName("is_enterprise_install")] public bool IsEnterpriseInstall { get; init; }
 
     /// <summary>The workspace: the payload's team, or the user's team when Slack leaves team out (some enterprise installs).</summary>
     public string Workspace => Team?.Id ?? User.TeamId ?? "";

@@ -9,7 +9,8 @@ public class SlackApiException(string method, string error)
 
     /// <summary>Errors after which posting to that channel will never work again until someone re-adds or re-installs the bot.</summary>
     public bool ChannelLost => Error is "channel_not_found" or "not_in_channel" or "is_archived" or "account_inactive"
-        or "token_revoked" or "invalid_auth" or "not_authed" or "team_access_not_granted" or "ekm_access_denied";
+        or "token_revoked" or "invalid_auth" or "not_authed" or "team_access_not_granted" or "ekm_access_denied"
+        || Error.StartsWith("not_installed", StringComparison.Ordinal);
 }
 
 /// <summary>Slack answered 429: wait <see cref="RetryAfter"/> before calling that method again.</summary>

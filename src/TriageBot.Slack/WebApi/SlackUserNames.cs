@@ -15,11 +15,13 @@ public sealed class SlackUserNames(TimeProvider time, ILogger<SlackUserNames> lo
     public async Task<IReadOnlyDictionary<string, string>> LookUpAsync(SlackApiClient api, IEnumerable<string> userIds, TimeSpan budget, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        // User ids are ids within a workspace: with installs to many workspaces, each workspace's names are cached apart.
+        var workspace = (Installations.SlackWorkspace.Current?.TeamId ?? "") + "/";
         var names = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var missing = new List<string>();
         foreach (var id in userIds.Distinct(StringComparer.Ordinal).Take(10))
         {
-            if (_cache.TryGetValue(id, out var cached) && cached.Until > now)
+            if (_cache.TryGetValue(workspace + id, out var cached) && cached.Until > now)
             {
                 names[id] = cached.Name;
             }
@@ -39,7 +41,7 @@ public sealed class SlackUserNames(TimeProvider time, ILogger<SlackUserNames> lo
                 {
                     var info = await api.GetUserAsync(id, cts.Token).ConfigureAwait(false);
                     names[id] = info.DisplayName;
-                    _cache[id] = (info.DisplayName, now.AddHours(1));
+                    _cache[workspace + id] = (info.DisplayName, now.AddHours(1));
                 }
                 catch (Exception e) when (e is SlackApiException or SlackRateLimitedException or SlackTransientException or OperationCanceledException && !ct.IsCancellationRequested)
                 {

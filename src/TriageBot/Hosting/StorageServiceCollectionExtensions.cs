@@ -34,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<StorageBackend>().Store);
         services.AddSingleton(sp => sp.GetRequiredService<StorageBackend>().Maintenance);
         services.AddSingleton(sp => sp.GetRequiredService<StorageBackend>().Administration);
+        services.AddSingleton(sp => sp.GetRequiredService<StorageBackend>().Installations);
         services.AddHostedService<StorageInitializer>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return services;

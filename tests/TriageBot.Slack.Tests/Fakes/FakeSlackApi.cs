@@ -85,6 +85,9 @@ public sealed class FakeSlackApi : IAsyncDisposable
         return fake;
     }
 
+    /// <summary><c>oauth.v2.access</c> (codes, refresh tokens) and revoked tokens.</summary>
+    public FakeSlackOAuth OAuth { get; } = new();
+
     /// <summary>The clock that stamps <see cref="SlackApiCall.At"/>; a test driving a FakeTimeProvider sets it to that.</summary>
     public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
 
@@ -159,7 +162,8 @@ public sealed class FakeSlackApi : IAsyncDisposable
             // Under the lock, so "how many came before" is exact when calls arrive together.
             var before = _fault is null ? 0 : _calls.Count(c => c.Method == method && c.Body == body);
             answer = _scripts.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted) ? scripted
-                : _fault?.Invoke(method, body, before) ?? RandomFault(method) ?? new FakeAnswer(200, Success(method));
+                : _fault?.Invoke(method, body, before) ?? RandomFault(method)
+                  ?? OAuth.AnswerFor(method, body, http.Request.Headers.Authorization.ToString()) ?? new FakeAnswer(200, Success(method));
             _calls.Enqueue(new SlackApiCall(method, http.Request.ContentType ?? "", body, http.Request.Headers.Authorization.ToString(), answer.Status, answer.Json)
             {
                 At = Clock(),

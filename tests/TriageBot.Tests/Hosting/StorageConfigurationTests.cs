@@ -119,7 +119,9 @@ public sealed class StorageConfigurationTests(AzuriteFixture azurite) : IClassFi
 
         store.ShouldNotBeAssignableTo<IStoreMaintenance>();
         store.ShouldNotBeAssignableTo<IBacklogAdministration>();
-        host.Services.GetRequiredService<StorageBackend>().ShouldBe(new StorageBackend(store, maintenance, administration));
+        var installations = host.Services.GetRequiredService<IInstallationStore>();
+        store.ShouldNotBeAssignableTo<IInstallationStore>();
+        host.Services.GetRequiredService<StorageBackend>().ShouldBe(new StorageBackend(store, maintenance, administration) { Installations = installations });
 
         // The administration moves the counter the store hands numbers from, and deletes what the store holds.
         var backlog = NewBacklog();

@@ -50,6 +50,9 @@ public sealed class SlackHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>Another browser: a client of the same host with its own cookies.</summary>
+    public HttpClient NewClient() => _factory.CreateClient();
+
     public IServiceProvider Services => _factory.Services;
 
     public ITriageStore Store => Services.GetRequiredService<ITriageStore>();
