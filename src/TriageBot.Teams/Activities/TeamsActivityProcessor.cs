@@ -206,6 +206,13 @@ public sealed class TeamsActivityProcessor(
             case TaskSubmit or ComposeSubmitAction:
             {
                 var data = activity.Name == TaskSubmit ? Read<TaskModuleValue>(activity.Value)?.Data : Read<MessagingExtensionActionValue>(activity.Value)?.Data;
+                if (StringOf(data, RefreshFormKey) is { } redrawn)
+                {
+                    // A choice that redraws the dialog changed (the intake's stream): the same dialog with that choice's fields and every value kept.
+                    if (!string.Equals(StringOf(data, OpenedByKey), actor.UserId, StringComparison.Ordinal)) return Json(InvokeResponses.DialogMessage(NotYourForm));
+                    var redraw = await HandleAsync(new Interaction(actor, place, new FormRefreshIntent(redrawn, StringOf(data, ArgKey), FormValues(data)), now), ct).ConfigureAwait(false);
+                    return await DialogResponseAsync(activity, place, actor, redraw, fetch: true, now, ct).ConfigureAwait(false);
+                }
                 if (StringOf(data, FormIdKey) is not { } formId)
                 {
                     // A button inside a dialog (e.g. the stream choice) continues the dialog.
