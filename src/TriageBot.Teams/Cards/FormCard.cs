@@ -96,7 +96,8 @@ internal static class FormCard
                 if (field.Min is { } min) input["min"] = min;
                 if (field.Max is { } maxValue) input["max"] = maxValue;
                 if (field.Placeholder is not null) input["placeholder"] = CardText.Plain(field.Placeholder, 200);
-                if (value is not null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) input["value"] = number;
+                // "NaN" or "Infinity" parse as doubles but have no JSON form: such a value is not shown (the server refuses it on save).
+                if (value is not null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)) input["value"] = number;
                 break;
             case FieldKind.Date:
                 input["type"] = "Input.Date";
