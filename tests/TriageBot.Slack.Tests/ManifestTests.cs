@@ -76,10 +76,12 @@ public class ManifestTests
         ((string)manifest["settings"]!["interactivity"]!["request_url"]!).ShouldEndWith("/slack/interactivity");
         ((string)manifest["settings"]!["event_subscriptions"]!["request_url"]!).ShouldEndWith("/slack/events");
         manifest["settings"]!["event_subscriptions"]!["bot_events"]!.AsArray().Select(e => (string)e!)
-            .ShouldBe(["app_mention", "message.im", "member_joined_channel"], ignoreOrder: true);
+            .ShouldBe(["app_mention", "message.im", "member_joined_channel", "link_shared"], ignoreOrder: true);
         manifest["features"]!["shortcuts"]!.AsArray().Select(s => ((string)s!["type"]!, (string)s["callback_id"]!, (string)s["name"]!))
             .ShouldBe([("message", "report_to_triage", "Report to triage"), ("global", "new_item", "New triage item")], ignoreOrder: true);
         manifest["oauth_config"]!["scopes"]!["bot"]!.AsArray().Select(s => (string)s!).ShouldBe(
-            ["commands", "chat:write", "app_mentions:read", "im:history", "im:write", "users:read", "channels:read", "groups:read"], ignoreOrder: true);
+            ["commands", "chat:write", "app_mentions:read", "im:history", "im:write", "users:read", "channels:read", "groups:read", "links:read", "links:write"], ignoreOrder: true);
+        // Dashboard and item links on the app's own host unfurl (link_shared → chat.unfurl).
+        manifest["features"]!["unfurl_domains"]!.AsArray().Select(d => (string)d!).ShouldBe(["your-host"]);
     }
 }

@@ -37,6 +37,7 @@ public sealed class TriageCore
         ]);
         Views = new LiveViewResolver(context, ballots, Reports);
         Ceremonies = new CeremonyPoster(context, clinics, Reports);
+        Finder = new ItemFinder(context);
     }
 
     /// <summary>The one entry point every channel calls.</summary>
@@ -50,4 +51,7 @@ public sealed class TriageCore
 
     /// <summary>Builds reports from storage (the allocation chart reads its review here).</summary>
     public ReportBuilder Reports { get; }
+
+    /// <summary>Finds items for the Teams search message extension and unfurls this app's links (Teams and Slack).</summary>
+    public ItemFinder Finder { get; }
 }

@@ -115,6 +115,10 @@ internal sealed partial class SlackEventProcessor(
                 await CommandAsync(work, message, services, responder, ct).ConfigureAwait(false);
                 break;
 
+            case LinkSharedEvent shared:
+                await Unfurls.LinkUnfurls.UnfurlAsync(shared, services, logger, ct).ConfigureAwait(false);
+                break;
+
             default:
                 Log.Ignored(logger, "event", work.Event.GetType().Name);
                 break;

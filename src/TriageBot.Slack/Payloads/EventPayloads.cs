@@ -56,6 +56,7 @@ public sealed record Authorization
 [JsonDerivedType(typeof(AppMentionEvent), "app_mention")]
 [JsonDerivedType(typeof(MessageEvent), "message")]
 [JsonDerivedType(typeof(MemberJoinedChannelEvent), "member_joined_channel")]
+[JsonDerivedType(typeof(LinkSharedEvent), "link_shared")]
 public record SlackEvent
 {
     [JsonExtensionData]
@@ -87,4 +88,21 @@ public sealed record MemberJoinedChannelEvent : SlackEvent
     [JsonPropertyName("user")] public string User { get; init; } = "";
     [JsonPropertyName("channel")] public string Channel { get; init; } = "";
     [JsonPropertyName("team")] public string? Team { get; init; }
+}
+
+/// <summary>Someone shared (or is typing, <c>source: composer</c>) a message with links on a domain the app unfurls.</summary>
+public sealed record LinkSharedEvent : SlackEvent
+{
+    [JsonPropertyName("channel")] public string? Channel { get; init; }
+    [JsonPropertyName("user")] public string? User { get; init; }
+    [JsonPropertyName("message_ts")] public string? MessageTs { get; init; }
+    [JsonPropertyName("unfurl_id")] public string? UnfurlId { get; init; }
+    [JsonPropertyName("source")] public string? Source { get; init; }
+    [JsonPropertyName("links")] public IReadOnlyList<SharedLink> Links { get; init; } = [];
+}
+
+public sealed record SharedLink
+{
+    [JsonPropertyName("url")] public string? Url { get; init; }
+    [JsonPropertyName("domain")] public string? Domain { get; init; }
 }

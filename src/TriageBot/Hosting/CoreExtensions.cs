@@ -25,6 +25,7 @@ public static class CoreExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Views);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Ceremonies);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Reports);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Finder);
         return builder;
     }
 }
