@@ -64,4 +64,10 @@ public static class ServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<SocketModeHealthCheck>("slack-socket", tags: ["ready"]);
         return services;
     }
+
+    /// <summary>
+    /// Slack people by display name everywhere: wraps the host's <see cref="Core.Conversation.IConversation"/>, so call it
+    /// after the host registered Core (see <see cref="SlackDisplayNames"/>).
+    /// </summary>
+    public static IServiceCollection AddSlackDisplayNames(this IServiceCollection services) => SlackDisplayNames.Decorate(services);
 }

@@ -85,7 +85,7 @@ public sealed class SlackOptions
     public List<string> PreviousInstallationKeys { get; set; } = [];
 
     /// <summary>The bot scopes the install asks for (the manifest's <c>oauth_config.scopes.bot</c>).</summary>
-    public string Scopes { get; set; } = "commands,chat:write,app_mentions:read,im:history,im:write,users:read,channels:read,groups:read";
+    public string Scopes { get; set; } = "commands,chat:write,app_mentions:read,im:history,im:write,users:read,channels:read,groups:read,links:read,links:write";
 
     /// <summary>Slack's authorize page; tests point it elsewhere.</summary>
     public string AuthorizeUrl { get; set; } = "https://slack.com/oauth/v2/authorize";

@@ -36,10 +36,13 @@ public class ManifestTests
         expected["settings"]!["event_subscriptions"]!.AsObject().Remove("request_url");
         expected["settings"]!["interactivity"]!.AsObject().Remove("request_url");
         expected["settings"]!["socket_mode_enabled"] = true;
+        // Without a public host there is nothing to redirect an install to and no link of this app to unfurl.
+        expected["features"]!.AsObject().Remove("unfurl_domains");
+        expected["oauth_config"]!.AsObject().Remove("redirect_urls");
         var socketMode = JsonNode.Parse(File.ReadAllText(SocketModeManifestPath))!.AsObject();
 
         JsonNode.DeepEquals(socketMode, expected).ShouldBeTrue(
-            $"manifest.socket-mode.json must be manifest.json without request URLs and with socket_mode_enabled: true; expected:\n{expected}");
+            $"manifest.socket-mode.json must be manifest.json without request URLs, redirect URLs and unfurl domains, and with socket_mode_enabled: true; expected:\n{expected}");
         File.ReadAllText(SocketModeManifestPath).ShouldNotContain("YOUR-HOST");
     }
 
@@ -106,11 +109,13 @@ public class ManifestTests
         ((string)manifest["settings"]!["interactivity"]!["request_url"]!).ShouldEndWith("/slack/interactivity");
         ((string)manifest["settings"]!["event_subscriptions"]!["request_url"]!).ShouldEndWith("/slack/events");
         manifest["settings"]!["event_subscriptions"]!["bot_events"]!.AsArray().Select(e => (string)e!)
-            .ShouldBe(["app_mention", "message.im", "member_joined_channel", "app_home_opened"], ignoreOrder: true);
+            .ShouldBe(["app_mention", "message.im", "member_joined_channel", "app_home_opened", "link_shared"], ignoreOrder: true);
         manifest["features"]!["app_home"]!["home_tab_enabled"]!.GetValue<bool>().ShouldBeTrue("the App Home tab shows each person what waits for them");
         manifest["features"]!["shortcuts"]!.AsArray().Select(s => ((string)s!["type"]!, (string)s["callback_id"]!, (string)s["name"]!))
             .ShouldBe([("message", "report_to_triage", "Report to triage"), ("global", "new_item", "New triage item")], ignoreOrder: true);
         manifest["oauth_config"]!["scopes"]!["bot"]!.AsArray().Select(s => (string)s!).ShouldBe(
-            ["commands", "chat:write", "app_mentions:read", "im:history", "im:write", "users:read", "channels:read", "groups:read"], ignoreOrder: true);
+            ["commands", "chat:write", "app_mentions:read", "im:history", "im:write", "users:read", "channels:read", "groups:read", "links:read", "links:write"], ignoreOrder: true);
+        // Dashboard and item links on the app's own host unfurl (link_shared → chat.unfurl).
+        manifest["features"]!["unfurl_domains"]!.AsArray().Select(d => (string)d!).ShouldBe(["your-host"]);
     }
 }

@@ -202,7 +202,7 @@ public sealed class ActivityTests(LocalOpenIdIssuer issuer) : IAsyncLifetime
     [Theory]
     [InlineData("typing", null)]
     [InlineData("messageReaction", null)]
-    [InlineData("invoke", "composeExtension/query")]
+    [InlineData("invoke", "composeExtension/querySettingUrl")]
     [InlineData("invoke", "signin/verifyState")]
     public async Task UnhandledActivities_Are200_AndIgnored(string type, string? name)
     {

@@ -105,7 +105,7 @@ internal static class CardGallery
     [
         new FormField("title", "Title " + Hostile, FieldKind.Text) { Required = true, MinLength = 3, MaxLength = 150, Placeholder = "What is wrong?" },
         new FormField("description", "Description", FieldKind.MultilineText) { MaxLength = 3000, Hint = Hostile },
-        new FormField("stream", "Stream", FieldKind.Choice) { Required = true, Choices = [new Choice("bug", "Engineering bug " + Hostile), new Choice("model", "Model quality")] },
+        new FormField("stream", "Stream", FieldKind.Choice) { Required = true, Choices = [new Choice("bug", "Engineering bug " + Hostile), new Choice("model", "Model quality")], RefreshesForm = true },
         new FormField("wau", "Affected share of weekly active users (%)", FieldKind.Number) { Min = 0, Max = 100, Hint = "≥ 5% is a meaningful segment" },
         new FormField("due", "Timebox end", FieldKind.Date),
         new FormField("flag", "Behind a quality flag", FieldKind.Toggle),

@@ -78,11 +78,31 @@ public sealed class ManifestTests
         commands.ShouldBe(["new", "show", "score", "note", "list", "queue", "icebox", "report", "clinic", "rubric", "setup", "help"], ignoreOrder: true);
         bot["commandLists"]!.AsArray().ShouldAllBe(l => l!["commands"]!.AsArray().Count <= 12);
 
-        var action = manifest["composeExtensions"]![0]!["commands"]!.AsArray().ShouldHaveSingleItem()!;
+        var action = manifest["composeExtensions"]![0]!["commands"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "action")!;
         action["id"]!.GetValue<string>().ShouldBe("reportToTriage");
         action["type"]!.GetValue<string>().ShouldBe("action");
         action["context"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["message"]);
         action["fetchTask"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Manifest_DeclaresTheItemSearch_LinkUnfurlingOnTheBotsDomain_AndChannelMessagesWithoutAMention()
+    {
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(ManifestDir, "manifest.json")))!;
+
+        var extension = manifest["composeExtensions"]![0]!;
+        var search = extension["commands"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "query")!;
+        search["id"]!.GetValue<string>().ShouldBe("searchItems");
+        search["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["query"]);
+        search["context"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["compose", "commandBox"]);
+        var handler = extension["messageHandlers"]!.AsArray().ShouldHaveSingleItem()!;
+        handler["type"]!.GetValue<string>().ShouldBe("link");
+        handler["value"]!["domains"]!.AsArray().Select(d => d!.GetValue<string>()).ShouldBe(["${{BOT_DOMAIN}}"]);
+        // Resource-specific consent: a team that installs the app lets it read its channels' messages without an @mention.
+        var rsc = manifest["authorization"]!["permissions"]!["resourceSpecific"]!.AsArray().ShouldHaveSingleItem()!;
+        rsc["name"]!.GetValue<string>().ShouldBe("ChannelMessage.Read.Group");
+        rsc["type"]!.GetValue<string>().ShouldBe("Application");
+        manifest["webApplicationInfo"]!["id"]!.GetValue<string>().ShouldBe("${{MICROSOFT_APP_ID}}");
     }
 
     [Theory]

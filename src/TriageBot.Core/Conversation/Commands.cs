@@ -141,6 +141,14 @@ public static partial class CommandParser
         };
     }
 
+    /// <summary>
+    /// Whether <paramref name="text"/> is a whole command: a known command word whose arguments parse. A greeting, an empty
+    /// message, or words that only start like a command ("new release is out") are not, so a channel that delivers every
+    /// message (Teams resource-specific consent) gets answers to commands only, never to ordinary chatter.
+    /// </summary>
+    public static bool IsCommand(string? text) =>
+        !string.IsNullOrWhiteSpace(text) && Parse(text) is ({ } command, null) && command is not GreetingCommand;
+
     /// <summary>Parses an item key: <c>TRI-42</c> (any prefix, any case), <c>#42</c> or <c>42</c>; returns the number.</summary>
     public static int? ParseItemNumber(string key)
     {

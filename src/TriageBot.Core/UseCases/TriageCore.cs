@@ -42,6 +42,7 @@ public sealed class TriageCore
         Homes = homes;
         Conversation = new HomeRefreshingConversation(Conversation, homes);
         Views = new HomeViewResolver(Views, homes);
+        Finder = new ItemFinder(context);
     }
 
     /// <summary>People's homes (Slack's App Home tab): opened by the channel, built and refreshed here.</summary>
@@ -58,4 +59,7 @@ public sealed class TriageCore
 
     /// <summary>Builds reports from storage (the allocation chart reads its review here).</summary>
     public ReportBuilder Reports { get; }
+
+    /// <summary>Finds items for the Teams search message extension and unfurls this app's links (Teams and Slack).</summary>
+    public ItemFinder Finder { get; }
 }

@@ -16,6 +16,21 @@ internal static partial class Permalink
         return $"https://{domain}.slack.com/archives/{channel}/p{ts.Replace(".", "", StringComparison.Ordinal)}";
     }
 
+    /// <summary>
+    /// The permalink of a reply in a thread, as Slack writes it (<c>…/p{ts}?thread_ts={parent}&amp;cid={channel}</c>), so the
+    /// link opens the thread; a thread's first message, or a message in no thread, gets the plain permalink.
+    /// </summary>
+    public static string? Build(string? domain, string channel, string ts, string? threadTs)
+    {
+        var link = Build(domain, channel, ts);
+        if (link is null || threadTs is null || threadTs == ts || !TsPattern().IsMatch(threadTs))
+        {
+            return link;
+        }
+
+        return $"{link}?thread_ts={threadTs}&cid={channel}";
+    }
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex DomainPattern();
 

@@ -36,7 +36,7 @@ internal sealed class ShortcutIntake(
         var namesTask = names.LookUpAsync(api, SlackMarkup.MentionedUsers(p.Message?.Text), budget, handler.Ct);
         // The permalink has a documented shape, so it is built from the signed payload when the workspace domain is
         // there: no Web API round trip. chat.getPermalink is the fallback (it works in conversations the bot is not in).
-        var link = channel.Length > 0 && messageTs is not null ? Permalink.Build(p.Team?.Domain, channel, messageTs) : null;
+        var link = channel.Length > 0 && messageTs is not null ? Permalink.Build(p.Team?.Domain, channel, messageTs, p.Message?.ThreadTs) : null;
         if (link is null && channel.Length > 0 && messageTs is not null)
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(handler.Ct);

@@ -130,6 +130,10 @@ internal sealed partial class SlackEventProcessor(
                     tenant, work.Event is AppUninstalledEvent ? "app_uninstalled" : "tokens_revoked", ct).ConfigureAwait(false);
                 break;
 
+            case LinkSharedEvent shared:
+                await Unfurls.LinkUnfurls.UnfurlAsync(shared, services, logger, ct).ConfigureAwait(false);
+                break;
+
             default:
                 Log.Ignored(logger, "event", work.Event.GetType().Name);
                 break;

@@ -59,6 +59,7 @@ public sealed record Authorization
 [JsonDerivedType(typeof(AppHomeOpenedEvent), "app_home_opened")]
 [JsonDerivedType(typeof(AppUninstalledEvent), "app_uninstalled")]
 [JsonDerivedType(typeof(TokensRevokedEvent), "tokens_revoked")]
+[JsonDerivedType(typeof(LinkSharedEvent), "link_shared")]
 public record SlackEvent
 {
     [JsonExtensionData]
@@ -113,4 +114,21 @@ public sealed record RevokedTokens
 {
     [JsonPropertyName("oauth")] public IReadOnlyList<string>? OAuth { get; init; }
     [JsonPropertyName("bot")] public IReadOnlyList<string>? Bot { get; init; }
+}
+
+/// <summary>Someone shared (or is typing, <c>source: composer</c>) a message with links on a domain the app unfurls.</summary>
+public sealed record LinkSharedEvent : SlackEvent
+{
+    [JsonPropertyName("channel")] public string? Channel { get; init; }
+    [JsonPropertyName("user")] public string? User { get; init; }
+    [JsonPropertyName("message_ts")] public string? MessageTs { get; init; }
+    [JsonPropertyName("unfurl_id")] public string? UnfurlId { get; init; }
+    [JsonPropertyName("source")] public string? Source { get; init; }
+    [JsonPropertyName("links")] public IReadOnlyList<SharedLink> Links { get; init; } = [];
+}
+
+public sealed record SharedLink
+{
+    [JsonPropertyName("url")] public string? Url { get; init; }
+    [JsonPropertyName("domain")] public string? Domain { get; init; }
 }

@@ -90,6 +90,27 @@ public sealed class SlackApiClient(HttpClient http, ILogger<SlackApiClient> logg
         await CallJsonAsync("views.update", body, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// <c>chat.unfurl</c>: cards for links someone shared, by URL. The message is named by <paramref name="channel"/> and
+    /// <paramref name="ts"/>, or (from the composer, before it is sent) by <paramref name="unfurlId"/> and <paramref name="source"/>.
+    /// </summary>
+    public async Task UnfurlAsync(string? channel, string? ts, string? unfurlId, string? source, JsonObject unfurls, CancellationToken ct)
+    {
+        var body = new JsonObject { ["unfurls"] = unfurls };
+        if (!string.IsNullOrEmpty(unfurlId) && !string.IsNullOrEmpty(source))
+        {
+            body["unfurl_id"] = unfurlId;
+            body["source"] = source;
+        }
+        else
+        {
+            body["channel"] = channel;
+            body["ts"] = ts;
+        }
+
+        await CallJsonAsync("chat.unfurl", body, ct).ConfigureAwait(false);
+    }
+
     /// <summary><c>users.info</c>: a person's names.</summary>
     public async Task<SlackUserInfo> GetUserAsync(string userId, CancellationToken ct)
     {

@@ -17,6 +17,8 @@ public static partial class ActivityTranslation
     public const string MsTeamsKey = "msteams";
     /// <summary>In a dialog form's submit data: the Teams user id of the person the dialog was opened for.</summary>
     public const string OpenedByKey = "openedBy";
+    /// <summary>In a dialog's data: the form whose choice changed, to be redrawn with everything typed (a stream switch).</summary>
+    public const string RefreshFormKey = "refreshForm";
 
     /// <summary>
     /// The person, from the validated activity only: the Teams user id (<c>from.id</c>, <c>29:…</c>). That is the id mention
@@ -162,7 +164,7 @@ public static partial class ActivityTranslation
         if (data is null) return values;
         foreach (var (key, node) in data)
         {
-            if (key is FormIdKey or ArgKey or ActionIdKey or MsTeamsKey or OpenedByKey || node is null) continue;
+            if (key is FormIdKey or ArgKey or ActionIdKey or MsTeamsKey or OpenedByKey or RefreshFormKey || node is null) continue;
             values[key] = node switch
             {
                 JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),

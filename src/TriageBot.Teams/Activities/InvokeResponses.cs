@@ -36,6 +36,11 @@ public static class InvokeResponses
         var card = AdaptiveCardRenderer.Render(form, CardHost.Dialog);
         foreach (var action in card["actions"] as JsonArray ?? [])
             if (action?["data"] is JsonObject data && data.ContainsKey(ActivityTranslation.FormIdKey)) data[ActivityTranslation.OpenedByKey] = openedBy;
+        // The redraw button under a choice (FormCard.RedrawButton) is the same person's, too.
+        foreach (var set in card["body"] as JsonArray ?? [])
+            if (set?["type"]?.GetValue<string>() == "ActionSet")
+                foreach (var action in set["actions"] as JsonArray ?? [])
+                    if (action?["data"] is JsonObject data && data.ContainsKey(ActivityTranslation.RefreshFormKey)) data[ActivityTranslation.OpenedByKey] = openedBy;
         return ContinueDialog(form.Title, card);
     }
 

@@ -20,7 +20,8 @@ public sealed class TeamsActivityProcessor(
     IOutbox outbox,
     IBindingStore bindings,
     TimeProvider time,
-    ILogger<TeamsActivityProcessor> logger)
+    ILogger<TeamsActivityProcessor> logger,
+    TriageBot.Core.UseCases.ItemFinder? finder = null)
 {
     public const string AdaptiveCardAction = "adaptiveCard/action";
     public const string TaskFetch = "task/fetch";
@@ -28,7 +29,7 @@ public sealed class TeamsActivityProcessor(
     public const string ComposeFetchTask = "composeExtension/fetchTask";
     public const string ComposeSubmitAction = "composeExtension/submitAction";
 
-    private static readonly HashSet<string> HandledInvokes = [AdaptiveCardAction, TaskFetch, TaskSubmit, ComposeFetchTask, ComposeSubmitAction];
+    private static readonly HashSet<string> HandledInvokes = [AdaptiveCardAction, TaskFetch, TaskSubmit, ComposeFetchTask, ComposeSubmitAction, ComposeExtensions.Query, ComposeExtensions.QueryLink];
 
     public async Task<TeamsResponse> ProcessAsync(TeamsActivity activity, CancellationToken ct)
     {
@@ -93,7 +94,17 @@ public sealed class TeamsActivityProcessor(
         else if (StringOf(data, ActionIdKey) is { } actionId)
             intent = new ButtonIntent(actionId, StringOf(data, ArgKey));
         else
-            intent = new CommandIntent(CommandText(activity));
+        {
+            var text = CommandText(activity);
+            // With resource-specific consent a channel or group chat delivers every message, not only those that @mention
+            // the bot: without a mention, only a message that is a whole command is one. Ordinary chatter gets no answer.
+            if (!MentionsBot(activity) && activity.Conversation?.ConversationType is "channel" or "groupChat" && !CommandParser.IsCommand(text))
+            {
+                Log.Ignored(logger, "message", "no mention and no command");
+                return TeamsResponse.Ok;
+            }
+            intent = new CommandIntent(text);
+        }
 
         var outcome = await HandleAsync(new Interaction(actor, place, intent, now), ct).ConfigureAwait(false);
         var view = outcome switch
@@ -181,6 +192,10 @@ public sealed class TeamsActivityProcessor(
         if (Context(activity) is not ({ } actor, { } place)) return BadRequest("The invoke has no sender, tenant or conversation.");
         switch (activity.Name)
         {
+            case ComposeExtensions.Query:
+                return Json(await ComposeExtensions.SearchAsync(finder, actor, activity.Value, ct).ConfigureAwait(false));
+            case ComposeExtensions.QueryLink:
+                return await ComposeExtensions.UnfurlAsync(finder, activity.Value, ct).ConfigureAwait(false) is { } unfurled ? Json(unfurled) : TeamsResponse.Ok;
             case AdaptiveCardAction:
             {
                 var value = Read<AdaptiveCardInvokeValue>(activity.Value);
@@ -206,6 +221,13 @@ public sealed class TeamsActivityProcessor(
             case TaskSubmit or ComposeSubmitAction:
             {
                 var data = activity.Name == TaskSubmit ? Read<TaskModuleValue>(activity.Value)?.Data : Read<MessagingExtensionActionValue>(activity.Value)?.Data;
+                if (StringOf(data, RefreshFormKey) is { } redrawn)
+                {
+                    // A choice that redraws the dialog changed (the intake's stream): the same dialog with that choice's fields and every value kept.
+                    if (!string.Equals(StringOf(data, OpenedByKey), actor.UserId, StringComparison.Ordinal)) return Json(InvokeResponses.DialogMessage(NotYourForm));
+                    var redraw = await HandleAsync(new Interaction(actor, place, new FormRefreshIntent(redrawn, StringOf(data, ArgKey), FormValues(data)), now), ct).ConfigureAwait(false);
+                    return await DialogResponseAsync(activity, place, actor, redraw, fetch: true, now, ct).ConfigureAwait(false);
+                }
                 if (StringOf(data, FormIdKey) is not { } formId)
                 {
                     // A button inside a dialog (e.g. the stream choice) continues the dialog.
@@ -336,6 +358,10 @@ public sealed class TeamsActivityProcessor(
             Log.Duplicate(logger, activity.Id ?? "(no id)");
         }
     }
+
+    private static bool MentionsBot(TeamsActivity activity) =>
+        activity.Recipient?.Id is { Length: > 0 } botId
+        && (activity.Entities ?? []).Any(e => string.Equals(e.Type, "mention", StringComparison.OrdinalIgnoreCase) && string.Equals(e.Mentioned?.Id, botId, StringComparison.Ordinal));
 
     private static (UserRef Actor, ConversationAddress Place)? Context(TeamsActivity activity) =>
         Actor(activity) is { } actor && Place(activity) is { } place ? (actor, place) : null;

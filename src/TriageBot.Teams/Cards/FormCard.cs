@@ -18,11 +18,17 @@ internal static class FormCard
         var fieldIds = v.Fields.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var orphan in v.Errors.Where(e => !fieldIds.Contains(e.Field)))
             b.Text("⚠ " + orphan.Message, color: "Attention");
+        // A dialog whose choice redraws it (the intake's stream): the redraw is a submit, and a client that checked required
+        // fields first would block it on a half-filled form, so required fields are checked by the server alone (on save).
+        var redraws = b.Host == CardHost.Dialog && v.Fields.Any(Redraws);
         foreach (var field in v.Fields)
         {
             v.Values.TryGetValue(field.Id, out var value);
             var error = v.Errors.FirstOrDefault(e => e.Field == field.Id)?.Message;
-            b.Add(Input(field, value, error));
+            var input = Input(field, value, error);
+            if (redraws) input.Remove("isRequired");
+            b.Add(input);
+            if (redraws && Redraws(field)) b.Add(RedrawButton(v));
             // Teams does not show a server's errorMessage by itself, so the refusal is rendered under the field.
             if (error is not null) b.Text("⚠ " + error, color: "Attention", spacing: "None");
             if (!string.IsNullOrWhiteSpace(field.Hint)) b.Text(field.Hint, subtle: true, spacing: "None", size: "Small");
@@ -32,6 +38,28 @@ internal static class FormCard
         b.AddAction(b.Host == CardHost.Dialog
             ? new JsonObject { ["type"] = "Action.Submit", ["title"] = CardText.Plain(v.SubmitLabel, 40), ["data"] = data }
             : new JsonObject { ["type"] = "Action.Execute", ["title"] = CardText.Plain(v.SubmitLabel, 40), ["verb"] = AdaptiveCardRenderer.SubmitVerb, ["data"] = data });
+    }
+
+    /// <summary>Title of the button under a choice that redraws the dialog with that choice's fields.</summary>
+    public const string RedrawTitle = "Show the fields for this choice";
+
+    private static bool Redraws(FormField field) => field.RefreshesForm && field.Kind == FieldKind.Choice;
+
+    /// <summary>
+    /// Teams cards have no "on change" that reaches the bot, so a choice that redraws the form has a button right under it:
+    /// it submits the dialog (<c>task/submit</c>, or <c>composeExtension/submitAction</c> from a message action) with every
+    /// value typed so far, and the bot answers with the same dialog redrawn (<c>task: continue</c>), nothing saved.
+    /// </summary>
+    private static JsonObject RedrawButton(FormView v)
+    {
+        var data = new JsonObject { [Activities.ActivityTranslation.RefreshFormKey] = v.FormId };
+        if (v.Argument is not null) data[Activities.ActivityTranslation.ArgKey] = v.Argument;
+        return new JsonObject
+        {
+            ["type"] = "ActionSet",
+            ["spacing"] = "None",
+            ["actions"] = new JsonArray(new JsonObject { ["type"] = "Action.Submit", ["title"] = RedrawTitle, ["data"] = data }),
+        };
     }
 
     /// <summary>Said at the top of a form whose typed text is more than one card should hold: the text stays, nothing is cut.</summary>
@@ -68,7 +96,8 @@ internal static class FormCard
                 if (field.Min is { } min) input["min"] = min;
                 if (field.Max is { } maxValue) input["max"] = maxValue;
                 if (field.Placeholder is not null) input["placeholder"] = CardText.Plain(field.Placeholder, 200);
-                if (value is not null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) input["value"] = number;
+                // "NaN" or "Infinity" parse as doubles but have no JSON form: such a value is not shown (the server refuses it on save).
+                if (value is not null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)) input["value"] = number;
                 break;
             case FieldKind.Date:
                 input["type"] = "Input.Date";

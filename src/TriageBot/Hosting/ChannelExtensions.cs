@@ -15,6 +15,7 @@ public static class ChannelExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ITriageStore>().Bindings);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ITriageStore>().MessageRefs);
         builder.Services.AddSlack(builder.Configuration);
+        builder.Services.AddSlackDisplayNames();
         builder.Services.AddTeams(builder.Configuration);
         return builder;
     }

@@ -26,6 +26,7 @@ public static class CoreExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Ceremonies);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Reports);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Homes);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Finder);
         return builder;
     }
 }

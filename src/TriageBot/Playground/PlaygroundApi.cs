@@ -18,6 +18,8 @@ public sealed record InteractRequest
     public string? Command { get; init; }
     public ActionPress? Action { get; init; }
     public FormSubmission? Submit { get; init; }
+    /// <summary>A choice that redraws its form changed (the intake's stream): the form with that choice's fields, everything typed kept.</summary>
+    public FormSubmission? Refresh { get; init; }
     /// <summary>Feed id of the message whose button was pressed, so an updated card replaces it in place.</summary>
     public string? MessageId { get; init; }
 }
@@ -52,10 +54,10 @@ public sealed class PlaygroundApi(IConversation conversation, PlaygroundFeed fee
         }
 
         Intent intent;
-        var given = (request.Command is not null ? 1 : 0) + (request.Action is not null ? 1 : 0) + (request.Submit is not null ? 1 : 0);
+        var given = (request.Command is not null ? 1 : 0) + (request.Action is not null ? 1 : 0) + (request.Submit is not null ? 1 : 0) + (request.Refresh is not null ? 1 : 0);
         if (given != 1)
         {
-            return Problem("Send exactly one of \"command\", \"action\" or \"submit\".");
+            return Problem("Send exactly one of \"command\", \"action\", \"submit\" or \"refresh\".");
         }
 
         if (request.Command is { } text)
@@ -70,9 +72,13 @@ public sealed class PlaygroundApi(IConversation conversation, PlaygroundFeed fee
         {
             intent = new FormSubmitIntent(submit.FormId, submit.Arg, submit.Values ?? []);
         }
+        else if (request.Refresh is { FormId.Length: > 0 } refresh)
+        {
+            intent = new FormRefreshIntent(refresh.FormId, refresh.Arg, refresh.Values ?? []);
+        }
         else
         {
-            return Problem("An action needs an \"id\" and a submission a \"formId\".");
+            return Problem("An action needs an \"id\", and a submission or a refresh a \"formId\".");
         }
 
         // A thread is only ever a message of the same channel; anything else acts at the channel's top level.

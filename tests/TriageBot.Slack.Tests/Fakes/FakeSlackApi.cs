@@ -163,7 +163,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
             var before = _fault is null ? 0 : _calls.Count(c => c.Method == method && c.Body == body);
             answer = _scripts.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted) ? scripted
                 : _fault?.Invoke(method, body, before) ?? RandomFault(method)
-                  ?? OAuth.AnswerFor(method, body, http.Request.Headers.Authorization.ToString()) ?? new FakeAnswer(200, Success(method));
+                  ?? OAuth.AnswerFor(method, body, http.Request.Headers.Authorization.ToString()) ?? new FakeAnswer(200, Success(method, body));
             _calls.Enqueue(new SlackApiCall(method, http.Request.ContentType ?? "", body, http.Request.Headers.Authorization.ToString(), answer.Status, answer.Json)
             {
                 At = Clock(),
@@ -198,7 +198,23 @@ public sealed class FakeSlackApi : IAsyncDisposable
         }
     }
 
-    private string Success(string method)
+    /// <summary>
+    /// Display names <c>users.info</c> answers with, by user id; a user not listed gets the default answer (Ada Lovelace, U1).
+    /// </summary>
+    public ConcurrentDictionary<string, string> DisplayNames { get; } = new(StringComparer.Ordinal);
+
+    private JsonObject UserInfo(string body)
+    {
+        var id = System.Web.HttpUtility.ParseQueryString(body)["user"];
+        if (id is not null && DisplayNames.TryGetValue(id, out var name))
+        {
+            return new() { ["ok"] = true, ["user"] = new JsonObject { ["id"] = id, ["name"] = id.ToLowerInvariant(), ["profile"] = new JsonObject { ["display_name"] = name } } };
+        }
+
+        return new() { ["ok"] = true, ["user"] = new JsonObject { ["id"] = "U1", ["name"] = "ada", ["profile"] = new JsonObject { ["display_name"] = "Ada Lovelace" } } };
+    }
+
+    private string Success(string method, string body)
     {
         var n = Interlocked.Increment(ref _counter);
         var ts = $"1700000000.{n:000000}";
@@ -209,7 +225,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
             "chat.postEphemeral" => new() { ["ok"] = true, ["message_ts"] = ts },
             "chat.getPermalink" => new() { ["ok"] = true, ["permalink"] = "https://example.slack.com/archives/C1/p1700000000000100" },
             "views.open" or "views.push" or "views.update" => new() { ["ok"] = true, ["view"] = new JsonObject { ["id"] = $"V{n}" } },
-            "users.info" => new() { ["ok"] = true, ["user"] = new JsonObject { ["id"] = "U1", ["name"] = "ada", ["profile"] = new JsonObject { ["display_name"] = "Ada Lovelace" } } },
+            "users.info" => UserInfo(body),
             "conversations.open" => new() { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D42" } },
             "apps.connections.open" => new() { ["ok"] = true, ["url"] = $"{Socket.Url}?ticket=ticket-{n}&app_id=A0E2E" },
             "views.publish" => new() { ["ok"] = true, ["view"] = new JsonObject { ["id"] = $"VH{n}" } },

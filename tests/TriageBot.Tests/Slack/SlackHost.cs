@@ -62,6 +62,12 @@ public sealed class SlackHost : IAsyncDisposable
     public static async Task<SlackHost> StartAsync(Action<IWebHostBuilder>? configure = null, FakeSlackApi? sharedApi = null)
     {
         var api = sharedApi ?? await FakeSlackApi.StartAsync();
+        // users.info gives each test person their handle as display name, unless a test names them otherwise.
+        foreach (var person in Members.Prepend(Eli).Prepend(Ada))
+        {
+            api.DisplayNames.TryAdd(person.Id, person.Name);
+        }
+
         var dataDir = Directory.CreateTempSubdirectory("triagebot-slack-e2e-").FullName;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {

@@ -15,7 +15,7 @@ window.TriagePlain = (() => {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
   }
 
-  function render(card, onAction) {
+  function render(card, onAction, onChange) {
     const root = document.createElement("div");
     root.className = "card plain-card";
     const inputs = [];
@@ -86,6 +86,7 @@ window.TriagePlain = (() => {
       wrap.append(label, input);
       parent.appendChild(wrap);
       inputs.push({ el, input });
+      if (onChange) input.addEventListener("change", () => onChange(el.id, values()));
     };
     const values = () => {
       const v = {};

@@ -32,7 +32,8 @@
     },
   }) : null;
 
-  function renderCard(card, onAction) {
+  // onChange(inputId, values): an input's value changed, with every input's current value.
+  function renderCard(card, onAction, onChange) {
     if (rich) {
       const ac = new window.AdaptiveCards.AdaptiveCard();
       ac.hostConfig = hostConfig;
@@ -42,12 +43,32 @@
         data: action.data || {},
         url: action.url,
       });
+      if (onChange) {
+        ac.onInputValueChanged = (input) => {
+          const values = {};
+          for (const i of ac.getAllInputs()) {
+            // An empty number input reads as NaN: it was not typed, so it is not sent.
+            if (i.id && i.value !== undefined && i.value !== null && !(typeof i.value === "number" && isNaN(i.value))) values[i.id] = String(i.value);
+          }
+          onChange(input.id, values);
+        };
+      }
       ac.parse(card);
       const el = ac.render();
       el.classList.add("card");
       return el;
     }
-    return renderPlain(card, onAction);
+    return renderPlain(card, onAction, onChange);
+  }
+
+  // A choice that redraws its form (the intake's stream) is followed by an ActionSet whose button carries data.refreshForm.
+  function redrawOf(card) {
+    const body = card.body || [];
+    for (let i = 1; i < body.length; i++) {
+      const action = body[i].type === "ActionSet" ? (body[i].actions || []).find((a) => a.data && a.data.refreshForm) : null;
+      if (action) return { inputId: body[i - 1].id, action };
+    }
+    return null;
   }
 
   // ---- talking to the server
@@ -102,7 +123,13 @@
         return;
       }
       const data = action.data || {};
-      if (action.type === "Action.Submit" || (action.type === "Action.Execute" && action.verb === "submit")) {
+      if (action.type === "Action.Submit" && data.refreshForm) {
+        const values = {};
+        for (const [k, v] of Object.entries(data)) {
+          if (k !== "refreshForm" && k !== "arg" && k !== "openedBy" && v !== undefined && v !== null) values[k] = String(v);
+        }
+        interact({ refresh: { formId: data.refreshForm, arg: data.arg ?? null, values } }, ctx);
+      } else if (action.type === "Action.Submit" || (action.type === "Action.Execute" && action.verb === "submit")) {
         const values = {};
         for (const [k, v] of Object.entries(data)) {
           if (k !== "formId" && k !== "arg" && v !== undefined && v !== null) values[k] = String(v);
@@ -118,7 +145,13 @@
   function openDialog(card, ctx) {
     state.dialog = ctx;
     const body = $("form-body");
-    body.replaceChildren(renderCard(card, actionHandler(ctx)));
+    const handler = actionHandler(ctx);
+    // Choosing another stream shows its fields at once: the change sends the redraw, with everything typed so far.
+    const redraw = redrawOf(card);
+    const onChange = redraw ? (id, values) => {
+      if (id === redraw.inputId) handler({ type: "Action.Submit", data: Object.assign({}, redraw.action.data, values) });
+    } : null;
+    body.replaceChildren(renderCard(card, handler, onChange));
     const dialog = $("form-dialog");
     if (!dialog.open) dialog.showModal();
   }
