@@ -95,7 +95,7 @@ public static class ReportViews
         foreach (var s in review.Streams)
         {
             var actual = s.Actual is { } a
-                ? string.Create(Invariant, $"actual {a:0}% ({s.Days:0.#} days, {Signed(s.Deviation!.Value)} points)")
+                ? string.Create(Invariant, $"actual {a:0}% ({Plural.Of((int)Math.Round(s.Days), "day")} of work, {Signed(s.Deviation!.Value)} points)")
                 : "actual —";
             lines.Add(new($"{StreamName(s.Stream)}: planned {s.Planned}%, {actual}{(s.OffPlan ? $": off plan by more than {AllocationPlan.DeviationLimitPoints} points" : "")}", Problem: s.OffPlan));
             if (s.PlannedOutsideRecommended)
@@ -108,7 +108,7 @@ public static class ReportViews
         {
             new("Planned vs actual", lines),
             new(Wording.StreamHeading(WorkStream.Incident), [new(review.IncidentSharePercent is { } share
-                ? string.Create(Invariant, $"{review.IncidentDays:0.#} days of incident work, {share:0}% of all active days (reported here, not counted in the shares above).")
+                ? string.Create(Invariant, $"{Plural.Of((int)Math.Round(review.IncidentDays), "day")} of incident work, {share:0}% of all days of work (reported here, not counted in the shares above).")
                 : "No incident work in this period.")]),
         };
         if (review.UnderrunQuestion is { } question)

@@ -297,9 +297,9 @@ public class ReminderAndAllocationViewTests
 
         view.Title.ShouldBe("Stream allocation review");
         var lines = view.Sections[0].Lines;
-        lines[0].ShouldBe(new ReportLine("Model quality: planned 40%, actual 20% (14 days, −20 points): off plan by more than 10 points", null, true));
-        lines[1].Text.ShouldBe("Engineering bugs: planned 25%, actual 0% (0 days, −25 points): off plan by more than 10 points");
-        lines[2].Text.ShouldBe("Feature requests: planned 35%, actual 80% (56 days, +45 points): off plan by more than 10 points");
+        lines[0].ShouldBe(new ReportLine("Model quality: planned 40%, actual 20% (14 days of work, −20 points): off plan by more than 10 points", null, true));
+        lines[1].Text.ShouldBe("Engineering bugs: planned 25%, actual 0% (0 days of work, −25 points): off plan by more than 10 points");
+        lines[2].Text.ShouldBe("Feature requests: planned 35%, actual 80% (56 days of work, +45 points): off plan by more than 10 points");
         view.Sections.Select(s => s.Heading).ShouldBe(["Planned vs actual", "Incident lane", "Question for the team", "Post-launch tail", "Cautious release lane", $"Allocation in force for {NextMonth(now):MMMM yyyy}"]);
         view.Sections[2].Lines.ShouldHaveSingleItem().Text.ShouldBe("Model work ran at 20% against a plan of 40%: why did model work underrun?");
         view.Sections[3].Lines[1].Text.ShouldBe("Feature work (actual 80%) exceeds the 10% left after the 25% tail reserve and the planned model and bug shares.");

@@ -80,11 +80,11 @@ public sealed class ReportTests
         report.Subtitle.ShouldBe("Planned vs actual, last 4 sprints of 14 days, Mon 18 Jan 2027 – Mon 15 Mar 2027");
         Section(report, "Planned vs actual").ShouldBe(
         [
-            "Model quality: planned 40%, actual 27% (15 days, −13 points): off plan by more than 10 points",
-            "Engineering bugs: planned 25%, actual 18% (10 days, −7 points)",
-            "Feature requests: planned 35%, actual 55% (30 days, +20 points): off plan by more than 10 points",
+            "Model quality: planned 40%, actual 27% (15 days of work, −13 points): off plan by more than 10 points",
+            "Engineering bugs: planned 25%, actual 18% (10 days of work, −7 points)",
+            "Feature requests: planned 35%, actual 55% (30 days of work, +20 points): off plan by more than 10 points",
         ]);
-        Section(report, "Incident lane").ShouldBe(["3 days of incident work, 5% of all active days (reported here, not counted in the shares above)."]);
+        Section(report, "Incident lane").ShouldBe(["3 days of incident work, 5% of all days of work (reported here, not counted in the shares above)."]);
         Section(report, "Question for the team").ShouldBe(["Model work ran at 27% against a plan of 40%: why did model work underrun?"]);
         Section(report, "Post-launch tail").ShouldBe(
         [
