@@ -91,8 +91,22 @@ public static class SampleViews
                 new ReportSection(text, [new ReportLine(text), new ReportLine(text, item, Problem: true)]) { Actions = buttons },
                 new ReportSection(text, []),
             ]) { Subtitle = text, Late = true, ChartUrl = DashboardUrl + "/chart.svg", DashboardUrl = DashboardUrl, Actions = buttons }),
+            ("sweep", Sweep(text, 25)),
         ];
     }
+
+    /// <summary>An icebox sweep of <paramref name="rows"/> items as Core lays it out: every third row decided, the others with one "Decide…".</summary>
+    public static ReportView Sweep(string text, int rows) => new(text,
+        [.. Enumerable.Range(1, rows).Select(n => n % 3 == 0
+            ? new ReportSection($"TRI-{n} {text}", [new ReportLine("✓ Closed by Ada on Mon 7 Jun 2027: " + text, Item(text, n))])
+            : new ReportSection($"TRI-{n} {text}", [new ReportLine("In the icebox since Sun 1 Jun 2025, last scored Thu 1 May 2025 (never scored).", Item(text, n))])
+            {
+                Actions = [new ActionButton(ButtonIds.SweepDecide, SweepViews.DecideLabel, $"b/{n}", ButtonStyle.Primary)],
+            })])
+    {
+        Subtitle = text,
+        DashboardUrl = DashboardUrl,
+    };
 
     public static FormView Form(string text) => (FormView)All(text).Single(v => v.Name == "formAsMessage").View;
 }

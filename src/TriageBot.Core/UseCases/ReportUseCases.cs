@@ -8,7 +8,7 @@ using TriageBot.Core.Views;
 namespace TriageBot.Core.UseCases;
 
 /// <summary>Reports and clinics on demand: <c>report</c> and <c>clinic</c> (SPEC §5, §6).</summary>
-internal sealed class ReportUseCases(UseCaseContext context, Clinics clinics) : IUseCase
+internal sealed class ReportUseCases(UseCaseContext context, Clinics clinics, Sweeps sweeps) : IUseCase
 {
     public void Register(Handlers h)
     {
@@ -16,7 +16,15 @@ internal sealed class ReportUseCases(UseCaseContext context, Clinics clinics) : 
         {
             var backlog = c.RequireBacklog();
             Permissions.Require(c.Role, Permission.RunReports, "run reports");
-            await context.EnqueueAsync(c, OutboxKind.Post, c.Interaction.Place with { UserId = null }, new LiveReportView(backlog.Id, cmd.Kind));
+            if (cmd.Kind == ReportKind.Icebox)
+            {
+                await sweeps.PostAsync(backlog, [c.Interaction.Place with { UserId = null }], c.Now, late: false, c.Ct);
+            }
+            else
+            {
+                await context.EnqueueAsync(c, OutboxKind.Post, c.Interaction.Place with { UserId = null }, new LiveReportView(backlog.Id, cmd.Kind));
+            }
+
             return Answers.Info(cmd.Kind == ReportKind.Icebox
                 ? "Posting the icebox sweep list (a preview: nothing changes until someone acts on it)…"
                 : $"Posting the {cmd.Kind.ToString().ToLowerInvariant()} report…");

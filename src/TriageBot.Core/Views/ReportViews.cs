@@ -142,41 +142,8 @@ public static class ReportViews
         return new ReportView(Wording.Ceremony(CeremonyKind.AllocationReview), sections) { Subtitle = $"Planned vs actual, {window}" };
     }
 
-    public static ReportView Sweep(IceboxSweep sweep)
-    {
-        ArgumentNullException.ThrowIfNull(sweep);
-        var now = sweep.At;
-        var sections = new List<ReportSection>();
-        if (sweep.Items.Count == 0)
-        {
-            sections.Add(new("Nothing to sweep", [new($"No icebox item has been there since {Date(sweep.Cutoff)} without a re-score or a reason to keep it.")]));
-        }
-
-        foreach (var s in sweep.Items.Shown)
-        {
-            var summary = ItemSummaries.Of(s.Item, now);
-            sections.Add(new ReportSection($"{s.Item.Key} {s.Item.Title}",
-                [new($"In the icebox since {Date(s.IceboxSince)}, last scored {Date(s.LastScored)}{(s.Item.Score is { } score ? $" (total {score.Total})" : " (never scored)")}.", summary)])
-            {
-                Actions =
-                [
-                    new ActionButton(ButtonIds.Close, "Close with rationale", summary.Ref, ButtonStyle.Danger),
-                    new ActionButton(ButtonIds.Rescore, "Re-score", summary.Ref),
-                    new ActionButton(ButtonIds.Promote, "Promote", summary.Ref, ButtonStyle.Primary),
-                ],
-            });
-        }
-
-        if (sweep.Items.More > 0)
-        {
-            sections.Add(new("More", [new($"…and {sweep.Items.More} more; they will be listed once these are swept.")]));
-        }
-
-        return new ReportView(Wording.Ceremony(CeremonyKind.IceboxSweep), sections)
-        {
-            Subtitle = $"{Plural.Of(sweep.Items.Count, "icebox item")} older than 6 months, not re-scored since {Date(sweep.Cutoff)}, with no reason to keep",
-        };
-    }
+    /// <summary>The icebox sweep as posted: one "Decide…" per item (<see cref="SweepViews"/>).</summary>
+    public static ReportView Sweep(IceboxSweep sweep) => SweepViews.Posted(sweep);
 
     /// <summary>The reminder posted before a ceremony. <paramref name="startsAt"/> should carry the backlog zone's offset.</summary>
     public static ReportView Reminder(CeremonyKind kind, DateTimeOffset startsAt, int lengthMinutes)

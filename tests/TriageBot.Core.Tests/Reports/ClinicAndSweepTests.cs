@@ -228,7 +228,7 @@ public class IceboxSweepTests
     }
 
     [Fact]
-    public void View_GivesEachItemCloseRescoreAndPromote()
+    public void View_GivesEachItemOneDecideButton_ForCloseRescorePromoteOrKeep()
     {
         var view = ReportViews.Sweep(IceboxSweepBuilder.Build(Now, Items));
 
@@ -237,8 +237,9 @@ public class IceboxSweepTests
         var six = view.Sections[0];
         six.Heading.ShouldBe("TRI-6 Item 6");
         six.Lines.ShouldHaveSingleItem().Text.ShouldBe("In the icebox since Sun 1 Jun 2025, last scored Thu 1 May 2025 (never scored).");
-        six.Actions.Select(a => (a.ActionId, a.Argument)).ShouldBe([(ButtonIds.Close, "b1/6"), (ButtonIds.Rescore, "b1/6"), (ButtonIds.Promote, "b1/6")]);
-        six.Actions[0].Label.ShouldBe("Close with rationale");
+        six.Actions.Select(a => (a.ActionId, a.Argument)).ShouldBe([(ButtonIds.SweepDecide, "b1/6")]);
+        six.Actions[0].Label.ShouldBe("Decide…");
+        view.Sections.ShouldAllBe(s => s.Actions.Count == 1);
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class ReportTests
     }
 
     [Fact]
-    public async Task ReportIcebox_ListsOldUnscoredItemsWithTheirActions_AndAKeepMarkExemptsAnItem()
+    public async Task ReportIcebox_ListsOldUnscoredItemsWithOneDecideEach_AKeepUpdatesThePostedRow_AndExemptsTheItem()
     {
         await using var host = await StartAsync();
 
@@ -105,10 +105,17 @@ public sealed class ReportTests
         var section = report.Sections.ShouldHaveSingleItem();
         section.Heading.ShouldBe("REP-13 Tooltip typo in settings");
         section.Lines.Select(l => l.Text).ShouldBe(["In the icebox since Sat 1 Aug 2026, last scored Sat 1 Aug 2026 (total 10)."]);
-        section.Actions.Select(a => (a.ActionId, a.Label, a.Argument)).ShouldBe(
-            [(ButtonIds.Close, "Close with rationale", "rep/13"), (ButtonIds.Rescore, "Re-score", "rep/13"), (ButtonIds.Promote, "Promote", "rep/13")]);
+        section.Actions.Select(a => (a.ActionId, a.Label, a.Argument)).ShouldBe([(ButtonIds.SweepDecide, "Decide…", "rep/13")]);
 
+        var before = host.Log.All.Count;
         await host.SayAsync(Seed.Facilitator, Here, "keep REP-13 Still wanted by support");
+        await host.DrainAsync();
+        var updated = host.Log.All.Skip(before).ShouldHaveSingleItem(); // the posted sweep, updated in place: the row is decided
+        updated.Kind.ShouldBe(OutboxKind.Update);
+        var row = updated.Report.ShouldNotBeNull().Sections.ShouldHaveSingleItem();
+        row.Actions.ShouldBeEmpty();
+        row.Lines.ShouldHaveSingleItem().Text.ShouldStartWith("✓ Kept in the icebox by Priya PM on ");
+        row.Lines[0].Text.ShouldEndWith(": Still wanted by support");
         var after = await PostAsync(host, "report icebox");
         after.Sections.ShouldHaveSingleItem().Heading.ShouldBe("Nothing to sweep");
     }
