@@ -52,7 +52,8 @@ internal sealed class Sweeps(UseCaseContext context, ItemChanges changes, Report
     }
 
     /// <summary>Posts the sweep as it stands now to each of <paramref name="channels"/>, with a reference from every listed item to the posts.</summary>
-    public async Task PostAsync(Backlog backlog, IReadOnlyList<ConversationAddress> channels, DateTimeOffset now, bool late, CancellationToken ct)
+    /// <remarks>With an <paramref name="acknowledgement"/> (a command's answer) each post is that acknowledgement, updated into the sweep: one post.</remarks>
+    public async Task PostAsync(Backlog backlog, IReadOnlyList<ConversationAddress> channels, DateTimeOffset now, bool late, CancellationToken ct, TextView? acknowledgement = null)
     {
         if (channels.Count == 0)
         {
@@ -79,7 +80,14 @@ internal sealed class Sweeps(UseCaseContext context, ItemChanges changes, Report
         var view = new LiveSweepView(backlog.Id, now, numbers, sweep.Items.Count) { Late = late };
         for (var i = 0; i < channels.Count; i++)
         {
-            await context.EnqueueAsync(system, OutboxKind.Post, channels[i], view, messageRef: PostRef(backlog.Id, posted.Ticks, i));
+            if (acknowledgement is not null)
+            {
+                await OnePost.QueueAsync(context, system, channels[i], acknowledgement, view, PostRef(backlog.Id, posted.Ticks, i));
+            }
+            else
+            {
+                await context.EnqueueAsync(system, OutboxKind.Post, channels[i], view, messageRef: PostRef(backlog.Id, posted.Ticks, i));
+            }
         }
     }
 
