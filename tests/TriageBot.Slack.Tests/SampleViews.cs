@@ -92,6 +92,7 @@ public static class SampleViews
                 new ReportSection(text, []),
             ]) { Subtitle = text, Late = true, ChartUrl = DashboardUrl + "/chart.svg", DashboardUrl = DashboardUrl, Actions = buttons }),
             ("home", Home(text, person, item, buttons, listSize)),
+            ("sweep", Sweep(text, 25)),
         ];
     }
 
@@ -109,6 +110,19 @@ public static class SampleViews
             Backlogs = [text, text],
         };
     }
+
+    /// <summary>An icebox sweep of <paramref name="rows"/> items as Core lays it out: every third row decided, the others with one "Decide…".</summary>
+    public static ReportView Sweep(string text, int rows) => new(text,
+        [.. Enumerable.Range(1, rows).Select(n => n % 3 == 0
+            ? new ReportSection($"TRI-{n} {text}", [new ReportLine("✓ Closed by Ada on Mon 7 Jun 2027: " + text, Item(text, n))])
+            : new ReportSection($"TRI-{n} {text}", [new ReportLine("In the icebox since Sun 1 Jun 2025, last scored Thu 1 May 2025 (never scored).", Item(text, n))])
+            {
+                Actions = [new ActionButton(ButtonIds.SweepDecide, SweepViews.DecideLabel, $"b/{n}", ButtonStyle.Primary)],
+            })])
+    {
+        Subtitle = text,
+        DashboardUrl = DashboardUrl,
+    };
 
     public static FormView Form(string text) => (FormView)All(text).Single(v => v.Name == "formAsMessage").View;
 }

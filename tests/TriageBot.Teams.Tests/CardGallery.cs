@@ -87,6 +87,7 @@ internal static class CardGallery
         };
         yield return ("form-message", form);
         yield return ("form-empty", form with { Values = new Dictionary<string, string>(), Errors = [] });
+        yield return ("sweep", Sweep(25));
         yield return ("report", new ReportView("Weekly stream review " + Hostile,
         [
             new ReportSection("Model quality", Enumerable.Range(1, 40).Select(i => new ReportLine(Hostile, Item(i), Problem: i % 3 == 0)).ToList()),
@@ -110,4 +111,17 @@ internal static class CardGallery
         new FormField("due", "Timebox end", FieldKind.Date),
         new FormField("flag", "Behind a quality flag", FieldKind.Toggle),
     ];
+
+    /// <summary>An icebox sweep of <paramref name="rows"/> items as Core lays it out: every third row decided, the others with one "Decide…".</summary>
+    public static ReportView Sweep(int rows) => new("Icebox sweep " + Hostile,
+        [.. Enumerable.Range(1, rows).Select(i => i % 3 == 0
+            ? new ReportSection($"PAY-{i} {Hostile}", [new ReportLine("✓ Closed by Ada on Mon 7 Jun 2027: " + Hostile, Item(i))])
+            : new ReportSection($"PAY-{i} {Hostile}", [new ReportLine("In the icebox since Sun 1 Jun 2025, last scored Thu 1 May 2025 (never scored).", Item(i))])
+            {
+                Actions = [new ActionButton(ButtonIds.SweepDecide, SweepViews.DecideLabel, $"payments/{i}", ButtonStyle.Primary)],
+            })])
+    {
+        Subtitle = "25 icebox items older than 6 months · 8 of 25 decided",
+        DashboardUrl = "https://triage.example.com/b/payments",
+    };
 }

@@ -22,7 +22,7 @@ public sealed class CardTests
                 await File.WriteAllTextAsync(Path.Combine(folder, name + ".json"), AdaptiveCardRenderer.Render(view).ToJsonString());
                 if (view is FormView form)
                     await File.WriteAllTextAsync(Path.Combine(folder, name + "-dialog.json"), AdaptiveCardRenderer.Render(form, CardHost.Dialog).ToJsonString());
-                if (view is BallotView)
+                if (view is BallotView or ReportView)
                     await File.WriteAllTextAsync(Path.Combine(folder, name + "-teams.json"), AdaptiveCardRenderer.Render(view, CardHost.TeamsMessage).ToJsonString());
             }
 

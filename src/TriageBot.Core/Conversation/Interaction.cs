@@ -77,4 +77,6 @@ public static class FormIds
     public const string Setup = "setup";
     /// <summary>Marking a model item done: the evaluation gate is confirmed in the same form.</summary>
     public const string Done = "done";
+    /// <summary>An icebox sweep row's decision: close with a rationale, promote, keep with a reason, or re-score.</summary>
+    public const string SweepDecision = "sweepDecision";
 }

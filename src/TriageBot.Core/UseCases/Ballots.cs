@@ -96,6 +96,8 @@ internal sealed class Ballots(UseCaseContext context)
             }
         }
 
+        // The posted icebox sweep that lists the item: its row says what happened once the item is decided.
+        messages.AddRange(await Sweeps.UpdatesAsync(context, c, item));
         return messages;
     }
 }

@@ -9,7 +9,7 @@ using TriageBot.Core.Views;
 namespace TriageBot.Core.UseCases;
 
 /// <summary>What the scheduler posts: ceremonies, their reminders, the clinic summary and the hourly nudges (SPEC §5, §6).</summary>
-internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, ReportBuilder reports) : ICeremonyPoster
+internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, ReportBuilder reports, Sweeps sweeps) : ICeremonyPoster
 {
     private static readonly ItemState[] OpenStates = [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Icebox, ItemState.Active];
 
@@ -26,6 +26,13 @@ internal sealed class CeremonyPoster(UseCaseContext context, Clinics clinics, Re
         if (kind == CeremonyKind.TriageClinic)
         {
             await clinics.StartAsync(backlog, channels, occurrence.Id, now, late, ct);
+            return;
+        }
+
+        if (kind == CeremonyKind.IceboxSweep)
+        {
+            // Posted with a reference from each listed item, so every row is updated in place once it is decided.
+            await sweeps.PostAsync(backlog, channels, now, late, ct);
             return;
         }
 

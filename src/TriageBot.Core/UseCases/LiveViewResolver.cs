@@ -4,7 +4,7 @@ using TriageBot.Core.Views;
 namespace TriageBot.Core.UseCases;
 
 /// <summary>Turns a live view queued in the outbox (a ballot, a report) into the view of the state when it is sent.</summary>
-internal sealed class LiveViewResolver(UseCaseContext context, Ballots ballots, ReportBuilder reports) : IViewResolver
+internal sealed class LiveViewResolver(UseCaseContext context, Ballots ballots, ReportBuilder reports, Sweeps sweeps) : IViewResolver
 {
     public async Task<View?> ResolveAsync(View view, CancellationToken ct)
     {
@@ -15,6 +15,8 @@ internal sealed class LiveViewResolver(UseCaseContext context, Ballots ballots, 
                 var backlog = await store.Backlogs.GetAsync(live.BacklogId, ct);
                 var item = await store.Items.GetAsync(live.BacklogId, live.Number, ct);
                 return backlog is null || item is null ? null : await ballots.BuildAsync(RequestContext.System(backlog.Value, context.Time.GetUtcNow(), ct), item.Value);
+            case LiveSweepView sweep:
+                return await sweeps.ResolveAsync(sweep, ct);
             case LiveItemPostView post:
                 return await ItemPostAsync(post, ct);
             case LiveReportView report:

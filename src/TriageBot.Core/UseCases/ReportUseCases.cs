@@ -8,7 +8,7 @@ using TriageBot.Core.Views;
 namespace TriageBot.Core.UseCases;
 
 /// <summary>Reports and clinics on demand: <c>report</c> and <c>clinic</c> (SPEC §5, §6).</summary>
-internal sealed class ReportUseCases(UseCaseContext context, Clinics clinics) : IUseCase
+internal sealed class ReportUseCases(UseCaseContext context, Clinics clinics, Sweeps sweeps) : IUseCase
 {
     public void Register(Handlers h)
     {
@@ -16,10 +16,20 @@ internal sealed class ReportUseCases(UseCaseContext context, Clinics clinics) : 
         {
             var backlog = c.RequireBacklog();
             Permissions.Require(c.Role, Permission.RunReports, "run reports");
-            await context.EnqueueAsync(c, OutboxKind.Post, c.Interaction.Place with { UserId = null }, new LiveReportView(backlog.Id, cmd.Kind));
-            return Answers.Info(cmd.Kind == ReportKind.Icebox
-                ? "Posting the icebox sweep list (a preview: nothing changes until someone acts on it)…"
-                : $"Posting the {cmd.Kind.ToString().ToLowerInvariant()} report…");
+            // One post: the acknowledgement, updated into the report when it is ready (issue 19).
+            var place = c.Interaction.Place with { UserId = null };
+            if (cmd.Kind == ReportKind.Icebox)
+            {
+                await sweeps.PostAsync(backlog, [place], c.Now, late: false, c.Ct,
+                    acknowledgement: new TextView("Preparing the icebox sweep list (a preview: nothing changes until someone decides a row)…"));
+            }
+            else
+            {
+                var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"report:{backlog.Id}:{cmd.Kind}:{c.Now.UtcTicks}:{Guid.NewGuid():N}");
+                await OnePost.QueueAsync(context, c, place, new TextView($"Preparing the {cmd.Kind.ToString().ToLowerInvariant()} report…"), new LiveReportView(backlog.Id, cmd.Kind), name);
+            }
+
+            return NoOutcome.Instance;
         });
         h.OnCommand<ClinicCommand>(async (c, _) =>
         {

@@ -22,6 +22,7 @@ public sealed class TriageCore
         var changes = new ItemChanges(context, ballots);
         Reports = new ReportBuilder(context);
         var clinics = new Clinics(context, Reports);
+        var sweeps = new Sweeps(context, changes, Reports);
         Conversation = new ConversationRouter(context,
         [
             new ItemUseCases(context, changes),
@@ -31,12 +32,13 @@ public sealed class TriageCore
             new GreetingUseCases(),
             new PersonalBallots(context, ballots),
             new SetupUseCases(context),
-            new ReportUseCases(context, clinics),
+            new ReportUseCases(context, clinics, sweeps),
             new ScheduleUseCases(context),
             new WipUseCases(context, changes),
+            sweeps,
         ]);
-        Views = new LiveViewResolver(context, ballots, Reports);
-        Ceremonies = new CeremonyPoster(context, clinics, Reports);
+        Views = new LiveViewResolver(context, ballots, Reports, sweeps);
+        Ceremonies = new CeremonyPoster(context, clinics, Reports, sweeps);
         // Homes (Slack's App Home): refreshed after each request that may change them, built when their live view is sent.
         var homes = new HomeUseCases(context);
         Homes = homes;

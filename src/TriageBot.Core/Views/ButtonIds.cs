@@ -29,4 +29,6 @@ public static class ButtonIds
     public const string ViewBallot = "viewBallot";
     /// <summary>A facilitator opens a new scoring round on a finalized item, announced in the conversation.</summary>
     public const string ReopenScoring = "reopenScoring";
+    /// <summary>A row of the icebox sweep: opens the one dialog that closes, promotes, keeps or sends the item to re-scoring.</summary>
+    public const string SweepDecide = "sweepDecide";
 }

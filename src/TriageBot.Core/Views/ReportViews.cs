@@ -95,7 +95,7 @@ public static class ReportViews
         foreach (var s in review.Streams)
         {
             var actual = s.Actual is { } a
-                ? string.Create(Invariant, $"actual {a:0}% ({s.Days:0.#} days, {Signed(s.Deviation!.Value)} points)")
+                ? string.Create(Invariant, $"actual {a:0}% ({Plural.Of((int)Math.Round(s.Days), "day")} of work, {Signed(s.Deviation!.Value)} points)")
                 : "actual —";
             lines.Add(new($"{StreamName(s.Stream)}: planned {s.Planned}%, {actual}{(s.OffPlan ? $": off plan by more than {AllocationPlan.DeviationLimitPoints} points" : "")}", Problem: s.OffPlan));
             if (s.PlannedOutsideRecommended)
@@ -108,7 +108,7 @@ public static class ReportViews
         {
             new("Planned vs actual", lines),
             new(Wording.StreamHeading(WorkStream.Incident), [new(review.IncidentSharePercent is { } share
-                ? string.Create(Invariant, $"{review.IncidentDays:0.#} days of incident work, {share:0}% of all active days (reported here, not counted in the shares above).")
+                ? string.Create(Invariant, $"{Plural.Of((int)Math.Round(review.IncidentDays), "day")} of incident work, {share:0}% of all days of work (reported here, not counted in the shares above).")
                 : "No incident work in this period.")]),
         };
         if (review.UnderrunQuestion is { } question)
@@ -142,41 +142,8 @@ public static class ReportViews
         return new ReportView(Wording.Ceremony(CeremonyKind.AllocationReview), sections) { Subtitle = $"Planned vs actual, {window}" };
     }
 
-    public static ReportView Sweep(IceboxSweep sweep)
-    {
-        ArgumentNullException.ThrowIfNull(sweep);
-        var now = sweep.At;
-        var sections = new List<ReportSection>();
-        if (sweep.Items.Count == 0)
-        {
-            sections.Add(new("Nothing to sweep", [new($"No icebox item has been there since {Date(sweep.Cutoff)} without a re-score or a reason to keep it.")]));
-        }
-
-        foreach (var s in sweep.Items.Shown)
-        {
-            var summary = ItemSummaries.Of(s.Item, now);
-            sections.Add(new ReportSection($"{s.Item.Key} {s.Item.Title}",
-                [new($"In the icebox since {Date(s.IceboxSince)}, last scored {Date(s.LastScored)}{(s.Item.Score is { } score ? $" (total {score.Total})" : " (never scored)")}.", summary)])
-            {
-                Actions =
-                [
-                    new ActionButton(ButtonIds.Close, "Close with rationale", summary.Ref, ButtonStyle.Danger),
-                    new ActionButton(ButtonIds.Rescore, "Re-score", summary.Ref),
-                    new ActionButton(ButtonIds.Promote, "Promote", summary.Ref, ButtonStyle.Primary),
-                ],
-            });
-        }
-
-        if (sweep.Items.More > 0)
-        {
-            sections.Add(new("More", [new($"…and {sweep.Items.More} more; they will be listed once these are swept.")]));
-        }
-
-        return new ReportView(Wording.Ceremony(CeremonyKind.IceboxSweep), sections)
-        {
-            Subtitle = $"{Plural.Of(sweep.Items.Count, "icebox item")} older than 6 months, not re-scored since {Date(sweep.Cutoff)}, with no reason to keep",
-        };
-    }
+    /// <summary>The icebox sweep as posted: one "Decide…" per item (<see cref="SweepViews"/>).</summary>
+    public static ReportView Sweep(IceboxSweep sweep) => SweepViews.Posted(sweep);
 
     /// <summary>The reminder posted before a ceremony. <paramref name="startsAt"/> should carry the backlog zone's offset.</summary>
     public static ReportView Reminder(CeremonyKind kind, DateTimeOffset startsAt, int lengthMinutes)

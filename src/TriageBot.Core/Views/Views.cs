@@ -26,6 +26,7 @@ namespace TriageBot.Core.Views;
 [JsonDerivedType(typeof(LiveReportView), "liveReport")]
 [JsonDerivedType(typeof(LiveItemPostView), "liveItemPost")]
 [JsonDerivedType(typeof(LiveHomeView), "liveHome")]
+[JsonDerivedType(typeof(LiveSweepView), "liveSweep")]
 public abstract record View;
 
 public enum Tone { Info, Success, Warning, Error }
@@ -245,6 +246,17 @@ public interface IViewResolver
 
 /// <summary>A report built from storage when it is sent (so a queued or late post shows the state at posting time).</summary>
 public sealed record LiveReportView(string BacklogId, Reports.ReportKind Kind) : View, ILiveView
+{
+    /// <summary>Posted after its scheduled time because the bot was down.</summary>
+    public bool Late { get; init; }
+}
+
+/// <summary>
+/// A posted icebox sweep, rebuilt from its items when sent so it stays true: the items listed when it was posted
+/// (<paramref name="Numbers"/>, oldest in the icebox first), each row open with one "Decide…" button until the item is
+/// closed, promoted, kept or sent to re-scoring, then saying what happened and who did it, without a button.
+/// </summary>
+public sealed record LiveSweepView(string BacklogId, DateTimeOffset At, IReadOnlyList<int> Numbers, int Total) : View, ILiveView
 {
     /// <summary>Posted after its scheduled time because the bot was down.</summary>
     public bool Late { get; init; }

@@ -28,7 +28,7 @@ public static class BlockKitRenderer
         BallotView v => RenderBallot(v),
         WelcomeView v => RenderWelcome(v),
         FormView v => RenderFormAsMessage(v),
-        ReportView v => RenderReport(v),
+        ReportView v => ReportBlocks.Render(v),
         HomeView v => new SlackMessage(SlackText.EscapeAndTruncate("Your triage home", BlockLimits.FallbackText), HomeRenderer.Blocks(v, BlockLimits.MessageBlocks, BlockLimits.MessageTextBudget)),
         _ => throw new NotSupportedException($"No Slack rendering for view type {view.GetType().Name}; add one to {nameof(BlockKitRenderer)}."),
     };
@@ -286,65 +286,6 @@ public static class BlockKitRenderer
         return c.Build(v.Title);
     }
 
-    private static SlackMessage RenderReport(ReportView v)
-    {
-        var c = new MessageComposer { DashboardUrl = v.DashboardUrl };
-        c.Header(v.Late ? v.Title + Wording.LateSuffix : v.Title);
-        var context = new List<string>();
-        if (v.Subtitle is not null)
-        {
-            context.Add(SlackText.Escape(v.Subtitle));
-        }
-
-        if (v.Late)
-        {
-            context.Add(":hourglass: " + Wording.PostedLate);
-        }
-
-        c.Context(context);
-        foreach (var section in v.Sections)
-        {
-            c.Section($"*{SlackText.Escape(section.Heading)}*");
-            var lines = section.Lines.Select(ReportLineText).ToList();
-            if (lines.Count > 0)
-            {
-                c.Lines(lines, 20);
-            }
-
-            c.Actions(section.Actions);
-        }
-
-        var links = new List<string>();
-        if (v.ChartUrl is not null)
-        {
-            links.Add(SlackText.Link(v.ChartUrl, "View the chart"));
-        }
-
-        if (v.DashboardUrl is not null)
-        {
-            links.Add(SlackText.Link(v.DashboardUrl, "Open the dashboard"));
-        }
-
-        c.Context(links);
-        c.TailActions(v.Actions);
-        return c.Build(v.Title);
-    }
-
-    private static string ReportLineText(ReportLine line)
-    {
-        var prefix = line.Problem ? ":warning: " : "• ";
-        var text = SlackText.Escape(line.Text);
-        if (line.Item is not { } item)
-        {
-            return prefix + text;
-        }
-
-        // Core's lines about an item start with its key: link that key rather than repeat key and title before the text.
-        return line.Text.StartsWith(item.Key + " ", StringComparison.Ordinal)
-            ? $"{prefix}*{KeyLink(item)}* {SlackText.Escape(line.Text[(item.Key.Length + 1)..])}"
-            : $"{prefix}*{KeyLink(item)}* {SlackText.Escape(item.Title)} — {text}";
-    }
-
     private static string ItemLine(ItemSummary item)
     {
         var sb = new StringBuilder($"*{KeyLink(item)}* {SlackText.Escape(item.Title)} — {Wording.Stream(item.Stream)} · {StateText(item)}");
@@ -362,7 +303,7 @@ public static class BlockKitRenderer
         return sb.ToString();
     }
 
-    private static string KeyLink(ItemSummary item) => SlackText.Link(item.Url, item.Key);
+    internal static string KeyLink(ItemSummary item) => SlackText.Link(item.Url, item.Key);
 
     private static IEnumerable<string> Facts(ItemSummary item)
     {

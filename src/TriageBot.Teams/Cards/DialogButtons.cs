@@ -15,7 +15,7 @@ public static class DialogButtons
     public static readonly IReadOnlySet<string> FormButtons = new HashSet<string>(StringComparer.Ordinal)
     {
         ButtonIds.Vote, ButtonIds.Score, ButtonIds.Finalize, ButtonIds.Setup, ButtonIds.AddCapabilityNote,
-        ButtonIds.Close, ButtonIds.Keep, ButtonIds.Extend, ButtonIds.NewItem, OpenCommand,
+        ButtonIds.Close, ButtonIds.Keep, ButtonIds.Extend, ButtonIds.NewItem, OpenCommand, ButtonIds.SweepDecide,
     };
 
     public static bool OpensForm(string actionId) => FormButtons.Contains(actionId);

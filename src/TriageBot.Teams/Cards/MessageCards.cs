@@ -61,6 +61,11 @@ internal static class MessageCards
         if (v.Late) b.Text(Wording.PostedLate, subtle: true, spacing: "None");
         if (IsHttps(v.ChartUrl))
             b.Add(new JsonObject { ["type"] = "Image", ["url"] = v.ChartUrl, ["altText"] = "Allocation chart", ["size"] = "Stretch" });
+        // Teams cards carry at most 6 actions: when the rows' buttons would pass that, the rows are listed without them and
+        // one picker of the rows comes with one button per distinct action (an icebox sweep: pick an item, then "Decide…").
+        var rowActions = v.Sections.Sum(s => s.Actions.Count);
+        var ownActions = v.Actions.Count + (IsHttp(v.DashboardUrl) ? 1 : 0);
+        var gathered = rowActions + ownActions > AdaptiveCardRenderer.MaxCardActions;
         foreach (var section in v.Sections)
         {
             b.Text(section.Heading, weight: "Bolder", separator: true);
@@ -73,10 +78,40 @@ internal static class MessageCards
                 b.Text(text, color: line.Problem ? "Warning" : null, spacing: "Small");
             }
             if (section.Lines.Count > lines.Count) b.Text(Invariant($"… and {section.Lines.Count - lines.Count} more") + (v.DashboardUrl is not null ? " on the dashboard." : "."), subtle: true);
-            if (section.Actions.Count > 0) b.Add(b.ActionSet(section.Actions.Take(5)));
+            if (section.Actions.Count > 0 && !gathered) b.Add(b.ActionSet(section.Actions));
         }
+        if (gathered) RowPicker(b, v.Sections, AdaptiveCardRenderer.MaxCardActions - ownActions);
         b.Buttons(v.Actions);
         b.OpenUrl("Open the dashboard", v.DashboardUrl);
         b.Wide = true;
+    }
+
+    /// <summary>
+    /// The rows that have buttons, as one compact choice (its id is the buttons' argument key, so the pick arrives as the
+    /// argument: Teams merges input values into an action's data), and one button per distinct action, at most <paramref name="room"/>.
+    /// </summary>
+    private static void RowPicker(CardBuilder b, IReadOnlyList<ReportSection> sections, int room)
+    {
+        var rows = sections.Where(s => s.Actions.Count > 0 && s.Actions[0].Argument is not null).ToList();
+        if (rows.Count == 0 || room <= 0) return;
+        b.Add(new JsonObject
+        {
+            ["type"] = "Input.ChoiceSet",
+            ["id"] = Activities.ActivityTranslation.ArgKey,
+            ["label"] = "Item",
+            ["style"] = "compact",
+            ["isRequired"] = true,
+            ["errorMessage"] = "Pick an item first.",
+            ["value"] = rows[0].Actions[0].Argument,
+            ["choices"] = new JsonArray([.. rows.Select(s => (JsonNode)new JsonObject
+            {
+                ["title"] = CardText.Plain(s.Heading, 120),
+                ["value"] = s.Actions[0].Argument,
+            })]),
+            ["separator"] = true,
+        });
+        var distinct = rows.SelectMany(s => s.Actions).DistinctBy(a => (a.ActionId, a.Label)).Take(room)
+            .Select(a => a with { Argument = null }); // the picked row is the argument
+        b.Buttons(distinct);
     }
 }

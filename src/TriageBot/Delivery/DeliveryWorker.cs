@@ -182,6 +182,15 @@ public sealed partial class DeliveryWorker(
 
             if (original.Value.PlatformMessageId.Length == 0)
             {
+                // The post this updates (a command's acknowledgement, a ballot) is not sent yet: wait for it, but not for a post
+                // that failed (its channel was lost) or never went out.
+                if (now - message.CreatedAt > _options.MaxThreadWait
+                    || await store.Bindings.GetAsync(original.Value.Where.Platform, original.Value.Where.Workspace, original.Value.Where.ChannelId, ct) is { Active: false })
+                {
+                    await FailAsync(leased, $"The message to update ({message.MessageRef}) was never posted.", channelLost: false, ct);
+                    return "failed";
+                }
+
                 await RetryAsync(leased, TimeSpan.FromSeconds(2), "waiting for the original post", countAttempt: false, ct);
                 return "waiting";
             }

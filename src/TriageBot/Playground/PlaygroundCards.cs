@@ -23,6 +23,7 @@ public static class PlaygroundCards
         [ButtonIds.Close] = Permission.Close,
         [ButtonIds.Promote] = Permission.Sweep,
         [ButtonIds.Keep] = Permission.Sweep,
+        [ButtonIds.SweepDecide] = Permission.Close,
         [ButtonIds.Start] = Permission.ChangeState,
         [ButtonIds.Done] = Permission.ChangeState,
         [ButtonIds.Extend] = Permission.SetTimebox,

@@ -2,6 +2,7 @@ using TriageBot.Core.Allocation;
 using TriageBot.Core.Backlogs;
 using TriageBot.Core.Items;
 using TriageBot.Core.Reports;
+using TriageBot.Core.Views;
 using static TriageBot.Core.Tests.Streams.Fixtures;
 
 namespace TriageBot.Core.Tests.Allocation;
@@ -141,6 +142,42 @@ public class ActualAllocationTests
         review.UnderrunQuestion.ShouldBeNull();
         review.IncidentSharePercent.ShouldBeNull();
     }
+
+    [Fact]
+    public void Shares_ComeFromDaysOfWork_NotMinutes_WhenTheTwoDisagree()
+    {
+        // Model: three items, each active for two hours on its own day (6 hours, but three days of work).
+        // Feature: one item active for 2 days and 12 hours (60 hours, three started days).
+        // By minutes model would be 6 / 66 = 9%; by days of work it is 3 / 6 = 50%.
+        HistoryEntry[] history =
+        [
+            Activated(1, WorkStream.Model, T0.AddDays(1)), Deactivated(1, WorkStream.Model, T0.AddDays(1).AddHours(2)),
+            Activated(2, WorkStream.Model, T0.AddDays(2)), Deactivated(2, WorkStream.Model, T0.AddDays(2).AddHours(2)),
+            Activated(3, WorkStream.Model, T0.AddDays(3)), Deactivated(3, WorkStream.Model, T0.AddDays(3).AddHours(2)),
+            Activated(4, WorkStream.Feature, T0.AddDays(10)), Deactivated(4, WorkStream.Feature, T0.AddDays(12).AddHours(12)),
+            Activated(5, WorkStream.Incident, T0.AddDays(20)), Deactivated(5, WorkStream.Incident, T0.AddDays(20).AddMinutes(10)),
+        ];
+
+        var review = AllocationReviewBuilder.Build(Settings, TimeZoneInfo.Utc, Now, history, []);
+
+        review.Streams.Select(s => (s.Stream, s.Days)).ShouldBe([(WorkStream.Model, 3.0), (WorkStream.Bug, 0.0), (WorkStream.Feature, 3.0)]);
+        review.Streams[0].Actual!.Value.ShouldBe(50.0, 1e-9);
+        review.Streams[2].Actual!.Value.ShouldBe(50.0, 1e-9);
+        review.IncidentDays.ShouldBe(1.0);                                   // ten minutes of incident work is a day of work
+        review.IncidentSharePercent!.Value.ShouldBe(100.0 / 7, 1e-9);
+        var lines = ReportViews.Allocation(review).Sections[0].Lines.Select(l => l.Text).ToList();
+        lines[0].ShouldStartWith("Model quality: planned 40%, actual 50% (3 days of work, +10 points)");
+        lines[2].ShouldStartWith("Feature requests: planned 35%, actual 50% (3 days of work, +15 points)");
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 1)]                          // one minute
+    [InlineData(24 * 60, 1)]                    // exactly a day
+    [InlineData(24 * 60 + 1, 2)]                // a minute into the second day
+    [InlineData(10 * 24 * 60, 10)]
+    public void ADayOfWork_IsEveryDayAStretchOfActivityStarted(int minutes, int days) =>
+        ActiveTimeAccumulator.StartedDays(TimeSpan.FromMinutes(minutes)).ShouldBe(days);
 
     [Fact]
     public void ModelOnPlan_AsksNoQuestion()

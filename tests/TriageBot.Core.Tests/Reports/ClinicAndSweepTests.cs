@@ -228,7 +228,7 @@ public class IceboxSweepTests
     }
 
     [Fact]
-    public void View_GivesEachItemCloseRescoreAndPromote()
+    public void View_GivesEachItemOneDecideButton_ForCloseRescorePromoteOrKeep()
     {
         var view = ReportViews.Sweep(IceboxSweepBuilder.Build(Now, Items));
 
@@ -237,8 +237,9 @@ public class IceboxSweepTests
         var six = view.Sections[0];
         six.Heading.ShouldBe("TRI-6 Item 6");
         six.Lines.ShouldHaveSingleItem().Text.ShouldBe("In the icebox since Sun 1 Jun 2025, last scored Thu 1 May 2025 (never scored).");
-        six.Actions.Select(a => (a.ActionId, a.Argument)).ShouldBe([(ButtonIds.Close, "b1/6"), (ButtonIds.Rescore, "b1/6"), (ButtonIds.Promote, "b1/6")]);
-        six.Actions[0].Label.ShouldBe("Close with rationale");
+        six.Actions.Select(a => (a.ActionId, a.Argument)).ShouldBe([(ButtonIds.SweepDecide, "b1/6")]);
+        six.Actions[0].Label.ShouldBe("Decide…");
+        view.Sections.ShouldAllBe(s => s.Actions.Count == 1);
     }
 
     [Fact]
@@ -297,9 +298,9 @@ public class ReminderAndAllocationViewTests
 
         view.Title.ShouldBe("Stream allocation review");
         var lines = view.Sections[0].Lines;
-        lines[0].ShouldBe(new ReportLine("Model quality: planned 40%, actual 20% (14 days, −20 points): off plan by more than 10 points", null, true));
-        lines[1].Text.ShouldBe("Engineering bugs: planned 25%, actual 0% (0 days, −25 points): off plan by more than 10 points");
-        lines[2].Text.ShouldBe("Feature requests: planned 35%, actual 80% (56 days, +45 points): off plan by more than 10 points");
+        lines[0].ShouldBe(new ReportLine("Model quality: planned 40%, actual 20% (14 days of work, −20 points): off plan by more than 10 points", null, true));
+        lines[1].Text.ShouldBe("Engineering bugs: planned 25%, actual 0% (0 days of work, −25 points): off plan by more than 10 points");
+        lines[2].Text.ShouldBe("Feature requests: planned 35%, actual 80% (56 days of work, +45 points): off plan by more than 10 points");
         view.Sections.Select(s => s.Heading).ShouldBe(["Planned vs actual", "Incident lane", "Question for the team", "Post-launch tail", "Cautious release lane", $"Allocation in force for {NextMonth(now):MMMM yyyy}"]);
         view.Sections[2].Lines.ShouldHaveSingleItem().Text.ShouldBe("Model work ran at 20% against a plan of 40%: why did model work underrun?");
         view.Sections[3].Lines[1].Text.ShouldBe("Feature work (actual 80%) exceeds the 10% left after the 25% tail reserve and the planned model and bug shares.");

@@ -9,7 +9,8 @@ namespace TriageBot.Tests.Ceremonies;
 /// <summary>
 /// A team's quarter on one backlog, through the real host on a test clock: the scheduled clinics with their ballots, an item
 /// left unscored across two clinics, the ready queue re-scored in the thread, a WIP breach refused then overridden, and the
-/// monthly allocation changed and published by the allocation review.
+/// monthly allocation changed and published by the allocation review, and the quarterly icebox sweep whose posted list ends
+/// with every row decided.
 /// </summary>
 public sealed class QuarterScenarioTests
 {
@@ -28,7 +29,7 @@ public sealed class QuarterScenarioTests
     private static readonly UserRef Ellen = Seed.Engineer2;
 
     [Fact]
-    public async Task AQuarterOfClinics_KeepsEveryOpenQuestionOnTheAgenda_ReScoresTheReadyQueueInTheThread_HoldsWipAndPublishesTheAllocation()
+    public async Task AQuarterOfClinics_KeepsEveryOpenQuestionOnTheAgenda_ReScoresTheReadyQueueInTheThread_HoldsWipPublishesTheAllocation_AndSweepsTheIcebox()
     {
         await using var host = TestHost.Sqlite(Created);
         await Seed.BacklogAsync(host.Store, "quarter", "Etc/UTC", Created, channels: [("C-quarter", ChannelRoles.All)]);
@@ -126,6 +127,49 @@ public sealed class QuarterScenarioTests
 
         host.Log.All.Count(s => s.Title == "Triage clinic agenda").ShouldBe(6);
         host.Log.All.Count(s => s.Title == "Triage clinic summary").ShouldBe(6);
+
+        // The quarterly icebox sweep (first Tuesday of April, 15:00) lists what has sat in the icebox since last summer; each
+        // row is decided — from its dialog or by command — and the posted list is updated in place until every row is decided.
+        var iced = new List<Item>();
+        foreach (var (n, title) in new[] { (901, "Legacy CSV dialect"), (902, "Retina icons"), (903, "Fax export"), (904, "Old browser banner") })
+        {
+            iced.Add(await IcedSinceLastSummerAsync(host, n, title));
+        }
+
+        await TickAsync(host, new DateTimeOffset(2027, 4, 6, 15, 0, 0, TimeSpan.Zero));
+        var sweep = host.Log.All.Where(s => s.Kind == OutboxKind.Post && s.Title == "Icebox sweep" && s.At.Month == 4).ShouldHaveSingleItem();
+        sweep.Report!.Sections.Select(s => s.Heading).ShouldBe(iced.Select(i => $"{i.Key} {i.Title}"));
+        sweep.Report.Sections.ShouldAllBe(s => s.Actions.Count == 1 && s.Actions[0].ActionId == ButtonIds.SweepDecide);
+
+        var close = (await Handle(host, Pm, new ButtonIntent(ButtonIds.SweepDecide, Ref(iced[0])))).ShouldBeOfType<OpenFormOutcome>().Form;
+        (await SubmitAsync(host, Pm, close, new Dictionary<string, string> { [SweepForms.DecisionField] = SweepForms.Close, [SweepForms.TextField] = "Nobody uses that dialect any more." }))
+            .ShouldBeOfType<CloseFormOutcome>();
+        Text(await SayAsync(host, Pm, $"promote {iced[1].Key}")).Tone.ShouldBe(Tone.Success);
+        Text(await SayAsync(host, Pm, $"keep {iced[2].Key} Required by the public-sector contract")).Tone.ShouldBe(Tone.Success);
+        var rescore = (await Handle(host, Pm, new ButtonIntent(ButtonIds.SweepDecide, Ref(iced[3])))).ShouldBeOfType<OpenFormOutcome>().Form;
+        (await SubmitAsync(host, Pm, rescore, new Dictionary<string, string> { [SweepForms.DecisionField] = SweepForms.Rescore })).ShouldBeOfType<CloseFormOutcome>();
+        await host.DrainAsync();
+
+        var final = host.Log.All.Last(s => s.Kind == OutboxKind.Update && s.PlatformMessageId == sweep.PlatformMessageId).Report.ShouldNotBeNull();
+        final.Sections.ShouldAllBe(s => s.Actions.Count == 0);
+        final.Sections.Select(s => s.Lines.Single().Text[..s.Lines.Single().Text.IndexOf(" by ", StringComparison.Ordinal)])
+            .ShouldBe(["✓ Closed", "✓ Promoted to the ready queue", "✓ Kept in the icebox", "✓ Sent to re-scoring"]);
+        final.Sections.ShouldAllBe(s => s.Lines.Single().Text.Contains("by Priya PM on Tue 6 Apr 2027", StringComparison.Ordinal));
+        final.Subtitle!.ShouldEndWith("· all 4 decided");
+    }
+
+    /// <summary>A bug scored into the icebox on 1 June 2026 and left there (as an import or restore would write it).</summary>
+    private static async Task<Item> IcedSinceLastSummerAsync(TestHost host, int number, string title)
+    {
+        var at = new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero);
+        var item = new Item
+        {
+            BacklogId = "quarter", Number = number, Key = $"REP-{number}", Title = title, Stream = WorkStream.Bug, Reporter = Seed.Member,
+            CreatedAt = at, State = ItemState.Icebox, StateSince = at, UpdatedAt = at, Bug = new BugFields(),
+            Score = new ItemScore(new Core.Rubric.Scores(1, 1, 1, 1), new Dictionary<Core.Rubric.Dimension, string>(), 8, Queue.Icebox, 1, Pm, at),
+        };
+        await host.Store.Writes.WriteAsync(new ItemWrite { Item = item }, CancellationToken.None);
+        return item;
     }
 
     private static string Ref(Item item) => $"{item.BacklogId}/{item.Number}";

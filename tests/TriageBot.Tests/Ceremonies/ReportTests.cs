@@ -80,11 +80,11 @@ public sealed class ReportTests
         report.Subtitle.ShouldBe("Planned vs actual, last 4 sprints of 14 days, Mon 18 Jan 2027 – Mon 15 Mar 2027");
         Section(report, "Planned vs actual").ShouldBe(
         [
-            "Model quality: planned 40%, actual 27% (15 days, −13 points): off plan by more than 10 points",
-            "Engineering bugs: planned 25%, actual 18% (10 days, −7 points)",
-            "Feature requests: planned 35%, actual 55% (30 days, +20 points): off plan by more than 10 points",
+            "Model quality: planned 40%, actual 27% (15 days of work, −13 points): off plan by more than 10 points",
+            "Engineering bugs: planned 25%, actual 18% (10 days of work, −7 points)",
+            "Feature requests: planned 35%, actual 55% (30 days of work, +20 points): off plan by more than 10 points",
         ]);
-        Section(report, "Incident lane").ShouldBe(["3 days of incident work, 5% of all active days (reported here, not counted in the shares above)."]);
+        Section(report, "Incident lane").ShouldBe(["3 days of incident work, 5% of all days of work (reported here, not counted in the shares above)."]);
         Section(report, "Question for the team").ShouldBe(["Model work ran at 27% against a plan of 40%: why did model work underrun?"]);
         Section(report, "Post-launch tail").ShouldBe(
         [
@@ -95,7 +95,7 @@ public sealed class ReportTests
     }
 
     [Fact]
-    public async Task ReportIcebox_ListsOldUnscoredItemsWithTheirActions_AndAKeepMarkExemptsAnItem()
+    public async Task ReportIcebox_ListsOldUnscoredItemsWithOneDecideEach_AKeepUpdatesThePostedRow_AndExemptsTheItem()
     {
         await using var host = await StartAsync();
 
@@ -105,10 +105,17 @@ public sealed class ReportTests
         var section = report.Sections.ShouldHaveSingleItem();
         section.Heading.ShouldBe("REP-13 Tooltip typo in settings");
         section.Lines.Select(l => l.Text).ShouldBe(["In the icebox since Sat 1 Aug 2026, last scored Sat 1 Aug 2026 (total 10)."]);
-        section.Actions.Select(a => (a.ActionId, a.Label, a.Argument)).ShouldBe(
-            [(ButtonIds.Close, "Close with rationale", "rep/13"), (ButtonIds.Rescore, "Re-score", "rep/13"), (ButtonIds.Promote, "Promote", "rep/13")]);
+        section.Actions.Select(a => (a.ActionId, a.Label, a.Argument)).ShouldBe([(ButtonIds.SweepDecide, "Decide…", "rep/13")]);
 
+        var before = host.Log.All.Count;
         await host.SayAsync(Seed.Facilitator, Here, "keep REP-13 Still wanted by support");
+        await host.DrainAsync();
+        var updated = host.Log.All.Skip(before).ShouldHaveSingleItem(); // the posted sweep, updated in place: the row is decided
+        updated.Kind.ShouldBe(OutboxKind.Update);
+        var row = updated.Report.ShouldNotBeNull().Sections.ShouldHaveSingleItem();
+        row.Actions.ShouldBeEmpty();
+        row.Lines.ShouldHaveSingleItem().Text.ShouldStartWith("✓ Kept in the icebox by Priya PM on ");
+        row.Lines[0].Text.ShouldEndWith(": Still wanted by support");
         var after = await PostAsync(host, "report icebox");
         after.Sections.ShouldHaveSingleItem().Heading.ShouldBe("Nothing to sweep");
     }
@@ -186,12 +193,15 @@ public sealed class ReportTests
     internal static async Task<ReportView> PostAsync(TestHost host, string command, ConversationAddress? place = null)
     {
         var before = host.Log.All.Count;
-        (await host.SayAsync(Seed.Facilitator, place ?? Here, command)).ShouldBeOfType<ReplyOutcome>().View.ShouldBeOfType<TextView>().Tone.ShouldBe(Tone.Info);
+        // One post (issue 19): the acknowledgement goes out at once and is updated in place into the report.
+        (await host.SayAsync(Seed.Facilitator, place ?? Here, command)).ShouldBeOfType<NoOutcome>();
         await host.DrainAsync();
-        var sent = host.Log.All.Skip(before).ShouldHaveSingleItem();
-        sent.Kind.ShouldBe(OutboxKind.Post);
-        sent.Target.ChannelId.ShouldBe((place ?? Here).ChannelId);
-        return sent.Report.ShouldNotBeNull();
+        var sent = host.Log.All.Skip(before).ToList();
+        sent.Select(s => s.Kind).ShouldBe([OutboxKind.Post, OutboxKind.Update]);
+        sent[0].View.ShouldBeOfType<TextView>().Text.ShouldStartWith("Preparing the ");
+        sent[1].PlatformMessageId.ShouldBe(sent[0].PlatformMessageId);
+        sent.ShouldAllBe(s => s.Target.ChannelId == (place ?? Here).ChannelId);
+        return sent[1].Report.ShouldNotBeNull();
     }
 
     private static List<string> Section(ReportView report, string heading) =>

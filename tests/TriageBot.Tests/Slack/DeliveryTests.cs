@@ -11,7 +11,7 @@ namespace TriageBot.Tests.Slack;
 public sealed class DeliveryTests
 {
     [Fact]
-    public async Task ReportWeekly_IsPostedToTheChannelThroughTheOutbox_AsValidBlockKit()
+    public async Task ReportWeekly_IsOnePostInTheChannel_TheAcknowledgementUpdatedIntoTheReport_AsValidBlockKit()
     {
         await using var h = await SlackHost.StartAsync();
         await SetUpChannelAsync(h);
@@ -20,13 +20,17 @@ public sealed class DeliveryTests
         var response = await h.CommandAsync(Ada, "report weekly");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var ack = (await JsonBody(response)).ShouldNotBeNull();
-        ack["response_type"]!.ToString().ShouldBe("ephemeral");
-        TextOf(ack).ShouldContain("Posting the weekly report");
-        var report = await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Weekly stream review"), "the weekly report");
+        (await response.Content.ReadAsStringAsync()).ShouldBeEmpty(); // nothing said apart: the answer is the one post
+        var ack = await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Preparing the weekly report"), "the acknowledgement");
+        Str(ack, "channel").ShouldBe(Channel);
+        var report = await h.WaitForAsync("chat.update", c => Mentions(c, "Weekly stream review"), "the acknowledgement updated into the report");
         Str(report, "channel").ShouldBe(Channel);
-        Str(report, "thread_ts").ShouldBeNull();
+        Str(report, "ts").ShouldBe(ack.AnsweredTs);
         TextOf(report.Json["blocks"]).ShouldContain("Bug");
+        await Eventually.Async(async () => await h.Store.Outbox.CountPendingAsync(default) == 0 ? "" : null, "the outbox to drain");
+        h.Api.CallsTo("chat.postMessage").Count(c => Mentions(c, "Preparing the weekly report")).ShouldBe(1);
+        h.Api.CallsTo("chat.postMessage").ShouldNotContain(c => Mentions(c, "Weekly stream review"), "the report is never a second message");
+        h.Api.CallsTo("chat.update").Count(c => Mentions(c, "Weekly stream review")).ShouldBe(1);
 
         var (code, output) = await BlockKitTypeCheck.CompileAsync([BlockKitTypeCheck.Message("weekly", Message(report))]);
         code.ShouldBe(0, output);
@@ -41,14 +45,14 @@ public sealed class DeliveryTests
 
         await h.CommandAsync(Ada, "report weekly");
 
-        var posted = await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Weekly stream review"), "the report after the 429");
+        var posted = await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Preparing the weekly report") && c.Status == 200, "the acknowledgement after the 429");
+        var report = await h.WaitForAsync("chat.update", c => Mentions(c, "Weekly stream review"), "the report, once its post is there");
         await Eventually.Async(async () => await h.Store.Outbox.CountPendingAsync(default) == 0 ? "" : null, "the outbox to drain");
-        var attempts = h.Api.CallsTo("chat.postMessage").Where(c => Mentions(c, "Weekly stream review")).ToList();
+        var attempts = h.Api.CallsTo("chat.postMessage").Where(c => Mentions(c, "Preparing the weekly report")).ToList();
         attempts.Select(c => c.Status).ShouldBe([429, 200]);
-        // The same message; a report is drawn when sent, so only its "As of" minute may have moved on between the tries.
-        static string WithoutTime(string body) => System.Text.RegularExpressions.Regex.Replace(body, "As of [^\"]*", "As of …");
-        WithoutTime(attempts[1].Body).ShouldBe(WithoutTime(attempts[0].Body));
+        attempts[1].Body.ShouldBe(attempts[0].Body);
         posted.AnsweredTs.ShouldNotBeNull();
+        Str(report, "ts").ShouldBe(posted.AnsweredTs);
     }
 
     [Fact]
@@ -68,6 +72,9 @@ public sealed class DeliveryTests
         var binding = (await h.Store.Bindings.GetAsync(Platform.Slack, Team, Channel, default)).ShouldNotBeNull();
         binding.Active.ShouldBeFalse();
         binding.InactiveReason.ShouldNotBeNull().ShouldContain("channel_not_found");
-        h.Api.CallsTo("chat.postMessage").Count(c => Mentions(c, "Weekly stream review")).ShouldBe(1);
+        h.Api.CallsTo("chat.postMessage").Count(c => Mentions(c, "Preparing the weekly report")).ShouldBe(1);
+        // The report would have updated that post: with the channel lost it is failed, not left waiting.
+        await Eventually.Async(async () => await h.Store.Outbox.CountPendingAsync(default) == 0 ? "" : null, "the outbox to drain");
+        h.Api.CallsTo("chat.update").ShouldBeEmpty();
     }
 }

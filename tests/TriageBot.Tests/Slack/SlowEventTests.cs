@@ -77,9 +77,10 @@ public sealed class SlowEventTests
         gate.Gate.SetResult(true);
         (await h.EventAsync(mention, Retry(2))).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await h.EventAsync(mention, Retry(3))).StatusCode.ShouldBe(HttpStatusCode.OK, "handled: a later retry is a duplicate");
-        await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Weekly stream review"), "the weekly report");
+        await h.WaitForAsync("chat.update", c => Mentions(c, "Weekly stream review"), "the weekly report (its acknowledgement updated)");
         await Eventually.Async(async () => await h.Store.Outbox.CountPendingAsync(default) == 0 ? "" : null, "the outbox to drain");
-        h.Api.CallsTo("chat.postMessage").Count(c => Mentions(c, "Weekly stream review")).ShouldBe(1);
+        h.Api.CallsTo("chat.postMessage").Count(c => Mentions(c, "Preparing the weekly report")).ShouldBe(1);
+        h.Api.CallsTo("chat.update").Count(c => Mentions(c, "Weekly stream review")).ShouldBe(1);
         gate.Held.ShouldBe(2);
     }
 
@@ -96,9 +97,10 @@ public sealed class SlowEventTests
             "the event to be marked handled");
 
         (await h.EventAsync(mention, Retry(1))).StatusCode.ShouldBe(HttpStatusCode.OK);
-        await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Weekly stream review"), "the weekly report");
+        await h.WaitForAsync("chat.update", c => Mentions(c, "Weekly stream review"), "the weekly report (its acknowledgement updated)");
         await Eventually.Async(async () => await h.Store.Outbox.CountPendingAsync(default) == 0 ? "" : null, "the outbox to drain");
-        h.Api.CallsTo("chat.postMessage").Count(c => Mentions(c, "Weekly stream review")).ShouldBe(1);
+        h.Api.CallsTo("chat.postMessage").Count(c => Mentions(c, "Preparing the weekly report")).ShouldBe(1);
+        h.Api.CallsTo("chat.update").Count(c => Mentions(c, "Weekly stream review")).ShouldBe(1);
         gate.Held.ShouldBe(1);
     }
 
@@ -114,7 +116,7 @@ public sealed class SlowEventTests
 
         (await h.EventAsync(Mention("EvLOST1", Ada, "slow weekly"), Retry(2))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Weekly stream review"), "the weekly report");
+        await h.WaitForAsync("chat.update", c => Mentions(c, "Weekly stream review"), "the weekly report (its acknowledgement updated)");
         (await h.Store.Inbox.GetAsync(Core.Items.Platform.Slack, "EvLOST1", DateTimeOffset.UtcNow, default)).ShouldNotBeNull().Handled.ShouldBeTrue();
     }
 }

@@ -12,7 +12,9 @@ public sealed record TimeWindow(DateTimeOffset Start, DateTimeOffset End)
 /// Sums the days items spent <c>Active</c>, per stream, inside a set of windows, from one pass over
 /// history (<see cref="HistoryKind.StateChanged"/> entries whose <c>To</c>/<c>From</c> is the state name
 /// "Active"), oldest first per item, read from <see cref="HistorySince"/> on, plus the items active now.
-/// Days are fractional (elapsed time / 24 h) and attributed to the stream the entry that started them names.
+/// Days are fractional (elapsed time / 24 h), or, counted as <b>days of work</b> (the allocation review), whole days: each
+/// stretch of activity inside a window counts every day it started, so ten minutes of work is one day and 2½ days are three.
+/// Days are attributed to the stream the entry that started them names.
 /// </summary>
 public sealed class ActiveTimeAccumulator
 {
@@ -21,10 +23,18 @@ public sealed class ActiveTimeAccumulator
     private readonly double[,] _days;
     private readonly Dictionary<int, (DateTimeOffset Since, WorkStream Stream)> _open = [];
     private readonly List<(int Number, DateTimeOffset Since, WorkStream Stream)> _currentlyActive = [];
+    private readonly bool _daysOfWork;
     private bool _built;
 
     public ActiveTimeAccumulator(IReadOnlyList<TimeWindow> windows, DateTimeOffset now)
+        : this(windows, now, daysOfWork: false)
     {
+    }
+
+    /// <param name="daysOfWork">Count whole days of work (each started day of a stretch of activity) instead of elapsed time.</param>
+    public ActiveTimeAccumulator(IReadOnlyList<TimeWindow> windows, DateTimeOffset now, bool daysOfWork)
+    {
+        _daysOfWork = daysOfWork;
         ArgumentNullException.ThrowIfNull(windows);
         _windows = windows;
         _now = now;
@@ -117,10 +127,13 @@ public sealed class ActiveTimeAccumulator
             var stop = end < w.End ? end : w.End;
             if (stop > start)
             {
-                _days[i, (int)stream] += (stop - start).TotalDays;
+                _days[i, (int)stream] += _daysOfWork ? StartedDays(stop - start) : (stop - start).TotalDays;
             }
         }
     }
+
+    /// <summary>The days a stretch of activity started: any part of a day is a day of work (1 minute → 1, 24 h → 1, 24 h 1 min → 2).</summary>
+    internal static int StartedDays(TimeSpan length) => length <= TimeSpan.Zero ? 0 : (int)((length.Ticks + TimeSpan.TicksPerDay - 1) / TimeSpan.TicksPerDay);
 
     private void EnsureNotBuilt()
     {

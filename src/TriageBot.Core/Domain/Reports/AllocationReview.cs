@@ -56,7 +56,7 @@ public sealed class AllocationReviewBuilder
         _zone = zone;
         _now = now;
         _window = AllocationMath.Window(settings, now);
-        _activeTime = new ActiveTimeAccumulator([_window], now);
+        _activeTime = new ActiveTimeAccumulator([_window], now, daysOfWork: true); // shares from days of work, never minutes
     }
 
     public DateTimeOffset HistorySince => _activeTime.HistorySince;
