@@ -39,7 +39,11 @@ public sealed class TableTriageStore : ITriageStore
         Events = writes;
         administration = new TableAdministration(tables, this, this.logger);
         Maintenance = new TableMaintenance(tables);
+        Trackers = new TableTrackerStore(service, tablePrefix, tables.Ops);
     }
+
+    /// <summary>Tracker connections, links and webhook deliveries, in tables of their own.</summary>
+    public ITrackerStore Trackers { get; }
 
     private readonly TableAdministration administration;
 
@@ -50,7 +54,7 @@ public sealed class TableTriageStore : ITriageStore
     public IBacklogAdministration Administration => administration;
 
     /// <summary>This store with its capabilities, as the host registers them.</summary>
-    public StorageBackend Backend => new(this, Maintenance, Administration);
+    public StorageBackend Backend => new(this, Maintenance, Administration) { Trackers = Trackers };
 
     /// <summary>
     /// Tests only: called at each step of a restore (<c>stage</c> per staged record, <c>commit</c>, <c>move</c> per moved

@@ -57,6 +57,8 @@ internal static class SqliteMigrations
         new(6, "item_events", s => s.ExecAsync(ItemEvents)),
         // Rows written before outlines were stored (or in another format) get theirs. A later format is a new migration.
         new(7, "outlines.format1", FillOutlinesAsync),
+        // Issue trackers (GitHub, Jira): connections, item links with their push state, the event cursor, webhook deliveries.
+        new(9, "trackers", s => s.ExecAsync(SqliteTrackerStore.Schema)),
     ];
 
     internal static int Latest => All[^1].Version;

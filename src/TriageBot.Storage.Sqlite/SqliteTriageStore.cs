@@ -37,7 +37,11 @@ public sealed class SqliteTriageStore : ITriageStore
         Events = writes;
         Maintenance = new SqliteMaintenance(db);
         Administration = new SqliteAdministration(db);
+        Trackers = new SqliteTrackerStore(db);
     }
+
+    /// <summary>Tracker connections, links and webhook deliveries.</summary>
+    public ITrackerStore Trackers { get; }
 
     /// <summary>Purges of sent messages and old inbox records.</summary>
     public IStoreMaintenance Maintenance { get; }
@@ -46,7 +50,7 @@ public sealed class SqliteTriageStore : ITriageStore
     public IBacklogAdministration Administration { get; }
 
     /// <summary>This store with its capabilities, as the host registers them.</summary>
-    public StorageBackend Backend => new(this, Maintenance, Administration);
+    public StorageBackend Backend => new(this, Maintenance, Administration) { Trackers = Trackers };
 
     /// <summary>The full path of the database file.</summary>
     public string FilePath => db.Path;

@@ -10,4 +10,8 @@ namespace TriageBot.Storage;
 /// <param name="Store">Core's ports.</param>
 /// <param name="Maintenance">Purges of sent messages and old inbox records (the host's maintenance service).</param>
 /// <param name="Administration">Whole-backlog operations (the command line's import and restore).</param>
-public sealed record StorageBackend(ITriageStore Store, IStoreMaintenance Maintenance, IBacklogAdministration Administration);
+public sealed record StorageBackend(ITriageStore Store, IStoreMaintenance Maintenance, IBacklogAdministration Administration)
+{
+    /// <summary>Issue-tracker connections, links and webhook deliveries (docs/trackers.md).</summary>
+    public ITrackerStore? Trackers { get; init; }
+}
