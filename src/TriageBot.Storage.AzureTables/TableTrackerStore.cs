@@ -63,10 +63,11 @@ internal sealed class TableTrackerStore(TableServiceClient service, string prefi
     public Task<bool> DeleteConnectionAsync(string backlogId, TrackerKind kind, CancellationToken ct) =>
         ops.RunAsync("trackers.deleteConnection", async () =>
         {
+            // The SDK answers a missing entity's delete with its 404 response rather than an exception.
             try
             {
-                await connections.DeleteEntityAsync(KeyCodec.Encode(backlogId), kind.ToString(), ETag.All, ct).ConfigureAwait(false);
-                return true;
+                var response = await connections.DeleteEntityAsync(KeyCodec.Encode(backlogId), kind.ToString(), ETag.All, ct).ConfigureAwait(false);
+                return response.Status != TableOps.NotFound;
             }
             catch (RequestFailedException e) when (e.Status == TableOps.NotFound)
             {
