@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using TriageBot.Core.Conversation;
 using TriageBot.Core.Ports;
 using TriageBot.Trackers.GitHub;
+using TriageBot.Trackers.Jira;
 using TriageBot.Trackers.Sync;
 using TriageBot.Trackers.Webhooks;
 
@@ -21,6 +22,8 @@ public static class TrackerExtensions
         services.AddOptions<TrackerOptions>().Bind(configuration.GetSection(TrackerOptions.Section));
         services.AddSingleton<TrackerWake>();
         services.AddSingleton<ITrackerClient, GitHubTracker>();
+        services.AddHttpClient<JiraTracker>();
+        services.AddSingleton<ITrackerClient>(sp => sp.GetRequiredService<JiraTracker>());
         services.AddSingleton(sp => new TrackerGateway(sp.GetServices<ITrackerClient>()));
         services.AddSingleton<ITrackerGateway>(sp => sp.GetRequiredService<TrackerGateway>());
         services.AddSingleton(sp => new TrackerServices(sp.GetRequiredService<ITrackerStore>(), sp.GetRequiredService<ITrackerGateway>()));
@@ -39,6 +42,7 @@ public static class TrackerExtensions
     public static IEndpointRouteBuilder MapTrackerWebhooks(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/trackers/github/webhook", GitHubWebhook.HandleAsync).DisableAntiforgery();
+        endpoints.MapPost("/trackers/jira/webhook", JiraWebhook.HandleAsync).DisableAntiforgery();
         return endpoints;
     }
 }

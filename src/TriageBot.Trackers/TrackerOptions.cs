@@ -42,6 +42,9 @@ public sealed class JiraOptions
 
     public string? ApiToken { get; set; }
 
+    /// <summary>The issue type TriageBot creates (<c>Task</c>, <c>Bug</c>, <c>Story</c>…), as the project names it.</summary>
+    public string IssueType { get; set; } = "Task";
+
     /// <summary>The secret the Jira webhook is registered with; without it every delivery is refused.</summary>
     public string? WebhookSecret { get; set; }
 }

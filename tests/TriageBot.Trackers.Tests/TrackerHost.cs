@@ -24,7 +24,7 @@ public sealed class TrackerHost : WebApplicationFactory<Program>
     private readonly string directory = Path.Combine(Path.GetTempPath(), "triagebot-trackers", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> settings;
 
-    public TrackerHost(FakeGitHub github, string? azuriteConnectionString = null)
+    public TrackerHost(FakeGitHub github, string? azuriteConnectionString = null, FakeJira? jira = null)
     {
         Directory.CreateDirectory(directory);
         settings = new()
@@ -40,6 +40,14 @@ public sealed class TrackerHost : WebApplicationFactory<Program>
             ["Trackers:RequestTimeout"] = "00:00:02",
             ["Trackers:FirstBackoff"] = "00:00:00.200",
         };
+        if (jira is not null)
+        {
+            settings["Trackers:Jira:SiteUrl"] = jira.SiteUrl;
+            settings["Trackers:Jira:Email"] = "priya@example.com";
+            settings["Trackers:Jira:ApiToken"] = "jira-api-token";
+            settings["Trackers:Jira:WebhookSecret"] = WebhookSecret;
+        }
+
         if (azuriteConnectionString is not null)
         {
             settings["Storage:Provider"] = "AzureTables";
@@ -95,6 +103,18 @@ public sealed class TrackerHost : WebApplicationFactory<Program>
         request.Headers.Add("X-GitHub-Event", @event);
         request.Headers.Add("X-GitHub-Delivery", deliveryId);
         request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>Posts a Jira webhook, signed (<c>X-Hub-Signature</c>) with <paramref name="secret"/>.</summary>
+    public async Task<HttpResponseMessage> JiraWebhookAsync(string deliveryId, object payload, string secret = WebhookSecret)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload);
+        using var http = Http();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/trackers/jira/webhook") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("X-Atlassian-Webhook-Identifier", deliveryId);
+        request.Headers.Add("X-Hub-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));
         return await http.SendAsync(request);
     }
 
