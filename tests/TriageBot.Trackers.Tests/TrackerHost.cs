@@ -93,6 +93,24 @@ public sealed class TrackerHost : WebApplicationFactory<Program>
         return (await response.Content.ReadAsStringAsync()).Replace("\\u0027", "'", StringComparison.Ordinal);
     }
 
+    /// <summary>Presses a card button in the playground's triage channel as a sample person; returns the answer's JSON.</summary>
+    public async Task<string> PressAsync(string person, string actionId, string? arg)
+    {
+        using var http = Http();
+        var response = await http.PostAsJsonAsync("/playground/api/interact", new { @as = person, channel = "triage", action = new { id = actionId, arg } });
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Submits a form in the playground's triage channel as a sample person; returns the answer's JSON.</summary>
+    public async Task<string> SubmitAsync(string person, string formId, string? arg, Dictionary<string, string> values)
+    {
+        using var http = Http();
+        var response = await http.PostAsJsonAsync("/playground/api/interact", new { @as = person, channel = "triage", submit = new { formId, arg, values } });
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>Posts a GitHub <c>issues</c> webhook, signed with <paramref name="secret"/>.</summary>
     public async Task<HttpResponseMessage> GitHubWebhookAsync(string deliveryId, object payload, string secret = WebhookSecret, string @event = "issues")
     {
