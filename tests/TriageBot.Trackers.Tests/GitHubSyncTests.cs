@@ -197,6 +197,58 @@ public abstract class GitHubSyncTests(string? azurite) : IAsyncLifetime
         link.Value.IssueKey.ShouldNotBeNull();
     }
 
+    [Fact]
+    public async Task ATrackerThatHangsAndFails_LosesNothing_AndTheIssueIsCreatedOnceWhenItAnswers()
+    {
+        await ConnectAsync();
+        var item = await host.FirstAsync(ItemState.Icebox);
+        github.Inject("POST", $"/repos/{Repo}/issues", Fault.Hang);
+        github.Inject("POST", $"/repos/{Repo}/issues", Fault.Status, 503);
+        github.Inject("POST", $"/repos/{Repo}/issues", Fault.Status, 502);
+
+        await host.SayAsync("priya", $"promote {item.Key}");
+        var link = await LinkedAsync(item.Number);
+
+        github.CallsTo("POST", $"/repos/{Repo}/issues").Count.ShouldBe(4, "a timeout, two failures, then the create that worked");
+        github.Issues.Count.ShouldBe(1);
+        link.Value.Attempts.ShouldBe(0);
+        link.Value.LastError.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task AnAssignedWebhook_MakesTheLinkedMemberTheOwner_AndAnUnknownLoginIsRecordedNotGuessed()
+    {
+        await ConnectAsync();
+        var item = await host.FirstAsync(ItemState.Ready);
+        var existing = github.AddIssue(Repo, "Slow search");
+        (await host.SayAsync("priya", $"link {item.Key} {Repo}#{existing["number"]}")).ShouldContain("is linked to");
+        (await host.SayAsync("priya", "link @arjun github arjun-gh")).ShouldContain("arjun-gh");
+        await LinkedAsync(item.Number);
+
+        (await host.GitHubWebhookAsync("a-1", Assigned(existing, "arjun-gh"))).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await TrackerHost.EventuallyAsync(async () => (await host.ItemAsync(item.Number)).Owner?.UserId == "arjun", "Arjun owns the item");
+
+        (await host.GitHubWebhookAsync("a-2", Assigned(existing, "stranger"))).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await TrackerHost.EventuallyAsync(async () => (await host.Trackers.PendingDeliveriesAsync(10, CancellationToken.None)).Count == 0, "the delivery handled");
+        (await host.ItemAsync(item.Number)).Owner!.UserId.ShouldBe("arjun");
+        var notes = new List<string>();
+        await foreach (var h in host.Store.History.ForItemAsync("demo", item.Number, CancellationToken.None))
+        {
+            notes.Add(h.Reason ?? "");
+        }
+
+        notes.ShouldContain(n => n.Contains("to stranger, who is not linked to a member", StringComparison.Ordinal));
+    }
+
+    private static object Assigned(System.Text.Json.Nodes.JsonObject issue, string login) => new
+    {
+        action = "assigned",
+        issue = new { id = issue["id"]!.GetValue<long>(), number = issue["number"]!.GetValue<long>(), title = issue["title"]!.GetValue<string>() },
+        assignee = new { login },
+        repository = new { full_name = Repo },
+        sender = new { login = "octocat" },
+    };
+
     private static object Payload(string action, System.Text.Json.Nodes.JsonObject issue, string? reason) => new
     {
         action,

@@ -89,7 +89,7 @@ public static class TrackerCommandParser
             return second.Length <= 500 ? Ok(new LinkIssueCommand(first, second)) : Fail("That issue reference is too long.");
         }
 
-        if (args is [var mention, var k, var login] && mention.StartsWith('<') && TryKind(k, out var kind))
+        if (args is [var mention, var k, var login] && (mention.StartsWith('<') || mention.StartsWith('@')) && TryKind(k, out var kind))
         {
             return login.Length is > 0 and <= 128 ? Ok(new LinkPersonCommand(mention, kind, login.TrimStart('@'))) : Fail("That login is too long.");
         }
