@@ -40,10 +40,14 @@ public sealed class TableTriageStore : ITriageStore
         administration = new TableAdministration(tables, this, this.logger);
         Maintenance = new TableMaintenance(tables);
         Installations = new TableInstallations(tables);
+        Trackers = new TableTrackerStore(service, tablePrefix, tables.Ops);
     }
 
     /// <summary>Installations of the Slack app in many workspaces (tables Installations and OAuthStates).</summary>
     public IInstallationStore Installations { get; }
+
+    /// <summary>Tracker connections, links and webhook deliveries, in tables of their own.</summary>
+    public ITrackerStore Trackers { get; }
 
     private readonly TableAdministration administration;
 
@@ -54,7 +58,7 @@ public sealed class TableTriageStore : ITriageStore
     public IBacklogAdministration Administration => administration;
 
     /// <summary>This store with its capabilities, as the host registers them.</summary>
-    public StorageBackend Backend => new(this, Maintenance, Administration) { Installations = Installations };
+    public StorageBackend Backend => new(this, Maintenance, Administration) { Installations = Installations, Trackers = Trackers };
 
     /// <summary>
     /// Tests only: called at each step of a restore (<c>stage</c> per staged record, <c>commit</c>, <c>move</c> per moved

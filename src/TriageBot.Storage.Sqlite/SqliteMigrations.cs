@@ -59,6 +59,8 @@ internal static class SqliteMigrations
         new(7, "outlines.format1", FillOutlinesAsync),
         // Slack installations in many workspaces (sealed tokens in the JSON) and the one-use marks of OAuth states.
         new(8, "installations", s => s.ExecAsync(Installations)),
+        // Issue trackers (GitHub, Jira): connections, item links with their push state, the event cursor, webhook deliveries.
+        new(9, "trackers", s => s.ExecAsync(SqliteTrackerStore.Schema)),
     ];
 
     internal static int Latest => All[^1].Version;

@@ -38,10 +38,14 @@ public sealed class SqliteTriageStore : ITriageStore
         Maintenance = new SqliteMaintenance(db);
         Administration = new SqliteAdministration(db);
         Installations = new SqliteInstallations(db);
+        Trackers = new SqliteTrackerStore(db);
     }
 
     /// <summary>Installations of the Slack app in many workspaces (migration 8).</summary>
     public IInstallationStore Installations { get; }
+
+    /// <summary>Tracker connections, links and webhook deliveries.</summary>
+    public ITrackerStore Trackers { get; }
 
     /// <summary>Purges of sent messages and old inbox records.</summary>
     public IStoreMaintenance Maintenance { get; }
@@ -50,7 +54,7 @@ public sealed class SqliteTriageStore : ITriageStore
     public IBacklogAdministration Administration { get; }
 
     /// <summary>This store with its capabilities, as the host registers them.</summary>
-    public StorageBackend Backend => new(this, Maintenance, Administration) { Installations = Installations };
+    public StorageBackend Backend => new(this, Maintenance, Administration) { Installations = Installations, Trackers = Trackers };
 
     /// <summary>The full path of the database file.</summary>
     public string FilePath => db.Path;

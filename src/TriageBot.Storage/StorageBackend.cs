@@ -14,4 +14,6 @@ public sealed record StorageBackend(ITriageStore Store, IStoreMaintenance Mainte
 {
     /// <summary>Installations of a chat app in many workspaces (Slack OAuth), with their sealed tokens.</summary>
     public required IInstallationStore Installations { get; init; }
+    /// <summary>Issue-tracker connections, links and webhook deliveries (docs/trackers.md).</summary>
+    public ITrackerStore? Trackers { get; init; }
 }

@@ -31,6 +31,7 @@ builder.AddTriageHealth();
 builder.AddDashboard();
 builder.AddPlayground();
 builder.AddLegalPages();
+builder.AddTrackers();
 
 var app = builder.Build();
 
@@ -43,6 +44,7 @@ app.MapTriageHealth();
 app.MapDashboard();
 app.MapPlayground();
 app.MapLegalPages();
+app.MapTrackers();
 app.LogListeningAddresses();
 
 await app.RunAsync();

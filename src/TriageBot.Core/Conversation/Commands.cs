@@ -84,6 +84,7 @@ public static partial class CommandParser
         new("role @person facilitator|engineer|member", "Set someone's role (facilitators)."),
         new("dashboard [rotate]", "The dashboard link; rotate makes a new one and retires the old."),
         new("help", "This list."),
+        .. TrackerCommandParser.Help,
     ];
 
     private static readonly HashSet<string> Greetings = new(StringComparer.Ordinal)
@@ -135,6 +136,7 @@ public static partial class CommandParser
                 : Fail(problem!),
             "role" => ParseRole(args),
             "dashboard" => ParseDashboard(args),
+            "connect" or "disconnect" or "link" or "import" => TrackerCommandParser.Parse(verb, args, text!),
             "help" or "?" => Ok(new HelpCommand()),
             _ when Greetings.Contains(verb.TrimEnd('!', '.', ',', '?')) && args.Count <= 3 => Ok(new GreetingCommand()),
             _ => Fail($"I don't know the command \"{Truncate(words[0])}\". Try one of the commands below."),

@@ -12,7 +12,7 @@ namespace TriageBot.Core.UseCases;
 /// </summary>
 public sealed class TriageCore
 {
-    public TriageCore(ITriageStore store, TimeProvider time, ConversationOptions options, IOutboxSignal? signal = null, Telemetry.TriageMetrics? metrics = null)
+    public TriageCore(ITriageStore store, TimeProvider time, ConversationOptions options, IOutboxSignal? signal = null, Telemetry.TriageMetrics? metrics = null, TrackerServices? trackers = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
@@ -36,6 +36,7 @@ public sealed class TriageCore
             new ScheduleUseCases(context),
             new WipUseCases(context, changes),
             sweeps,
+            new TrackerUseCases(context, trackers),
         ]);
         Views = new LiveViewResolver(context, ballots, Reports, sweeps);
         Ceremonies = new CeremonyPoster(context, clinics, Reports, sweeps);

@@ -20,7 +20,8 @@ public static class CoreExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ConversationOptions>(),
             sp.GetService<IOutboxSignal>(),
-            sp.GetService<Core.Telemetry.TriageMetrics>()));
+            sp.GetService<Core.Telemetry.TriageMetrics>(),
+            sp.GetService<TrackerServices>()));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Conversation);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Views);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Ceremonies);

@@ -121,7 +121,9 @@ public sealed class StorageConfigurationTests(AzuriteFixture azurite) : IClassFi
         store.ShouldNotBeAssignableTo<IBacklogAdministration>();
         var installations = host.Services.GetRequiredService<IInstallationStore>();
         store.ShouldNotBeAssignableTo<IInstallationStore>();
-        host.Services.GetRequiredService<StorageBackend>().ShouldBe(new StorageBackend(store, maintenance, administration) { Installations = installations });
+        var trackers = host.Services.GetRequiredService<ITrackerStore>();
+        store.ShouldNotBeAssignableTo<ITrackerStore>();
+        host.Services.GetRequiredService<StorageBackend>().ShouldBe(new StorageBackend(store, maintenance, administration) { Installations = installations, Trackers = trackers });
 
         // The administration moves the counter the store hands numbers from, and deletes what the store holds.
         var backlog = NewBacklog();

@@ -1,0 +1,220 @@
+using Azure;
+using Azure.Data.Tables;
+using TriageBot.Core.Ports;
+
+namespace TriageBot.Storage.Tables;
+
+/// <summary>
+/// Tracker connections, item links with their push state, the event cursor and webhook deliveries, in tables of their own:
+/// <c>{p}TrackerConnections</c> (backlog / kind; the cursor in row <c>!cursor</c>), <c>{p}TrackerLinks</c> (backlog / number|kind),
+/// <c>{p}TrackerIssues</c> (kind|issue id / backlog|number: which items link an issue) and <c>{p}TrackerDeliveries</c>
+/// (kind / delivery id). A link is ETag-checked, so two instances never push one link at once.
+/// </summary>
+internal sealed class TableTrackerStore(TableServiceClient service, string prefix, TableOps ops) : ITrackerStore
+{
+    private const string CursorRow = "!cursor";
+    private static readonly DateTime NoLease = new(1601, 1, 2, 0, 0, 0, DateTimeKind.Utc);
+    private readonly TableClient connections = service.GetTableClient(prefix + "TrackerConnections");
+    private readonly TableClient links = service.GetTableClient(prefix + "TrackerLinks");
+    private readonly TableClient issues = service.GetTableClient(prefix + "TrackerIssues");
+    private readonly TableClient deliveries = service.GetTableClient(prefix + "TrackerDeliveries");
+
+    /// <summary>The names of the tables this store adds.</summary>
+    public IReadOnlyList<string> TableNames => [connections.Name, links.Name, issues.Name, deliveries.Name];
+
+    public Task InitializeAsync(CancellationToken ct) =>
+        ops.RunAsync("trackers.initialize", async () =>
+        {
+            foreach (var table in new[] { connections, links, issues, deliveries })
+            {
+                await table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+            }
+        });
+
+    public Task<TrackerConnection?> GetConnectionAsync(string backlogId, TrackerKind kind, CancellationToken ct) =>
+        ops.RunAsync("trackers.connection", async () =>
+        {
+            var r = await connections.GetEntityIfExistsAsync<TableEntity>(KeyCodec.Encode(backlogId), kind.ToString(), cancellationToken: ct).ConfigureAwait(false);
+            return r.HasValue ? JsonProperties.Read<TrackerConnection>(r.Value!) : null;
+        });
+
+    public Task<IReadOnlyList<TrackerConnection>> ListConnectionsAsync(string? backlogId, CancellationToken ct) =>
+        ops.RunAsync<IReadOnlyList<TrackerConnection>>("trackers.connections", async () =>
+        {
+            var filter = backlogId is null
+                ? $"RowKey ne '{CursorRow}'"
+                : TableClient.CreateQueryFilter($"PartitionKey eq {KeyCodec.Encode(backlogId)} and RowKey ne {CursorRow}");
+            var list = new List<TrackerConnection>();
+            await foreach (var e in connections.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+            {
+                list.Add(JsonProperties.Read<TrackerConnection>(e));
+            }
+
+            return list;
+        });
+
+    public Task SaveConnectionAsync(TrackerConnection connection, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return ops.RunAsync("trackers.saveConnection", () => connections.UpsertEntityAsync(
+            JsonProperties.Entity(KeyCodec.Encode(connection.BacklogId), connection.Kind.ToString(), connection), TableUpdateMode.Replace, ct));
+    }
+
+    public Task<bool> DeleteConnectionAsync(string backlogId, TrackerKind kind, CancellationToken ct) =>
+        ops.RunAsync("trackers.deleteConnection", async () =>
+        {
+            // The SDK answers a missing entity's delete with its 404 response rather than an exception.
+            try
+            {
+                var response = await connections.DeleteEntityAsync(KeyCodec.Encode(backlogId), kind.ToString(), ETag.All, ct).ConfigureAwait(false);
+                return response.Status != TableOps.NotFound;
+            }
+            catch (RequestFailedException e) when (e.Status == TableOps.NotFound)
+            {
+                return false;
+            }
+        });
+
+    public Task<Versioned<TrackerLink>?> GetLinkAsync(string backlogId, int itemNumber, TrackerKind kind, CancellationToken ct) =>
+        ops.RunAsync("trackers.link", async () =>
+        {
+            var r = await links.GetEntityIfExistsAsync<TableEntity>(KeyCodec.Encode(backlogId), LinkRow(itemNumber, kind), cancellationToken: ct).ConfigureAwait(false);
+            return r.HasValue ? Read(r.Value!) : null;
+        });
+
+    public Task<Versioned<TrackerLink>> SaveLinkAsync(TrackerLink link, string? etag, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        return ops.RunAsync("trackers.saveLink", async () =>
+        {
+            // The index row first: a link that names an issue is always found from it (a repeat writes it again).
+            if (link.IssueId is { } issueId)
+            {
+                await issues.UpsertEntityAsync(new TableEntity(IssuePartition(link.Kind, issueId), KeyCodec.Compose(link.BacklogId, StoredJson.Number(link.ItemNumber)))
+                {
+                    ["BacklogId"] = link.BacklogId,
+                    ["ItemNumber"] = link.ItemNumber,
+                }, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            }
+
+            var entity = JsonProperties.Entity(KeyCodec.Encode(link.BacklogId), LinkRow(link.ItemNumber, link.Kind), link);
+            entity["Due"] = link.Pending && !link.Failed;
+            entity["NextAttemptAt"] = link.NextAttemptAt.UtcDateTime;
+            // Table Storage dates start in 1601: "no lease" is stored as that start.
+            entity["LeaseUntil"] = link.LeaseUntil?.UtcDateTime ?? NoLease;
+            try
+            {
+                var response = etag is null
+                    ? await links.AddEntityAsync(entity, ct).ConfigureAwait(false)
+                    : await links.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                return new Versioned<TrackerLink>(link, response.Headers.ETag.GetValueOrDefault().ToString());
+            }
+            catch (RequestFailedException e) when (etag is null && e.Status == TableOps.Conflict)
+            {
+                throw new DuplicateKeyException($"Item {link.ItemNumber} of {link.BacklogId} is already linked to {link.Kind}.");
+            }
+            catch (RequestFailedException e) when (etag is not null && e.Status is TableOps.PreconditionFailed or TableOps.NotFound)
+            {
+                throw new ConcurrencyException($"The {link.Kind} link of item {link.ItemNumber} changed meanwhile; read it again.");
+            }
+        });
+    }
+
+    public Task<IReadOnlyList<TrackerLink>> FindByIssueAsync(TrackerKind kind, string issueId, CancellationToken ct) =>
+        ops.RunAsync<IReadOnlyList<TrackerLink>>("trackers.findByIssue", async () =>
+        {
+            var found = new List<TrackerLink>();
+            await foreach (var e in issues.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {IssuePartition(kind, issueId)}"), cancellationToken: ct).ConfigureAwait(false))
+            {
+                var r = await links.GetEntityIfExistsAsync<TableEntity>(KeyCodec.Encode(e.GetString("BacklogId")), LinkRow(e.GetInt32("ItemNumber")!.Value, kind), cancellationToken: ct).ConfigureAwait(false);
+                // The index row outlives a link changed to another issue: the link itself decides.
+                if (r.HasValue && Read(r.Value!).Value is { } link && link.IssueId == issueId)
+                {
+                    found.Add(link);
+                }
+            }
+
+            return found;
+        });
+
+    public Task<IReadOnlyList<Versioned<TrackerLink>>> DueLinksAsync(DateTimeOffset now, int max, CancellationToken ct) =>
+        ops.RunAsync<IReadOnlyList<Versioned<TrackerLink>>>("trackers.due", async () =>
+        {
+            var at = now.UtcDateTime;
+            var due = new List<Versioned<TrackerLink>>();
+            await foreach (var e in links.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Due eq true and NextAttemptAt le {at} and LeaseUntil le {at}"), cancellationToken: ct).ConfigureAwait(false))
+            {
+                due.Add(Read(e));
+                if (due.Count >= max)
+                {
+                    break;
+                }
+            }
+
+            return due;
+        });
+
+    public Task<TrackerCursor?> GetCursorAsync(string backlogId, CancellationToken ct) =>
+        ops.RunAsync("trackers.cursor", async () =>
+        {
+            var r = await connections.GetEntityIfExistsAsync<TableEntity>(KeyCodec.Encode(backlogId), CursorRow, cancellationToken: ct).ConfigureAwait(false);
+            return r.HasValue ? new TrackerCursor(backlogId, new DateTimeOffset(r.Value!.GetInt64("AtTicks")!.Value, TimeSpan.Zero)) : null;
+        });
+
+    public Task SaveCursorAsync(TrackerCursor cursor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        return ops.RunAsync("trackers.saveCursor", () => connections.UpsertEntityAsync(
+            new TableEntity(KeyCodec.Encode(cursor.BacklogId), CursorRow) { ["AtTicks"] = cursor.At.UtcTicks }, TableUpdateMode.Replace, ct));
+    }
+
+    public Task<bool> TryRecordDeliveryAsync(TrackerDelivery delivery, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return ops.RunAsync("trackers.recordDelivery", async () =>
+        {
+            var entity = JsonProperties.Entity(delivery.Kind.ToString(), KeyCodec.Encode(delivery.DeliveryId), delivery with { Handled = false });
+            entity["Handled"] = false;
+            entity["ReceivedTicks"] = delivery.ReceivedAt.UtcTicks;
+            try
+            {
+                await deliveries.AddEntityAsync(entity, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == TableOps.Conflict)
+            {
+                return false;
+            }
+        });
+    }
+
+    public Task<IReadOnlyList<TrackerDelivery>> PendingDeliveriesAsync(int max, CancellationToken ct) =>
+        ops.RunAsync<IReadOnlyList<TrackerDelivery>>("trackers.pendingDeliveries", async () =>
+        {
+            var pending = new List<TrackerDelivery>();
+            await foreach (var e in deliveries.QueryAsync<TableEntity>("Handled eq false", cancellationToken: ct).ConfigureAwait(false))
+            {
+                pending.Add(JsonProperties.Read<TrackerDelivery>(e));
+            }
+
+            return pending.OrderBy(d => d.ReceivedAt).Take(max).ToList();
+        });
+
+    public Task MarkDeliveryHandledAsync(TrackerDelivery delivery, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return ops.RunAsync("trackers.deliveryHandled", () =>
+        {
+            var entity = JsonProperties.Entity(delivery.Kind.ToString(), KeyCodec.Encode(delivery.DeliveryId), delivery with { Handled = true });
+            entity["Handled"] = true;
+            entity["ReceivedTicks"] = delivery.ReceivedAt.UtcTicks;
+            return deliveries.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+        });
+    }
+
+    private static string LinkRow(int itemNumber, TrackerKind kind) => KeyCodec.Compose(StoredJson.Number(itemNumber), kind.ToString());
+
+    private static string IssuePartition(TrackerKind kind, string issueId) => KeyCodec.Compose(kind.ToString(), issueId);
+
+    private static Versioned<TrackerLink> Read(TableEntity e) => new(JsonProperties.Read<TrackerLink>(e), e.ETag.ToString());
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Octokit;
+using TriageBot.Core.Ports;
+using TriageBot.Trackers.Sync;
+
+namespace TriageBot.Trackers.GitHub;
+
+/// <summary>GitHub Issues through Octokit, with a fine-grained token from settings.</summary>
+internal sealed partial class GitHubTracker : ITrackerClient
+{
+    private readonly GitHubClient? client;
+    private readonly TimeProvider time;
+
+    public GitHubTracker(IOptions<TrackerOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.time = time;
+        var o = options.Value;
+        if (!string.IsNullOrWhiteSpace(o.GitHub.Token))
+        {
+            client = new GitHubClient(new ProductHeaderValue("TriageBot"), new Uri(o.GitHub.ApiBaseUrl))
+            {
+                Credentials = new Credentials(o.GitHub.Token),
+            };
+            client.SetRequestTimeout(o.RequestTimeout);
+        }
+    }
+
+    public TrackerKind Kind => TrackerKind.GitHub;
+
+    public bool IsConfigured => client is not null;
+
+    private GitHubClient Client => client ?? throw new TrackerException(TrackerFailure.NotConfigured, "This server has no GitHub token (Trackers:GitHub:Token).");
+
+    public async Task CheckAsync(TrackerConnection connection, CancellationToken ct)
+    {
+        var (owner, repo) = Split(connection);
+        var repository = await Call($"reading {connection.Target}", () => Client.Repository.Get(owner, repo), ct);
+        if (repository.HasIssues == false)
+        {
+            throw new TrackerException(TrackerFailure.Refused, $"{connection.Target} has issues turned off.");
+        }
+    }
+
+    public async Task<TrackerIssue?> GetIssueAsync(TrackerConnection connection, string reference, CancellationToken ct)
+    {
+        var (owner, repo) = Split(connection);
+        var m = IssueReference().Match(reference.Trim());
+        if (!m.Success)
+        {
+            return null;
+        }
+
+        if (m.Groups["repo"].Success && !$"{m.Groups["owner"].Value}/{m.Groups["repo"].Value}".Equals(connection.Target, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new TrackerException(TrackerFailure.Refused, $"{reference} is not in {connection.Target}, the connected repository.");
+        }
+
+        var number = long.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
+        try
+        {
+            var issue = await Call($"reading issue #{number}", () => Client.Issue.Get(owner, repo, number), ct);
+            return ToIssue(connection, issue);
+        }
+        catch (TrackerException e) when (e.Failure == TrackerFailure.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<TrackerIssue>> SearchAsync(TrackerConnection connection, string query, int max, CancellationToken ct)
+    {
+        var found = new List<TrackerIssue>();
+        for (var page = 1; found.Count < max && page <= 10; page++)
+        {
+            var request = new SearchIssuesRequest($"{query} repo:{connection.Target} is:issue") { Page = page, PerPage = 100 };
+            var result = await Call("searching issues", () => Client.Search.SearchIssues(request), ct);
+            found.AddRange(result.Items.Where(i => i.PullRequest is null).Select(i => ToIssue(connection, i)));
+            if (result.Items.Count < 100)
+            {
+                break;
+            }
+        }
+
+        return [.. found.Take(max)];
+    }
+
+    public async Task<TrackerIssue?> FindByItemKeyAsync(TrackerConnection connection, string itemKey, CancellationToken ct)
+    {
+        var marker = Marker(itemKey);
+        var request = new SearchIssuesRequest($"\"{marker}\" in:title repo:{connection.Target} is:issue");
+        var result = await Call($"searching for {marker}", () => Client.Search.SearchIssues(request), ct);
+        // Search matches words; the marker must open the title.
+        return result.Items.Where(i => i.Title.StartsWith(marker, StringComparison.Ordinal)).OrderBy(i => i.Number).Select(i => ToIssue(connection, i)).FirstOrDefault();
+    }
+
+    public async Task<TrackerIssue> CreateAsync(TrackerConnection connection, IssueDraft draft, CancellationToken ct)
+    {
+        var (owner, repo) = Split(connection);
+        var create = new NewIssue(draft.Title) { Body = draft.Body };
+        foreach (var label in draft.Labels)
+        {
+            create.Labels.Add(label);
+        }
+
+        if (draft.Assignee is { } assignee)
+        {
+            create.Assignees.Add(assignee);
+        }
+
+        var issue = await Call("creating an issue", () => Client.Issue.Create(owner, repo, create), ct);
+        if (!draft.Open)
+        {
+            await Call("closing the new issue", () => Client.Issue.Update(owner, repo, issue.Number, StateUpdate(draft, new IssueUpdate())), ct);
+        }
+
+        return ToIssue(connection, issue);
+    }
+
+    public async Task UpdateAsync(TrackerConnection connection, TrackerLink link, IssueDraft draft, CancellationToken ct)
+    {
+        var (owner, repo) = Split(connection);
+        var number = Number(link);
+        var update = StateUpdate(draft, new IssueUpdate());
+        update.ClearLabels();
+        foreach (var label in draft.Labels)
+        {
+            update.AddLabel(label);
+        }
+
+        if (draft.Assignee is { } assignee)
+        {
+            update.ClearAssignees();
+            update.AddAssignee(assignee);
+        }
+
+        await Call($"updating issue #{number}", () => Client.Issue.Update(owner, repo, number, update), ct);
+    }
+
+    public async Task CommentAsync(TrackerConnection connection, TrackerLink link, string text, CancellationToken ct)
+    {
+        var (owner, repo) = Split(connection);
+        var number = Number(link);
+        await Call($"commenting on issue #{number}", () => Client.Issue.Comment.Create(owner, repo, number, text), ct);
+    }
+
+    /// <summary>The marker that opens every issue title TriageBot creates: <c>[TRI-42]</c>.</summary>
+    public static string Marker(string itemKey) => $"[{itemKey}]";
+
+    private static IssueUpdate StateUpdate(IssueDraft draft, IssueUpdate update)
+    {
+        update.State = draft.Open ? ItemState.Open : ItemState.Closed;
+        update.StateReason = draft.Open ? null : draft.Completed ? ItemStateReason.Completed : ItemStateReason.NotPlanned;
+        return update;
+    }
+
+    private Task<T> Call<T>(string what, Func<Task<T>> call, CancellationToken ct) => GitHubErrors.CallAsync(what, call, time, ct);
+
+    private static long Number(TrackerLink link) =>
+        link.IssueKey is { } key && key.LastIndexOf('#') is var at and >= 0 && long.TryParse(key[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new TrackerException(TrackerFailure.NotFound, $"The link names no GitHub issue number ({link.IssueKey}).");
+
+    private static (string Owner, string Repo) Split(TrackerConnection connection)
+    {
+        var parts = connection.Target.Split('/');
+        return (parts[0], parts[1]);
+    }
+
+    private static TrackerIssue ToIssue(TrackerConnection connection, Issue issue) => new()
+    {
+        Kind = TrackerKind.GitHub,
+        Id = issue.Id.ToString(CultureInfo.InvariantCulture),
+        Key = $"{connection.Target}#{issue.Number}",
+        Url = issue.HtmlUrl,
+        Title = issue.Title ?? "",
+        Body = issue.Body ?? "",
+        Open = issue.State.Value == ItemState.Open,
+        Labels = [.. issue.Labels.Select(l => l.Name)],
+        Assignee = issue.Assignee?.Login,
+    };
+
+    // https://github.com/owner/repo/issues/12, owner/repo#12, #12 or 12.
+    [GeneratedRegex(@"^(?:(?:https?://[^/\s]+/)(?<owner>[\w.-]+)/(?<repo>[\w.-]+)/issues/|(?<owner>[\w.-]+)/(?<repo>[\w.-]+)#|#)?(?<n>\d{1,9})/?$")]
+    private static partial Regex IssueReference();
+}

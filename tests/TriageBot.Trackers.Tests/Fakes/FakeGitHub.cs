@@ -1,0 +1,231 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace TriageBot.Trackers.Tests.Fakes;
+
+/// <summary>What the fake does to one matching request instead of (or after) answering it.</summary>
+public enum Fault
+{
+    /// <summary>Answer with the given status (and headers).</summary>
+    Status,
+    /// <summary>Do the work, then drop the connection: the client never sees the answer.</summary>
+    LostAnswer,
+    /// <summary>Never answer (until the client gives up).</summary>
+    Hang,
+}
+
+/// <summary>
+/// A GitHub REST API on loopback (real HTTP through Kestrel, under <c>/api/v3/</c> as Octokit addresses a GitHub Enterprise
+/// host): repositories, issues, comments and issue search, in memory. Records every call and injects faults.
+/// </summary>
+public sealed class FakeGitHub : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<(string Method, string PathPart, Fault Fault, int Status, Dictionary<string, string> Headers)> faults = new();
+    private readonly object gate = new();
+    private int nextNumber;
+
+    public FakeGitHub(params string[] repositories)
+    {
+        Repositories = [.. repositories];
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        app = builder.Build();
+        app.Run(HandleAsync);
+        app.StartAsync().GetAwaiter().GetResult();
+        BaseUrl = app.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/";
+    }
+
+    /// <summary><c>http://127.0.0.1:port/</c> (Octokit adds <c>api/v3/</c>).</summary>
+    public string BaseUrl { get; }
+
+    public HashSet<string> Repositories { get; }
+
+    public ConcurrentQueue<(string Method, string Path, string Body)> Calls { get; } = new();
+
+    /// <summary>Issues by repository and number.</summary>
+    public ConcurrentDictionary<(string Repo, long Number), JsonObject> Issues { get; } = new();
+
+    public ConcurrentQueue<(string Repo, long Number, string Body)> Comments { get; } = new();
+
+    /// <summary>The next request with this method whose path contains <paramref name="pathPart"/> gets <paramref name="fault"/>.</summary>
+    public void Inject(string method, string pathPart, Fault fault, int status = 500, Dictionary<string, string>? headers = null) =>
+        faults.Enqueue((method, pathPart, fault, status, headers ?? []));
+
+    public IReadOnlyList<(string Method, string Path, string Body)> CallsTo(string method, string pathPart) =>
+        [.. Calls.Where(c => c.Method == method && c.Path.Contains(pathPart, StringComparison.Ordinal))];
+
+    /// <summary>An issue that exists before TriageBot looks (for link and import).</summary>
+    public JsonObject AddIssue(string repo, string title, string body = "", params string[] labels)
+    {
+        lock (gate)
+        {
+            var number = ++nextNumber;
+            var issue = Issue(repo, number, title, body, labels, null);
+            Issues[(repo, number)] = issue;
+            return issue;
+        }
+    }
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "";
+        var body = await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted);
+        Calls.Enqueue((http.Request.Method, path + http.Request.QueryString, body));
+        Fault? fault = null;
+        if (faults.TryPeek(out var f) && f.Method == http.Request.Method && path.Contains(f.PathPart, StringComparison.Ordinal) && faults.TryDequeue(out f))
+        {
+            if (f.Fault == Fault.Status)
+            {
+                foreach (var (k, v) in f.Headers)
+                {
+                    http.Response.Headers[k] = v;
+                }
+
+                http.Response.StatusCode = f.Status;
+                await http.Response.WriteAsJsonAsync(new { message = f.Status == 403 ? "You have exceeded a secondary rate limit." : "injected" });
+                return;
+            }
+
+            if (f.Fault == Fault.Hang)
+            {
+                await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
+            fault = f.Fault;
+        }
+
+        var (status, answer) = Route(http.Request.Method, path, http.Request.Query["q"].ToString(), body);
+        if (fault == Fault.LostAnswer)
+        {
+            http.Abort();
+            return;
+        }
+
+        http.Response.StatusCode = status;
+        if (answer is not null)
+        {
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync(answer.ToJsonString());
+        }
+    }
+
+    private (int, JsonNode?) Route(string method, string path, string q, string body)
+    {
+        var parts = path.Trim('/').Split('/');
+        if (parts is not ["api", "v3", ..])
+        {
+            return (404, new JsonObject { ["message"] = "Not Found" });
+        }
+
+        parts = parts[2..];
+        if (method == "GET" && parts is ["search", "issues"])
+        {
+            return (200, Search(q));
+        }
+
+        if (parts.Length < 3 || parts[0] != "repos" || !Repositories.Contains($"{parts[1]}/{parts[2]}"))
+        {
+            return (404, new JsonObject { ["message"] = "Not Found" });
+        }
+
+        var repo = $"{parts[1]}/{parts[2]}";
+        var json = body.Length == 0 ? new JsonObject() : JsonNode.Parse(body)!.AsObject();
+        switch (method, parts.Length)
+        {
+            case ("GET", 3):
+                return (200, new JsonObject { ["id"] = 1, ["name"] = parts[2], ["full_name"] = repo, ["has_issues"] = true, ["html_url"] = $"https://github.com/{repo}" });
+            case ("POST", 4) when parts[3] == "issues":
+                lock (gate)
+                {
+                    var number = ++nextNumber;
+                    var labels = json["labels"]?.AsArray().Select(l => l!.GetValue<string>()).ToArray() ?? [];
+                    var assignee = json["assignees"]?.AsArray().FirstOrDefault()?.GetValue<string>();
+                    var issue = Issue(repo, number, json["title"]!.GetValue<string>(), json["body"]?.GetValue<string>() ?? "", labels, assignee);
+                    Issues[(repo, number)] = issue;
+                    return (201, issue.DeepClone());
+                }
+
+            case (_, 5) when parts[3] == "issues" && long.TryParse(parts[4], out var n):
+                if (!Issues.TryGetValue((repo, n), out var found))
+                {
+                    return (404, new JsonObject { ["message"] = "Not Found" });
+                }
+
+                if (method == "PATCH")
+                {
+                    lock (gate)
+                    {
+                        if (json["state"] is { } state)
+                        {
+                            found["state"] = state.GetValue<string>();
+                            found["state_reason"] = json["state_reason"]?.GetValue<string>();
+                        }
+
+                        if (json["labels"] is JsonArray labels)
+                        {
+                            found["labels"] = new JsonArray([.. labels.Select(l => (JsonNode)new JsonObject { ["name"] = l!.GetValue<string>() })]);
+                        }
+
+                        if (json["assignees"] is JsonArray assignees)
+                        {
+                            found["assignee"] = assignees.FirstOrDefault() is { } a ? new JsonObject { ["login"] = a.GetValue<string>() } : null;
+                        }
+                    }
+                }
+
+                return (200, found.DeepClone());
+            case ("POST", 6) when parts[3] == "issues" && parts[5] == "comments" && long.TryParse(parts[4], out var cn):
+                var text = json["body"]!.GetValue<string>();
+                Comments.Enqueue((repo, cn, text));
+                return (201, new JsonObject { ["id"] = Comments.Count, ["body"] = text, ["html_url"] = $"https://github.com/{repo}/issues/{cn}#comment" });
+            default:
+                return (404, new JsonObject { ["message"] = "Not Found" });
+        }
+    }
+
+    private JsonObject Search(string q)
+    {
+        // Qualifiers (repo:, is:, in:) are read; the rest is matched against titles (a quoted phrase as a whole).
+        var words = q.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var repo = words.FirstOrDefault(w => w.StartsWith("repo:", StringComparison.Ordinal))?[5..];
+        var text = string.Join(' ', words.Where(w => !w.Contains(':', StringComparison.Ordinal) || w.StartsWith('"'))).Trim('"');
+        var items = Issues.Where(i => repo is null || i.Key.Repo == repo)
+            .Where(i => text.Length == 0 || i.Value["title"]!.GetValue<string>().Contains(text, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(i => i.Key.Number).Select(i => (JsonNode)i.Value.DeepClone()).ToArray();
+        return new JsonObject { ["total_count"] = items.Length, ["incomplete_results"] = false, ["items"] = new JsonArray(items) };
+    }
+
+    private JsonObject Issue(string repo, long number, string title, string body, string[] labels, string? assignee) => new()
+    {
+        ["id"] = 5_000_000 + number,
+        ["number"] = number,
+        ["title"] = title,
+        ["body"] = body,
+        ["state"] = "open",
+        ["state_reason"] = null,
+        ["html_url"] = $"https://github.com/{repo}/issues/{number}",
+        ["url"] = $"{BaseUrl}api/v3/repos/{repo}/issues/{number}",
+        ["labels"] = new JsonArray([.. labels.Select(l => (JsonNode)new JsonObject { ["name"] = l })]),
+        ["assignee"] = assignee is null ? null : new JsonObject { ["login"] = assignee },
+        ["user"] = new JsonObject { ["login"] = "someone" },
+        ["created_at"] = "2026-03-01T09:00:00Z",
+        ["updated_at"] = "2026-03-01T09:00:00Z",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    internal static string Json(object value) => JsonSerializer.Serialize(value);
+}
