@@ -14,11 +14,12 @@ using TriageBot.Storage.Sqlite;
 
 // Ceremonies at scale (issue 20): N backlogs in N Slack workspaces, their weekly reports due the same minute, several
 // host instances (separate processes) on one SQLite file, against a fake Slack that allows one post per second per channel.
-// Usage: dotnet run -c Release --project bench/TriageBot.Bench.Ceremonies -- [--backlogs 1000] [--instances 3] [--server TriageBot.dll] [--out ceremonies.md]
+// Usage: dotnet run -c Release --project bench/TriageBot.Bench.Ceremonies -- [--backlogs 1000] [--instances 3] [--lead 2] [--server TriageBot.dll] [--out ceremonies.md]
 var backlogs = Arg("--backlogs", 1000);
 var instances = Arg("--instances", 3);
 var server = ArgText("--server");
 var outFile = ArgText("--out");
+var leadMinutes = Arg("--lead", 2);
 const string Secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 var key = new byte[32];
 System.Security.Cryptography.RandomNumberGenerator.Fill(key);
@@ -33,7 +34,7 @@ try
     var seedStarted = Stopwatch.GetTimestamp();
     var now = DateTimeOffset.UtcNow;
     // Due at the start of a minute far enough ahead for the instances to start.
-    var due = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(2);
+    var due = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(leadMinutes);
     await SeedAsync(dbPath, backlogs, due, now, key);
     Console.WriteLine($"Seeded {backlogs} backlogs, workspaces and installations in {Stopwatch.GetElapsedTime(seedStarted).TotalSeconds:0.0} s; reports due at {due:HH:mm:ss} UTC");
 
@@ -66,10 +67,8 @@ try
 
         var startRss = hosts.Select(h => h.MemoryMiB("VmRSS")).ToList();
         var startCpu = hosts.Select(h => h.CpuTime).ToList();
-        if (DateTimeOffset.UtcNow >= due)
-        {
-            throw new InvalidOperationException("The instances started after the due time; run again on a quieter machine.");
-        }
+        var readyBeforeDue = due - DateTimeOffset.UtcNow;
+        Console.WriteLine($"All instances ready {readyBeforeDue.TotalSeconds:0} s before the due time" + (readyBeforeDue < TimeSpan.Zero ? " (late: raise --lead)" : ""));
 
         Console.WriteLine($"Waiting for {backlogs} reports (due {due:HH:mm:ss})…");
         var giveUp = due.AddMinutes(20);
@@ -83,7 +82,7 @@ try
                 lastShown = posted;
             }
 
-            if (posted >= backlogs && await PendingAsync(dbPath) == 0)
+            if (DateTimeOffset.UtcNow > due && posted >= backlogs && await PendingAsync(dbPath) == 0)
             {
                 break;
             }
@@ -103,10 +102,13 @@ try
         var ledger = await LedgerAsync(dbPath, due);
         report.AppendLine(CultureInfo.InvariantCulture, $"{backlogs:N0} backlogs in {backlogs:N0} workspaces (one installation each, tokens sealed), weekly reports due at the same minute ({due:HH:mm} UTC), {instances} host processes (published Release build) on one SQLite file, fake Slack allowing 1 `chat.postMessage` per second per channel (429 + `Retry-After: 1` otherwise).").AppendLine();
         report.AppendLine("| measure | value |").AppendLine("|---|---:|");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| all instances ready before the due time by | {readyBeforeDue.TotalSeconds:0} s |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| load average (1 min) at the end | {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| channels with exactly one post | {exactlyOnce:N0} of {backlogs:N0} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| channels with more than one post | {posts.Count(c => c.Value.Posts.Count > 1):N0} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| ledger: weekly reports claimed posted | {ledger.Posted:N0} (claims by instance: {ledger.ByOwner}) |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| posts with another workspace's token | {slack.WrongToken:N0} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| posts before the due time | {all.Count(t => t < due):N0} |");
         if (all.Count > 0)
         {
             report.AppendLine(CultureInfo.InvariantCulture, $"| first post after the due time | {(all[0] - due).TotalSeconds:0.0} s |");
@@ -169,7 +171,8 @@ static async Task SeedAsync(string dbPath, int count, DateTimeOffset due, DateTi
             TimeZone = "UTC",
             CreatedAt = now.AddDays(-30),
             DashboardToken = Guid.NewGuid().ToString("N"),
-            Settings = new BacklogSettings { Schedules = schedules, ScheduleChangedAt = changed },
+            // No reminder before the report: the benchmark is about the one minute the reports come due.
+            Settings = new BacklogSettings { Schedules = schedules, ScheduleChangedAt = changed, ReminderLeadMinutes = 0 },
         }, ct);
         await store.Members.UpsertAsync(new Member(id, new UserRef(Platform.Slack, "UFAC", "fac"), Role.Facilitator), ct);
         await store.Bindings.UpsertAsync(new Binding
