@@ -161,9 +161,10 @@ internal sealed class HomeRefreshingConversation(IConversation inner, HomeUseCas
         {
             await homes.RefreshAfterAsync(interaction, ct);
         }
-        catch (Exception e) when (e is StoreUnavailableException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // The request is done; a home is refreshed again by the next change, or when its owner opens it.
+            // The request is done and must not be reported as failed for this: a home is refreshed again by the next
+            // change, or when its owner opens it.
         }
 
         return outcome;

@@ -103,6 +103,9 @@ public sealed class FakeSocketConnection(int number, WebSocket socket, HttpConte
 
     public int Number => number;
 
+    /// <summary>When the server accepted it (before its hello was sent).</summary>
+    public DateTime OpenedAt { get; } = DateTime.UtcNow;
+
     /// <summary>The ticket of the URL it connected to: each connection must use a fresh one.</summary>
     public string Ticket => ticket;
 
