@@ -30,7 +30,9 @@ fi
 
 # Slack: the manifest to paste at api.slack.com/apps (docs/deploy.md, B6).
 mkdir -p "$root/artifacts"
-sed "s#https://[^/\"]*/slack/#https://$host/slack/#g" "$root/manifest/slack/manifest.json" > "$root/artifacts/slack-manifest.json"
+# The request URLs, and the unfurl domain (Slack takes it in lower case only).
+sed -e "s#https://[^/\"]*/slack/#https://$host/slack/#g" -e "s#\"your-host\"#\"$(printf '%s' "$host" | tr '[:upper:]' '[:lower:]')\"#g" \
+  "$root/manifest/slack/manifest.json" > "$root/artifacts/slack-manifest.json"
 
 echo "Slack manifest: artifacts/slack-manifest.json"
 if [ "${slackEnabled:-false}" != "true" ]; then

@@ -142,6 +142,7 @@ public sealed partial class AzdTests(CompiledTemplate template)
             slack.ShouldContain($"https://{host}/slack/events");
             slack.ShouldContain($"https://{host}/slack/interactivity");
             slack.ShouldNotContain("YOUR-HOST");
+            JsonDocument.Parse(slack).RootElement.GetProperty("features").GetProperty("unfurl_domains")[0].GetString().ShouldBe(host.ToLowerInvariant());
         }
         finally
         {

@@ -199,7 +199,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
     }
 
     /// <summary>
-    /// Display names <c>users.info</c> answers with, by user id; a user not listed gets the default answer (Ada Lovelace, U1).
+    /// Display names <c>users.info</c> answers with, by user id; U1 not listed is Ada Lovelace, anyone else not listed is <c>user_not_found</c>.
     /// </summary>
     public ConcurrentDictionary<string, string> DisplayNames { get; } = new(StringComparer.Ordinal);
 
@@ -211,7 +211,10 @@ public sealed class FakeSlackApi : IAsyncDisposable
             return new() { ["ok"] = true, ["user"] = new JsonObject { ["id"] = id, ["name"] = id.ToLowerInvariant(), ["profile"] = new JsonObject { ["display_name"] = name } } };
         }
 
-        return new() { ["ok"] = true, ["user"] = new JsonObject { ["id"] = "U1", ["name"] = "ada", ["profile"] = new JsonObject { ["display_name"] = "Ada Lovelace" } } };
+        // Slack answers about the person asked for, or not at all: anyone but U1 (Ada) not listed is not found.
+        return id is null or "U1"
+            ? new() { ["ok"] = true, ["user"] = new JsonObject { ["id"] = "U1", ["name"] = "ada", ["profile"] = new JsonObject { ["display_name"] = "Ada Lovelace" } } }
+            : new() { ["ok"] = false, ["error"] = "user_not_found" };
     }
 
     private string Success(string method, string body)

@@ -58,6 +58,7 @@ public sealed class PlainWordsTests
     public async Task ReportToTriage_TurnsSlackMarkupIntoPlainText_LinksAsTextAndUrl_MentionsAsDisplayNames()
     {
         await using var h = await SlackHost.StartAsync();
+        h.Api.DisplayNames["U9"] = "Ada Lovelace";
         await SetUpChannelAsync(h);
 
         (await h.InteractAsync(AnywhereIntakeTests.MessageAction(h, Ada, Channel, "1712345678.000700",
