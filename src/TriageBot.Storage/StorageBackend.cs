@@ -16,4 +16,10 @@ public sealed record StorageBackend(ITriageStore Store, IStoreMaintenance Mainte
     public required IInstallationStore Installations { get; init; }
     /// <summary>Issue-tracker connections, links and webhook deliveries (docs/trackers.md).</summary>
     public ITrackerStore? Trackers { get; init; }
+
+    /// <summary>A backend is its store and the two capabilities; the tracker store is an extra that does not change which backend it is.</summary>
+    public bool Equals(StorageBackend? other) =>
+        other is not null && Equals(Store, other.Store) && Equals(Maintenance, other.Maintenance) && Equals(Administration, other.Administration);
+
+    public override int GetHashCode() => HashCode.Combine(Store, Maintenance, Administration);
 }

@@ -195,6 +195,13 @@ public abstract class GitHubSyncTests(string? azurite) : IAsyncLifetime
 
         history.Count(h => h.Reason?.StartsWith("Syncing with GitHub stopped", StringComparison.Ordinal) == true).ShouldBe(1);
         link.Value.IssueKey.ShouldNotBeNull();
+
+        // The triage channel (the backlog's report channel) is told, through the outbox and the playground's sender.
+        const string notice = "is no longer synced with GitHub";
+        using var http = host.Http();
+        var feed = await TrackerHost.EventuallyAsync(async () => await http.GetStringAsync("/playground/api/feed?as=priya") is var f && f.Contains(notice, StringComparison.Ordinal) ? f : null,
+            "the facilitators told");
+        feed.Split(notice).Length.ShouldBe(2, "told once");
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public static class TrackerCommandParser
     public const string DisconnectUsage = "disconnect github|jira";
     public const string LinkUsage = "link TRI-42 <issue URL or key>";
     public const string LinkPersonUsage = "link @person github|jira <login or account id>";
-    public const string ImportUsage = "import github <search> | import jira \"<JQL>\"";
+    public const string ImportUsage = "import github|jira <search or JQL>";
 
     /// <summary>Help lines, in the order help lists them.</summary>
     public static IReadOnlyList<Views.CommandHelp> Help { get; } =

@@ -38,9 +38,15 @@ internal sealed class TrackerSync(
     /// <summary>Events are read again from this long before the cursor: a change stored late (written at an earlier instant) is still seen.</summary>
     internal static readonly TimeSpan Overlap = TimeSpan.FromSeconds(30);
 
+    /// <summary>The tracker tables exist before the host serves anything (like the store's own schema).</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await trackers.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await trackers.InitializeAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
