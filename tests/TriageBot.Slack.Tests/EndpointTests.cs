@@ -549,6 +549,7 @@ public sealed class EndpointTests : IAsyncLifetime
     public async Task AppMention_IsACommandWithoutTheMention_AndARetryOfTheSameEventIsHandledOnce()
     {
         _app.Conversation.Script = _ => new ReplyOutcome(new TextView("Here is TRI-42"), Private: true);
+        _app.Api.DisplayNames["U0ADA001"] = "Ada Lovelace";
         var body = Envelope("Ev0MENTION1", Mention("<@U0BOT> show TRI-42")).ToJsonString();
 
         var first = await _app.PostJsonAsync("/slack/events", body);

@@ -32,8 +32,11 @@ public sealed class WipAndAllocationTests : IAsyncLifetime
     /// <summary>Asks for the report as a person would, then builds what the delivery worker posts for it.</summary>
     private async Task<ReportView> PostedReportAsync(string backlogId, ReportKind kind)
     {
-        Text(await _h.Command(Priya, $"report {kind.ToString().ToLowerInvariant()}")).Tone.ShouldBe(Tone.Info);
-        (await _h.PendingAsync()).Select(m => m.ToView()).OfType<LiveReportView>().ShouldContain(v => v.Kind == kind);
+        // One post (issue 19): "Preparing…" is posted and then updated in place into the report.
+        (await _h.Command(Priya, $"report {kind.ToString().ToLowerInvariant()}")).ShouldBeOfType<NoOutcome>();
+        var pending = (await _h.PendingAsync()).Select(m => m.ToView()).ToList();
+        pending.OfType<TextView>().ShouldContain(v => v.Text.StartsWith("Preparing the ", StringComparison.Ordinal) && v.Tone == Tone.Info);
+        pending.OfType<LiveReportView>().ShouldContain(v => v.Kind == kind);
         var backlog = (await _h.Store.Backlogs.GetAsync(backlogId, CancellationToken.None))!.Value;
         return await _h.Core.Reports.BuildAsync(backlog, kind, _h.Clock.GetUtcNow(), CancellationToken.None);
     }

@@ -121,7 +121,7 @@ public sealed class StorageConfigurationTests(AzuriteFixture azurite) : IClassFi
         store.ShouldNotBeAssignableTo<IBacklogAdministration>();
         var installations = host.Services.GetRequiredService<IInstallationStore>();
         store.ShouldNotBeAssignableTo<IInstallationStore>();
-        var trackers = host.Services.GetRequiredService<ITrackerStore>();
+        var trackers = host.Services.GetRequiredService<StorageBackend>().Trackers.ShouldNotBeNull();
         store.ShouldNotBeAssignableTo<ITrackerStore>();
         host.Services.GetRequiredService<StorageBackend>().ShouldBe(new StorageBackend(store, maintenance, administration) { Installations = installations, Trackers = trackers });
 

@@ -28,7 +28,7 @@ public sealed class InstallFlowTests
         page.Headers.GetValues("Content-Security-Policy").Single().ShouldStartWith("default-src 'none'");
         page.Headers.CacheControl!.NoStore.ShouldBeTrue();
         html.ShouldContain("Add to Slack");
-        html.ShouldContain("href=\"https://slack.com/oauth/v2/authorize?client_id=1111.2222&amp;scope=commands%2Cchat%3Awrite%2Capp_mentions%3Aread%2Cim%3Ahistory%2Cim%3Awrite%2Cusers%3Aread%2Cchannels%3Aread%2Cgroups%3Aread&amp;state=");
+        html.ShouldContain("href=\"https://slack.com/oauth/v2/authorize?client_id=1111.2222&amp;scope=commands%2Cchat%3Awrite%2Capp_mentions%3Aread%2Cim%3Ahistory%2Cim%3Awrite%2Cusers%3Aread%2Cchannels%3Aread%2Cgroups%3Aread%2Clinks%3Aread%2Clinks%3Awrite&amp;state=");
         StateOf(html).Split('.').Length.ShouldBe(3);
         page.Headers.GetValues("Set-Cookie").Single().ShouldContain("httponly", Case.Insensitive);
     }
