@@ -9,7 +9,12 @@ namespace TriageBot.Slack.WebApi;
 /// </summary>
 public sealed class SlackUserNames(TimeProvider time, ILogger<SlackUserNames> logger)
 {
-    private readonly ConcurrentDictionary<string, (string Name, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    // A null name: users.info failed or ran out of time, so the person is not asked about again until Until — otherwise
+    // every request of someone Slack will not name (a missing scope, a rate limit, a slow API) would pay the call again.
+    private readonly ConcurrentDictionary<string, (string? Name, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>How long a failed lookup is not retried.</summary>
+    public static readonly TimeSpan FailureWait = TimeSpan.FromMinutes(5);
 
     /// <summary>Display names of <paramref name="userIds"/> (at most 10 looked up), found within <paramref name="budget"/>.</summary>
     public async Task<IReadOnlyDictionary<string, string>> LookUpAsync(SlackApiClient api, IEnumerable<string> userIds, TimeSpan budget, CancellationToken ct)
@@ -23,7 +28,10 @@ public sealed class SlackUserNames(TimeProvider time, ILogger<SlackUserNames> lo
         {
             if (_cache.TryGetValue(workspace + id, out var cached) && cached.Until > now)
             {
-                names[id] = cached.Name;
+                if (cached.Name is not null)
+                {
+                    names[id] = cached.Name;
+                }
             }
             else
             {
@@ -46,6 +54,12 @@ public sealed class SlackUserNames(TimeProvider time, ILogger<SlackUserNames> lo
                 catch (Exception e) when (e is SlackApiException or SlackRateLimitedException or SlackTransientException or OperationCanceledException && !ct.IsCancellationRequested)
                 {
                     Log.ReplyFailed(logger, "users.info", e.GetType().Name);
+                    // A name known before stays in use (stale beats the handle); either way Slack is not asked again for a while.
+                    var kept = _cache.AddOrUpdate(workspace + id, (null, now + FailureWait), (_, old) => (old.Name, now + FailureWait));
+                    if (kept.Name is not null)
+                    {
+                        names[id] = kept.Name;
+                    }
                 }
             })).ConfigureAwait(false);
         }

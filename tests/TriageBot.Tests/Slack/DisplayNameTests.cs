@@ -55,4 +55,24 @@ public sealed class DisplayNameTests
         item.Reporter.DisplayName.ShouldBe("noa");
         (await h.CommandAsync(Members[1], "list")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task WhenUsersInfoFails_ThePersonIsNotAskedAboutAgainOnEveryRequest_ForAWhile()
+    {
+        await using var h = await SlackHost.StartAsync();
+        await SetUpChannelAsync(h);
+        h.Api.FailWith((method, _, _) => method == "users.info" ? TriageBot.Slack.Tests.Fakes.FakeAnswer.ServerError(503) : null);
+        h.Api.DisplayNames.TryRemove("U4", out _);
+        int AskedAboutNoa() => h.Api.CallsTo("users.info").Count(c => c.Body.Contains("user=U4", StringComparison.Ordinal));
+
+        (await h.CommandAsync(Members[1], "list")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var asked = AskedAboutNoa();
+        asked.ShouldBeGreaterThan(0);
+        for (var i = 0; i < 5; i++)
+        {
+            (await h.CommandAsync(Members[1], "list")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        AskedAboutNoa().ShouldBe(asked, $"a failed lookup is not repeated on each request within {TriageBot.Slack.WebApi.SlackUserNames.FailureWait} (it cost a users.info call per vote)");
+    }
 }
