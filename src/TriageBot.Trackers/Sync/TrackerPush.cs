@@ -85,8 +85,8 @@ internal sealed class TrackerPush(ITriageStore store, ITrackerStore trackers, Tr
         catch (TrackerException e)
         {
             Log.PushFailed(logger, link.Kind, link.BacklogId, link.ItemNumber, e.Message);
-            var failed = link with { Failed = true, LastError = e.Message, FailureReported = true };
-            await FinishAsync(leased, failed, ct).ConfigureAwait(false);
+            // Told before the link is saved as failed, so whoever sees the stopped link also finds why;
+            // a crash in between tells again on the next attempt rather than never.
             if (!link.FailureReported)
             {
                 var actor = SyncActor(connection);
@@ -96,6 +96,8 @@ internal sealed class TrackerPush(ITriageStore store, ITrackerStore trackers, Tr
                     $"{item.Key} ({stored?.Title ?? item.Title}) is no longer synced with {link.Kind}: {e.Message} Link it again with `link {item.Key} <issue>` once it is fixed.",
                     time.GetUtcNow(), ct).ConfigureAwait(false);
             }
+
+            await FinishAsync(leased, link with { Failed = true, LastError = e.Message, FailureReported = true }, ct).ConfigureAwait(false);
         }
     }
 
