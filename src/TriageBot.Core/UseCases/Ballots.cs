@@ -13,8 +13,51 @@ internal sealed class Ballots(UseCaseContext context)
     /// <summary>The logical name of an item's ballot message.</summary>
     public static string Ref(Item item) => $"ballot:{item.BacklogId}/{item.Number}";
 
+    /// <summary>The name of the item's <paramref name="n"/>-th earlier ballot post (1-based), kept when a later clinic posted a new one.</summary>
+    private static string EarlierRef(Item item, int n) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ballot:{item.BacklogId}/{item.Number}@{n}");
+
+    /// <summary>The name whose stored value counts the item's earlier ballot posts.</summary>
+    private static string EarlierCountRef(Item item) => $"ballots:{item.BacklogId}/{item.Number}";
+
+    /// <summary>At most this many earlier ballots of one item are kept true (about a year of fortnightly clinics).</summary>
+    private const int MaxEarlier = 26;
+
+    /// <summary>How many earlier ballot posts the item has (their names are <see cref="EarlierRef"/> 1..n).</summary>
+    private async Task<int> EarlierCountAsync(Item item, CancellationToken ct) =>
+        await context.Store.MessageRefs.GetAsync(EarlierCountRef(item), ct) is { } count
+        && int.TryParse(count.PlatformMessageId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? Math.Min(n, MaxEarlier) : 0;
+
+    /// <summary>
+    /// Before a later clinic posts the item's ballot again: the ballot posted so far (if it was sent) is kept under its own
+    /// name, and an update is queued that closes it — it keeps showing the item's outcome but takes no more votes.
+    /// </summary>
+    public async Task KeepEarlierAsync(RequestContext c, Item item)
+    {
+        if (await context.Store.MessageRefs.GetAsync(Ref(item), c.Ct) is not { } posted || posted.PlatformMessageId.Length == 0)
+        {
+            return;
+        }
+
+        var n = await EarlierCountAsync(item, c.Ct);
+        // Beyond the cap the last name is reused: the post it named before was closed already and keeps what it last said.
+        var slot = n < MaxEarlier ? n + 1 : MaxEarlier;
+        var name = EarlierRef(item, slot);
+        await context.Store.MessageRefs.SetManyAsync(
+            [(name, posted.Where, posted.PlatformMessageId), (EarlierCountRef(item), posted.Where, slot.ToString(System.Globalization.CultureInfo.InvariantCulture))], c.Ct);
+        await context.EnqueueAsync(c, OutboxKind.Update, posted.Where, new LiveBallotView(item.BacklogId, item.Number) { Earlier = true }, messageRef: name);
+    }
+
     /// <summary>The ballot as it stands: who voted (never how) until reveal; then every vote, medians, spread; then the outcome.</summary>
-    public async Task<BallotView> BuildAsync(RequestContext c, Item item)
+    public async Task<BallotView> BuildAsync(RequestContext c, Item item, bool earlier = false)
+    {
+        var ballot = await BuildCurrentAsync(c, item);
+        // An earlier clinic's post: the outcome as it stands, no way to vote there (and, in Teams, no per-person refresh).
+        return earlier && ballot.Final is null
+            ? ballot with { Actions = [new(ButtonIds.Show, "Show item", ballot.Item.Ref)], InlineVote = null, ClosedNote = Wording.BallotMovedOn }
+            : ballot;
+    }
+
+    private async Task<BallotView> BuildCurrentAsync(RequestContext c, Item item)
     {
         var votes = await context.Store.Votes.ListAsync(item.BacklogId, item.Number, item.Round, c.Ct);
         var counted = votes.GroupBy(v => v.Voter.Key).Select(g => g.MaxBy(v => v.At)!).OrderBy(v => v.At).ToList();
@@ -73,6 +116,30 @@ internal sealed class Ballots(UseCaseContext context)
         {
             await context.EnqueueAsync(c, OutboxKind.Update, p.Where, new LiveBallotView(item.BacklogId, item.Number), messageRef: Ref(item));
         }
+
+        var earlier = await EarlierUpdatesAsync(c, item);
+        if (earlier.Count > 0)
+        {
+            await context.Store.Outbox.EnqueueManyAsync(earlier, c.Ct);
+            context.Notify();
+        }
+    }
+
+    /// <summary>The updates of the item's earlier clinics' ballots, so each shows what became of it.</summary>
+    private async Task<List<OutboxMessage>> EarlierUpdatesAsync(RequestContext c, Item item)
+    {
+        var messages = new List<OutboxMessage>();
+        var count = await EarlierCountAsync(item, c.Ct);
+        for (var n = 1; n <= count; n++)
+        {
+            var name = EarlierRef(item, n);
+            if (await context.Store.MessageRefs.GetAsync(name, c.Ct) is { } post)
+            {
+                messages.Add(UseCaseContext.NewOutbox(c, OutboxKind.Update, post.Where, new LiveBallotView(item.BacklogId, item.Number) { Earlier = true }, messageRef: name));
+            }
+        }
+
+        return messages;
     }
 
     /// <summary>The update of the item's clinic ballot, if one was posted, for a change to write with the item (none otherwise).</summary>
@@ -84,6 +151,8 @@ internal sealed class Ballots(UseCaseContext context)
         {
             messages.Add(UseCaseContext.NewOutbox(c, OutboxKind.Update, p.Where, new LiveBallotView(item.BacklogId, item.Number), messageRef: Ref(item)));
         }
+
+        messages.AddRange(await EarlierUpdatesAsync(c, item));
 
         // Posts stay true: the intake confirmation and the capability-note request are rebuilt from the item when sent.
         var itemRef = $"{item.BacklogId}/{item.Number}";

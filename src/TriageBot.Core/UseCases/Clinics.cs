@@ -9,7 +9,7 @@ using TriageBot.Core.Voting;
 namespace TriageBot.Core.UseCases;
 
 /// <summary>The triage clinic: its agenda (every item still New, the ready queue's top, items due for re-scoring), and its kickoff with one ballot per agenda item.</summary>
-internal sealed class Clinics(UseCaseContext context, ReportBuilder reports)
+internal sealed class Clinics(UseCaseContext context, ReportBuilder reports, Ballots ballots)
 {
     private static readonly ItemState[] OpenStates = [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Icebox, ItemState.Active];
 
@@ -19,6 +19,12 @@ internal sealed class Clinics(UseCaseContext context, ReportBuilder reports)
         var agenda = await AgendaAsync(backlog, await LastBeforeAsync(backlog.Id, now, ct, excluding: occurrenceId), now, ct);
         var kickoff = reports.WithItemLinks(ReportViews.Agenda(agenda), backlog) with { Late = late, DashboardUrl = context.DashboardUrl(backlog) };
         var system = RequestContext.System(backlog, now, ct);
+        // Posts stay true: an item's ballot from an earlier clinic is closed (and kept true) before the new one is posted.
+        foreach (var entry in agenda.Items)
+        {
+            await ballots.KeepEarlierAsync(system, entry.Item);
+        }
+
         await OpenRescoringRoundsAsync(system, agenda);
         foreach (var channel in channels)
         {

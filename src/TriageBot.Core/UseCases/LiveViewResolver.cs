@@ -14,7 +14,7 @@ internal sealed class LiveViewResolver(UseCaseContext context, Ballots ballots, 
             case LiveBallotView live:
                 var backlog = await store.Backlogs.GetAsync(live.BacklogId, ct);
                 var item = await store.Items.GetAsync(live.BacklogId, live.Number, ct);
-                return backlog is null || item is null ? null : await ballots.BuildAsync(RequestContext.System(backlog.Value, context.Time.GetUtcNow(), ct), item.Value);
+                return backlog is null || item is null ? null : await ballots.BuildAsync(RequestContext.System(backlog.Value, context.Time.GetUtcNow(), ct), item.Value, live.Earlier);
             case LiveSweepView sweep:
                 return await sweeps.ResolveAsync(sweep, ct);
             case LiveItemPostView post:

@@ -16,7 +16,8 @@ namespace TriageBot.Core.UseCases;
 /// <remarks>
 /// References live in <see cref="IMessageRefStore"/>: each post is <c>sweep:{backlog}:{ticks}#{i}</c> (its platform id once
 /// sent), and each listed item has <c>sweeprow:{backlog}/{number}</c>, whose stored value names the sweep instead of a
-/// platform message: <c>{ticks}|{posts}|{total}|{n1,n2,…}</c>. An item listed again by a later sweep points to the later one.
+/// platform message: <c>{ticks}|{posts}|{total}|{n1,n2,…}</c>, one such entry per sweep that listed the item (separated by
+/// <c>;</c>, the latest <see cref="MaxSweepsPerRow"/>), so an item on an older and a newer sweep keeps both true.
 /// </remarks>
 internal sealed class Sweeps(UseCaseContext context, ItemChanges changes, ReportBuilder reports) : IUseCase
 {
@@ -70,10 +71,16 @@ internal sealed class Sweeps(UseCaseContext context, ItemChanges changes, Report
         var numbers = sweep.Items.Shown.Select(s => s.Item.Number).ToList();
         var posted = new Posted(now.UtcTicks, channels.Count, sweep.Items.Count, numbers);
 
-        // Known before they are sent, so an update queued meanwhile waits for its post instead of being dropped.
-        var refs = channels.Select((channel, i) => (PostRef(backlog.Id, posted.Ticks, i), channel, ""))
-            .Concat(numbers.Select(n => (RowRef(backlog.Id, n), channels[0], posted.Format())))
-            .ToList();
+        // Known before they are sent, so an update queued meanwhile waits for its post instead of being dropped. Each row keeps
+        // the sweeps that listed it before, so their posts stay true too.
+        var refs = channels.Select((channel, i) => (PostRef(backlog.Id, posted.Ticks, i), channel, "")).ToList();
+        foreach (var n in numbers)
+        {
+            var earlier = await context.Store.MessageRefs.GetAsync(RowRef(backlog.Id, n), ct) is { } row ? Posted.ParseAll(row.PlatformMessageId) : [];
+            var kept = earlier.Where(p => p.Ticks != posted.Ticks).TakeLast(MaxSweepsPerRow - 1).Append(posted);
+            refs.Add((RowRef(backlog.Id, n), channels[0], string.Join(';', kept.Select(p => p.Format()))));
+        }
+
         await context.Store.MessageRefs.SetManyAsync(refs, ct);
 
         var system = RequestContext.System(backlog, now, ct);
@@ -94,19 +101,22 @@ internal sealed class Sweeps(UseCaseContext context, ItemChanges changes, Report
     /// <summary>The updates of every posted sweep that lists <paramref name="item"/>, to write with its change (none when no sweep lists it).</summary>
     public static async Task<IReadOnlyList<OutboxMessage>> UpdatesAsync(UseCaseContext context, RequestContext c, Item item)
     {
-        if (await context.Store.MessageRefs.GetAsync(RowRef(item.BacklogId, item.Number), c.Ct) is not { } row || Posted.Parse(row.PlatformMessageId) is not { } posted)
+        if (await context.Store.MessageRefs.GetAsync(RowRef(item.BacklogId, item.Number), c.Ct) is not { } row)
         {
             return [];
         }
 
-        var view = new LiveSweepView(item.BacklogId, new DateTimeOffset(posted.Ticks, TimeSpan.Zero), posted.Numbers, posted.Total);
         var messages = new List<OutboxMessage>();
-        for (var i = 0; i < posted.Posts; i++)
+        foreach (var posted in Posted.ParseAll(row.PlatformMessageId))
         {
-            var name = PostRef(item.BacklogId, posted.Ticks, i);
-            if (await context.Store.MessageRefs.GetAsync(name, c.Ct) is { } post)
+            var view = new LiveSweepView(item.BacklogId, new DateTimeOffset(posted.Ticks, TimeSpan.Zero), posted.Numbers, posted.Total);
+            for (var i = 0; i < posted.Posts; i++)
             {
-                messages.Add(UseCaseContext.NewOutbox(c, OutboxKind.Update, post.Where, view, messageRef: name));
+                var name = PostRef(item.BacklogId, posted.Ticks, i);
+                if (await context.Store.MessageRefs.GetAsync(name, c.Ct) is { } post)
+                {
+                    messages.Add(UseCaseContext.NewOutbox(c, OutboxKind.Update, post.Where, view, messageRef: name));
+                }
             }
         }
 
@@ -154,6 +164,9 @@ internal sealed class Sweeps(UseCaseContext context, ItemChanges changes, Report
         return reports.WithItemLinks(view, backlog.Value) with { DashboardUrl = context.DashboardUrl(backlog.Value), Late = live.Late };
     }
 
+    /// <summary>The most sweeps one row reference remembers (two years of quarterly sweeps).</summary>
+    private const int MaxSweepsPerRow = 8;
+
     private static string PostRef(string backlogId, long ticks, int index) => string.Create(CultureInfo.InvariantCulture, $"sweep:{backlogId}:{ticks}#{index}");
 
     private static string RowRef(string backlogId, int number) => string.Create(CultureInfo.InvariantCulture, $"sweeprow:{backlogId}/{number}");
@@ -162,6 +175,10 @@ internal sealed class Sweeps(UseCaseContext context, ItemChanges changes, Report
     private sealed record Posted(long Ticks, int Posts, int Total, IReadOnlyList<int> Numbers)
     {
         public string Format() => string.Create(CultureInfo.InvariantCulture, $"{Ticks}|{Posts}|{Total}|{string.Join(',', Numbers)}");
+
+        /// <summary>Every entry of a row reference, oldest first; entries that do not parse are skipped.</summary>
+        public static List<Posted> ParseAll(string value) =>
+            [.. value.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Parse).OfType<Posted>()];
 
         public static Posted? Parse(string value)
         {

@@ -21,7 +21,7 @@ public sealed class TriageCore
         var ballots = new Ballots(context);
         var changes = new ItemChanges(context, ballots);
         Reports = new ReportBuilder(context);
-        var clinics = new Clinics(context, Reports);
+        var clinics = new Clinics(context, Reports, ballots);
         var sweeps = new Sweeps(context, changes, Reports);
         Conversation = new ConversationRouter(context,
         [

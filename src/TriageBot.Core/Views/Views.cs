@@ -154,6 +154,11 @@ public sealed record BallotView(ItemSummary Item, int Round, IReadOnlyList<UserR
     public UserRef? Viewer { get; init; }
     /// <summary>In a view built for one person: their own vote in this round, shown to them alone until reveal.</summary>
     public Rubric.Scores? ViewerVote { get; init; }
+    /// <summary>
+    /// Set on an earlier post of the item's ballot (an earlier clinic's) while the item is still being scored: why it takes no
+    /// more votes. Such a ballot has no vote buttons and is not refreshed per person; the newest ballot is where voting goes on.
+    /// </summary>
+    public string? ClosedNote { get; init; }
 }
 
 /// <summary>Posted when the bot joins a conversation.</summary>
@@ -223,7 +228,11 @@ public sealed record ReportView(string Title, IReadOnlyList<ReportSection> Secti
 /// A ballot to be rendered from storage at the moment it is sent, so a queued post or update always shows the
 /// latest votes. The delivery worker resolves it through <see cref="IViewResolver"/> before a channel renders it.
 /// </summary>
-public sealed record LiveBallotView(string BacklogId, int Number) : View, ILiveView;
+public sealed record LiveBallotView(string BacklogId, int Number) : View, ILiveView
+{
+    /// <summary>An earlier post of the ballot (an earlier clinic's): it shows the item's outcome but takes no more votes.</summary>
+    public bool Earlier { get; init; }
+}
 
 /// <summary>
 /// An item's earlier post, rebuilt from the item when sent so it stays true: its intake confirmation

@@ -164,6 +164,9 @@ public static class Wording
     /// <summary>An open ballot with no vote.</summary>
     public const string NoVotesYet = "No votes yet";
 
+    /// <summary>On an earlier clinic's ballot of an item still being scored: voting goes on on the newest ballot.</summary>
+    public const string BallotMovedOn = "This ballot is closed: the item is on a later clinic's agenda, and voting goes on there.";
+
     /// <summary>
     /// Who has voted on an open ballot: "3 voted so far: Ada, Eli, Mia". <paramref name="count"/> and
     /// <paramref name="names"/> come formatted by the channel (emphasis, mentions, escaping).

@@ -232,6 +232,11 @@ public static class BlockKitRenderer
             c.Lines(v.Consequences.Select(x => ":point_right: " + SlackText.Escape(x)).ToList(), 10);
         }
 
+        if (v.ClosedNote is { } closed)
+        {
+            c.Context(":lock: " + SlackText.Escape(closed));
+        }
+
         var actions = v.Actions;
         if (v.InlineVote is { } vote)
         {

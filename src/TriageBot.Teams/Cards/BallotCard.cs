@@ -54,6 +54,7 @@ internal static class BallotCard
                 b.Text(v.ViewerVote is { } mine ? "Your vote, shown to you alone until reveal: " + Wording.Scores(mine) : "You have not voted in this round yet.", weight: "Bolder");
         }
         foreach (var c in v.Consequences) b.Text("⚠ " + c, color: "Warning");
+        if (v.ClosedNote is { } closed) b.Text(closed, weight: "Bolder", separator: true);
 
         var refresh = b.Host == CardHost.TeamsMessage ? Refresh(v) : null;
         b.Refresh = refresh;
@@ -90,6 +91,8 @@ internal static class BallotCard
     /// </summary>
     public static JsonObject? Refresh(BallotView v)
     {
+        // An earlier clinic's ballot takes no votes: nobody's own view of it is asked for.
+        if (v.ClosedNote is not null) return null;
         var users = v.Voters.Concat(v.Facilitators).Append(v.Viewer)
             .Where(u => u is { Platform: Platform.Teams })
             .Select(u => u!.UserId).Distinct(StringComparer.Ordinal).ToList();

@@ -56,7 +56,7 @@ public sealed class QuarterScenarioTests
         // Clinic 2: the unscored item is still on the agenda; the ready queue gets new, votable rounds (bulk re-scoring).
         await TickAsync(host, Clinics[1]);
         BallotsPostedAt(host, Clinics[1]).ShouldBe([flicker.Key, export.Key, search.Key]);
-        var rescoring = host.Log.All.Where(s => s.At >= Clinics[1] && s.View is BallotView b && b.Item.Key == export.Key).Select(s => (BallotView)s.View).First();
+        var rescoring = host.Log.All.Where(s => s.At >= Clinics[1] && s.Kind == OutboxKind.Post && s.View is BallotView b && b.Item.Key == export.Key).Select(s => (BallotView)s.View).First();
         (rescoring.Round, rescoring.Final, rescoring.Previous).ShouldBe((2, null, null));
         rescoring.Actions.Select(a => a.ActionId).ShouldContain(ButtonIds.KeepScore);
         await VoteRevealFinalizeAsync(host, export, (3, 2, 2, 2));
@@ -74,6 +74,18 @@ public sealed class QuarterScenarioTests
         await TickAsync(host, Clinics[2]);
         BallotsPostedAt(host, Clinics[2]).ShouldContain(flicker.Key);
         await VoteRevealFinalizeAsync(host, flicker, (3, 2, 2, 2));
+        // Posts stay true: the item's ballots of clinics 1 and 2 were closed when a later clinic posted it again (no way to vote
+        // there), and now show its outcome — as does the newest.
+        var flickerBallots = host.Log.All.Where(s => s.Kind == OutboxKind.Post && s.View is BallotView b && b.Item.Key == flicker.Key).Select(s => s.PlatformMessageId).ToList();
+        flickerBallots.Count.ShouldBe(3);
+        foreach (var earlier in flickerBallots[..2])
+        {
+            var updates = host.Log.All.Where(s => s.Kind == OutboxKind.Update && s.PlatformMessageId == earlier).Select(s => (BallotView)s.View).ToList();
+            updates.ShouldContain(b => b.ClosedNote == Wording.BallotMovedOn && b.InlineVote == null && b.Actions.Single().ActionId == ButtonIds.Show);
+            updates[^1].Final.ShouldNotBeNull().Total.ShouldBe(19);
+            updates[^1].Final!.FinalizedBy.ShouldBe(Pm);
+        }
+
         await TickAsync(host, Clinics[2].AddHours(2));
         // The summary keeps a ready-queue item whose new round was not voted apart from the never-scored: its score stands.
         var thirdSummary = Summary(host, Clinics[2]);

@@ -153,4 +153,26 @@ public sealed class SweepStaysTrueTests : IAsyncLifetime
         row.Actions.ShouldBeEmpty();
         row.Lines.Single().Text.ShouldBe("✓ Re-scored by Priya on Mon 7 Jun 2027 (total 21): now in Sprint.");
     }
+
+    [Fact]
+    public async Task AnItemOnAnOlderAndANewerSweep_DecidedOnce_UpdatesBothPosts_TheRowSaysWhatHappenedAndWhoDidIt()
+    {
+        var (items, olderRef) = await PostedSweepAsync();
+        await SentAsync();
+        _h.Clock.Advance(TimeSpan.FromDays(2));
+        (await _h.Command(Priya, "report icebox")).ShouldBeOfType<NoOutcome>();
+        var newer = (await _h.PendingAsync()).Where(m => m.Kind == OutboxKind.Post && m.MessageRef?.StartsWith("sweep:", StringComparison.Ordinal) == true).ShouldHaveSingleItem();
+        newer.MessageRef.ShouldNotBe(olderRef);
+        await _h.Store.MessageRefs.SetAsync(newer.MessageRef!, newer.Target, "1700000000.000901", CancellationToken.None);
+        await SentAsync();
+
+        (await _h.Command(Priya, $"promote {items[1].Key}")).ShouldBeOfType<ReplyOutcome>();
+
+        foreach (var postRef in new[] { olderRef, newer.MessageRef! })
+        {
+            var row = Row(await LatestUpdateAsync(postRef), items[1]);
+            row.Actions.ShouldBeEmpty();
+            row.Lines.ShouldHaveSingleItem().Text.ShouldStartWith("✓ Promoted to the ready queue by Priya on");
+        }
+    }
 }
