@@ -14,7 +14,7 @@ public static class SlackFlows
     public const string BacklogId = "payments";
 
     /// <summary><c>/triage setup</c> in a fresh channel, the modal submitted: the channel is bound and Ada facilitates.</summary>
-    public static async Task<JsonObject> SetUpChannelAsync(SlackHost h, string channel = Channel)
+    public static async Task<JsonObject> SetUpChannelAsync(SlackHost h, string channel = Channel, string timeZone = "Europe/Berlin")
     {
         var opened = h.Api.CallsTo("views.open").Count;
         var response = await h.CommandAsync(Ada, "setup", channel);
@@ -22,7 +22,7 @@ public static class SlackFlows
         var modal = await h.OpenedModalAsync(opened + 1);
         ((string?)modal["callback_id"]).ShouldBe("setup");
 
-        var submitted = await h.SubmitAsync(Ada, modal, new Dictionary<string, string?> { ["name"] = "Payments", ["timeZone"] = "Europe/Berlin" });
+        var submitted = await h.SubmitAsync(Ada, modal, new Dictionary<string, string?> { ["name"] = "Payments", ["timeZone"] = timeZone });
         submitted.StatusCode.ShouldBe(HttpStatusCode.OK);
         Confirmed(await JsonBody(submitted)).ShouldContain("now belongs to Payments");
         return modal;

@@ -95,7 +95,7 @@ public sealed class SlackHost : IAsyncDisposable
     public Task<HttpResponseMessage> PostSignedAsync(
         string path, string body, string contentType, string secret = Secret, DateTimeOffset? timestamp = null, IDictionary<string, string>? headers = null)
     {
-        var request = SlackWire.Signed(path, SlackWire.Utf8(body), contentType, timestamp, secret);
+        var request = SlackWire.Signed(path, SlackWire.Utf8(body), contentType, timestamp ?? SignAt?.Invoke(), secret);
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -103,6 +103,9 @@ public sealed class SlackHost : IAsyncDisposable
 
         return Client.SendAsync(request);
     }
+
+    /// <summary>When set, requests are signed at this time unless a test gives one (a host on a test clock).</summary>
+    public Func<DateTimeOffset>? SignAt { get; set; }
 
     /// <summary>Trigger ids numbered per host, so a test can tell its interactions apart.</summary>
     public string NextTrigger() => $"trigger-{Interlocked.Increment(ref _triggers)}";
@@ -187,9 +190,10 @@ public sealed class SlackHost : IAsyncDisposable
         InteractAsync(SlackWire.Submission(who, modal, values, NextTrigger()), secret, timestamp);
 
     /// <summary>Presses a button of a message the bot posted in <paramref name="channel"/> (ts <paramref name="messageTs"/>).</summary>
-    public Task<HttpResponseMessage> PressAsync(SlackPerson who, JsonObject message, string messageTs, string actionId, string? threadTs = null, string channel = Channel)
+    /// <remarks>With <paramref name="value"/>, the button carrying that value (e.g. one row's "Decide…" among several).</remarks>
+    public Task<HttpResponseMessage> PressAsync(SlackPerson who, JsonObject message, string messageTs, string actionId, string? threadTs = null, string channel = Channel, string? value = null)
     {
-        var button = Buttons(message).FirstOrDefault(b => global::TriageBot.Slack.Blocks.ActionIdCodec.Strip((string)b["action_id"]!) == actionId)
+        var button = Buttons(message).FirstOrDefault(b => global::TriageBot.Slack.Blocks.ActionIdCodec.Strip((string)b["action_id"]!) == actionId && (value is null || (string?)b["value"] == value))
             ?? throw new InvalidOperationException($"No '{actionId}' button in: {message.ToJsonString()}");
         return InteractAsync(BlockAction(who, message, messageTs, threadTs, channel, button, "b1", state: null));
     }

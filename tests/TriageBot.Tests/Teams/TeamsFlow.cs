@@ -102,14 +102,14 @@ public abstract class TeamsFlow(LocalOpenIdIssuer issuer) : IAsyncLifetime
     }
 
     /// <summary>Installs the bot and sets the channel up through the welcome card's Set up button; returns the backlog id.</summary>
-    protected async Task<string> SetUpAsync(TeamsPerson facilitator, string name = "AI Assistant")
+    protected async Task<string> SetUpAsync(TeamsPerson facilitator, string name = "AI Assistant", string timeZone = "Europe/Berlin")
     {
         var welcome = (await DeliveredAsync(() => P.PostOkAsync(A.BotInstalled(facilitator)))).ShouldHaveSingleItem();
         var form = await OpenFormAsync(facilitator, welcome, "setup");
         var saved = Cards.DialogMessage(await SubmitAsync(facilitator, welcome, form, new Dictionary<string, string>
         {
             ["name"] = name,
-            ["timeZone"] = "Europe/Berlin",
+            ["timeZone"] = timeZone,
         }));
         saved.ShouldContain($"This channel now belongs to {name}");
         var binding = await P.Store.Bindings.GetAsync(Platform.Teams, TeamsProduct.TenantId, TeamsProduct.ChannelId, Ct);
