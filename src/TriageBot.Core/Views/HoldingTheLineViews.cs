@@ -15,7 +15,7 @@ internal static class HoldingTheLineViews
     {
         var lines = overrides.Shown.Select(o => new ReportLine(
             $"{o.Item?.Key ?? "#" + o.Entry.ItemNumber.ToString(CultureInfo.InvariantCulture)}{(o.Item is { } i ? " " + i.Title : "")}: started by {o.Entry.Actor.DisplayName} on " +
-            $"{o.Entry.At.ToString("ddd d MMM", CultureInfo.InvariantCulture)} with {o.Entry.From} {ItemValidation.StreamName(o.Entry.Stream)} items already active (limit {o.Entry.To}). Reason: {o.Entry.Reason}",
+            $"{o.Entry.At.ToString("ddd d MMM", CultureInfo.InvariantCulture)} {Beyond(o.Entry)}. Reason: {o.Entry.Reason}",
             o.Item is { } item ? ItemSummaries.Of(item, now) : null, Problem: true)).ToList();
         if (lines.Count == 0)
         {
@@ -27,6 +27,17 @@ internal static class HoldingTheLineViews
         }
 
         return new(OverridesHeading, lines);
+    }
+
+    /// <summary>
+    /// "with 3 bug items already active (limit 2)"; an entry that did not record the count or the limit (written by an import
+    /// or an older version) says only what it knows, never "(limit )".
+    /// </summary>
+    private static string Beyond(HistoryEntry e)
+    {
+        var stream = ItemValidation.StreamName(e.Stream);
+        var active = string.IsNullOrWhiteSpace(e.From) ? $"with {stream} items already at the WIP limit" : $"with {e.From} {stream} items already active";
+        return string.IsNullOrWhiteSpace(e.To) ? active : $"{active} (limit {e.To})";
     }
 
     /// <summary>Items in the sprint or in progress with rollback risk 1, named as the cautious release lane.</summary>

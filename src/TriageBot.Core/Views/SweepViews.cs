@@ -43,14 +43,17 @@ public static class SweepViews
         {
             var item = row.Entry.Item;
             var summary = ItemSummaries.Of(item, at);
+            // The heading names the item (key and title); its line is not "about an item", so channels do not repeat them.
             if (row.Outcome is { } outcome)
             {
-                sections.Add(new ReportSection($"{item.Key} {item.Title}", [new("✓ " + outcome, summary)]));
+                sections.Add(new ReportSection($"{item.Key} {item.Title}", [new("✓ " + outcome)]));
                 continue;
             }
 
-            sections.Add(new ReportSection($"{item.Key} {item.Title}",
-                [new($"In the icebox since {Date(row.Entry.IceboxSince)}, last scored {Date(row.Entry.LastScored)}{(item.Score is { } score ? $" (total {score.Total})" : " (never scored)")}.", summary)])
+            var scored = item.Score is { } score
+                ? $"last scored {Date(row.Entry.LastScored)} (total {score.Total})"
+                : $"never scored (reported {Date(row.Entry.LastScored)})";
+            sections.Add(new ReportSection($"{item.Key} {item.Title}", [new($"In the icebox since {Date(row.Entry.IceboxSince)}, {scored}.")])
             {
                 Actions = [new ActionButton(ButtonIds.SweepDecide, DecideLabel, summary.Ref, ButtonStyle.Primary)],
             });

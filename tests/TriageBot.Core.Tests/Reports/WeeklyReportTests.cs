@@ -228,6 +228,17 @@ public class WeeklyReportTests
     }
 
     [Fact]
+    public void AnOverrideThatDidNotRecordItsCountOrLimit_SaysOnlyWhatItKnows_NeverAnEmptyLimit()
+    {
+        HistoryEntry[] history = [Entry(14, WorkStream.Bug, HistoryKind.FieldChanged, Now.AddDays(-2), from: "", to: "", reason: "customer escalation", field: FieldIds.WipOverride)];
+
+        var report = WeeklyReportBuilder.Build(Settings, Berlin, Now, history, ScenarioItems());
+        var line = ReportViews.Weekly(report).Sections.Single(s => s.Heading == "WIP overrides this week").Lines.ShouldHaveSingleItem().Text;
+
+        line.ShouldBe("TRI-14 Item 14: started by Eve Engineer on Sat 31 Jan with bug items already at the WIP limit. Reason: customer escalation");
+    }
+
+    [Fact]
     public void NoOverrides_SaysSoInOneLine_AndTheCautiousLaneNamesItemsWithRollbackRiskOne()
     {
         var cautious = Item(40, WorkStream.Bug, ItemState.Sprint, Now.AddDays(-3), total: 14) with

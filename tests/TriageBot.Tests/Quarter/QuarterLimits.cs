@@ -29,6 +29,10 @@ public static class QuarterLimits
         var weekly = await t.SayAsync(Who.Facilitator, "report weekly");
         weekly.ShouldContain(audit.Key);
         weekly.ShouldContain(Reason);
+        // What the method checks is in the report as each platform shows it: the cautious release lane, the bug inflow, no "Top 0".
+        weekly.ShouldContain(Core.Rubric.RubricRules.CautiousReleaseLabel);
+        weekly.ShouldContain("Inflow:");
+        weekly.ShouldNotContain("Top 0");
     }
 
     /// <summary>

@@ -141,6 +141,7 @@ public static class QuarterScript
         var review = LatestStarting(t, "Stream allocation review");
         review.ShouldContain("Allocation in force for April 2027");
         review.ShouldContain("Model 30%, bug 30%, feature 40%");
+        review.ShouldContain(Core.Rubric.RubricRules.CautiousReleaseLabel);
         foreach (var at in Clinics[4..])
         {
             await t.TickAsync(at);
