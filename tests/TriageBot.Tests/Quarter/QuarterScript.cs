@@ -131,6 +131,7 @@ public static class QuarterScript
         await t.TickAsync(Clinics[2].AddHours(2));
         LatestStarting(t, "Triage clinic summary").ShouldContain("Everything on the agenda was scored.");
 
+        await ScoreOutsideAClinicAsync(t);
         await QuarterLimits.WipAsync(t, [export, flicker, webhook], audit);
 
         // Clinic 4; the allocation for April is changed and the review on the first Monday of March publishes it; clinics 5 and 6.
@@ -152,6 +153,23 @@ public static class QuarterScript
         t.Messages.Count(m => m.Text.StartsWith("Triage clinic summary", StringComparison.Ordinal)).ShouldBe(6);
 
         await QuarterLimits.SweepAsync(t);
+    }
+
+    /// <summary>
+    /// Scoring outside a clinic: the facilitator scores a new item alone and places it in the same form ("score and place");
+    /// its intake confirmation in the channel stays true — it no longer offers a Score button.
+    /// </summary>
+    private static async Task ScoreOutsideAClinicAsync(IQuarterTeam t)
+    {
+        var item = await ReportAsync(t, "Dark mode toggle resets on reload");
+        bool OffersScore(ChannelMessage m) => m.Shows(item.Key) && m.Actions.Contains("vote");
+        t.Messages.Count(OffersScore).ShouldBe(1, "the intake confirmation offers Score");
+        (await t.CommandFormAsync(Who.Facilitator, $"score {item.Key}", new Dictionary<string, string>
+        {
+            ["impact"] = "2", ["confidence"] = "2", ["rollback"] = "2", ["delay"] = "2", ["scoreAndPlace"] = "place",
+        })).ShouldContain($"{item.Key} scored and placed: 16 → Ready.");
+        (await GetAsync(t, item)).State.ShouldBe(ItemState.Ready);
+        t.Messages.Count(OffersScore).ShouldBe(0, "no post still offers to score it");
     }
 
     /// <summary>Each engineer votes <paramref name="impact"/>/2/2/2 through the vote form; the facilitator reveals and finalizes the medians.</summary>
