@@ -24,8 +24,12 @@ public sealed class QuarterOnSlackTests : IQuarterTeam, IAsyncLifetime
     private SlackHost _h = null!;
 
     [Fact]
-    public Task AQuarterOnSlack_SixClinics_AnItemLeftUnscoredTwice_TheReadyQueueReScored_WipRefusedThenOverridden_AllocationPublished_AndBothSweepsEndResolved() =>
-        QuarterScript.LiveAsync(this);
+    public async Task AQuarterOnSlack_SixClinics_AnItemLeftUnscoredTwice_TheReadyQueueReScored_WipRefusedThenOverridden_AllocationPublished_AndBothSweepsEndResolved()
+    {
+        await QuarterScript.LiveAsync(this);
+        // Every message and modal of the quarter (closed ballots, decided sweeps included) is valid Block Kit.
+        await PayloadCheckTests.ShouldAllCompileAsync(PayloadCheckTests.Constants(_h));
+    }
 
     public async ValueTask InitializeAsync()
     {

@@ -18,8 +18,12 @@ public sealed class QuarterOnTeamsTests(LocalOpenIdIssuer issuer) : TeamsFlow(is
     private string _backlogId = "";
 
     [Fact]
-    public Task AQuarterOnTeams_SixClinics_AnItemLeftUnscoredTwice_TheReadyQueueReScored_WipRefusedThenOverridden_AllocationPublished_AndBothSweepsEndResolved() =>
-        QuarterScript.LiveAsync(this);
+    public async Task AQuarterOnTeams_SixClinics_AnItemLeftUnscoredTwice_TheReadyQueueReScored_WipRefusedThenOverridden_AllocationPublished_AndBothSweepsEndResolved()
+    {
+        await QuarterScript.LiveAsync(this);
+        // Every card of the quarter (closed ballots, decided sweeps included) passes the Adaptive Card 1.5 schema and renderer.
+        await P.ShouldAllBeValidCardsAsync();
+    }
 
     public ITriageStore Store => P.Store;
 

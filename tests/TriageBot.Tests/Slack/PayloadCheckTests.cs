@@ -34,6 +34,21 @@ public sealed class PayloadCheckTests
         await h.WaitForAsync("chat.update", c => Mentions(c, "Weekly stream review"), "the weekly report");
         await Eventually.Async(async () => await h.Store.Outbox.CountPendingAsync(default) == 0 ? "" : null, "the outbox to drain");
 
+        var constants = Constants(h);
+
+        // The flows produced every kind of payload they should have; an empty check would prove nothing.
+        var methods = ClinicFlow.BlockKitCalls(h.Api).Select(c => c.Method).ToHashSet();
+        methods.ShouldBe(["chat.postMessage", "chat.update", "chat.postEphemeral", "views.open"], ignoreOrder: true);
+        // The three report commands answer in one channel post (checked above as chat.postMessage + chat.update), not in the reply.
+        h.CommandReplies.Count.ShouldBeGreaterThanOrEqualTo(6);
+        constants.Count.ShouldBeGreaterThan(40);
+
+        await ShouldAllCompileAsync(constants);
+    }
+
+    /// <summary>Every message and modal the bot sent through the fake Slack API, and every command reply, as typed constants.</summary>
+    internal static List<string> Constants(SlackHost h)
+    {
         var constants = new List<string>();
         var n = 0;
         foreach (var call in ClinicFlow.BlockKitCalls(h.Api).Where(c => c.Status == 200))
@@ -48,13 +63,12 @@ public sealed class PayloadCheckTests
             constants.Add(BlockKitTypeCheck.Message($"commandReply_{n++}", new JsonObject { ["text"] = reply["text"]?.DeepClone(), ["blocks"] = reply["blocks"]?.DeepClone() }));
         }
 
-        // The flows produced every kind of payload they should have; an empty check would prove nothing.
-        var methods = ClinicFlow.BlockKitCalls(h.Api).Select(c => c.Method).ToHashSet();
-        methods.ShouldBe(["chat.postMessage", "chat.update", "chat.postEphemeral", "views.open"], ignoreOrder: true);
-        // The three report commands answer in one channel post (checked above as chat.postMessage + chat.update), not in the reply.
-        h.CommandReplies.Count.ShouldBeGreaterThanOrEqualTo(6);
-        constants.Count.ShouldBeGreaterThan(40);
+        return constants;
+    }
 
+    /// <summary>Compiles the payloads against Slack's published Block Kit types; fails with tsc's errors.</summary>
+    internal static async Task ShouldAllCompileAsync(List<string> constants)
+    {
         var (code, output) = await BlockKitTypeCheck.CompileAsync(constants);
         code.ShouldBe(0, "tsc found Block Kit errors:\n" + output);
     }
