@@ -48,6 +48,9 @@ public sealed class FakeGitHub : IAsyncDisposable
 
     public HashSet<string> Repositories { get; }
 
+    /// <summary>When set, GitHub App authentication is required: app JWTs for the app's endpoints, live installation tokens for the rest.</summary>
+    public FakeGitHubApp? App { get; set; }
+
     public ConcurrentQueue<(string Method, string Path, string Body)> Calls { get; } = new();
 
     /// <summary>Issues by repository and number.</summary>
@@ -79,6 +82,14 @@ public sealed class FakeGitHub : IAsyncDisposable
         var path = http.Request.Path.Value ?? "";
         var body = await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted);
         Calls.Enqueue((http.Request.Method, path + http.Request.QueryString, body));
+        if (App is { } appAuth && AppAnswer(appAuth, http.Request, path) is ({ } appStatus, var appBody))
+        {
+            http.Response.StatusCode = appStatus;
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync(appBody!.ToJsonString());
+            return;
+        }
+
         Fault? fault = null;
         if (faults.TryPeek(out var f) && f.Method == http.Request.Method && path.Contains(f.PathPart, StringComparison.Ordinal) && faults.TryDequeue(out f))
         {
@@ -116,6 +127,23 @@ public sealed class FakeGitHub : IAsyncDisposable
             http.Response.ContentType = "application/json";
             await http.Response.WriteAsync(answer.ToJsonString());
         }
+    }
+
+    /// <summary>The app's endpoints, or a refused installation token; null to carry on.</summary>
+    private static (int?, JsonNode?) AppAnswer(FakeGitHubApp app, HttpRequest request, string path)
+    {
+        var parts = path.Trim('/').Split('/');
+        if (parts is not ["api", "v3", ..])
+        {
+            return (null, null);
+        }
+
+        if (app.HandleApp(request, parts[2..]) is { } answer)
+        {
+            return (answer.Status, answer.Body);
+        }
+
+        return app.RefuseToken(request) is { } why ? (401, new JsonObject { ["message"] = why }) : (null, null);
     }
 
     private (int, JsonNode?) Route(string method, string path, string q, string body)
