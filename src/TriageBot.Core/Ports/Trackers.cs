@@ -74,6 +74,8 @@ public sealed record TrackerLink
     /// <summary>A create request was sent whose answer may have been lost: search for the item's key before creating again.</summary>
     public bool CreateSent { get; init; }
     public TrackerSnapshot? Pushed { get; init; }
+    /// <summary>When a comment was sent whose answer may have been lost: the comments since then are read before sending it again.</summary>
+    public DateTimeOffset? CommentSentAt { get; init; }
     public string? LastError { get; init; }
     /// <summary>The tracker refused for good (401, 404, 410): pushing stops until the link is made again.</summary>
     public bool Failed { get; init; }

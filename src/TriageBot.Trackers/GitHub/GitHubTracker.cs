@@ -144,12 +144,24 @@ internal sealed partial class GitHubTracker : ITrackerClient, IDisposable
         await Call(connection, $"updating issue #{number}", c => c.Issue.Update(owner, repo, number, update), ct);
     }
 
-    public async Task CommentAsync(TrackerConnection connection, TrackerLink link, string text, CancellationToken ct)
+    public async Task CommentAsync(TrackerConnection connection, TrackerLink link, string text, string marker, CancellationToken ct)
     {
         var (owner, repo) = Split(connection);
         var number = Number(link);
-        await Call(connection, $"commenting on issue #{number}", c => c.Issue.Comment.Create(owner, repo, number, text), ct);
+        await Call(connection, $"commenting on issue #{number}", c => c.Issue.Comment.Create(owner, repo, number, $"{text}\n\n{HiddenMarker(marker)}"), ct);
     }
+
+    public async Task<bool> HasCommentAsync(TrackerConnection connection, TrackerLink link, string marker, DateTimeOffset since, CancellationToken ct)
+    {
+        var (owner, repo) = Split(connection);
+        var number = Number(link);
+        var request = new IssueCommentRequest { Since = since };
+        var recent = await Call(connection, $"reading issue #{number}'s comments", c => c.Issue.Comment.GetAllForIssue(owner, repo, number, request, new ApiOptions { PageSize = 100, PageCount = 1 }), ct);
+        return recent.Any(c => c.Body?.Contains(HiddenMarker(marker), StringComparison.Ordinal) == true);
+    }
+
+    /// <summary>An HTML comment: GitHub's Markdown does not show it.</summary>
+    private static string HiddenMarker(string marker) => $"<!-- triagebot:{marker} -->";
 
     /// <summary>The marker that opens every issue title TriageBot creates: <c>[TRI-42]</c>.</summary>
     public static string Marker(string itemKey) => $"[{itemKey}]";

@@ -131,8 +131,17 @@ internal sealed partial class JiraTracker : ITrackerClient
         await StateAndAssigneeAsync(key, draft, ct).ConfigureAwait(false);
     }
 
-    public Task CommentAsync(TrackerConnection connection, TrackerLink link, string text, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, $"rest/api/3/issue/{link.IssueKey}/comment", new JsonObject { ["body"] = Adf.Document(text) }, $"commenting on {link.IssueKey}", ct);
+    /// <summary>Jira's document format hides nothing: the marker ends the comment as a small signature line.</summary>
+    public Task CommentAsync(TrackerConnection connection, TrackerLink link, string text, string marker, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"rest/api/3/issue/{link.IssueKey}/comment", new JsonObject { ["body"] = Adf.Document($"{text}\n{Signature(marker)}") }, $"commenting on {link.IssueKey}", ct);
+
+    public async Task<bool> HasCommentAsync(TrackerConnection connection, TrackerLink link, string marker, DateTimeOffset since, CancellationToken ct)
+    {
+        var page = await SendAsync(HttpMethod.Get, $"rest/api/3/issue/{link.IssueKey}/comment?orderBy=-created&maxResults=50", null, $"reading {link.IssueKey}'s comments", ct).ConfigureAwait(false);
+        return page?["comments"] is JsonArray comments && comments.Any(c => Adf.Text(c?["body"]).Contains(Signature(marker), StringComparison.Ordinal));
+    }
+
+    private static string Signature(string marker) => $"(TriageBot {marker})";
 
     /// <summary>Moves the issue to a done or not-done status when it is on the other side, and sets the assignee.</summary>
     private async Task StateAndAssigneeAsync(string key, IssueDraft draft, CancellationToken ct)

@@ -25,7 +25,11 @@ internal interface ITrackerClient
 
     Task UpdateAsync(TrackerConnection connection, TrackerLink link, IssueDraft draft, CancellationToken ct);
 
-    Task CommentAsync(TrackerConnection connection, TrackerLink link, string text, CancellationToken ct);
+    /// <summary>Adds a comment carrying <paramref name="marker"/> (hidden where the tracker allows), so a retry can find it.</summary>
+    Task CommentAsync(TrackerConnection connection, TrackerLink link, string text, string marker, CancellationToken ct);
+
+    /// <summary>Whether a comment carrying <paramref name="marker"/> was added since <paramref name="since"/> (after a comment whose answer was lost).</summary>
+    Task<bool> HasCommentAsync(TrackerConnection connection, TrackerLink link, string marker, DateTimeOffset since, CancellationToken ct);
 }
 
 /// <summary>Core's tracker port over the configured clients.</summary>

@@ -56,7 +56,7 @@ public sealed class FakeGitHub : IAsyncDisposable
     /// <summary>Issues by repository and number.</summary>
     public ConcurrentDictionary<(string Repo, long Number), JsonObject> Issues { get; } = new();
 
-    public ConcurrentQueue<(string Repo, long Number, string Body)> Comments { get; } = new();
+    public ConcurrentQueue<(string Repo, long Number, string Body, DateTimeOffset At)> Comments { get; } = new();
 
     /// <summary>The next request with this method whose path contains <paramref name="pathPart"/> gets <paramref name="fault"/>.</summary>
     public void Inject(string method, string pathPart, Fault fault, int status = 500, Dictionary<string, string>? headers = null) =>
@@ -114,7 +114,7 @@ public sealed class FakeGitHub : IAsyncDisposable
             fault = f.Fault;
         }
 
-        var (status, answer) = Route(http.Request.Method, path, http.Request.Query["q"].ToString(), body);
+        var (status, answer) = Route(http.Request.Method, path, http.Request.Query["q"].ToString(), body, http.Request.Query["since"].ToString());
         if (fault == Fault.LostAnswer)
         {
             http.Abort();
@@ -146,7 +146,7 @@ public sealed class FakeGitHub : IAsyncDisposable
         return app.RefuseToken(request) is { } why ? (401, new JsonObject { ["message"] = why }) : (null, null);
     }
 
-    private (int, JsonNode?) Route(string method, string path, string q, string body)
+    private (int, JsonNode?) Route(string method, string path, string q, string body, string since = "")
     {
         var parts = path.Trim('/').Split('/');
         if (parts is not ["api", "v3", ..])
@@ -211,9 +211,14 @@ public sealed class FakeGitHub : IAsyncDisposable
                 }
 
                 return (200, found.DeepClone());
+            case ("GET", 6) when parts[3] == "issues" && parts[5] == "comments" && long.TryParse(parts[4], out var ln):
+                // Oldest first, as GitHub lists them; "since" keeps those updated at or after it.
+                var after = since.Length == 0 ? DateTimeOffset.MinValue : DateTimeOffset.Parse(since, System.Globalization.CultureInfo.InvariantCulture);
+                return (200, new JsonArray([.. Comments.Select((c, i) => (c, i)).Where(x => x.c.Repo == repo && x.c.Number == ln && x.c.At >= after)
+                    .Select(x => (JsonNode)new JsonObject { ["id"] = x.i + 1, ["body"] = x.c.Body, ["created_at"] = x.c.At.ToString("o"), ["updated_at"] = x.c.At.ToString("o") })]));
             case ("POST", 6) when parts[3] == "issues" && parts[5] == "comments" && long.TryParse(parts[4], out var cn):
                 var text = json["body"]!.GetValue<string>();
-                Comments.Enqueue((repo, cn, text));
+                Comments.Enqueue((repo, cn, text, DateTimeOffset.UtcNow));
                 return (201, new JsonObject { ["id"] = Comments.Count, ["body"] = text, ["html_url"] = $"https://github.com/{repo}/issues/{cn}#comment" });
             default:
                 return (404, new JsonObject { ["message"] = "Not Found" });

@@ -182,6 +182,13 @@ public sealed partial class FakeJira : IAsyncDisposable
                 case ("PUT", "assignee"):
                     issue["fields"]!["assignee"] = new JsonObject { ["accountId"] = json["accountId"]!.DeepClone() };
                     return (204, null);
+                case ("GET", "comment"):
+                    // orderBy=-created: newest first.
+                    return (200, new JsonObject
+                    {
+                        ["comments"] = new JsonArray([.. Comments.Select((c, i) => (c, i)).Where(x => x.c.Key == parts[1]).Reverse()
+                            .Select(x => (JsonNode)new JsonObject { ["id"] = (x.i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), ["body"] = Document(x.c.Body) })]),
+                    });
                 case ("POST", "comment"):
                     Comments.Enqueue((parts[1], Text(json["body"])));
                     return (201, new JsonObject { ["id"] = Comments.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
@@ -202,6 +209,17 @@ public sealed partial class FakeJira : IAsyncDisposable
             .Select(i => (JsonNode)i.DeepClone()).ToArray();
         return new JsonObject { ["issues"] = new JsonArray(found) };
     }
+
+    private static JsonObject Document(string text) => new()
+    {
+        ["type"] = "doc",
+        ["version"] = 1,
+        ["content"] = new JsonArray([.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => (JsonNode)new JsonObject
+        {
+            ["type"] = "paragraph",
+            ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = l }),
+        })]),
+    };
 
     /// <summary>The text of an Atlassian Document Format body, a line per paragraph.</summary>
     public static string Text(JsonNode? node) => node switch
