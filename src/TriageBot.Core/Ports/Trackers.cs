@@ -170,7 +170,13 @@ public interface ITrackerGateway
     Task<TrackerIssue?> GetIssueAsync(TrackerConnection connection, string reference, CancellationToken ct);
     /// <summary>Issues matching a search (GitHub search text, Jira JQL), at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<TrackerIssue>> SearchAsync(TrackerConnection connection, string query, int max, CancellationToken ct);
+    /// <summary>Issues matching a search, page by page as the tracker pages them (for imports too large to read at once).</summary>
+    IAsyncEnumerable<TrackerSearchPage> SearchPagesAsync(TrackerConnection connection, string query, CancellationToken ct);
 }
+
+/// <summary>One page of a tracker search: its issues, how many match in all when the tracker says (Jira's is approximate),
+/// and, when the tracker cannot page through all of them, what to do about it.</summary>
+public sealed record TrackerSearchPage(IReadOnlyList<TrackerIssue> Issues, int? Total, string? Limit = null);
 
 /// <summary>The tracker ports together, for Core's composition.</summary>
 public sealed record TrackerServices(ITrackerStore Store, ITrackerGateway Gateway);

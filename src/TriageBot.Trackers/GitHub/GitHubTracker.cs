@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Octokit;
@@ -78,12 +79,10 @@ internal sealed partial class GitHubTracker : ITrackerClient, IDisposable
     public async Task<IReadOnlyList<TrackerIssue>> SearchAsync(TrackerConnection connection, string query, int max, CancellationToken ct)
     {
         var found = new List<TrackerIssue>();
-        for (var page = 1; found.Count < max && page <= 10; page++)
+        await foreach (var page in SearchPagesAsync(connection, query, ct).ConfigureAwait(false))
         {
-            var request = new SearchIssuesRequest($"{query} repo:{connection.Target} is:issue") { Page = page, PerPage = 100 };
-            var result = await Call(connection, "searching issues", c => c.Search.SearchIssues(request), ct);
-            found.AddRange(result.Items.Where(i => i.PullRequest is null).Select(i => ToIssue(connection, i)));
-            if (result.Items.Count < 100)
+            found.AddRange(page.Issues);
+            if (found.Count >= max)
             {
                 break;
             }
@@ -91,6 +90,27 @@ internal sealed partial class GitHubTracker : ITrackerClient, IDisposable
 
         return [.. found.Take(max)];
     }
+
+    /// <summary>GitHub's search pages of 100, up to the 1,000 results its search reaches.</summary>
+    public async IAsyncEnumerable<TrackerSearchPage> SearchPagesAsync(TrackerConnection connection, string query, [EnumeratorCancellation] CancellationToken ct)
+    {
+        for (var page = 1; page <= SearchReach / 100; page++)
+        {
+            var request = new SearchIssuesRequest($"{query} repo:{connection.Target} is:issue") { Page = page, PerPage = 100 };
+            var result = await Call(connection, "searching issues", c => c.Search.SearchIssues(request), ct).ConfigureAwait(false);
+            var limit = result.TotalCount > SearchReach
+                ? $"GitHub's search reaches only the first {SearchReach:N0} of its {result.TotalCount:N0} matches: for the rest, narrow the search (for example add `created:<2025-01-01`)."
+                : null;
+            yield return new TrackerSearchPage([.. result.Items.Where(i => i.PullRequest is null).Select(i => ToIssue(connection, i))], result.TotalCount, limit);
+            if (result.Items.Count < 100)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The most results GitHub's search API returns for one search.</summary>
+    internal const int SearchReach = 1000;
 
     public async Task<TrackerIssue?> FindByItemKeyAsync(TrackerConnection connection, string itemKey, CancellationToken ct)
     {

@@ -18,6 +18,8 @@ internal interface ITrackerClient
 
     Task<IReadOnlyList<TrackerIssue>> SearchAsync(TrackerConnection connection, string query, int max, CancellationToken ct);
 
+    IAsyncEnumerable<TrackerSearchPage> SearchPagesAsync(TrackerConnection connection, string query, CancellationToken ct);
+
     /// <summary>The issue whose title carries the item's key (<c>[TRI-42]</c>), after a create whose answer was lost.</summary>
     Task<TrackerIssue?> FindByItemKeyAsync(TrackerConnection connection, string itemKey, CancellationToken ct);
 
@@ -51,4 +53,7 @@ internal sealed class TrackerGateway(IEnumerable<ITrackerClient> clients) : ITra
 
     public Task<IReadOnlyList<TrackerIssue>> SearchAsync(TrackerConnection connection, string query, int max, CancellationToken ct) =>
         Client(connection.Kind).SearchAsync(connection, query, max, ct);
+
+    public IAsyncEnumerable<TrackerSearchPage> SearchPagesAsync(TrackerConnection connection, string query, CancellationToken ct) =>
+        Client(connection.Kind).SearchPagesAsync(connection, query, ct);
 }

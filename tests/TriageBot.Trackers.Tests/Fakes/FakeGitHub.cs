@@ -114,7 +114,8 @@ public sealed class FakeGitHub : IAsyncDisposable
             fault = f.Fault;
         }
 
-        var (status, answer) = Route(http.Request.Method, path, http.Request.Query["q"].ToString(), body, http.Request.Query["since"].ToString());
+        var (status, answer) = Route(http.Request.Method, path, http.Request.Query["q"].ToString(), body, http.Request.Query["since"].ToString(),
+            int.TryParse(http.Request.Query["page"], out var page) ? page : 1, int.TryParse(http.Request.Query["per_page"], out var perPage) ? perPage : 30);
         if (fault == Fault.LostAnswer)
         {
             http.Abort();
@@ -146,7 +147,7 @@ public sealed class FakeGitHub : IAsyncDisposable
         return app.RefuseToken(request) is { } why ? (401, new JsonObject { ["message"] = why }) : (null, null);
     }
 
-    private (int, JsonNode?) Route(string method, string path, string q, string body, string since = "")
+    private (int, JsonNode?) Route(string method, string path, string q, string body, string since, int page, int perPage)
     {
         var parts = path.Trim('/').Split('/');
         if (parts is not ["api", "v3", ..])
@@ -157,7 +158,7 @@ public sealed class FakeGitHub : IAsyncDisposable
         parts = parts[2..];
         if (method == "GET" && parts is ["search", "issues"])
         {
-            return (200, Search(q));
+            return (page * perPage > 1000 ? 422 : 200, Search(q, page, perPage));
         }
 
         if (parts.Length < 3 || parts[0] != "repos" || !Repositories.Contains($"{parts[1]}/{parts[2]}"))
@@ -225,7 +226,8 @@ public sealed class FakeGitHub : IAsyncDisposable
         }
     }
 
-    private JsonObject Search(string q)
+    /// <summary>GitHub's issue search: pages of <paramref name="perPage"/> (at most 100), the first 1,000 results only, total_count all of them.</summary>
+    private JsonObject Search(string q, int page, int perPage)
     {
         // Qualifiers (repo:, is:, in:) are read; the rest is matched against titles (a quoted phrase as a whole).
         var words = q.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -233,8 +235,10 @@ public sealed class FakeGitHub : IAsyncDisposable
         var text = string.Join(' ', words.Where(w => !w.Contains(':', StringComparison.Ordinal) || w.StartsWith('"'))).Trim('"');
         var items = Issues.Where(i => repo is null || i.Key.Repo == repo)
             .Where(i => text.Length == 0 || i.Value["title"]!.GetValue<string>().Contains(text, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(i => i.Key.Number).Select(i => (JsonNode)i.Value.DeepClone()).ToArray();
-        return new JsonObject { ["total_count"] = items.Length, ["incomplete_results"] = false, ["items"] = new JsonArray(items) };
+            .OrderBy(i => i.Key.Number).Select(i => i.Value).ToArray();
+        perPage = Math.Clamp(perPage, 1, 100);
+        var slice = items.Skip((page - 1) * perPage).Take(perPage).Select(i => (JsonNode)i.DeepClone()).ToArray();
+        return new JsonObject { ["total_count"] = items.Length, ["incomplete_results"] = false, ["items"] = new JsonArray(slice) };
     }
 
     private JsonObject Issue(string repo, long number, string title, string body, string[] labels, string? assignee) => new()
