@@ -135,6 +135,8 @@ public interface ITrackerStore
     Task<bool> TryRecordDeliveryAsync(TrackerDelivery delivery, CancellationToken ct);
     Task<IReadOnlyList<TrackerDelivery>> PendingDeliveriesAsync(int max, CancellationToken ct);
     Task MarkDeliveryHandledAsync(TrackerDelivery delivery, CancellationToken ct);
+    /// <summary>Deletes handled deliveries received before <paramref name="receivedBefore"/> (their ids no longer de-duplicate); returns how many.</summary>
+    Task<int> PurgeDeliveriesAsync(DateTimeOffset receivedBefore, CancellationToken ct);
 }
 
 /// <summary>Why a tracker call failed.</summary>
