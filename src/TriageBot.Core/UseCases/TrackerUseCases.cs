@@ -141,7 +141,7 @@ internal sealed partial class TrackerUseCases(UseCaseContext context, TrackerSer
             LastError = null,
         };
         await t.Store.SaveLinkAsync(link, current?.ETag, c.Ct);
-        await context.UpdateAsync(c, item.Number, i => Task.FromResult(TrackerRules.Note(i, $"Linked to {issue.Key} ({issue.Url}).", c.Actor, c.Now)));
+        await context.UpdateAsync(c, item.Number, i => Task.FromResult(TrackerRules.Linked(i, $"Linked to {issue.Key} ({issue.Url}).", issue.Url, c.Actor, c.Now)));
         return Answers.Info($"{item.Key} is linked to {issue.Key}: {issue.Url}", Tone.Success);
     }
 
@@ -316,8 +316,11 @@ internal sealed partial class TrackerUseCases(UseCaseContext context, TrackerSer
         JiraKey().IsMatch(reference) || reference.Contains("/browse/", StringComparison.OrdinalIgnoreCase) ? TrackerKind.Jira : TrackerKind.GitHub;
 
     private static string Describe(TrackerConnection c) =>
-        $"{Name(c.Kind)}: {c.Target} (connected by {c.ConnectedBy.DisplayName} on {c.ConnectedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}; " +
-        $"items placed in {(c.PushOn == TrackerPushOn.Sprint ? "Sprint" : "Sprint or Ready")} get an issue; {c.People.Count} {(c.People.Count == 1 ? "person" : "people")} linked).";
+        $"{Name(c.Kind)}: {c.Target}, connected by {c.ConnectedBy.DisplayName} on {c.ConnectedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}. " +
+        $"Items placed in {(c.PushOn == TrackerPushOn.Sprint ? "Sprint" : "Sprint or Ready")} get an issue there. " +
+        (c.People.Count == 0
+            ? $"Nobody's {Name(c.Kind)} account is linked yet: `link @person {c.Kind.ToString().ToLowerInvariant()} {(c.Kind == TrackerKind.GitHub ? "<login>" : "<accountId>")}` makes their assigned issues theirs."
+            : $"{c.People.Count} {(c.People.Count == 1 ? "person's account is" : "people's accounts are")} linked.");
 
     internal static string Name(TrackerKind kind) => kind == TrackerKind.GitHub ? "GitHub" : "Jira";
 

@@ -60,7 +60,7 @@ internal sealed class TrackerPush(ITriageStore store, ITrackerStore trackers, Tr
 
                 link = leased.Value with { IssueId = found.Id, IssueKey = found.Key, IssueUrl = found.Url, Pushed = snapshot };
                 await items.ChangeAsync(item.BacklogId, item.Number,
-                    i => TrackerRules.Note(i, $"Sent to {found.Key} ({found.Url}).", SyncActor(connection), time.GetUtcNow()), SyncActor(connection), time.GetUtcNow(), ct).ConfigureAwait(false);
+                    i => TrackerRules.Linked(i, $"Sent to {found.Key} ({found.Url}).", found.Url, SyncActor(connection), time.GetUtcNow()), SyncActor(connection), time.GetUtcNow(), ct).ConfigureAwait(false);
             }
             else if (link.Pushed != snapshot)
             {
