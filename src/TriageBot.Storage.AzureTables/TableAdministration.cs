@@ -21,6 +21,9 @@ internal sealed class TableAdministration : IBacklogAdministration
     /// <summary>Restores: staged, committed by a marker, moved into place.</summary>
     public TableRestore Restores { get; }
 
+    /// <summary>The tracker tables, cleared with a deleted backlog and pruned by a restore (set by the store that made both).</summary>
+    internal TableTrackerStore? Trackers { get; set; }
+
     public Task RaiseItemCounterAsync(string backlogId, int number, CancellationToken ct) =>
         tables.Ops.RunAsync("counter.raise", async () =>
         {
@@ -59,6 +62,11 @@ internal sealed class TableAdministration : IBacklogAdministration
         tables.Ops.RunAsync("backlog.delete", async () =>
         {
             await DeleteDataAsync(backlogId, ct).ConfigureAwait(false);
+            if (Trackers is not null)
+            {
+                await Trackers.DeleteBacklogAsync(backlogId, ct).ConfigureAwait(false);
+            }
+
             await DeleteIfExistsAsync(tables.Backlogs, "backlog", KeyCodec.Encode(backlogId), ct).ConfigureAwait(false);
         });
 

@@ -313,6 +313,12 @@ internal sealed class TableRestore(TableSet tables, ITriageStore store, TableAdm
                 await administration.RaiseItemCounterAsync(id, pending.Counter, ct).ConfigureAwait(false);
             }
 
+            // The tracker connection stays; a link to an item the restored backlog does not have goes (again, if the move is resumed).
+            if (administration.Trackers is { } trackers)
+            {
+                await trackers.PruneLinksAsync(id, rounds.Select(r => r.Number).ToHashSet(), ct).ConfigureAwait(false);
+            }
+
             // The lease is checked once more before the backlog appears, whole; then the marker records that the staged
             // rows are no longer needed.
             await marker.SaveAsync(pending with { LeaseUntil = DateTimeOffset.UtcNow + RestoreLease }, ct).ConfigureAwait(false);

@@ -212,6 +212,94 @@ internal sealed class TableTrackerStore(TableServiceClient service, string prefi
         });
     }
 
+    /// <summary>Deletes handled deliveries received before the cutoff (a scan of the deliveries table, filtered by the service).</summary>
+    public Task<int> PurgeDeliveriesAsync(DateTimeOffset receivedBefore, CancellationToken ct) =>
+        ops.RunAsync("trackers.purgeDeliveries", async () =>
+        {
+            var keys = new List<(string Partition, string Row)>();
+            var filter = $"Handled eq true and ReceivedTicks lt {receivedBefore.UtcTicks}L";
+            await foreach (var e in deliveries.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
+            {
+                keys.Add((e.PartitionKey, e.RowKey));
+            }
+
+            foreach (var (partition, row) in keys)
+            {
+                await DeleteIfExistsAsync(deliveries, partition, row, ct).ConfigureAwait(false);
+            }
+
+            return keys.Count;
+        });
+
+    /// <summary>A deleted backlog's connections (and cursor), links and their issue-index rows.</summary>
+    internal Task DeleteBacklogAsync(string backlogId, CancellationToken ct) => PruneLinksAsync(backlogId, null, ct, deleteConnections: true);
+
+    /// <summary>
+    /// Deletes the backlog's links to items not in <paramref name="items"/> (all of them when null), each with its issue-index
+    /// row first so no index row outlives its link for long; with <paramref name="deleteConnections"/> the connections and cursor too.
+    /// </summary>
+    internal Task PruneLinksAsync(string backlogId, IReadOnlySet<int>? items, CancellationToken ct, bool deleteConnections = false) =>
+        ops.RunAsync("trackers.prune", async () =>
+        {
+            try
+            {
+                await PruneAsync(backlogId, items, deleteConnections, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == TableOps.NotFound)
+            {
+                // The tracker tables were never made (no host has run the sync here): nothing links this backlog.
+            }
+        });
+
+    private async Task PruneAsync(string backlogId, IReadOnlySet<int>? items, bool deleteConnections, CancellationToken ct)
+    {
+            var partition = KeyCodec.Encode(backlogId);
+            var gone = new List<(TableEntity Row, TrackerLink Link)>();
+            await foreach (var e in links.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: ct).ConfigureAwait(false))
+            {
+                var link = Read(e).Value;
+                if (items is null || !items.Contains(link.ItemNumber))
+                {
+                    gone.Add((e, link));
+                }
+            }
+
+            foreach (var (row, link) in gone)
+            {
+                if (link.IssueId is { } issueId)
+                {
+                    await DeleteIfExistsAsync(issues, IssuePartition(link.Kind, issueId), KeyCodec.Compose(link.BacklogId, StoredJson.Number(link.ItemNumber)), ct).ConfigureAwait(false);
+                }
+
+                await DeleteIfExistsAsync(links, row.PartitionKey, row.RowKey, ct).ConfigureAwait(false);
+            }
+
+            if (deleteConnections)
+            {
+                var rows = new List<string>();
+                await foreach (var e in connections.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
+                {
+                    rows.Add(e.RowKey);
+                }
+
+                foreach (var row in rows)
+                {
+                    await DeleteIfExistsAsync(connections, partition, row, ct).ConfigureAwait(false);
+                }
+            }
+    }
+
+    private static async Task DeleteIfExistsAsync(TableClient table, string partition, string row, CancellationToken ct)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partition, row, ETag.All, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == TableOps.NotFound)
+        {
+        }
+    }
+
     private static string LinkRow(int itemNumber, TrackerKind kind) => KeyCodec.Compose(StoredJson.Number(itemNumber), kind.ToString());
 
     private static string IssuePartition(TrackerKind kind, string issueId) => KeyCodec.Compose(kind.ToString(), issueId);

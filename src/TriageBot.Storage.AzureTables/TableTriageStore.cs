@@ -41,6 +41,7 @@ public sealed class TableTriageStore : ITriageStore
         Maintenance = new TableMaintenance(tables);
         Installations = new TableInstallations(tables);
         Trackers = new TableTrackerStore(service, tablePrefix, tables.Ops);
+        administration.Trackers = (TableTrackerStore)Trackers;
     }
 
     /// <summary>Installations of the Slack app in many workspaces (tables Installations and OAuthStates).</summary>

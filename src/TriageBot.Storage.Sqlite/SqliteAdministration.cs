@@ -23,6 +23,14 @@ internal sealed class SqliteAdministration(SqliteDb db) : IBacklogAdministration
         "DELETE FROM backlogs WHERE id = $b",
     ];
 
+    /// <summary>A deleted backlog's tracker connections, event cursor and item links (webhook deliveries name no backlog; they are purged by age).</summary>
+    private static readonly string[] TrackerDeleteStatements =
+    [
+        "DELETE FROM tracker_links WHERE backlog_id = $b",
+        "DELETE FROM tracker_connections WHERE backlog_id = $b",
+        "DELETE FROM tracker_cursors WHERE backlog_id = $b",
+    ];
+
     public Task RaiseItemCounterAsync(string backlogId, int number, CancellationToken ct) =>
         db.WriteAsync("counter.raise", c => c.ExecAsync(
             "INSERT INTO counters (backlog_id, last) VALUES ($b, $n) ON CONFLICT (backlog_id) DO UPDATE SET last = max(last, excluded.last)",
@@ -33,6 +41,11 @@ internal sealed class SqliteAdministration(SqliteDb db) : IBacklogAdministration
         {
             using var tx = c.BeginTransaction();
             await DeleteAsync(c, tx, backlogId, ct).ConfigureAwait(false);
+            foreach (var sql in TrackerDeleteStatements)
+            {
+                await ExecAsync(c, tx, sql, ct, ("$b", backlogId)).ConfigureAwait(false);
+            }
+
             tx.Commit();
         }, ct);
 
@@ -114,6 +127,8 @@ internal sealed class SqliteAdministration(SqliteDb db) : IBacklogAdministration
                 }).ConfigureAwait(false);
             }
 
+            // The tracker connection stays; a link to an item the restored backlog does not have goes, in the same commit.
+            await ExecAsync(c, tx, "DELETE FROM tracker_links WHERE backlog_id = $b AND item_number NOT IN (SELECT number FROM items WHERE backlog_id = $b)", ct, ("$b", id)).ConfigureAwait(false);
             tx.Commit();
         }, ct);
     }

@@ -160,5 +160,9 @@ internal sealed class SqliteTrackerStore(SqliteDb db) : ITrackerStore
             ct, ("$k", delivery.Kind.ToString()), ("$d", delivery.DeliveryId), ("$json", StoredJson.Serialize(delivery with { Handled = true }))), ct);
     }
 
+    public Task<int> PurgeDeliveriesAsync(DateTimeOffset receivedBefore, CancellationToken ct) =>
+        db.WriteAsync("trackers.purgeDeliveries", c =>
+            c.ExecAsync("DELETE FROM tracker_deliveries WHERE handled = 1 AND received_at < $before", ct, ("$before", receivedBefore.UtcTicks)), ct);
+
     private static Versioned<TrackerLink> Read(SqliteDataReader r) => new(StoredJson.Deserialize<TrackerLink>(r.GetString(0)), ETag(r.GetInt64(1)));
 }

@@ -26,6 +26,15 @@ public sealed class GitHubOptions
     /// <summary>A fine-grained personal access token with Issues read/write on the connected repositories.</summary>
     public string? Token { get; set; }
 
+    /// <summary>A GitHub App's client id (recommended) or app id: with <see cref="PrivateKey"/> the app authenticates instead of <see cref="Token"/>.</summary>
+    public string? AppId { get; set; }
+
+    /// <summary>The app's private key, the PEM file GitHub downloads (line breaks may be written <c>\n</c>); keep it in Key Vault.</summary>
+    public string? PrivateKey { get; set; }
+
+    /// <summary>The app's installation to act as; without it each repository's installation is looked up (<c>GET /repos/{owner}/{repo}/installation</c>).</summary>
+    public long? InstallationId { get; set; }
+
     /// <summary>The REST API's base address: <c>https://api.github.com/</c>, or a GitHub Enterprise Server host.</summary>
     public string ApiBaseUrl { get; set; } = "https://api.github.com/";
 

@@ -12,12 +12,12 @@ public sealed class SqliteTrackerStoreTests : TrackerStoreContract
 {
     private readonly string folder = Directory.CreateTempSubdirectory("triage-trackers-").FullName;
 
-    protected override async Task<ITrackerStore> OpenAsync()
+    protected override async Task<StorageBackend> OpenBackendAsync()
     {
         var store = new SqliteTriageStore(Path.Combine(folder, "triagebot.db"));
         await store.InitializeAsync(Ct);
         await store.Trackers.InitializeAsync(Ct);
-        return store.Backend.Trackers!;
+        return store.Backend;
     }
 
     public override ValueTask DisposeAsync()
@@ -30,12 +30,12 @@ public sealed class SqliteTrackerStoreTests : TrackerStoreContract
 
 public sealed class TableTrackerStoreTests(AzuriteFixture azurite) : TrackerStoreContract
 {
-    protected override async Task<ITrackerStore> OpenAsync()
+    protected override async Task<StorageBackend> OpenBackendAsync()
     {
         var store = new TableTriageStore(new TableServiceClient(azurite.ConnectionString), AzuriteFixture.UniquePrefix());
         await store.InitializeAsync(Ct);
         await store.Trackers.InitializeAsync(Ct);
-        return store.Backend.Trackers!;
+        return store.Backend;
     }
 }
 
@@ -47,7 +47,9 @@ public abstract class TrackerStoreContract : IAsyncDisposable
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
     private static readonly UserRef Priya = new(Platform.Slack, "U1", "Priya");
 
-    protected abstract Task<ITrackerStore> OpenAsync();
+    protected abstract Task<StorageBackend> OpenBackendAsync();
+
+    private async Task<ITrackerStore> OpenAsync() => (await OpenBackendAsync()).Trackers!;
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
@@ -149,5 +151,91 @@ public abstract class TrackerStoreContract : IAsyncDisposable
         await store.MarkDeliveryHandledAsync(pending.Single(d => d.Kind == TrackerKind.GitHub), Ct);
         (await store.PendingDeliveriesAsync(10, Ct)).Single().Kind.ShouldBe(TrackerKind.Jira);
         (await store.TryRecordDeliveryAsync(delivery, Ct)).ShouldBeFalse("a handled delivery's replay is still a replay");
+    }
+
+    [Fact]
+    public async Task HandledDeliveries_ReceivedBeforeTheCutoff_ArePurged_AndPendingOrNewerOnesStay()
+    {
+        var store = await OpenAsync();
+        TrackerDelivery Delivery(string id, DateTimeOffset at) => new()
+        {
+            Kind = TrackerKind.GitHub, DeliveryId = id, ReceivedAt = at, IssueId = "1", IssueKey = "acme/app#1", Change = TrackerChangeKind.Completed,
+        };
+        var old = Delivery("old-" + Guid.NewGuid().ToString("N"), Now.AddDays(-8));
+        var oldPending = Delivery("old-pending-" + Guid.NewGuid().ToString("N"), Now.AddDays(-8));
+        var recent = Delivery("recent-" + Guid.NewGuid().ToString("N"), Now.AddDays(-1));
+        foreach (var d in new[] { old, oldPending, recent })
+        {
+            (await store.TryRecordDeliveryAsync(d, Ct)).ShouldBeTrue();
+        }
+
+        await store.MarkDeliveryHandledAsync(old, Ct);
+        await store.MarkDeliveryHandledAsync(recent, Ct);
+
+        (await store.PurgeDeliveriesAsync(Now.AddDays(-7), Ct)).ShouldBe(1);
+
+        (await store.TryRecordDeliveryAsync(old, Ct)).ShouldBeTrue("its id no longer de-duplicates");
+        (await store.TryRecordDeliveryAsync(recent, Ct)).ShouldBeFalse("a recent delivery still de-duplicates");
+        (await store.PendingDeliveriesAsync(10, Ct)).Select(d => d.DeliveryId).ShouldContain(oldPending.DeliveryId, "an unhandled delivery is never purged");
+        (await store.PurgeDeliveriesAsync(Now.AddDays(-7), Ct)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task DeletingABacklog_RemovesItsConnectionsCursorAndLinks_AndLeavesOtherBacklogsAlone()
+    {
+        var backend = await OpenBackendAsync();
+        var store = backend.Trackers!;
+        var (doomed, kept) = ("doomed-" + Guid.NewGuid().ToString("N")[..8], "kept-" + Guid.NewGuid().ToString("N")[..8]);
+        var issue = "issue-" + Guid.NewGuid().ToString("N");
+        foreach (var backlog in new[] { doomed, kept })
+        {
+            await backend.Store.Backlogs.TryCreateAsync(Build.Backlog(backlog), Ct);
+            await store.SaveConnectionAsync(new TrackerConnection { BacklogId = backlog, Kind = TrackerKind.GitHub, Target = "acme/app", ConnectedBy = Priya, ConnectedAt = Now }, Ct);
+            await store.SaveCursorAsync(new TrackerCursor(backlog, Now), Ct);
+            await store.SaveLinkAsync(Link(backlog, 1) with { IssueId = issue, IssueKey = "acme/app#1", Pending = true, NextAttemptAt = Now }, null, Ct);
+            await store.SaveLinkAsync(Link(backlog, 2), null, Ct);
+        }
+
+        await backend.Administration.DeleteBacklogAsync(doomed, Ct);
+
+        (await store.ListConnectionsAsync(doomed, Ct)).ShouldBeEmpty();
+        (await store.GetCursorAsync(doomed, Ct)).ShouldBeNull();
+        (await store.GetLinkAsync(doomed, 1, TrackerKind.GitHub, Ct)).ShouldBeNull();
+        (await store.GetLinkAsync(doomed, 2, TrackerKind.GitHub, Ct)).ShouldBeNull();
+        (await store.FindByIssueAsync(TrackerKind.GitHub, issue, Ct)).Select(l => l.BacklogId).ShouldBe([kept]);
+        (await store.DueLinksAsync(Now.AddMinutes(1), 100, Ct)).ShouldAllBe(l => l.Value.BacklogId != doomed);
+        (await store.ListConnectionsAsync(kept, Ct)).ShouldHaveSingleItem();
+        (await store.GetLinkAsync(kept, 2, TrackerKind.GitHub, Ct)).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task RestoringABacklog_KeepsItsConnectionAndTheLinksOfRestoredItems_AndDropsLinksToItemsItNoLongerHas()
+    {
+        var backend = await OpenBackendAsync();
+        var store = backend.Trackers!;
+        var backlog = Build.Backlog();
+        await backend.Store.Backlogs.TryCreateAsync(backlog, Ct);
+        await store.SaveConnectionAsync(new TrackerConnection { BacklogId = backlog.Id, Kind = TrackerKind.Jira, Target = "PAY", ConnectedBy = Priya, ConnectedAt = Now }, Ct);
+        for (var n = 1; n <= 3; n++)
+        {
+            await store.SaveLinkAsync(Link(backlog.Id, n) with { Kind = TrackerKind.Jira, IssueId = $"{backlog.Id}-{n}", IssueKey = $"PAY-{n}" }, null, Ct);
+        }
+
+        await backend.Administration.RestoreAsync(new BacklogRestore
+        {
+            Backlog = backlog,
+            Members = [],
+            Bindings = [],
+            Counter = 2,
+            Records = new object[] { Build.Item(backlog.Id, 1), Build.Item(backlog.Id, 2) }.ToAsyncEnumerable(),
+            Replace = true,
+        }, Ct);
+
+        (await store.GetConnectionAsync(backlog.Id, TrackerKind.Jira, Ct)).ShouldNotBeNull();
+        (await store.GetLinkAsync(backlog.Id, 1, TrackerKind.Jira, Ct))!.Value.IssueKey.ShouldBe("PAY-1");
+        (await store.GetLinkAsync(backlog.Id, 2, TrackerKind.Jira, Ct)).ShouldNotBeNull();
+        (await store.GetLinkAsync(backlog.Id, 3, TrackerKind.Jira, Ct)).ShouldBeNull("item 3 is not in the restored backlog");
+        (await store.FindByIssueAsync(TrackerKind.Jira, $"{backlog.Id}-3", Ct)).ShouldBeEmpty();
+        (await store.FindByIssueAsync(TrackerKind.Jira, $"{backlog.Id}-1", Ct)).ShouldHaveSingleItem();
     }
 }

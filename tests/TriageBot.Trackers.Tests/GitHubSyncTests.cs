@@ -247,6 +247,43 @@ public abstract class GitHubSyncTests(string? azurite) : IAsyncLifetime
         notes.ShouldContain(n => n.Contains("to stranger, who is not linked to a member", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ALostAnswerToAComment_IsFollowedByALookAtTheIssuesRecentComments_AndNeverASecondComment()
+    {
+        await ConnectAsync();
+        var item = await host.FirstAsync(ItemState.Icebox);
+        await host.SayAsync("priya", $"promote {item.Key}");
+        var number = (await LinkedAsync(item.Number)).Value.IssueKey!.Split('#')[1];
+        github.Inject("POST", $"/issues/{number}/comments", Fault.LostAnswer);
+
+        await host.SayAsync("priya", $"start {item.Key} override the tracker test needs it");
+
+        await TrackerHost.EventuallyAsync(async () => await host.Trackers.GetLinkAsync("demo", item.Number, TrackerKind.GitHub, CancellationToken.None) is { Value: { Pending: false, Pushed.State: ItemState.Active } },
+            "the start pushed after the lost answer");
+        var comment = github.Comments.ShouldHaveSingleItem();
+        comment.Body.ShouldContain("State: Ready → Active");
+        comment.Body.ShouldContain($"<!-- triagebot:{item.Key}/");
+        github.CallsTo("POST", $"/issues/{number}/comments").Count.ShouldBe(1, "the retry found the comment and did not post it again");
+        github.CallsTo("GET", $"/issues/{number}/comments").Count.ShouldBe(1);
+        (await host.Trackers.GetLinkAsync("demo", item.Number, TrackerKind.GitHub, CancellationToken.None))!.Value.CommentSentAt.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task TheOwner_IsPushedAsTheIssuesAssignee_ThroughTheMembersLinkedLogin()
+    {
+        await ConnectAsync();
+        (await host.SayAsync("priya", "link @priya github priya-gh")).ShouldContain("priya-gh");
+        var item = await host.FirstAsync(ItemState.Icebox);
+        await host.SayAsync("priya", $"promote {item.Key}");
+        var number = long.Parse((await LinkedAsync(item.Number)).Value.IssueKey!.Split('#')[1], System.Globalization.CultureInfo.InvariantCulture);
+        github.Issues[(Repo, number)]["assignee"].ShouldBeNull();
+
+        (await host.SayAsync("priya", $"start {item.Key} override the tracker test needs it")).ShouldContain("Active");
+
+        await TrackerHost.EventuallyAsync(() => Task.FromResult(github.Issues[(Repo, number)]["assignee"]?["login"]?.GetValue<string>() == "priya-gh"), "Priya's login assigned");
+        github.CallsTo("PATCH", $"/issues/{number}").Last().Body.ShouldContain("\"assignees\":[\"priya-gh\"]");
+    }
+
     private static object Assigned(System.Text.Json.Nodes.JsonObject issue, string login) => new
     {
         action = "assigned",

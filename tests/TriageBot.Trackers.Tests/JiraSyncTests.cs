@@ -129,6 +129,40 @@ public abstract class JiraSyncTests(string? azurite) : IAsyncLifetime
         imported.ShouldContain(i => i.Stream == WorkStream.Bug && i.Links.Single() == $"{jira.SiteUrl}/browse/PAY-1");
     }
 
+    [Fact]
+    public async Task ALostAnswerToAComment_IsFollowedByALookAtTheIssuesRecentComments_AndNeverASecondComment()
+    {
+        var item = await host.FirstAsync(ItemState.Icebox);
+        await host.SayAsync("priya", $"promote {item.Key}");
+        var key = (await LinkedAsync(item.Number)).Value.IssueKey!;
+        jira.Inject("POST", $"/issue/{key}/comment", Fault.LostAnswer);
+
+        await host.SayAsync("priya", $"start {item.Key} override the tracker test needs it");
+
+        await TrackerHost.EventuallyAsync(async () => await host.Trackers.GetLinkAsync("demo", item.Number, TrackerKind.Jira, CancellationToken.None) is { Value: { Pending: false, Pushed.State: ItemState.Active } },
+            "the start pushed after the lost answer");
+        var comment = jira.Comments.ShouldHaveSingleItem();
+        comment.Body.ShouldContain("State: Ready → Active");
+        comment.Body.ShouldContain($"(TriageBot {item.Key}/");
+        jira.CallsTo("POST", $"/issue/{key}/comment").Count.ShouldBe(1, "the retry found the comment and did not post it again");
+        jira.CallsTo("GET", $"/issue/{key}/comment").ShouldHaveSingleItem().Path.ShouldContain("orderBy=-created");
+    }
+
+    [Fact]
+    public async Task TheOwner_IsPushedAsTheIssuesAssignee_ThroughTheMembersLinkedAccountId()
+    {
+        (await host.SayAsync("priya", "link @priya jira 5b10ac8d82e05b22cc7d4ef5")).ShouldContain("5b10ac8d82e05b22cc7d4ef5");
+        var item = await host.FirstAsync(ItemState.Icebox);
+        await host.SayAsync("priya", $"promote {item.Key}");
+        var key = (await LinkedAsync(item.Number)).Value.IssueKey!;
+        jira.Issues[key]["fields"]!["assignee"].ShouldBeNull();
+
+        (await host.SayAsync("priya", $"start {item.Key} override the tracker test needs it")).ShouldContain("Active");
+
+        await TrackerHost.EventuallyAsync(() => Task.FromResult(jira.Issues[key]["fields"]!["assignee"]?["accountId"]?.GetValue<string>() == "5b10ac8d82e05b22cc7d4ef5"), "Priya's account assigned");
+        jira.CallsTo("PUT", $"/issue/{key}/assignee").ShouldHaveSingleItem().Body.ShouldContain("5b10ac8d82e05b22cc7d4ef5");
+    }
+
     private static object Updated(System.Text.Json.Nodes.JsonObject issue, bool done, string? resolution) => new
     {
         webhookEvent = "jira:issue_updated",

@@ -24,7 +24,7 @@ public sealed class TrackerHost : WebApplicationFactory<Program>
     private readonly string directory = Path.Combine(Path.GetTempPath(), "triagebot-trackers", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> settings;
 
-    public TrackerHost(FakeGitHub github, string? azuriteConnectionString = null, FakeJira? jira = null)
+    public TrackerHost(FakeGitHub github, string? azuriteConnectionString = null, FakeJira? jira = null, IReadOnlyDictionary<string, string?>? extra = null)
     {
         Directory.CreateDirectory(directory);
         settings = new()
@@ -53,6 +53,11 @@ public sealed class TrackerHost : WebApplicationFactory<Program>
             settings["Storage:Provider"] = "AzureTables";
             settings["Storage:ConnectionString"] = azuriteConnectionString;
             settings["Storage:TablePrefix"] = "trk" + Guid.NewGuid().ToString("N")[..10];
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
         }
 
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));

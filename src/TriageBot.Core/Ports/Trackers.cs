@@ -74,6 +74,8 @@ public sealed record TrackerLink
     /// <summary>A create request was sent whose answer may have been lost: search for the item's key before creating again.</summary>
     public bool CreateSent { get; init; }
     public TrackerSnapshot? Pushed { get; init; }
+    /// <summary>When a comment was sent whose answer may have been lost: the issue's comments since then are read before sending it again.</summary>
+    public DateTimeOffset? CommentSentAt { get; init; }
     public string? LastError { get; init; }
     /// <summary>The tracker refused for good (401, 404, 410): pushing stops until the link is made again.</summary>
     public bool Failed { get; init; }
@@ -133,6 +135,8 @@ public interface ITrackerStore
     Task<bool> TryRecordDeliveryAsync(TrackerDelivery delivery, CancellationToken ct);
     Task<IReadOnlyList<TrackerDelivery>> PendingDeliveriesAsync(int max, CancellationToken ct);
     Task MarkDeliveryHandledAsync(TrackerDelivery delivery, CancellationToken ct);
+    /// <summary>Deletes handled deliveries received before <paramref name="receivedBefore"/> (their ids no longer de-duplicate); returns how many.</summary>
+    Task<int> PurgeDeliveriesAsync(DateTimeOffset receivedBefore, CancellationToken ct);
 }
 
 /// <summary>Why a tracker call failed.</summary>
@@ -168,7 +172,13 @@ public interface ITrackerGateway
     Task<TrackerIssue?> GetIssueAsync(TrackerConnection connection, string reference, CancellationToken ct);
     /// <summary>Issues matching a search (GitHub search text, Jira JQL), at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<TrackerIssue>> SearchAsync(TrackerConnection connection, string query, int max, CancellationToken ct);
+    /// <summary>Issues matching a search, page by page as the tracker pages them (for imports too large to read at once).</summary>
+    IAsyncEnumerable<TrackerSearchPage> SearchPagesAsync(TrackerConnection connection, string query, CancellationToken ct);
 }
+
+/// <summary>One page of a tracker search: its issues, how many match in all when the tracker says (Jira's is approximate),
+/// and, when the tracker cannot page through all of them, what to do about it.</summary>
+public sealed record TrackerSearchPage(IReadOnlyList<TrackerIssue> Issues, int? Total, string? Limit = null);
 
 /// <summary>The tracker ports together, for Core's composition.</summary>
 public sealed record TrackerServices(ITrackerStore Store, ITrackerGateway Gateway);

@@ -17,6 +17,9 @@ internal sealed partial class TrackerUseCases(UseCaseContext context, TrackerSer
     /// <summary>The most issues one <c>import</c> reads.</summary>
     internal const int MaxImport = 500;
 
+    /// <summary>A progress post after every this many imported.</summary>
+    internal const int ProgressEvery = 100;
+
     public void Register(Handlers h)
     {
         h.OnCommand<ConnectCommand>(ConnectAsync);
@@ -138,7 +141,7 @@ internal sealed partial class TrackerUseCases(UseCaseContext context, TrackerSer
             LastError = null,
         };
         await t.Store.SaveLinkAsync(link, current?.ETag, c.Ct);
-        await context.UpdateAsync(c, item.Number, i => Task.FromResult(TrackerRules.Note(i, $"Linked to {issue.Key} ({issue.Url}).", c.Actor, c.Now)));
+        await context.UpdateAsync(c, item.Number, i => Task.FromResult(TrackerRules.Linked(i, $"Linked to {issue.Key} ({issue.Url}).", issue.Url, c.Actor, c.Now)));
         return Answers.Info($"{item.Key} is linked to {issue.Key}: {issue.Url}", Tone.Success);
     }
 
@@ -161,6 +164,10 @@ internal sealed partial class TrackerUseCases(UseCaseContext context, TrackerSer
         return Answers.Info($"{cmd.Login} in {Name(cmd.Kind)} is {user.DisplayName}: issues assigned to them make {user.DisplayName} the owner.", Tone.Success);
     }
 
+    /// <summary>
+    /// Imports page by page as the tracker pages its search: at most <see cref="MaxImport"/> new items per run, a progress post
+    /// every <see cref="ProgressEvery"/>, and issues imported before (by any earlier run) skipped, so running it again continues.
+    /// </summary>
     private async Task<Outcome> ImportAsync(RequestContext c, ImportIssuesCommand cmd)
     {
         var backlog = c.RequireBacklog();
@@ -168,66 +175,135 @@ internal sealed partial class TrackerUseCases(UseCaseContext context, TrackerSer
         var t = Trackers;
         var connection = await t.Store.GetConnectionAsync(backlog.Id, cmd.Kind, c.Ct)
             ?? throw new RuleViolationException($"{backlog.Name} is not connected to {Name(cmd.Kind)}: a facilitator connects it first (`connect`).");
-        IReadOnlyList<TrackerIssue> issues;
+        var created = new List<string>();
+        var already = 0;
+        int? total = null;
+        string? limit = null;
+        var capped = false;
+        string? failed = null;
         try
         {
-            issues = await t.Gateway.SearchAsync(connection, cmd.Query, MaxImport, c.Ct);
+            await foreach (var page in t.Gateway.SearchPagesAsync(connection, cmd.Query, c.Ct))
+            {
+                total ??= page.Total;
+                limit ??= page.Limit;
+                foreach (var issue in page.Issues)
+                {
+                    if (created.Count >= MaxImport)
+                    {
+                        capped = true;
+                        break;
+                    }
+
+                    if (await ImportOneAsync(c, backlog, cmd.Kind, issue) is { } key)
+                    {
+                        created.Add(key);
+                        if (created.Count % ProgressEvery == 0 && created.Count < MaxImport)
+                        {
+                            await context.EnqueueAsync(c, OutboxKind.Post, c.Interaction.Place,
+                                new TextView($"Imported {created.Count:N0}{(total is { } n ? $" of {n:N0}" : "")} issues from {connection.Target}{(already > 0 ? $" ({already:N0} already here)" : "")}…"),
+                                id: $"import:{backlog.Id}:{c.Now.UtcTicks}:{created.Count}");
+                        }
+                    }
+                    else
+                    {
+                        already++;
+                    }
+                }
+
+                if (capped)
+                {
+                    break;
+                }
+            }
         }
         catch (TrackerException e)
         {
-            return Answers.Error($"The search failed: {e.Message}");
+            if (created.Count == 0 && already == 0)
+            {
+                return Answers.Error($"The search failed: {e.Message}");
+            }
+
+            failed = e.Message;
         }
 
-        var created = new List<string>();
-        var already = 0;
-        foreach (var issue in issues)
+        return Answers.Info(ImportSummary(connection, cmd, created, already, total, capped, limit, failed), created.Count > 0 || failed is null ? Tone.Success : Tone.Warning);
+    }
+
+    /// <summary>Creates the New item and its link for one issue; null when the backlog has it already.</summary>
+    private async Task<string?> ImportOneAsync(RequestContext c, Backlog backlog, TrackerKind kind, TrackerIssue issue)
+    {
+        var t = Trackers;
+        if ((await t.Store.FindByIssueAsync(kind, issue.Id, c.Ct)).Any(l => l.BacklogId == backlog.Id))
         {
-            if ((await t.Store.FindByIssueAsync(cmd.Kind, issue.Id, c.Ct)).Any(l => l.BacklogId == backlog.Id))
-            {
-                already++;
-                continue;
-            }
-
-            // One number per tracker issue, across retries: an import stopped part-way and run again finishes the same items.
-            var reservation = await context.Store.Items.ReserveNumberAsync(backlog.Id, $"import:{cmd.Kind}:{issue.Id}", c.Ct);
-            var key = $"{backlog.KeyPrefix}-{reservation.Number}";
-            var change = TrackerRules.Imported(backlog.Id, key, reservation.Number, issue.Title, issue.Body, issue.Url,
-                $"{cmd.Kind.ToString().ToLowerInvariant()}:{issue.Id}", StreamOf(issue), c.Actor, c.Now);
-            var item = change.Item;
-            try
-            {
-                item = (await context.Store.Writes.WriteAsync(ItemWrite.Created(change.Item, change.History, c.Actor, c.Now), c.Ct)).Value;
-            }
-            catch (DuplicateKeyException) when (reservation.Repeated)
-            {
-                // Written by the earlier run that reserved the number.
-            }
-
-            try
-            {
-                await t.Store.SaveLinkAsync(new TrackerLink
-                {
-                    BacklogId = backlog.Id,
-                    ItemNumber = item.Number,
-                    Kind = cmd.Kind,
-                    IssueId = issue.Id,
-                    IssueKey = issue.Key,
-                    IssueUrl = issue.Url,
-                    LinkedAt = c.Now,
-                    Pushed = TrackerSnapshot.Of(item),
-                }, null, c.Ct);
-            }
-            catch (DuplicateKeyException)
-            {
-            }
-
-            created.Add(key);
+            return null;
         }
 
-        var more = issues.Count >= MaxImport ? $" The search matched more than {MaxImport}: import again with a narrower search for the rest." : "";
-        var skipped = already == 0 ? "" : $" {already} {(already == 1 ? "was" : "were")} already here.";
-        var list = created.Count == 0 ? "" : $" {string.Join(", ", created.Take(20))}{(created.Count > 20 ? $" and {created.Count - 20} more" : "")}.";
-        return Answers.Info($"Imported {created.Count} {(created.Count == 1 ? "issue" : "issues")} from {connection.Target} as New items.{list}{skipped}{more}", Tone.Success);
+        // One number per tracker issue, across retries: an import stopped part-way and run again finishes the same items.
+        var reservation = await context.Store.Items.ReserveNumberAsync(backlog.Id, $"import:{kind}:{issue.Id}", c.Ct);
+        var key = $"{backlog.KeyPrefix}-{reservation.Number}";
+        var change = TrackerRules.Imported(backlog.Id, key, reservation.Number, issue.Title, issue.Body, issue.Url,
+            $"{kind.ToString().ToLowerInvariant()}:{issue.Id}", StreamOf(issue), c.Actor, c.Now);
+        var item = change.Item;
+        try
+        {
+            item = (await context.Store.Writes.WriteAsync(ItemWrite.Created(change.Item, change.History, c.Actor, c.Now), c.Ct)).Value;
+        }
+        catch (DuplicateKeyException) when (reservation.Repeated)
+        {
+            // Written by the earlier run that reserved the number.
+        }
+
+        try
+        {
+            await t.Store.SaveLinkAsync(new TrackerLink
+            {
+                BacklogId = backlog.Id,
+                ItemNumber = item.Number,
+                Kind = kind,
+                IssueId = issue.Id,
+                IssueKey = issue.Key,
+                IssueUrl = issue.Url,
+                LinkedAt = c.Now,
+                Pushed = TrackerSnapshot.Of(item),
+            }, null, c.Ct);
+        }
+        catch (DuplicateKeyException)
+        {
+        }
+
+        return key;
+    }
+
+    private static string ImportSummary(TrackerConnection connection, ImportIssuesCommand cmd, List<string> created, int already, int? total, bool capped, string? limit, string? failed)
+    {
+        var b = new System.Text.StringBuilder($"Imported {created.Count:N0} {(created.Count == 1 ? "issue" : "issues")} from {connection.Target} as New items.");
+        if (created.Count > 0)
+        {
+            b.Append(CultureInfo.InvariantCulture, $" {string.Join(", ", created.Take(20))}{(created.Count > 20 ? $" and {created.Count - 20:N0} more" : "")}.");
+        }
+
+        if (already > 0)
+        {
+            b.Append(CultureInfo.InvariantCulture, $" {already:N0} {(already == 1 ? "was" : "were")} already here.");
+        }
+
+        var again = cmd.Kind == TrackerKind.GitHub ? $"`import github {cmd.Query}`" : $"`import jira \"{cmd.Query}\"`";
+        if (failed is not null)
+        {
+            b.Append(CultureInfo.InvariantCulture, $" It stopped: {failed} Run {again} again to continue; nothing is imported twice.");
+        }
+        else if (capped)
+        {
+            var left = total is { } n && n - created.Count - already > 0 ? $"About {n - created.Count - already:N0} more match" : "More match";
+            b.Append(CultureInfo.InvariantCulture, $" {left}: one import brings in at most {MaxImport} — run {again} again to continue; nothing is imported twice.");
+        }
+        else if (limit is not null)
+        {
+            b.Append(' ').Append(limit);
+        }
+
+        return b.ToString();
     }
 
     private static WorkStream StreamOf(TrackerIssue issue)
@@ -240,8 +316,11 @@ internal sealed partial class TrackerUseCases(UseCaseContext context, TrackerSer
         JiraKey().IsMatch(reference) || reference.Contains("/browse/", StringComparison.OrdinalIgnoreCase) ? TrackerKind.Jira : TrackerKind.GitHub;
 
     private static string Describe(TrackerConnection c) =>
-        $"{Name(c.Kind)}: {c.Target} (connected by {c.ConnectedBy.DisplayName} on {c.ConnectedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}; " +
-        $"items placed in {(c.PushOn == TrackerPushOn.Sprint ? "Sprint" : "Sprint or Ready")} get an issue; {c.People.Count} {(c.People.Count == 1 ? "person" : "people")} linked).";
+        $"{Name(c.Kind)}: {c.Target}, connected by {c.ConnectedBy.DisplayName} on {c.ConnectedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}. " +
+        $"Items placed in {(c.PushOn == TrackerPushOn.Sprint ? "Sprint" : "Sprint or Ready")} get an issue there. " +
+        (c.People.Count == 0
+            ? $"Nobody's {Name(c.Kind)} account is linked yet: `link @person {c.Kind.ToString().ToLowerInvariant()} {(c.Kind == TrackerKind.GitHub ? "<login>" : "<accountId>")}` makes their assigned issues theirs."
+            : $"{c.People.Count} {(c.People.Count == 1 ? "person's account is" : "people's accounts are")} linked.");
 
     internal static string Name(TrackerKind kind) => kind == TrackerKind.GitHub ? "GitHub" : "Jira";
 

@@ -60,7 +60,7 @@ internal static class GitHubErrors
 
         return status switch
         {
-            401 => new TrackerException(TrackerFailure.Unauthorized, $"GitHub refused the credentials (401) during {what}: check Trackers:GitHub:Token.", null, a),
+            401 => new TrackerException(TrackerFailure.Unauthorized, $"GitHub refused the credentials (401) during {what}: check the GitHub settings (Trackers:GitHub:Token, or the app's AppId, PrivateKey and installation).", null, a),
             403 => new TrackerException(TrackerFailure.Unauthorized, $"GitHub refused {what} (403): the token lacks access ({message}).", null, a),
             404 or 410 => new TrackerException(TrackerFailure.NotFound, $"GitHub answered {status} to {what}: the repository or issue is gone or out of the token's reach.", null, a),
             >= 500 => new TrackerException(TrackerFailure.Transient, $"GitHub failed {what} ({status}).", retryAfter, a),

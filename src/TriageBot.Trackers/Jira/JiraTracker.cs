@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -72,6 +73,40 @@ internal sealed partial class JiraTracker : ITrackerClient
     public async Task<IReadOnlyList<TrackerIssue>> SearchAsync(TrackerConnection connection, string query, int max, CancellationToken ct)
     {
         var found = new List<TrackerIssue>();
+        await foreach (var page in Pages(connection, query, null, ct).ConfigureAwait(false))
+        {
+            found.AddRange(page.Issues);
+            if (found.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return [.. found.Take(max)];
+    }
+
+    /// <summary>Pages of 100 (<c>nextPageToken</c>), with the approximate count of matches (<c>search/approximate-count</c>) on the first.</summary>
+    public async IAsyncEnumerable<TrackerSearchPage> SearchPagesAsync(TrackerConnection connection, string query, [EnumeratorCancellation] CancellationToken ct)
+    {
+        int? total = null;
+        try
+        {
+            var count = await SendAsync(HttpMethod.Post, "rest/api/3/search/approximate-count", new JsonObject { ["jql"] = query }, "counting issues", ct).ConfigureAwait(false);
+            total = count?["count"]?.GetValue<int>();
+        }
+        catch (TrackerException)
+        {
+            // Progress then says how many were imported without "of N".
+        }
+
+        await foreach (var page in Pages(connection, query, total, ct).ConfigureAwait(false))
+        {
+            yield return page;
+        }
+    }
+
+    private async IAsyncEnumerable<TrackerSearchPage> Pages(TrackerConnection connection, string query, int? total, [EnumeratorCancellation] CancellationToken ct)
+    {
         string? next = null;
         do
         {
@@ -83,11 +118,10 @@ internal sealed partial class JiraTracker : ITrackerClient
 
             var page = (await SendAsync(HttpMethod.Post, "rest/api/3/search/jql", body, "searching issues", ct).ConfigureAwait(false))!.AsObject();
             // The query is the person's own JQL: only the connected project's issues are taken from it.
-            found.AddRange(page["issues"]!.AsArray().Select(i => ToIssue(i!.AsObject())).Where(i => i.Key.StartsWith(connection.Target + "-", StringComparison.Ordinal)));
+            yield return new TrackerSearchPage([.. page["issues"]!.AsArray().Select(i => ToIssue(i!.AsObject())).Where(i => i.Key.StartsWith(connection.Target + "-", StringComparison.Ordinal))], total);
             next = page["nextPageToken"]?.GetValue<string>();
         }
-        while (next is not null && found.Count < max);
-        return [.. found.Take(max)];
+        while (next is not null);
     }
 
     public async Task<TrackerIssue?> FindByItemKeyAsync(TrackerConnection connection, string itemKey, CancellationToken ct)
@@ -131,8 +165,17 @@ internal sealed partial class JiraTracker : ITrackerClient
         await StateAndAssigneeAsync(key, draft, ct).ConfigureAwait(false);
     }
 
-    public Task CommentAsync(TrackerConnection connection, TrackerLink link, string text, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, $"rest/api/3/issue/{link.IssueKey}/comment", new JsonObject { ["body"] = Adf.Document(text) }, $"commenting on {link.IssueKey}", ct);
+    /// <summary>Jira's document format hides nothing: the marker ends the comment as a small signature line.</summary>
+    public Task CommentAsync(TrackerConnection connection, TrackerLink link, string text, string marker, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"rest/api/3/issue/{link.IssueKey}/comment", new JsonObject { ["body"] = Adf.Document($"{text}\n{Signature(marker)}") }, $"commenting on {link.IssueKey}", ct);
+
+    public async Task<bool> HasCommentAsync(TrackerConnection connection, TrackerLink link, string marker, DateTimeOffset since, CancellationToken ct)
+    {
+        var page = await SendAsync(HttpMethod.Get, $"rest/api/3/issue/{link.IssueKey}/comment?orderBy=-created&maxResults=50", null, $"reading {link.IssueKey}'s comments", ct).ConfigureAwait(false);
+        return page?["comments"] is JsonArray comments && comments.Any(c => Adf.Text(c?["body"]).Contains(Signature(marker), StringComparison.Ordinal));
+    }
+
+    private static string Signature(string marker) => $"(TriageBot {marker})";
 
     /// <summary>Moves the issue to a done or not-done status when it is on the other side, and sets the assignee.</summary>
     private async Task StateAndAssigneeAsync(string key, IssueDraft draft, CancellationToken ct)

@@ -105,4 +105,8 @@ internal static class IssueText
     }
 
     private static string Cell(string text) => text.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal);
+
+    /// <summary>Names one change comment (<c>TRI-42/3fa2c1d07b</c>): the item, what was last pushed and what is pushed now.</summary>
+    public static string CommentMarker(string itemKey, TrackerSnapshot? from, TrackerSnapshot to) =>
+        $"{itemKey}/{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{itemKey}|{from}|{to}")))[..10]}";
 }

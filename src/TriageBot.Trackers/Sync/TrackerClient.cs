@@ -18,6 +18,8 @@ internal interface ITrackerClient
 
     Task<IReadOnlyList<TrackerIssue>> SearchAsync(TrackerConnection connection, string query, int max, CancellationToken ct);
 
+    IAsyncEnumerable<TrackerSearchPage> SearchPagesAsync(TrackerConnection connection, string query, CancellationToken ct);
+
     /// <summary>The issue whose title carries the item's key (<c>[TRI-42]</c>), after a create whose answer was lost.</summary>
     Task<TrackerIssue?> FindByItemKeyAsync(TrackerConnection connection, string itemKey, CancellationToken ct);
 
@@ -25,7 +27,11 @@ internal interface ITrackerClient
 
     Task UpdateAsync(TrackerConnection connection, TrackerLink link, IssueDraft draft, CancellationToken ct);
 
-    Task CommentAsync(TrackerConnection connection, TrackerLink link, string text, CancellationToken ct);
+    /// <summary>Adds a comment carrying <paramref name="marker"/> (hidden where the tracker allows), so a retry can find it.</summary>
+    Task CommentAsync(TrackerConnection connection, TrackerLink link, string text, string marker, CancellationToken ct);
+
+    /// <summary>Whether a comment carrying <paramref name="marker"/> was added since <paramref name="since"/> (after a comment whose answer was lost).</summary>
+    Task<bool> HasCommentAsync(TrackerConnection connection, TrackerLink link, string marker, DateTimeOffset since, CancellationToken ct);
 }
 
 /// <summary>Core's tracker port over the configured clients.</summary>
@@ -47,4 +53,7 @@ internal sealed class TrackerGateway(IEnumerable<ITrackerClient> clients) : ITra
 
     public Task<IReadOnlyList<TrackerIssue>> SearchAsync(TrackerConnection connection, string query, int max, CancellationToken ct) =>
         Client(connection.Kind).SearchAsync(connection, query, max, ct);
+
+    public IAsyncEnumerable<TrackerSearchPage> SearchPagesAsync(TrackerConnection connection, string query, CancellationToken ct) =>
+        Client(connection.Kind).SearchPagesAsync(connection, query, ct);
 }

@@ -60,17 +60,27 @@ internal sealed class TrackerPush(ITriageStore store, ITrackerStore trackers, Tr
 
                 link = leased.Value with { IssueId = found.Id, IssueKey = found.Key, IssueUrl = found.Url, Pushed = snapshot };
                 await items.ChangeAsync(item.BacklogId, item.Number,
-                    i => TrackerRules.Note(i, $"Sent to {found.Key} ({found.Url}).", SyncActor(connection), time.GetUtcNow()), SyncActor(connection), time.GetUtcNow(), ct).ConfigureAwait(false);
+                    i => TrackerRules.Linked(i, $"Sent to {found.Key} ({found.Url}).", found.Url, SyncActor(connection), time.GetUtcNow()), SyncActor(connection), time.GetUtcNow(), ct).ConfigureAwait(false);
             }
             else if (link.Pushed != snapshot)
             {
                 await client.UpdateAsync(connection, link, draft, ct).ConfigureAwait(false);
                 if (IssueText.ChangeComment(item, link.Pushed, url) is { } comment)
                 {
-                    await client.CommentAsync(connection, link, comment, ct).ConfigureAwait(false);
+                    // The same change always carries the same marker: a retry after a lost answer finds the comment instead of adding a second.
+                    var marker = IssueText.CommentMarker(item.Key, link.Pushed, snapshot);
+                    var posted = link.CommentSentAt is { } sentAt
+                        && await client.HasCommentAsync(connection, link, marker, sentAt - TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
+                    if (!posted)
+                    {
+                        // Recorded before the request leaves, like a create.
+                        leased = await trackers.SaveLinkAsync(link with { CommentSentAt = time.GetUtcNow() }, leased.ETag, ct).ConfigureAwait(false);
+                        link = leased.Value;
+                        await client.CommentAsync(connection, link, comment, marker, ct).ConfigureAwait(false);
+                    }
                 }
 
-                link = link with { Pushed = snapshot };
+                link = link with { Pushed = snapshot, CommentSentAt = null };
             }
 
             await FinishAsync(leased, link with { Pending = false, Attempts = 0, LastError = null }, ct).ConfigureAwait(false);

@@ -139,6 +139,7 @@ internal static class ItemPage
         if (item.Incident is { } inc) yield return ("Touches", string.Join(", ", inc.Touches.Select(Wording.Stream)));
         if (item.ImpactEvidence.Length > 0) yield return ("Evidence of user impact", item.ImpactEvidence);
         if (item.ClosedRationale is { } why) yield return ("Closed because", why);
+        if (item.Links.Count > 0) yield return ("Links", string.Join(" ", item.Links));
     }
 
     private static void StandingSection(Html h, Standing standing)

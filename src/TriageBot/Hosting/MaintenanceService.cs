@@ -12,6 +12,12 @@ public sealed class MaintenanceOptions
     /// <summary>Inbox records (one per Slack event and Teams activity, for de-duplicating retries) older than this are deleted.</summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(3);
 
+    /// <summary>
+    /// Tracker webhook delivery records (their ids de-duplicate GitHub's and Jira's retries) older than this are deleted.
+    /// GitHub lets a person redeliver a delivery from the past 3 days; a week keeps such a redelivery a replay.
+    /// </summary>
+    public TimeSpan TrackerDeliveryRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How often the purge runs.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromDays(1);
 }
@@ -21,7 +27,8 @@ public sealed partial class MaintenanceService(
     IStoreMaintenance maintenance,
     TimeProvider time,
     Microsoft.Extensions.Options.IOptions<MaintenanceOptions> options,
-    ILogger<MaintenanceService> logger) : BackgroundService
+    ILogger<MaintenanceService> logger,
+    ITrackerStore? trackers = null) : BackgroundService
 {
     /// <summary>One purge; returns how many sent messages and inbox records were deleted.</summary>
     public async Task<(int SentMessages, int InboxRecords)> RunOnceAsync(CancellationToken ct)
@@ -30,6 +37,11 @@ public sealed partial class MaintenanceService(
         var purged = await maintenance.PurgeSentOutboxAsync(now - options.Value.SentOutboxRetention, ct);
         var inbox = await maintenance.PurgeInboxAsync(now - options.Value.InboxRetention, ct);
         LogPurged(logger, purged, inbox);
+        if (trackers is not null)
+        {
+            LogPurgedDeliveries(logger, await trackers.PurgeDeliveriesAsync(now - options.Value.TrackerDeliveryRetention, ct));
+        }
+
         return (purged, inbox);
     }
 
@@ -52,6 +64,9 @@ public sealed partial class MaintenanceService(
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Purged {Count} sent outbox messages and {InboxCount} inbox records past their retention")]
     private static partial void LogPurged(ILogger logger, int count, int inboxCount);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Purged {Count} tracker webhook delivery records past their retention")]
+    private static partial void LogPurgedDeliveries(ILogger logger, int count);
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Outbox purge failed; it runs again at the next interval: {Error}")]
     private static partial void LogFailed(ILogger logger, string error);

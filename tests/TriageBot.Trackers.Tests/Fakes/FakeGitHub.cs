@@ -48,12 +48,15 @@ public sealed class FakeGitHub : IAsyncDisposable
 
     public HashSet<string> Repositories { get; }
 
+    /// <summary>When set, GitHub App authentication is required: app JWTs for the app's endpoints, live installation tokens for the rest.</summary>
+    public FakeGitHubApp? App { get; set; }
+
     public ConcurrentQueue<(string Method, string Path, string Body)> Calls { get; } = new();
 
     /// <summary>Issues by repository and number.</summary>
     public ConcurrentDictionary<(string Repo, long Number), JsonObject> Issues { get; } = new();
 
-    public ConcurrentQueue<(string Repo, long Number, string Body)> Comments { get; } = new();
+    public ConcurrentQueue<(string Repo, long Number, string Body, DateTimeOffset At)> Comments { get; } = new();
 
     /// <summary>The next request with this method whose path contains <paramref name="pathPart"/> gets <paramref name="fault"/>.</summary>
     public void Inject(string method, string pathPart, Fault fault, int status = 500, Dictionary<string, string>? headers = null) =>
@@ -79,6 +82,14 @@ public sealed class FakeGitHub : IAsyncDisposable
         var path = http.Request.Path.Value ?? "";
         var body = await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted);
         Calls.Enqueue((http.Request.Method, path + http.Request.QueryString, body));
+        if (App is { } appAuth && AppAnswer(appAuth, http.Request, path) is ({ } appStatus, var appBody))
+        {
+            http.Response.StatusCode = appStatus;
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync(appBody!.ToJsonString());
+            return;
+        }
+
         Fault? fault = null;
         if (faults.TryPeek(out var f) && f.Method == http.Request.Method && path.Contains(f.PathPart, StringComparison.Ordinal) && faults.TryDequeue(out f))
         {
@@ -103,7 +114,8 @@ public sealed class FakeGitHub : IAsyncDisposable
             fault = f.Fault;
         }
 
-        var (status, answer) = Route(http.Request.Method, path, http.Request.Query["q"].ToString(), body);
+        var (status, answer) = Route(http.Request.Method, path, http.Request.Query["q"].ToString(), body, http.Request.Query["since"].ToString(),
+            int.TryParse(http.Request.Query["page"], out var page) ? page : 1, int.TryParse(http.Request.Query["per_page"], out var perPage) ? perPage : 30);
         if (fault == Fault.LostAnswer)
         {
             http.Abort();
@@ -118,7 +130,24 @@ public sealed class FakeGitHub : IAsyncDisposable
         }
     }
 
-    private (int, JsonNode?) Route(string method, string path, string q, string body)
+    /// <summary>The app's endpoints, or a refused installation token; null to carry on.</summary>
+    private static (int?, JsonNode?) AppAnswer(FakeGitHubApp app, HttpRequest request, string path)
+    {
+        var parts = path.Trim('/').Split('/');
+        if (parts is not ["api", "v3", ..])
+        {
+            return (null, null);
+        }
+
+        if (app.HandleApp(request, parts[2..]) is { } answer)
+        {
+            return (answer.Status, answer.Body);
+        }
+
+        return app.RefuseToken(request) is { } why ? (401, new JsonObject { ["message"] = why }) : (null, null);
+    }
+
+    private (int, JsonNode?) Route(string method, string path, string q, string body, string since, int page, int perPage)
     {
         var parts = path.Trim('/').Split('/');
         if (parts is not ["api", "v3", ..])
@@ -129,7 +158,7 @@ public sealed class FakeGitHub : IAsyncDisposable
         parts = parts[2..];
         if (method == "GET" && parts is ["search", "issues"])
         {
-            return (200, Search(q));
+            return (page * perPage > 1000 ? 422 : 200, Search(q, page, perPage));
         }
 
         if (parts.Length < 3 || parts[0] != "repos" || !Repositories.Contains($"{parts[1]}/{parts[2]}"))
@@ -183,16 +212,22 @@ public sealed class FakeGitHub : IAsyncDisposable
                 }
 
                 return (200, found.DeepClone());
+            case ("GET", 6) when parts[3] == "issues" && parts[5] == "comments" && long.TryParse(parts[4], out var ln):
+                // Oldest first, as GitHub lists them; "since" keeps those updated at or after it.
+                var after = since.Length == 0 ? DateTimeOffset.MinValue : DateTimeOffset.Parse(since, System.Globalization.CultureInfo.InvariantCulture);
+                return (200, new JsonArray([.. Comments.Select((c, i) => (c, i)).Where(x => x.c.Repo == repo && x.c.Number == ln && x.c.At >= after)
+                    .Select(x => (JsonNode)new JsonObject { ["id"] = x.i + 1, ["body"] = x.c.Body, ["created_at"] = x.c.At.ToString("o"), ["updated_at"] = x.c.At.ToString("o") })]));
             case ("POST", 6) when parts[3] == "issues" && parts[5] == "comments" && long.TryParse(parts[4], out var cn):
                 var text = json["body"]!.GetValue<string>();
-                Comments.Enqueue((repo, cn, text));
+                Comments.Enqueue((repo, cn, text, DateTimeOffset.UtcNow));
                 return (201, new JsonObject { ["id"] = Comments.Count, ["body"] = text, ["html_url"] = $"https://github.com/{repo}/issues/{cn}#comment" });
             default:
                 return (404, new JsonObject { ["message"] = "Not Found" });
         }
     }
 
-    private JsonObject Search(string q)
+    /// <summary>GitHub's issue search: pages of <paramref name="perPage"/> (at most 100), the first 1,000 results only, total_count all of them.</summary>
+    private JsonObject Search(string q, int page, int perPage)
     {
         // Qualifiers (repo:, is:, in:) are read; the rest is matched against titles (a quoted phrase as a whole).
         var words = q.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -200,8 +235,10 @@ public sealed class FakeGitHub : IAsyncDisposable
         var text = string.Join(' ', words.Where(w => !w.Contains(':', StringComparison.Ordinal) || w.StartsWith('"'))).Trim('"');
         var items = Issues.Where(i => repo is null || i.Key.Repo == repo)
             .Where(i => text.Length == 0 || i.Value["title"]!.GetValue<string>().Contains(text, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(i => i.Key.Number).Select(i => (JsonNode)i.Value.DeepClone()).ToArray();
-        return new JsonObject { ["total_count"] = items.Length, ["incomplete_results"] = false, ["items"] = new JsonArray(items) };
+            .OrderBy(i => i.Key.Number).Select(i => i.Value).ToArray();
+        perPage = Math.Clamp(perPage, 1, 100);
+        var slice = items.Skip((page - 1) * perPage).Take(perPage).Select(i => (JsonNode)i.DeepClone()).ToArray();
+        return new JsonObject { ["total_count"] = items.Length, ["incomplete_results"] = false, ["items"] = new JsonArray(slice) };
     }
 
     private JsonObject Issue(string repo, long number, string title, string body, string[] labels, string? assignee) => new()

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -139,7 +140,9 @@ public sealed partial class FakeJira : IAsyncDisposable
                 case ("GET", ["project", var key]):
                     return Projects.Contains(key) ? (200, new JsonObject { ["id"] = "1", ["key"] = key }) : (404, null);
                 case ("POST", ["search", "jql"]):
-                    return (200, Search(json["jql"]!.GetValue<string>()));
+                    return (200, Search(json["jql"]!.GetValue<string>(), json["nextPageToken"]?.GetValue<string>(), json["maxResults"]?.GetValue<int>() ?? 50));
+                case ("POST", ["search", "approximate-count"]):
+                    return (200, new JsonObject { ["count"] = Matching(json["jql"]!.GetValue<string>()).Count() });
                 case ("POST", ["issue"]):
                     var project = json["fields"]!["project"]!["key"]!.GetValue<string>();
                     if (!Projects.Contains(project))
@@ -182,6 +185,13 @@ public sealed partial class FakeJira : IAsyncDisposable
                 case ("PUT", "assignee"):
                     issue["fields"]!["assignee"] = new JsonObject { ["accountId"] = json["accountId"]!.DeepClone() };
                     return (204, null);
+                case ("GET", "comment"):
+                    // orderBy=-created: newest first.
+                    return (200, new JsonObject
+                    {
+                        ["comments"] = new JsonArray([.. Comments.Select((c, i) => (c, i)).Where(x => x.c.Key == parts[1]).Reverse()
+                            .Select(x => (JsonNode)new JsonObject { ["id"] = (x.i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), ["body"] = Document(x.c.Body) })]),
+                    });
                 case ("POST", "comment"):
                     Comments.Enqueue((parts[1], Text(json["body"])));
                     return (201, new JsonObject { ["id"] = Comments.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
@@ -191,17 +201,41 @@ public sealed partial class FakeJira : IAsyncDisposable
         }
     }
 
-    private JsonObject Search(string jql)
+    /// <summary>Jira's enhanced search: pages of maxResults (at most 100 here), the next one named by an opaque <c>nextPageToken</c>.</summary>
+    private JsonObject Search(string jql, string? token, int maxResults)
+    {
+        var start = token is null ? 0 : int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token)), System.Globalization.CultureInfo.InvariantCulture);
+        var size = Math.Clamp(maxResults, 1, 100);
+        var found = Matching(jql).ToArray();
+        var page = new JsonObject { ["issues"] = new JsonArray([.. found.Skip(start).Take(size).Select(i => (JsonNode)i.DeepClone())]) };
+        if (start + size < found.Length)
+        {
+            page["nextPageToken"] = Convert.ToBase64String(Encoding.UTF8.GetBytes((start + size).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return page;
+    }
+
+    private IEnumerable<JsonObject> Matching(string jql)
     {
         var project = ProjectClause().Match(jql) is { Success: true } p ? p.Groups[1].Value : null;
         var summary = SummaryClause().Match(jql) is { Success: true } s ? s.Groups[1].Value.Replace("\\\"", "", StringComparison.Ordinal) : null;
-        var found = Issues.Values
+        return Issues.Values
             .Where(i => project is null || i["key"]!.GetValue<string>().StartsWith(project + "-", StringComparison.Ordinal))
             .Where(i => summary is null || i["fields"]!["summary"]!.GetValue<string>().Contains(summary, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(i => i["id"]!.GetValue<string>(), StringComparer.Ordinal)
-            .Select(i => (JsonNode)i.DeepClone()).ToArray();
-        return new JsonObject { ["issues"] = new JsonArray(found) };
+            .OrderBy(i => long.Parse(i["id"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    private static JsonObject Document(string text) => new()
+    {
+        ["type"] = "doc",
+        ["version"] = 1,
+        ["content"] = new JsonArray([.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => (JsonNode)new JsonObject
+        {
+            ["type"] = "paragraph",
+            ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = l }),
+        })]),
+    };
 
     /// <summary>The text of an Atlassian Document Format body, a line per paragraph.</summary>
     public static string Text(JsonNode? node) => node switch

@@ -95,6 +95,24 @@ public static class TrackerRules
     }
 
     /// <summary>
+    /// The item now has a tracker issue (created by a push, or linked): a note on its history, and the issue's address among
+    /// its links, so the item's card and dashboard page lead to it (unless the links would grow past their limit).
+    /// </summary>
+    public static ItemChange Linked(Item item, string text, string issueUrl, UserRef by, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var c = new Change(item, by, now);
+        c.Add(HistoryKind.Commented, reason: text);
+        if (!item.Links.Contains(issueUrl, StringComparer.OrdinalIgnoreCase)
+            && string.Join(" ", item.Links.Append(issueUrl)).Length <= InputText.FreeTextMax)
+        {
+            c.Item = c.Item with { Links = [.. item.Links, issueUrl] };
+        }
+
+        return c.Result();
+    }
+
+    /// <summary>
     /// A New item made from a tracker issue, linked back to it. A title longer than the limit is shortened and kept whole at the
     /// top of the description; a description longer than the limit ends with where the rest is (the issue itself).
     /// </summary>
