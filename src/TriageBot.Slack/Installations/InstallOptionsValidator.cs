@@ -58,6 +58,11 @@ internal sealed class InstallOptionsValidator : IValidateOptions<SlackOptions>
             failures.Add("Slack:TokenRefreshMargin must be between 00:00:00 and 06:00:00 (Slack's rotated tokens live 12 hours).");
         }
 
+        if (options.InstallationCacheTtl < TimeSpan.Zero || options.InstallationCacheTtl > TimeSpan.FromMinutes(5))
+        {
+            failures.Add("Slack:InstallationCacheTtl must be between 00:00:00 and 00:05:00 (an uninstall on another instance takes effect within it).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
