@@ -195,7 +195,9 @@ public sealed class SlackInstallations(
     {
         var key = seen.Value.Key;
         var giveUpAt = time.GetUtcNow() + RefreshLease + RefreshLease;
-        var current = seen;
+        // Due for a refresh: never decided on this instance's copy (another instance may have refreshed it, or hold the lease).
+        var current = await store.GetAsync(key, ct).ConfigureAwait(false) ?? seen;
+        cache.Put(current);
         while (true)
         {
             var now = time.GetUtcNow();
