@@ -32,7 +32,8 @@ internal sealed class InstallOptionsValidator : IValidateOptions<SlackOptions>
 
         foreach (var (key, i) in options.PreviousInstallationKeys.Select((k, i) => (k, i)))
         {
-            if (TokenCipher.ParseKey(key) is null)
+            // Empty: no previous key (the Azure template gives the setting empty when the vault holds none).
+            if (!string.IsNullOrWhiteSpace(key) && TokenCipher.ParseKey(key) is null)
             {
                 failures.Add($"Slack:PreviousInstallationKeys:{i} is not base64 of 32 bytes.");
             }

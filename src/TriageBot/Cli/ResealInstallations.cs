@@ -24,6 +24,11 @@ internal static class ResealInstallations
         var previous = new List<byte[]>();
         foreach (var (text, i) in options.PreviousInstallationKeys.Select((k, i) => (k, i)))
         {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
             if (TokenCipher.ParseKey(text) is not { } old)
             {
                 await context.Error.WriteLineAsync($"Settings: Slack:PreviousInstallationKeys:{i} is not base64 of 32 bytes.");
