@@ -120,11 +120,10 @@ public sealed class InstallationCacheTests
         api.CallsTo("chat.postMessage").ShouldNotContain(c => Mentions(c, "after the uninstall"));
     }
 
-    [Fact]
-    public async Task When_slack_answers_token_revoked_the_other_instance_forgets_its_copy_at_once_and_refuses_the_next_request()
+    /// <summary>Two instances on one SQLite file and one fake Slack, keeping their copies 5 minutes (so only Slack's answers make them read again).</summary>
+    private static async Task<(SlackHost One, SlackHost Two)> TwoInstancesWithLongCopiesAsync(FakeSlackApi api)
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory("triagebot-cache-").FullName, "shared.db");
-        await using var api = await FakeSlackApi.StartAsync();
         void Shared(IWebHostBuilder b)
         {
             On(b);
@@ -132,8 +131,16 @@ public sealed class InstallationCacheTests
             b.UseSetting("Slack:InstallationCacheTtl", "00:05:00");
         }
 
-        await using var one = await SlackHost.StartAsync(Shared, api);
-        await using var two = await SlackHost.StartAsync(Shared, api);
+        return (await SlackHost.StartAsync(Shared, api), await SlackHost.StartAsync(Shared, api));
+    }
+
+    [Fact]
+    public async Task When_slack_answers_token_revoked_the_other_instance_forgets_its_copy_at_once_and_refuses_the_next_request()
+    {
+        await using var api = await FakeSlackApi.StartAsync();
+        var (one, two) = await TwoInstancesWithLongCopiesAsync(api);
+        await using var _ = one;
+        await using var __ = two;
         await InstallAsync(one, GrantA);
         (await AcceptedAsync(two)).ShouldBeTrue();
 
@@ -152,17 +159,10 @@ public sealed class InstallationCacheTests
     [Fact]
     public async Task A_reinstall_on_one_instance_is_used_by_the_other_after_slack_refuses_the_old_token()
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("triagebot-cache-").FullName, "shared.db");
         await using var api = await FakeSlackApi.StartAsync();
-        void Shared(IWebHostBuilder b)
-        {
-            On(b);
-            b.UseSetting("Storage:SqlitePath", file);
-            b.UseSetting("Slack:InstallationCacheTtl", "00:05:00");
-        }
-
-        await using var one = await SlackHost.StartAsync(Shared, api);
-        await using var two = await SlackHost.StartAsync(Shared, api);
+        var (one, two) = await TwoInstancesWithLongCopiesAsync(api);
+        await using var _ = one;
+        await using var __ = two;
         await InstallAsync(one, GrantA);
         (await PostAsAsync(two, Team, "first token")).ShouldNotBeNull().ShouldNotContain("not_installed");
 
