@@ -134,5 +134,11 @@ public sealed class HomeRefreshTests
         blocks.ShouldContain("Ballots waiting for your vote");
         blocks[blocks.IndexOf("Ballots waiting for your vote", StringComparison.Ordinal)..].ShouldContain("TRI-1");
         Publishes(h, mia).Count.ShouldBe(1);
+
+        // Every home the fake Slack recorded is a valid App Home view for Slack's own types.
+        var homes = h.Api.CallsTo("views.publish").Where(c => c.Status == 200).Select((c, i) => TriageBot.Slack.Tests.BlockKitTypeCheck.Home($"home_{i}", c.Json["view"]!.AsObject())).ToList();
+        homes.Count.ShouldBeGreaterThanOrEqualTo(3);
+        var (code, output) = await TriageBot.Slack.Tests.BlockKitTypeCheck.CompileAsync(homes);
+        code.ShouldBe(0, "tsc found Block Kit errors in a published home:\n" + output);
     }
 }
