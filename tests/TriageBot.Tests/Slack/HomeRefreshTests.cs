@@ -141,4 +141,45 @@ public sealed class HomeRefreshTests
         var (code, output) = await TriageBot.Slack.Tests.BlockKitTypeCheck.CompileAsync(homes);
         code.ShouldBe(0, "tsc found Block Kit errors in a published home:\n" + output);
     }
+
+    [Fact]
+    public async Task A_timebox_coming_within_seven_days_of_its_end_by_the_clock_alone_appears_in_its_owners_home_and_again_when_it_ends()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await HostAsync(time);
+        var watch = h.Services.GetRequiredService<HomeWatch>();
+        await SetUpChannelAsync(h);
+        await MakeEliEngineerAsync(h);
+        var backlog = (await h.Store.Backlogs.GetAsync(BacklogId, default))!.Value;
+        var now = time.GetUtcNow();
+        var end = now + TimeSpan.FromDays(7) + TimeSpan.FromMinutes(5);
+        var eli = new UserRef(Platform.Slack, Eli.Id, Eli.Name);
+        await h.Store.Writes.WriteAsync(new ItemWrite
+        {
+            Item = new Item
+            {
+                BacklogId = BacklogId, Number = 700, Key = $"{backlog.KeyPrefix}-700", Title = "Retrain the ranking model", Stream = WorkStream.Model,
+                Reporter = eli, Owner = eli, CreatedAt = now, State = ItemState.Active, StateSince = now, UpdatedAt = now,
+                Model = new ModelFields { Timebox = new Timebox(14, end - TimeSpan.FromDays(14), end) },
+            },
+        }, default);
+        await OpenHomeAsync(h, Eli);
+        await OpenHomeAsync(h, Ada);
+        Shows(Publishes(h, Eli)[^1], "timebox ends").ShouldBeFalse("the timebox ends in more than 7 days");
+        await watch.TickAsync(default);
+        time.Advance(watch.Window);
+        (await watch.TickAsync(default)).ShouldBeEmpty("nothing changed yet");
+
+        time.Advance(TimeSpan.FromMinutes(5));
+        (await watch.TickAsync(default)).Select(p => p.UserId).ShouldBe([Eli.Id]);
+        await Eventually.Async(() => Publishes(h, Eli).Count == 2, () => "Eli's home to be published with the timebox");
+        Shows(Publishes(h, Eli)[^1], $"timebox ends {end:yyyy-MM-dd}").ShouldBeTrue();
+        Publishes(h, Ada).Count.ShouldBe(1, "Ada's home shows no timebox of hers");
+
+        // A week later the timebox has ended (and the week's ceremonies moved on: Ada's home changes too).
+        time.Advance(TimeSpan.FromDays(7));
+        (await watch.TickAsync(default)).Select(p => p.UserId).ShouldContain(Eli.Id);
+        await Eventually.Async(() => Publishes(h, Eli).Count == 3, () => "Eli's home to be published with the timebox ended");
+        Shows(Publishes(h, Eli)[^1], $"timebox ended {end:yyyy-MM-dd}").ShouldBeTrue();
+    }
 }
