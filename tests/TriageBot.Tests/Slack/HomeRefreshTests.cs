@@ -22,20 +22,6 @@ namespace TriageBot.Tests.Slack;
 /// </summary>
 public sealed class HomeRefreshTests
 {
-    private static int _events;
-
-    private static JsonObject HomeOpened(SlackPerson who) => new()
-    {
-        ["token"] = "deprecated-verification-token",
-        ["team_id"] = Team,
-        ["api_app_id"] = "A0E2E",
-        ["type"] = "event_callback",
-        ["event_id"] = $"EvHomeRefresh{Interlocked.Increment(ref _events)}",
-        ["event_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-        ["authorizations"] = new JsonArray(new JsonObject { ["team_id"] = Team, ["user_id"] = "UBOT", ["is_bot"] = true }),
-        ["event"] = new JsonObject { ["type"] = "app_home_opened", ["user"] = who.Id, ["channel"] = "D" + who.Id, ["tab"] = "home", ["event_ts"] = "1712345000.000300" },
-    };
-
     private static List<SlackApiCall> Publishes(SlackHost h, SlackPerson who) =>
         [.. h.Api.CallsTo("views.publish").Where(c => c.Status == 200 && (string?)c.Json["user_id"] == who.Id)];
 
@@ -50,7 +36,7 @@ public sealed class HomeRefreshTests
     private static async Task OpenHomeAsync(SlackHost h, SlackPerson who)
     {
         var before = Publishes(h, who).Count;
-        (await h.EventAsync(HomeOpened(who))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await h.EventAsync(AppHomeTests.HomeOpened(who))).StatusCode.ShouldBe(HttpStatusCode.OK);
         await Eventually.Async(() => Publishes(h, who).Count > before, () => $"{who.Name}'s home to be published");
     }
 
