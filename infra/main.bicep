@@ -79,6 +79,35 @@ param slackBotToken string = ''
 @description('Keep Slack on when this deployment passes no Slack secret (they are already in Key Vault). A deployment that passes a Slack secret turns Slack on anyway.')
 param keepSlackEnabled bool = false
 
+@description('Slack app Client ID (Basic Information > App Credentials), not a secret. Set: installs to many workspaces (OAuth v2) are on, and the app reads slack-client-secret, slack-state-secret and slack-installation-key from Key Vault. Empty: one workspace (slackBotToken).')
+param slackClientId string = ''
+
+@description('Slack app Client Secret (Basic Information > App Credentials), stored in Key Vault only (slack-client-secret). Empty: not written.')
+@secure()
+param slackClientSecret string = ''
+
+@description('Random secret of at least 32 characters that signs the OAuth state (e.g. openssl rand -hex 32), stored in Key Vault only (slack-state-secret). Empty: not written.')
+@secure()
+param slackStateSecret string = ''
+
+@description('Base64 of 32 random bytes that seals installation tokens at rest (openssl rand -base64 32), stored in Key Vault only (slack-installation-key). Empty: not written.')
+@secure()
+param slackInstallationKey string = ''
+
+@description('The installation key in use before a rotation, still opening what it sealed (slack-previous-installation-key). Empty: not written.')
+@secure()
+param slackPreviousInstallationKey string = ''
+
+@description('Give the app the previous installation key (Slack__PreviousInstallationKeys__0) when this deployment passes none: the vault already holds slack-previous-installation-key.')
+param keepSlackPreviousInstallationKey bool = false
+
+@description('Slack app-level token, xapp-... (Socket Mode), stored in Key Vault only (slack-app-token). Empty: not written.')
+@secure()
+param slackAppToken string = ''
+
+@description('Give the app the app-level token (Slack__AppToken, Socket Mode) when this deployment passes none: the vault already holds slack-app-token.')
+param keepSlackSocketMode bool = false
+
 @description('Public https base URL when a custom domain fronts the app (e.g. https://triage.example.com). Empty: https://<app>.azurewebsites.net.')
 param customPublicBaseUrl string = ''
 
@@ -117,6 +146,10 @@ param logRetentionInDays int = 30
 var suffix = uniqueString(subscription().id, resourceGroup().id, baseName)
 // Slack is on when this deployment brings a Slack secret, or when told that the vault already holds them.
 var slackEnabled = keepSlackEnabled || !empty(slackSigningSecret) || !empty(slackBotToken)
+// Installs to many workspaces: on with a Client ID; the previous installation key and Socket Mode only when their secrets exist.
+var slackMultiWorkspace = slackEnabled && !empty(slackClientId)
+var slackPreviousKey = slackMultiWorkspace && (keepSlackPreviousInstallationKey || !empty(slackPreviousInstallationKey))
+var slackSocketMode = slackEnabled && (keepSlackSocketMode || !empty(slackAppToken))
 
 var names = {
   identity: 'id-${baseName}-${suffix}'
@@ -177,6 +210,11 @@ module keyVault 'modules/keyvault.bicep' = {
     operatorPrincipalType: operatorPrincipalType
     slackSigningSecret: slackSigningSecret
     slackBotToken: slackBotToken
+    slackClientSecret: slackClientSecret
+    slackStateSecret: slackStateSecret
+    slackInstallationKey: slackInstallationKey
+    slackPreviousInstallationKey: slackPreviousInstallationKey
+    slackAppToken: slackAppToken
     enablePurgeProtection: enableKeyVaultPurgeProtection
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
@@ -200,6 +238,12 @@ module app 'modules/appservice.bicep' = {
     slackSigningRefUri: keyVault.outputs.slackSigningRefUri
     slackBotTokenRefUri: keyVault.outputs.slackBotTokenRefUri
     slackEnabled: slackEnabled
+    slackClientId: slackMultiWorkspace ? slackClientId : ''
+    slackClientRefUri: keyVault.outputs.slackClientRefUri
+    slackStateRefUri: keyVault.outputs.slackStateRefUri
+    slackInstallationKeyRefUri: keyVault.outputs.slackInstallationKeyRefUri
+    slackPreviousInstallationKeyRefUri: slackPreviousKey ? keyVault.outputs.slackPreviousInstallationKeyRefUri : ''
+    slackAppTokenRefUri: slackSocketMode ? keyVault.outputs.slackAppTokenRefUri : ''
     teamsEnabled: enableTeams
     legalOperator: legalOperator
     legalContact: legalContact

@@ -1,35 +1,21 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using TriageBot.Slack.Tests.Fakes;
 
 namespace TriageBot.Bench.Ceremonies;
 
 /// <summary>
-/// A fake Slack Web API that enforces Slack's pace for <c>chat.postMessage</c>: about one message per second per channel,
-/// answering 429 with <c>Retry-After: 1</c> to a post that comes sooner. It keeps only counters and, per channel, the
-/// successful posts' times and whether each carried that channel's workspace token.
+/// The tests' fake Slack Web API (<see cref="FakeSlackApi"/>, linked into this benchmark) with Slack's pace for
+/// <c>chat.postMessage</c> on: about one message per second per channel, a post that comes sooner answered 429 with
+/// <c>Retry-After: 1</c>. What the benchmark reports is read from the calls it recorded: per channel the accepted posts'
+/// times, and whether each carried that channel's workspace token.
 /// </summary>
 internal sealed class PacedSlack : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, ChannelLog> _channels = new(StringComparer.Ordinal);
-    private long _rateLimited;
-    private long _wrongToken;
-    private long _otherCalls;
-    private long _ts;
+    private readonly FakeSlackApi _api;
 
-    private PacedSlack(WebApplication app) => _app = app;
+    private PacedSlack(FakeSlackApi api) => _api = api;
 
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _api.BaseUrl;
 
     /// <summary>The token each channel's workspace owns: channel <c>C0001</c> belongs to workspace <c>T0001</c>.</summary>
     public static string TokenOf(int n) => $"xoxb-bench-T{n:0000}";
@@ -38,78 +24,32 @@ internal sealed class PacedSlack : IAsyncDisposable
 
     public static string Team(int n) => $"T{n:0000}";
 
-    public long RateLimited => Interlocked.Read(ref _rateLimited);
-    public long WrongToken => Interlocked.Read(ref _wrongToken);
-    public long OtherCalls => Interlocked.Read(ref _otherCalls);
-    public IReadOnlyDictionary<string, ChannelLog> Channels => _channels;
+    public long RateLimited => _api.CallsTo("chat.postMessage").Count(c => c.Status == 429);
+
+    public long WrongToken => Accepted().Count(p => p.Call.Authorization != ExpectedAuthorization(p.Channel));
+
+    public long OtherCalls => _api.Calls.Count(c => c.Method != "chat.postMessage");
+
+    /// <summary>Accepted posts by channel.</summary>
+    public IReadOnlyDictionary<string, ChannelLog> Channels =>
+        Accepted().GroupBy(p => p.Channel, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => new ChannelLog([.. g.Select(p => p.Call.At).Order()]), StringComparer.Ordinal);
 
     public static async Task<PacedSlack> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var fake = new PacedSlack(app);
-        app.MapPost("/api/{method}", fake.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        fake.BaseUrl = address.TrimEnd('/') + "/api/";
-        return fake;
+        var api = await FakeSlackApi.StartAsync();
+        api.PacePosts(TimeSpan.FromSeconds(1));
+        return new PacedSlack(api);
     }
 
-    private async Task HandleAsync(HttpContext http, string method)
-    {
-        var ts = $"1700000000.{Interlocked.Increment(ref _ts):000000}";
-        if (method != "chat.postMessage")
-        {
-            Interlocked.Increment(ref _otherCalls);
-            JsonObject answer = method switch
-            {
-                "users.info" => new() { ["ok"] = true, ["user"] = new JsonObject { ["id"] = "U1", ["name"] = "fac" } },
-                "conversations.open" => new() { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D1" } },
-                _ => new() { ["ok"] = true, ["ts"] = ts, ["channel"] = "C1" },
-            };
-            await http.Response.WriteAsJsonAsync(answer);
-            return;
-        }
+    private IEnumerable<(SlackApiCall Call, string Channel)> Accepted() =>
+        _api.CallsTo("chat.postMessage").Where(c => c.Status == 200).Select(c => (c, FakeSlackApi.ChannelOf(c.Body)));
 
-        var body = await JsonNode.ParseAsync(http.Request.Body) as JsonObject;
-        var channel = (string?)body?["channel"] ?? "";
-        var log = _channels.GetOrAdd(channel, _ => new ChannelLog());
-        var now = DateTimeOffset.UtcNow;
-        lock (log)
-        {
-            if (log.Last is { } last && now - last < TimeSpan.FromSeconds(1))
-            {
-                Interlocked.Increment(ref _rateLimited);
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = "1";
-                return;
-            }
+    private static string? ExpectedAuthorization(string channel) =>
+        channel.Length == 5 && int.TryParse(channel[1..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? "Bearer " + TokenOf(n) : null;
 
-            log.Last = now;
-            log.Posts.Add(now);
-        }
-
-        var expected = channel.Length == 5 && int.TryParse(channel[1..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? "Bearer " + TokenOf(n) : null;
-        if (http.Request.Headers.Authorization.ToString() != expected)
-        {
-            Interlocked.Increment(ref _wrongToken);
-        }
-
-        await http.Response.WriteAsJsonAsync(new JsonObject { ["ok"] = true, ["ts"] = ts, ["channel"] = channel });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _api.DisposeAsync();
 }
 
-/// <summary>One channel's successful posts.</summary>
-internal sealed class ChannelLog
-{
-    public DateTimeOffset? Last { get; set; }
-    public List<DateTimeOffset> Posts { get; } = [];
-}
+/// <summary>One channel's accepted posts, in time order.</summary>
+internal sealed record ChannelLog(IReadOnlyList<DateTimeOffset> Posts);

@@ -96,9 +96,10 @@ try
         var peakRss = hosts.Select(h => h.MemoryMiB("VmHWM")).ToList();
         var cpu = hosts.Select((h, i) => h.CpuTime - startCpu[i]).ToList();
 
-        var posts = slack.Channels.Where(c => c.Value.Posts.Count > 0).ToList();
+        var channels = slack.Channels;
+        var posts = channels.Where(c => c.Value.Posts.Count > 0).ToList();
         var all = posts.SelectMany(c => c.Value.Posts).OrderBy(t => t).ToList();
-        var exactlyOnce = Enumerable.Range(1, backlogs).Count(n => slack.Channels.TryGetValue(PacedSlack.Channel(n), out var log) && log.Posts.Count == 1);
+        var exactlyOnce = Enumerable.Range(1, backlogs).Count(n => channels.TryGetValue(PacedSlack.Channel(n), out var log) && log.Posts.Count == 1);
         var ledger = await LedgerAsync(dbPath, due);
         report.AppendLine(CultureInfo.InvariantCulture, $"{backlogs:N0} backlogs in {backlogs:N0} workspaces (one installation each, tokens sealed), weekly reports due at the same minute ({due:HH:mm} UTC), {instances} host processes (published Release build) on one SQLite file, fake Slack allowing 1 `chat.postMessage` per second per channel (429 + `Retry-After: 1` otherwise).").AppendLine();
         report.AppendLine("| measure | value |").AppendLine("|---|---:|");

@@ -60,6 +60,24 @@ param slackBotTokenRefUri string
 @description('Whether the Slack settings (Key Vault references) are given to the app. False: Slack is off.')
 param slackEnabled bool
 
+@description('Slack Client ID. Empty: one workspace; set: installs to many workspaces, with the three references below.')
+param slackClientId string
+
+@description('Versionless Key Vault URI of the Slack Client Secret.')
+param slackClientRefUri string
+
+@description('Versionless Key Vault URI of the OAuth state secret.')
+param slackStateRefUri string
+
+@description('Versionless Key Vault URI of the installation key.')
+param slackInstallationKeyRefUri string
+
+@description('Versionless Key Vault URI of the previous installation key. Empty: no previous key.')
+param slackPreviousInstallationKeyRefUri string
+
+@description('Versionless Key Vault URI of the Slack app-level token. Empty: no Socket Mode.')
+param slackAppTokenRefUri string
+
 @description('Whether the app gets the Teams settings (the bot is the user-assigned identity). False: Teams is off.')
 param teamsEnabled bool
 
@@ -196,6 +214,13 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     // given; empty otherwise, and the app starts with Slack off (it says so once in its log).
     Slack__SigningSecret: slackEnabled ? '@Microsoft.KeyVault(SecretUri=${slackSigningRefUri})' : ''
     Slack__BotToken: slackEnabled ? '@Microsoft.KeyVault(SecretUri=${slackBotTokenRefUri})' : ''
+    // Installs to many workspaces (a Client ID given): the OAuth secrets and the key that seals tokens at rest, from Key Vault.
+    Slack__ClientId: slackClientId
+    Slack__ClientSecret: empty(slackClientId) ? '' : '@Microsoft.KeyVault(SecretUri=${slackClientRefUri})'
+    Slack__StateSecret: empty(slackClientId) ? '' : '@Microsoft.KeyVault(SecretUri=${slackStateRefUri})'
+    Slack__InstallationKey: empty(slackClientId) ? '' : '@Microsoft.KeyVault(SecretUri=${slackInstallationKeyRefUri})'
+    Slack__PreviousInstallationKeys__0: empty(slackPreviousInstallationKeyRefUri) ? '' : '@Microsoft.KeyVault(SecretUri=${slackPreviousInstallationKeyRefUri})'
+    Slack__AppToken: empty(slackAppTokenRefUri) ? '' : '@Microsoft.KeyVault(SecretUri=${slackAppTokenRefUri})'
     Ceremonies__Enabled: ceremoniesEnabled ? 'true' : 'false'
     Legal__Operator: legalOperator
     Legal__Contact: legalContact

@@ -1,4 +1,5 @@
-// Key Vault (RBAC mode) for the only secrets TriageBot has: Slack's signing secret and bot token.
+// Key Vault (RBAC mode) for the only secrets TriageBot has: Slack's signing secret and bot token, and for installs to many
+// workspaces the client secret, the OAuth state secret, the installation key (and the previous one) and the app-level token.
 // The app never sees the vault directly: App Service resolves Key Vault references with the app identity.
 
 @description('Key Vault name (3-24 letters, digits and hyphens, globally unique).')
@@ -39,6 +40,26 @@ param slackSigningSecret string
 @description('Slack bot token (xoxb-..., OAuth & Permissions). Empty: the secret is not written (kept as it is, if it exists).')
 @secure()
 param slackBotToken string
+
+@description('Slack Client Secret (installs to many workspaces). Empty: not written.')
+@secure()
+param slackClientSecret string
+
+@description('Secret that signs the OAuth state. Empty: not written.')
+@secure()
+param slackStateSecret string
+
+@description('Key that seals installation tokens at rest (base64 of 32 bytes). Empty: not written.')
+@secure()
+param slackInstallationKey string
+
+@description('The installation key before a rotation. Empty: not written.')
+@secure()
+param slackPreviousInstallationKey string
+
+@description('Slack app-level token (xapp-..., Socket Mode). Empty: not written.')
+@secure()
+param slackAppToken string
 
 @description('Resource id of the Log Analytics workspace for the diagnostic settings.')
 param logAnalyticsWorkspaceId string
@@ -88,6 +109,51 @@ resource botToken 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(sl
   name: 'slack-bot-token'
   properties: {
     value: slackBotToken
+    contentType: 'text/plain'
+  }
+}
+
+resource clientSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(slackClientSecret)) {
+  parent: vault
+  name: 'slack-client-secret'
+  properties: {
+    value: slackClientSecret
+    contentType: 'text/plain'
+  }
+}
+
+resource stateSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(slackStateSecret)) {
+  parent: vault
+  name: 'slack-state-secret'
+  properties: {
+    value: slackStateSecret
+    contentType: 'text/plain'
+  }
+}
+
+resource installationKey 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(slackInstallationKey)) {
+  parent: vault
+  name: 'slack-installation-key'
+  properties: {
+    value: slackInstallationKey
+    contentType: 'text/plain'
+  }
+}
+
+resource previousInstallationKey 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(slackPreviousInstallationKey)) {
+  parent: vault
+  name: 'slack-previous-installation-key'
+  properties: {
+    value: slackPreviousInstallationKey
+    contentType: 'text/plain'
+  }
+}
+
+resource appToken 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(slackAppToken)) {
+  parent: vault
+  name: 'slack-app-token'
+  properties: {
+    value: slackAppToken
     contentType: 'text/plain'
   }
 }
@@ -146,3 +212,18 @@ output slackSigningRefUri string = '${vault.properties.vaultUri}secrets/slack-si
 
 @description('Versionless URI of the Slack bot token, for a Key Vault reference.')
 output slackBotTokenRefUri string = '${vault.properties.vaultUri}secrets/slack-bot-token'
+
+@description('Versionless URI of the Slack Client Secret, for a Key Vault reference.')
+output slackClientRefUri string = '${vault.properties.vaultUri}secrets/slack-client-secret'
+
+@description('Versionless URI of the OAuth state secret, for a Key Vault reference.')
+output slackStateRefUri string = '${vault.properties.vaultUri}secrets/slack-state-secret'
+
+@description('Versionless URI of the installation key, for a Key Vault reference.')
+output slackInstallationKeyRefUri string = '${vault.properties.vaultUri}secrets/slack-installation-key'
+
+@description('Versionless URI of the previous installation key, for a Key Vault reference.')
+output slackPreviousInstallationKeyRefUri string = '${vault.properties.vaultUri}secrets/slack-previous-installation-key'
+
+@description('Versionless URI of the Slack app-level token, for a Key Vault reference.')
+output slackAppTokenRefUri string = '${vault.properties.vaultUri}secrets/slack-app-token'

@@ -44,6 +44,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<Installations.SlackOAuthClient>();
         services.TryAddSingleton<Installations.SlackInstallations>();
         services.TryAddSingleton<Installations.OAuthStates>();
+        services.TryAddSingleton<Installations.InstallationCache>();
+        services.AddHostedService<Installations.InstallationKeyCheck>();
 
         services.TryAddSingleton<SlackUserNames>();
         services.TryAddSingleton<ChannelPacer>();

@@ -96,6 +96,13 @@ public sealed class SlackOptions
     /// <summary>With token rotation: a bot token is refreshed this long before it expires.</summary>
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long an instance keeps its copy of an installation row (<see cref="Installations.InstallationCache"/>): a change
+    /// made on another instance sharing the store (uninstall, revoke, re-install, token refresh) takes effect here within it.
+    /// Zero: every request reads the store. At most 5 minutes.
+    /// </summary>
+    public TimeSpan InstallationCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Installs to many workspaces are on (a Client ID is set).</summary>
     public bool IsMultiWorkspace => !string.IsNullOrWhiteSpace(ClientId);
 

@@ -83,4 +83,9 @@ internal sealed class TableInstallations(TableSet t) : IInstallationStore
             }
         });
     }
+
+    public IAsyncEnumerable<Versioned<Installation>> ListAsync(CancellationToken ct) =>
+        t.Ops.StreamAsync("installations.list",
+            t.Installations.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {Row}"), maxPerPage: 1000, cancellationToken: ct)
+                .Select(e => new Versioned<Installation>(JsonProperties.Read<Installation>(e), e.ETag.ToString())), ct);
 }

@@ -58,4 +58,10 @@ internal sealed class SqliteInstallations(SqliteDb db) : IInstallationStore
                 ct, ("$n", nonce), ("$at", expiresAt.UtcTicks)).ConfigureAwait(false) == 1;
         }, ct);
     }
+
+    public IAsyncEnumerable<Versioned<Installation>> ListAsync(CancellationToken ct) =>
+        db.PagesAsync<Versioned<Installation>, string>("installations.list", async (c, after, size) =>
+            await c.ListAsync("SELECT key, json, version FROM installations WHERE key > $after ORDER BY key LIMIT $n",
+                r => (r.GetString(0), new Versioned<Installation>(StoredJson.Deserialize<Installation>(r.GetString(1)), ETag(r.GetInt64(2)))),
+                ct, ("$after", after ?? ""), ("$n", size)).ConfigureAwait(false), 200, ct);
 }

@@ -22,6 +22,12 @@ public sealed partial class SettingsTests(CompiledTemplate template)
         "MicrosoftAppPassword",
         "Slack__SigningSecret",
         "Slack__BotToken",
+        "Slack__ClientId",
+        "Slack__ClientSecret",
+        "Slack__StateSecret",
+        "Slack__InstallationKey",
+        "Slack__PreviousInstallationKeys__0",
+        "Slack__AppToken",
         "Playground__Enabled",
         "Ceremonies__Enabled",
         "Delivery__PollInterval",
@@ -93,6 +99,12 @@ public sealed partial class SettingsTests(CompiledTemplate template)
 
         given.Single(p => p.Name == "slackSigningSecret").Value.GetProperty("value").GetString().ShouldBe("${SLACK_SIGNING_SECRET}");
         given.Single(p => p.Name == "slackBotToken").Value.GetProperty("value").GetString().ShouldBe("${SLACK_BOT_TOKEN}");
+        given.Single(p => p.Name == "slackClientId").Value.GetProperty("value").GetString().ShouldBe("${SLACK_CLIENT_ID}");
+        given.Single(p => p.Name == "slackClientSecret").Value.GetProperty("value").GetString().ShouldBe("${SLACK_CLIENT_SECRET}");
+        given.Single(p => p.Name == "slackStateSecret").Value.GetProperty("value").GetString().ShouldBe("${SLACK_STATE_SECRET}");
+        given.Single(p => p.Name == "slackInstallationKey").Value.GetProperty("value").GetString().ShouldBe("${SLACK_INSTALLATION_KEY}");
+        given.Single(p => p.Name == "slackPreviousInstallationKey").Value.GetProperty("value").GetString().ShouldBe("${SLACK_PREVIOUS_INSTALLATION_KEY}");
+        given.Single(p => p.Name == "slackAppToken").Value.GetProperty("value").GetString().ShouldBe("${SLACK_APP_TOKEN}");
     }
 
     [Fact]
@@ -123,6 +135,14 @@ public sealed partial class SettingsTests(CompiledTemplate template)
             if (property.Value.ValueKind == JsonValueKind.Object)
             {
                 Flatten(property.Value, name, into);
+            }
+            else if (property.Value.ValueKind == JsonValueKind.Array)
+            {
+                // A list setting: Name__0, Name__1, … as configuration binds it.
+                foreach (var (item, i) in property.Value.EnumerateArray().Select((e, i) => (e, i)))
+                {
+                    into[$"{name}__{i}"] = item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText();
+                }
             }
             else
             {

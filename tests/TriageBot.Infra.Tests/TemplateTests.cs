@@ -150,24 +150,43 @@ public sealed partial class TemplateTests(CompiledTemplate template)
         ModuleParameter("keyvault", "appPrincipalId").ShouldContain("'identity'");
     }
 
+    /// <summary>Every secret parameter and the Key Vault secret it is written to: exactly these, nothing else.</summary>
+    private static readonly Dictionary<string, string> SlackSecretParameters = new()
+    {
+        ["slackSigningSecret"] = "slack-signing-secret",
+        ["slackBotToken"] = "slack-bot-token",
+        ["slackClientSecret"] = "slack-client-secret",
+        ["slackStateSecret"] = "slack-state-secret",
+        ["slackInstallationKey"] = "slack-installation-key",
+        ["slackPreviousInstallationKey"] = "slack-previous-installation-key",
+        ["slackAppToken"] = "slack-app-token",
+    };
+
     [Fact]
     public void SlackSecrets_AreOptionalSecureParameters_WrittenToKeyVaultOnlyWhenGiven()
     {
         var parameters = template.Root.GetProperty("parameters");
-        foreach (var name in new[] { "slackSigningSecret", "slackBotToken" })
+        foreach (var name in SlackSecretParameters.Keys)
         {
             parameters.GetProperty(name).GetProperty("type").GetString().ShouldBe("securestring");
             // The only default a secure parameter may have: nothing (the linter's secure-parameter-default rule agrees).
             parameters.GetProperty(name).GetProperty("defaultValue").GetString().ShouldBe("", $"{name} must be optional, with an empty default");
         }
 
+        parameters.EnumerateObject().Where(p => p.Value.GetProperty("type").GetString() == "securestring").Select(p => p.Name)
+            .ShouldBe(SlackSecretParameters.Keys, ignoreOrder: true);
         var secrets = template.Resources("Microsoft.KeyVault/vaults/secrets");
-        secrets.Count.ShouldBe(2);
+        secrets.Count.ShouldBe(SlackSecretParameters.Count);
         secrets.Select(s => s.GetProperty("properties").GetProperty("value").GetString())
-            .ShouldBe(["[parameters('slackSigningSecret')]", "[parameters('slackBotToken')]"], ignoreOrder: true);
+            .ShouldBe(SlackSecretParameters.Keys.Select(k => $"[parameters('{k}')]"), ignoreOrder: true);
+        foreach (var (parameter, secretName) in SlackSecretParameters)
+        {
+            secrets.ShouldContain(s => s.GetProperty("name").GetString()!.Contains($"'{secretName}'", StringComparison.Ordinal)
+                && s.GetProperty("properties").GetProperty("value").GetString() == $"[parameters('{parameter}')]", $"{parameter} → {secretName}");
+        }
         // A deployment without the values never overwrites a secret rotated in the vault.
         secrets.Select(s => s.GetProperty("condition").GetString())
-            .ShouldBe(["[not(empty(parameters('slackSigningSecret')))]", "[not(empty(parameters('slackBotToken')))]"], ignoreOrder: true);
+            .ShouldBe(SlackSecretParameters.Keys.Select(k => $"[not(empty(parameters('{k}')))]"), ignoreOrder: true);
     }
 
     [Fact]
@@ -215,6 +234,36 @@ public sealed partial class TemplateTests(CompiledTemplate template)
         settings["Slack__BotToken"].ShouldBe("[if(parameters('slackEnabled'), format('@Microsoft.KeyVault(SecretUri={0})', parameters('slackBotTokenRefUri')), '')]");
         ModuleParameter("appservice", "slackSigningRefUri").ShouldContain("'keyvault'");
         ModuleParameter("appservice", "slackBotTokenRefUri").ShouldContain("'keyvault'");
+    }
+
+    [Fact]
+    public void AppSettings_ForInstallsToManyWorkspaces_ReadTheClientSecretStateSecretAndInstallationKeysFromKeyVault_OnlyWithAClientId()
+    {
+        var settings = AppSettings();
+
+        settings["Slack__ClientId"].ShouldBe("[parameters('slackClientId')]");
+        settings["Slack__ClientSecret"].ShouldBe("[if(empty(parameters('slackClientId')), '', format('@Microsoft.KeyVault(SecretUri={0})', parameters('slackClientRefUri')))]");
+        settings["Slack__StateSecret"].ShouldBe("[if(empty(parameters('slackClientId')), '', format('@Microsoft.KeyVault(SecretUri={0})', parameters('slackStateRefUri')))]");
+        settings["Slack__InstallationKey"].ShouldBe("[if(empty(parameters('slackClientId')), '', format('@Microsoft.KeyVault(SecretUri={0})', parameters('slackInstallationKeyRefUri')))]");
+        // Optional secrets: referenced only when the vault holds them, else the app would see an unresolved reference.
+        settings["Slack__PreviousInstallationKeys__0"].ShouldBe("[if(empty(parameters('slackPreviousInstallationKeyRefUri')), '', format('@Microsoft.KeyVault(SecretUri={0})', parameters('slackPreviousInstallationKeyRefUri')))]");
+        settings["Slack__AppToken"].ShouldBe("[if(empty(parameters('slackAppTokenRefUri')), '', format('@Microsoft.KeyVault(SecretUri={0})', parameters('slackAppTokenRefUri')))]");
+        foreach (var name in new[] { "slackClientRefUri", "slackStateRefUri", "slackInstallationKeyRefUri" })
+        {
+            ModuleParameter("appservice", name).ShouldContain("'keyvault'");
+        }
+
+        // Given only when the vault holds them (Bicep compiles the condition around the whole parameter).
+        var parameters = template.Resources("Microsoft.Resources/deployments").Single(d => d.GetProperty("name").GetString() == "appservice").GetProperty("properties").GetProperty("parameters");
+        parameters.GetProperty("slackPreviousInstallationKeyRefUri").GetString().ShouldNotBeNull().ShouldStartWith("[if(variables('slackPreviousKey'), createObject('value', reference(resourceId('Microsoft.Resources/deployments', 'keyvault')");
+        parameters.GetProperty("slackClientId").GetString().ShouldBe("[if(variables('slackMultiWorkspace'), createObject('value', parameters('slackClientId')), createObject('value', ''))]");
+        parameters.GetProperty("slackAppTokenRefUri").GetString().ShouldNotBeNull().ShouldStartWith("[if(variables('slackSocketMode'), createObject('value', reference(resourceId('Microsoft.Resources/deployments', 'keyvault')");
+
+        template.Root.GetProperty("variables").GetProperty("slackMultiWorkspace").GetString().ShouldBe("[and(variables('slackEnabled'), not(empty(parameters('slackClientId'))))]");
+        template.Root.GetProperty("variables").GetProperty("slackPreviousKey").GetString()
+            .ShouldBe("[and(variables('slackMultiWorkspace'), or(parameters('keepSlackPreviousInstallationKey'), not(empty(parameters('slackPreviousInstallationKey')))))]");
+        template.Root.GetProperty("variables").GetProperty("slackSocketMode").GetString()
+            .ShouldBe("[and(variables('slackEnabled'), or(parameters('keepSlackSocketMode'), not(empty(parameters('slackAppToken')))))]");
     }
 
     [Fact]

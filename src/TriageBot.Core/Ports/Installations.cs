@@ -62,4 +62,7 @@ public interface IInstallationStore
     /// <paramref name="expiresAt"/> has long passed and the mark may be purged).
     /// </summary>
     Task<bool> TryUseOnceAsync(string nonce, DateTimeOffset expiresAt, CancellationToken ct);
+
+    /// <summary>Every installation (and every workspace's note that its organisation's install serves it), in no particular order.</summary>
+    IAsyncEnumerable<Versioned<Installation>> ListAsync(CancellationToken ct);
 }

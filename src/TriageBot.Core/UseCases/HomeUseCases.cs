@@ -129,7 +129,19 @@ internal sealed class HomeUseCases(UseCaseContext context) : IHomes
         }
     }
 
-    private Task EnqueueAsync(UserRef user, string name, CancellationToken ct)
+    /// <summary>How far ahead the home looks for ceremonies (for <see cref="HomeWatch"/>).</summary>
+    internal static TimeSpan Horizon => CeremonyHorizon;
+
+    // The print (HomeWatch.Print) of the home last sent from this instance, by home ref.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> sentPrints = new(StringComparer.Ordinal);
+
+    /// <summary>The print of the home last sent from this instance to <paramref name="name"/>; null when none was.</summary>
+    internal string? LastSent(string name) => sentPrints.GetValueOrDefault(name);
+
+    /// <summary>The delivery worker is sending <paramref name="home"/>: remembered, so an unchanged home is not queued again.</summary>
+    internal void Sending(HomeView home) => sentPrints[LiveHomeView.Ref(home.Viewer.Platform, home.Viewer.UserId)] = HomeWatch.Print(home);
+
+    internal Task EnqueueAsync(UserRef user, string name, CancellationToken ct)
     {
         var now = context.Time.GetUtcNow();
         return context.Store.Outbox.EnqueueAsync(new OutboxMessage
@@ -174,7 +186,15 @@ internal sealed class HomeRefreshingConversation(IConversation inner, HomeUseCas
 /// <summary>The live-view resolver, which also builds homes.</summary>
 internal sealed class HomeViewResolver(IViewResolver inner, HomeUseCases homes) : IViewResolver
 {
-    public async Task<View?> ResolveAsync(View view, CancellationToken ct) => view is LiveHomeView home
-        ? await homes.BuildAsync(new UserRef(home.Platform, home.UserId, home.DisplayName), ct)
-        : await inner.ResolveAsync(view, ct);
+    public async Task<View?> ResolveAsync(View view, CancellationToken ct)
+    {
+        if (view is not LiveHomeView home)
+        {
+            return await inner.ResolveAsync(view, ct);
+        }
+
+        var built = await homes.BuildAsync(new UserRef(home.Platform, home.UserId, home.DisplayName), ct);
+        homes.Sending(built);
+        return built;
+    }
 }

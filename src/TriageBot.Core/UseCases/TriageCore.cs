@@ -46,7 +46,11 @@ public sealed class TriageCore
         Conversation = new HomeRefreshingConversation(Conversation, homes);
         Views = new HomeViewResolver(Views, homes);
         Finder = new ItemFinder(context);
+        HomeWatch = new HomeWatch(context, homes);
     }
+
+    /// <summary>Refreshes homes for what changes outside requests (the scheduler, the CLI, tracker webhooks), on the host's timer.</summary>
+    public HomeWatch HomeWatch { get; }
 
     /// <summary>People's homes (Slack's App Home tab): opened by the channel, built and refreshed here.</summary>
     public IHomes Homes { get; }

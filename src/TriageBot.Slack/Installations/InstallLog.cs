@@ -22,4 +22,10 @@ internal static partial class InstallLog
 
     [LoggerMessage(EventId = 5165, Level = LogLevel.Warning, Message = "A Slack request from {Tenant}, where the app is not installed, was refused")]
     public static partial void NotInstalled(ILogger logger, string tenant);
+
+    [LoggerMessage(EventId = 5166, Level = LogLevel.Warning, Message = "The installation keys could not be checked at start (the store failed: {Error}); requests will say so if a row does not open")]
+    public static partial void KeyCheckFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 5167, Level = LogLevel.Information, Message = "{Old} of {Rows} Slack installation(s) are still sealed with a previous installation key; they are sealed again when used, or all at once with `TriageBot reseal-installations`")]
+    public static partial void SealedWithPreviousKey(ILogger logger, int old, int rows);
 }

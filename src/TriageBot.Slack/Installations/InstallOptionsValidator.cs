@@ -32,7 +32,8 @@ internal sealed class InstallOptionsValidator : IValidateOptions<SlackOptions>
 
         foreach (var (key, i) in options.PreviousInstallationKeys.Select((k, i) => (k, i)))
         {
-            if (TokenCipher.ParseKey(key) is null)
+            // Empty: no previous key (the Azure template gives the setting empty when the vault holds none).
+            if (!string.IsNullOrWhiteSpace(key) && TokenCipher.ParseKey(key) is null)
             {
                 failures.Add($"Slack:PreviousInstallationKeys:{i} is not base64 of 32 bytes.");
             }
@@ -56,6 +57,11 @@ internal sealed class InstallOptionsValidator : IValidateOptions<SlackOptions>
         if (options.TokenRefreshMargin < TimeSpan.Zero || options.TokenRefreshMargin > TimeSpan.FromHours(6))
         {
             failures.Add("Slack:TokenRefreshMargin must be between 00:00:00 and 06:00:00 (Slack's rotated tokens live 12 hours).");
+        }
+
+        if (options.InstallationCacheTtl < TimeSpan.Zero || options.InstallationCacheTtl > TimeSpan.FromMinutes(5))
+        {
+            failures.Add("Slack:InstallationCacheTtl must be between 00:00:00 and 00:05:00 (an uninstall on another instance takes effect within it).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

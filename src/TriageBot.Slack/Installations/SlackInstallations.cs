@@ -14,7 +14,8 @@ namespace TriageBot.Slack.Installations;
 /// the row), and removes installations when Slack says the app is gone.
 /// </summary>
 public sealed class SlackInstallations(
-    IInstallationStore store, IOptionsMonitor<SlackOptions> options, SlackOAuthClient oauth, TimeProvider time, ILogger<SlackInstallations> logger)
+    IInstallationStore store, IOptionsMonitor<SlackOptions> options, SlackOAuthClient oauth, TimeProvider time, ILogger<SlackInstallations> logger,
+    InstallationCache cache)
 {
     /// <summary>How long an instance may hold a row while it refreshes the token.</summary>
     public static readonly TimeSpan RefreshLease = TimeSpan.FromSeconds(30);
@@ -23,7 +24,7 @@ public sealed class SlackInstallations(
     private readonly ConcurrentDictionary<string, string> aliased = new(StringComparer.Ordinal);
     private (string Key, TokenCipher Cipher)? cipher;
 
-    private TokenCipher Cipher
+    internal TokenCipher Cipher
     {
         get
         {
@@ -69,6 +70,7 @@ public sealed class SlackInstallations(
             UpdatedAt = now,
         };
         await store.SaveAsync(installation, ct).ConfigureAwait(false);
+        cache.Forget(key);
         InstallLog.Installed(logger, grant.Tenant.ToString(), grant.InstallerUserId, grant.Scopes, grant.RefreshToken is not null);
         return installation;
     }
@@ -79,7 +81,7 @@ public sealed class SlackInstallations(
         ArgumentNullException.ThrowIfNull(tenant);
         if (tenant.IsEnterpriseInstall)
         {
-            var org = await store.GetAsync(InstallationKeys.Enterprise(tenant.EnterpriseId!), ct).ConfigureAwait(false);
+            var org = await ReadAsync(InstallationKeys.Enterprise(tenant.EnterpriseId!), ct).ConfigureAwait(false);
             if (org is not null && tenant.TeamId is { } team)
             {
                 await RememberOrgAsync(team, org.Value, ct).ConfigureAwait(false);
@@ -93,11 +95,11 @@ public sealed class SlackInstallations(
             return null;
         }
 
-        var found = await store.GetAsync(InstallationKeys.Team(teamId), ct).ConfigureAwait(false);
+        var found = await ReadAsync(InstallationKeys.Team(teamId), ct).ConfigureAwait(false);
         if (found is { Value: { IsEnterpriseInstall: true, EnterpriseId: { } enterprise } })
         {
             // The workspace's note that its organisation's install serves it (messages to it name only the workspace).
-            return await store.GetAsync(InstallationKeys.Enterprise(enterprise), ct).ConfigureAwait(false);
+            return await ReadAsync(InstallationKeys.Enterprise(enterprise), ct).ConfigureAwait(false);
         }
 
         return found;
@@ -112,7 +114,50 @@ public sealed class SlackInstallations(
             return null;
         }
 
-        return DueForRefresh(found.Value) ? await RefreshAsync(found, ct).ConfigureAwait(false) : Open(found.Value.SealedBotToken, found.Value.Key);
+        if (DueForRefresh(found.Value))
+        {
+            return await RefreshAsync(found, ct).ConfigureAwait(false);
+        }
+
+        var token = Open(found.Value.SealedBotToken, found.Value.Key);
+        if (!Cipher.IsCurrent(found.Value.SealedBotToken))
+        {
+            // Sealed with a previous Slack:InstallationKey: sealed again with the current one (best effort; the CLI's
+            // reseal-installations does every row at once).
+            await ResealAsync(found, ct).ConfigureAwait(false);
+        }
+
+        return token;
+    }
+
+    /// <summary>Seals the tokens of <paramref name="row"/> again with the current key if an earlier key sealed them; the new row, or null when it changed meanwhile.</summary>
+    internal async Task<Versioned<Installation>?> ResealAsync(Versioned<Installation> row, CancellationToken ct)
+    {
+        var resealed = InstallationSealing.Reseal(Cipher, row.Value);
+        if (resealed is null)
+        {
+            return row;
+        }
+
+        var written = await store.TryReplaceAsync(resealed, row.ETag, ct).ConfigureAwait(false);
+        Remember(resealed.Key, written);
+        return written;
+    }
+
+    /// <summary>A row read through this instance's cache.</summary>
+    private Task<Versioned<Installation>?> ReadAsync(string key, CancellationToken ct) => cache.GetAsync(key, store.GetAsync, ct);
+
+    /// <summary>After a write of this instance: the row it wrote, or (null: the ETag check failed) forget the copy so the next read sees the winner.</summary>
+    private void Remember(string key, Versioned<Installation>? written)
+    {
+        if (written is null)
+        {
+            cache.Forget(key);
+        }
+        else
+        {
+            cache.Put(written);
+        }
     }
 
     /// <summary>Deletes the installation serving <paramref name="tenant"/> (uninstalled, tokens revoked); false when there was none.</summary>
@@ -126,6 +171,8 @@ public sealed class SlackInstallations(
         }
 
         var removed = await store.DeleteAsync(found.Value.Key, ct).ConfigureAwait(false);
+        cache.Forget(found.Value.Key);
+        cache.Forget(tenant);
         if (removed)
         {
             InstallLog.Removed(logger, tenant.ToString(), reason);
@@ -148,7 +195,9 @@ public sealed class SlackInstallations(
     {
         var key = seen.Value.Key;
         var giveUpAt = time.GetUtcNow() + RefreshLease + RefreshLease;
-        var current = seen;
+        // Due for a refresh: never decided on this instance's copy (another instance may have refreshed it, or hold the lease).
+        var current = await store.GetAsync(key, ct).ConfigureAwait(false) ?? seen;
+        cache.Put(current);
         while (true)
         {
             var now = time.GetUtcNow();
@@ -175,10 +224,20 @@ public sealed class SlackInstallations(
             }
             else if (await store.TryReplaceAsync(i with { RefreshLeaseOwner = instance, RefreshLeaseUntil = now + RefreshLease }, current.ETag, ct).ConfigureAwait(false) is { } leased)
             {
+                cache.Put(leased);
                 return await RefreshHoldingLeaseAsync(leased, ct).ConfigureAwait(false);
             }
 
-            current = await store.GetAsync(key, ct).ConfigureAwait(false) ?? throw new SlackApiException("auth", "not_installed (the installation was removed while its token was refreshed)");
+            // The row changed since it was read (here or in this instance's copy): read it as it is now.
+            var fresh = await store.GetAsync(key, ct).ConfigureAwait(false);
+            if (fresh is null)
+            {
+                cache.Forget(key);
+                throw new SlackApiException("auth", "not_installed (the installation was removed while its token was refreshed)");
+            }
+
+            cache.Put(fresh);
+            current = fresh;
         }
     }
 
@@ -195,7 +254,7 @@ public sealed class SlackInstallations(
         {
             InstallLog.RefreshFailed(logger, tenant.ToString(), e.Message);
             // Let the next caller try again at once rather than wait out the lease.
-            await store.TryReplaceAsync(i with { RefreshLeaseOwner = null, RefreshLeaseUntil = null }, leased.ETag, ct).ConfigureAwait(false);
+            Remember(i.Key, await store.TryReplaceAsync(i with { RefreshLeaseOwner = null, RefreshLeaseUntil = null }, leased.ETag, ct).ConfigureAwait(false));
             if (i.TokenExpiresAt > time.GetUtcNow())
             {
                 return Open(i.SealedBotToken, i.Key);
@@ -215,7 +274,9 @@ public sealed class SlackInstallations(
             RefreshLeaseOwner = null,
             RefreshLeaseUntil = null,
         };
-        if (await store.TryReplaceAsync(refreshed, leased.ETag, ct).ConfigureAwait(false) is null)
+        var written = await store.TryReplaceAsync(refreshed, leased.ETag, ct).ConfigureAwait(false);
+        Remember(i.Key, written);
+        if (written is null)
         {
             // Removed or re-installed meanwhile: that write stands; this token is still the one Slack just issued.
             InstallLog.RefreshFailed(logger, tenant.ToString(), "the installation changed while its token was refreshed; the change stands");
@@ -251,6 +312,7 @@ public sealed class SlackInstallations(
                 InstalledAt = org.InstalledAt,
                 UpdatedAt = time.GetUtcNow(),
             }, ct).ConfigureAwait(false);
+            cache.Forget(key);
         }
 
         aliased[teamId] = org.EnterpriseId!;

@@ -17,7 +17,8 @@ public sealed record OAuthGrant(
     bool IsEnterpriseInstall,
     string? InstallerUserId,
     string? RefreshToken,
-    TimeSpan? ExpiresIn)
+    TimeSpan? ExpiresIn,
+    string? Name = null)
 {
     public SlackTenant Tenant => new(TeamId, EnterpriseId, IsEnterpriseInstall);
 }
@@ -112,7 +113,8 @@ public sealed class SlackOAuthClient(IHttpClientFactory clients, IOptionsMonitor
                 org,
                 Text((json["authed_user"] as JsonObject)?["id"]),
                 Text(json["refresh_token"]),
-                expires);
+                expires,
+                Text((json[org ? "enterprise" : "team"] as JsonObject)?["name"]));
         }
     }
 

@@ -8,7 +8,7 @@ using TriageBot.Slack.Blocks;
 namespace TriageBot.Slack.WebApi;
 
 /// <summary>The Slack Web API methods the bot uses, as a typed <see cref="HttpClient"/>. The bot token is added by <see cref="BotTokenHandler"/>.</summary>
-public sealed class SlackApiClient(HttpClient http, ILogger<SlackApiClient> logger)
+public sealed class SlackApiClient(HttpClient http, ILogger<SlackApiClient> logger, Installations.InstallationCache? installations = null)
 {
     /// <summary><c>chat.postMessage</c>: posts in a channel (or a thread) and returns the message's <c>ts</c>.</summary>
     public async Task<string> PostMessageAsync(string channel, SlackMessage message, string? threadTs, CancellationToken ct)
@@ -198,6 +198,12 @@ public sealed class SlackApiClient(HttpClient http, ILogger<SlackApiClient> logg
             {
                 var error = Text(json["error"]) ?? "unknown_error";
                 Log.ApiError(logger, method, error);
+                if (installations is not null && Installations.InstallationCache.MeansTokenGone(error) && Installations.SlackWorkspace.Current is { } tenant)
+                {
+                    // The token this instance holds no longer works: read the installation again on the next call.
+                    installations.Forget(tenant);
+                }
+
                 throw new SlackApiException(method, error);
             }
 

@@ -40,7 +40,7 @@ public static class ExitCodes
 /// </summary>
 public static class Cli
 {
-    public static IReadOnlyList<string> Commands { get; } = ["export", "import", "backup", "restore", "help"];
+    public static IReadOnlyList<string> Commands { get; } = ["export", "import", "backup", "restore", "help", "reseal-installations"];
 
     /// <summary>True when the arguments ask for a command rather than the web server.</summary>
     public static bool IsCommand(string[] args) =>
@@ -55,6 +55,8 @@ public static class Cli
           restore FILE.json [--backlog NEW-ID] [--replace]
                                                          restore a backup (refused over an existing backlog unless --replace)
           help                                           this text
+          reseal-installations                           after rotating Slack:InstallationKey: seal every stored Slack
+                                                         installation again with it (Slack:PreviousInstallationKeys open the old ones)
 
         Storage comes from the same settings as the server (Storage__Provider, Storage__SqlitePath,
         Storage__ConnectionString, Storage__TableServiceUri, Storage__TablePrefix, …).
@@ -113,6 +115,7 @@ public static class Cli
                 "import" => await new CsvImport(store, storage.Administration, context).RunAsync(parsed.File!, parsed.Require("--backlog"), parsed.Flag("--dry-run"), ct),
                 "backup" => await new BackupCommand(store, context).RunAsync(parsed.Require("--backlog"), parsed.Require("--out"), ct),
                 "restore" => await new RestoreCommand(store, storage.Administration, context).RunAsync(parsed.File!, parsed.Value("--backlog"), parsed.Flag("--replace"), ct),
+                "reseal-installations" => await ResealInstallations.RunAsync(storage.Installations, configuration, context, ct),
                 _ => throw new CliUsageException($"Unknown command '{parsed.Command}'."),
             };
         }
@@ -177,6 +180,7 @@ internal sealed record CliArguments(string Command, string? File, IReadOnlyDicti
         ["backup"] = (null, ["--backlog", "--out"], []),
         ["restore"] = ("FILE.json", ["--backlog"], ["--replace"]),
         ["help"] = (null, [], []),
+        ["reseal-installations"] = (null, [], []),
     };
 
     public static CliArguments Parse(string[] args)

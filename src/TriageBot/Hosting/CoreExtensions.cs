@@ -28,6 +28,8 @@ public static class CoreExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Reports);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Homes);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TriageCore>().Finder);
+        // App Homes also refresh for changes outside requests (the scheduler, the CLI, tracker webhooks).
+        Scheduling.HomeRefreshExtensions.AddHomeRefresh(builder.Services, builder.Configuration);
         return builder;
     }
 }

@@ -130,6 +130,48 @@ public sealed class FakeSlackApi : IAsyncDisposable
         }
     }
 
+    private TimeSpan? _postPace;
+    private readonly Dictionary<string, DateTimeOffset> _lastPost = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// From now on, Slack's pace for <c>chat.postMessage</c> (about one message per second per channel): a post to a channel
+    /// sooner than <paramref name="interval"/> after that channel's last accepted post is answered 429 with
+    /// <c>Retry-After</c> (whole seconds, at least 1). Null turns the pace off. The ceremonies benchmark uses this.
+    /// </summary>
+    public void PacePosts(TimeSpan? interval) => _postPace = interval;
+
+    /// <summary>The channel a JSON-encoded call names ("" when none).</summary>
+    public static string ChannelOf(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) is JsonObject o && o["channel"] is JsonValue v && v.TryGetValue<string>(out var channel) ? channel : "";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "";
+        }
+    }
+
+    // Called under the calls lock, so two posts to one channel arriving together are paced like Slack does.
+    private FakeAnswer? Paced(string method, string body)
+    {
+        if (_postPace is not { } pace || method != "chat.postMessage")
+        {
+            return null;
+        }
+
+        var channel = ChannelOf(body);
+        var now = Clock();
+        if (_lastPost.TryGetValue(channel, out var last) && now - last < pace)
+        {
+            return FakeAnswer.RateLimited(Math.Max(1, (int)Math.Ceiling(pace.TotalSeconds)));
+        }
+
+        _lastPost[channel] = now;
+        return null;
+    }
+
     /// <summary>The next call to <paramref name="method"/> gets this answer (answers queue up in order).</summary>
     public void Answer(string method, FakeAnswer answer) => _scripts.GetOrAdd(method, _ => new()).Enqueue(answer);
 
@@ -162,7 +204,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
             // Under the lock, so "how many came before" is exact when calls arrive together.
             var before = _fault is null ? 0 : _calls.Count(c => c.Method == method && c.Body == body);
             answer = _scripts.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted) ? scripted
-                : _fault?.Invoke(method, body, before) ?? RandomFault(method)
+                : _fault?.Invoke(method, body, before) ?? RandomFault(method) ?? Paced(method, body)
                   ?? OAuth.AnswerFor(method, body, http.Request.Headers.Authorization.ToString()) ?? new FakeAnswer(200, Success(method, body));
             _calls.Enqueue(new SlackApiCall(method, http.Request.ContentType ?? "", body, http.Request.Headers.Authorization.ToString(), answer.Status, answer.Json)
             {

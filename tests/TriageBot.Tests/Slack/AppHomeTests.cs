@@ -15,7 +15,8 @@ public sealed class AppHomeTests
 {
     private static int _events;
 
-    private static JsonObject HomeOpened(SlackPerson who, string tab = "home") => new()
+    /// <summary>A signed-ready <c>app_home_opened</c> event of <paramref name="who"/> (also used by <see cref="HomeRefreshTests"/>).</summary>
+    internal static JsonObject HomeOpened(SlackPerson who, string tab = "home") => new()
     {
         ["token"] = "deprecated-verification-token",
         ["team_id"] = Team,
