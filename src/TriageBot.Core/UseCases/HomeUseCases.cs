@@ -31,10 +31,17 @@ internal sealed class HomeUseCases(UseCaseContext context) : IHomes
 
     private static readonly ItemState[] OpenStates = [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Icebox, ItemState.Active];
 
+    /// <summary>How long "this person has no home" is remembered, so a request does not read one row per member of the backlog.</summary>
+    internal static readonly TimeSpan NoHomeRemembered = TimeSpan.FromMinutes(1);
+
+    // Homes never opened, by ref, until when that is believed (a home opened on another instance is refreshed at most this late).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _noHomeUntil = new(StringComparer.Ordinal);
+
     public async Task OpenedAsync(UserRef user, ConversationAddress where, CancellationToken ct)
     {
         var name = LiveHomeView.Ref(user.Platform, user.UserId);
         await context.Store.MessageRefs.SetAsync(name, where with { UserId = user.UserId }, "home", ct);
+        _noHomeUntil.TryRemove(name, out _);
         await EnqueueAsync(user, name, ct);
         context.Notify();
     }
@@ -113,13 +120,23 @@ internal sealed class HomeUseCases(UseCaseContext context) : IHomes
         }
 
         var queued = false;
+        var now = context.Time.GetUtcNow();
         foreach (var person in people.Values)
         {
             var name = LiveHomeView.Ref(person.Platform, person.UserId);
+            if (_noHomeUntil.TryGetValue(name, out var until) && until > now)
+            {
+                continue;
+            }
+
             if (await context.Store.MessageRefs.GetAsync(name, ct) is not null)
             {
                 await EnqueueAsync(person, name, ct);
                 queued = true;
+            }
+            else
+            {
+                _noHomeUntil[name] = now + NoHomeRemembered;
             }
         }
 
