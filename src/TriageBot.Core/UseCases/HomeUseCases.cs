@@ -31,17 +31,24 @@ internal sealed class HomeUseCases(UseCaseContext context) : IHomes
 
     private static readonly ItemState[] OpenStates = [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Icebox, ItemState.Active];
 
-    /// <summary>How long "this person has no home" is remembered, so a request does not read one row per member of the backlog.</summary>
+    /// <summary>
+    /// How long who among a backlog's members has a home is remembered, so a request reads neither the roster nor one row per
+    /// member (a home opened on another instance is refreshed at most this late; one opened here, at once).
+    /// </summary>
     internal static readonly TimeSpan NoHomeRemembered = TimeSpan.FromMinutes(1);
 
-    // Homes never opened, by ref, until when that is believed (a home opened on another instance is refreshed at most this late).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _noHomeUntil = new(StringComparer.Ordinal);
+    // Per backlog: the Slack members who opened their home (usually none), and until when that is believed.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset Until, UserRef[] WithHome)> _homesOf = new(StringComparer.Ordinal);
+
+    // Moves on when a home is opened here, so a lookup that started before it is not remembered.
+    private long _opened;
 
     public async Task OpenedAsync(UserRef user, ConversationAddress where, CancellationToken ct)
     {
         var name = LiveHomeView.Ref(user.Platform, user.UserId);
         await context.Store.MessageRefs.SetAsync(name, where with { UserId = user.UserId }, "home", ct);
-        _noHomeUntil.TryRemove(name, out _);
+        Interlocked.Increment(ref _opened);
+        _homesOf.Clear();
         await EnqueueAsync(user, name, ct);
         context.Notify();
     }
@@ -107,43 +114,49 @@ internal sealed class HomeUseCases(UseCaseContext context) : IHomes
             }
         }
 
-        var people = new Dictionary<string, UserRef>(StringComparer.Ordinal);
+        var now = context.Time.GetUtcNow();
+        var queued = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in backlogIds)
         {
-            foreach (var member in await context.Store.Members.ListAsync(id, ct))
+            if (!_homesOf.TryGetValue(id, out var known) || known.Until <= now)
             {
-                if (member.User.Platform == Platform.Slack)
+                var opened = Interlocked.Read(ref _opened);
+                known = (now + NoHomeRemembered, await WithHomeAsync(id, ct));
+                if (Interlocked.Read(ref _opened) == opened)
                 {
-                    people.TryAdd(member.User.Key, member.User);
+                    _homesOf[id] = known;
+                }
+            }
+
+            foreach (var person in known.WithHome)
+            {
+                if (queued.Add(person.Key))
+                {
+                    await EnqueueAsync(person, LiveHomeView.Ref(person.Platform, person.UserId), ct);
                 }
             }
         }
 
-        var queued = false;
-        var now = context.Time.GetUtcNow();
-        foreach (var person in people.Values)
-        {
-            var name = LiveHomeView.Ref(person.Platform, person.UserId);
-            if (_noHomeUntil.TryGetValue(name, out var until) && until > now)
-            {
-                continue;
-            }
-
-            if (await context.Store.MessageRefs.GetAsync(name, ct) is not null)
-            {
-                await EnqueueAsync(person, name, ct);
-                queued = true;
-            }
-            else
-            {
-                _noHomeUntil[name] = now + NoHomeRemembered;
-            }
-        }
-
-        if (queued)
+        if (queued.Count > 0)
         {
             context.Notify();
         }
+    }
+
+    /// <summary>The backlog's Slack members who opened their home: the roster and one message ref per member read.</summary>
+    private async Task<UserRef[]> WithHomeAsync(string backlogId, CancellationToken ct)
+    {
+        var withHome = new List<UserRef>();
+        foreach (var member in await context.Store.Members.ListAsync(backlogId, ct))
+        {
+            if (member.User.Platform == Platform.Slack
+                && await context.Store.MessageRefs.GetAsync(LiveHomeView.Ref(member.User.Platform, member.User.UserId), ct) is not null)
+            {
+                withHome.Add(member.User);
+            }
+        }
+
+        return [.. withHome];
     }
 
     private Task EnqueueAsync(UserRef user, string name, CancellationToken ct)

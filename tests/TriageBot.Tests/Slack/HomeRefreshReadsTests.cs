@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using TriageBot.Core.Backlogs;
@@ -33,14 +34,20 @@ public sealed class HomeRefreshReadsTests
             await h.Store.Members.UpsertAsync(new Member(BacklogId, new UserRef(Platform.Slack, $"UCROWD{i}", $"voter {i}"), Role.Member), default);
         }
 
+        // Eli opens his home: what was remembered about the backlog's homes is forgotten, so the next request looks again.
+        (await h.EventAsync(HomeOpened(Eli))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await h.WaitForAsync("views.publish", c => (string?)c.Json["user_id"] == Eli.Id, "Eli's home");
+        counting.ShouldNotBeNull();
+        var beforeClinic = counting.HomeReads;
         (await h.CommandAsync(Ada, "clinic")).StatusCode.ShouldBe(HttpStatusCode.OK);
         var ballotPost = await h.WaitForAsync("chat.postMessage", c => Mentions(c, "Scoring TRI-1"), "the TRI-1 ballot");
-        counting.ShouldNotBeNull();
 
-        // The clinic command, the first request after the crowd joined, looked each of them up once.
-        counting.HomeReads.ShouldBeGreaterThanOrEqualTo(Crowd, "the counter sees the per-member lookups it is there to catch");
+        // The clinic command looked each member up once: the counter sees the per-member lookups it is there to catch.
+        (counting.HomeReads - beforeClinic).ShouldBeGreaterThanOrEqualTo(Crowd);
 
         var before = counting.HomeReads;
+        await Eventually.Async(async () => await h.Store.Outbox.CountPendingAsync(default) == 0 ? "" : null, "the outbox to drain");
+        var eliBefore = EliPublishes(h);
         var scores = new Dictionary<string, string> { ["impact"] = "3", ["confidence"] = "2", ["rollback"] = "1", ["delay"] = "2" };
         (await h.VoteInlineAsync(Eli, Message(ballotPost), ballotPost.AnsweredTs!, scores, Str(ballotPost, "thread_ts"))).StatusCode.ShouldBe(HttpStatusCode.OK);
         scores["impact"] = "1";
@@ -49,7 +56,24 @@ public sealed class HomeRefreshReadsTests
         var votes = await h.Store.Votes.ListAsync(BacklogId, 1, 1, default);
         votes.ShouldHaveSingleItem().Scores.Impact.ShouldBe(1, "both votes were handled, the second replacing the first");
         (counting.HomeReads - before).ShouldBeLessThan(Crowd / 10, $"two votes in a backlog of {Crowd + 2} Slack members read {counting.HomeReads - before} home rows");
+
+        // Eli, who has a home, still has it refreshed after his vote.
+        await Eventually.Async(() => EliPublishes(h) > eliBefore, () => "Eli's home published again after his vote");
     }
+
+    private static int EliPublishes(SlackHost h) => h.Api.CallsTo("views.publish").Count(c => (string?)c.Json["user_id"] == Eli.Id);
+
+    private static JsonObject HomeOpened(SlackPerson who) => new()
+    {
+        ["token"] = "deprecated-verification-token",
+        ["team_id"] = Team,
+        ["api_app_id"] = "A0E2E",
+        ["type"] = "event_callback",
+        ["event_id"] = $"EvHomeReads{Guid.NewGuid():N}",
+        ["event_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        ["authorizations"] = new JsonArray(new JsonObject { ["team_id"] = Team, ["user_id"] = "UBOT", ["is_bot"] = true }),
+        ["event"] = new JsonObject { ["type"] = "app_home_opened", ["user"] = who.Id, ["channel"] = "D" + who.Id, ["tab"] = "home", ["event_ts"] = "1712345000.000300" },
+    };
 
     /// <summary>The host's store, counting the lookups of App Home message refs (<c>home:…</c>).</summary>
     private sealed class CountingStore(ITriageStore inner) : ITriageStore
