@@ -22,9 +22,16 @@ internal sealed class SlackDisplayNames(IConversation inner, SlackUserNames name
         var actor = interaction.Actor;
         if (actor.Platform == Platform.Slack && SlackText.IsSlackUserId(actor.UserId) && options.Value.IsEnabled)
         {
-            var budget = options.Value.InteractiveCallTimeout / 4;
-            var found = await names.LookUpAsync(services.GetRequiredService<SlackApiClient>(), [actor.UserId], budget, ct).ConfigureAwait(false);
-            if (found.TryGetValue(actor.UserId, out var name) && !string.IsNullOrWhiteSpace(name) && name != actor.DisplayName)
+            // Almost always known already: then without the lookup's allocations.
+            string? name;
+            if (!names.TryCached(actor.UserId, out name))
+            {
+                var budget = options.Value.InteractiveCallTimeout / 4;
+                var found = await names.LookUpAsync(services.GetRequiredService<SlackApiClient>(), [actor.UserId], budget, ct).ConfigureAwait(false);
+                name = found.GetValueOrDefault(actor.UserId);
+            }
+
+            if (!string.IsNullOrWhiteSpace(name) && name != actor.DisplayName)
             {
                 interaction = interaction with { Actor = actor with { DisplayName = name } };
             }

@@ -31,10 +31,24 @@ internal sealed class HomeUseCases(UseCaseContext context) : IHomes
 
     private static readonly ItemState[] OpenStates = [ItemState.New, ItemState.Sprint, ItemState.Ready, ItemState.Icebox, ItemState.Active];
 
+    /// <summary>
+    /// How long who among a backlog's members has a home is remembered, so a request reads neither the roster nor one row per
+    /// member (a home opened on another instance is refreshed at most this late; one opened here, at once).
+    /// </summary>
+    internal static readonly TimeSpan NoHomeRemembered = TimeSpan.FromMinutes(1);
+
+    // Per backlog: the Slack members who opened their home (usually none), and until when that is believed.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset Until, UserRef[] WithHome)> _homesOf = new(StringComparer.Ordinal);
+
+    // Moves on when a home is opened here, so a lookup that started before it is not remembered.
+    private long _opened;
+
     public async Task OpenedAsync(UserRef user, ConversationAddress where, CancellationToken ct)
     {
         var name = LiveHomeView.Ref(user.Platform, user.UserId);
         await context.Store.MessageRefs.SetAsync(name, where with { UserId = user.UserId }, "home", ct);
+        Interlocked.Increment(ref _opened);
+        _homesOf.Clear();
         await EnqueueAsync(user, name, ct);
         context.Notify();
     }
@@ -100,30 +114,30 @@ internal sealed class HomeUseCases(UseCaseContext context) : IHomes
             }
         }
 
-        var people = new Dictionary<string, UserRef>(StringComparer.Ordinal);
+        var now = context.Time.GetUtcNow();
+        var queued = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in backlogIds)
         {
-            foreach (var member in await context.Store.Members.ListAsync(id, ct))
+            if (!_homesOf.TryGetValue(id, out var known) || known.Until <= now)
             {
-                if (member.User.Platform == Platform.Slack)
+                var opened = Interlocked.Read(ref _opened);
+                known = (now + NoHomeRemembered, await WithHomeAsync(id, ct));
+                if (Interlocked.Read(ref _opened) == opened)
                 {
-                    people.TryAdd(member.User.Key, member.User);
+                    _homesOf[id] = known;
+                }
+            }
+
+            foreach (var person in known.WithHome)
+            {
+                if (queued.Add(person.Key))
+                {
+                    await EnqueueAsync(person, LiveHomeView.Ref(person.Platform, person.UserId), ct);
                 }
             }
         }
 
-        var queued = false;
-        foreach (var person in people.Values)
-        {
-            var name = LiveHomeView.Ref(person.Platform, person.UserId);
-            if (await context.Store.MessageRefs.GetAsync(name, ct) is not null)
-            {
-                await EnqueueAsync(person, name, ct);
-                queued = true;
-            }
-        }
-
-        if (queued)
+        if (queued.Count > 0)
         {
             context.Notify();
         }
@@ -140,6 +154,22 @@ internal sealed class HomeUseCases(UseCaseContext context) : IHomes
 
     /// <summary>The delivery worker is sending <paramref name="home"/>: remembered, so an unchanged home is not queued again.</summary>
     internal void Sending(HomeView home) => sentPrints[LiveHomeView.Ref(home.Viewer.Platform, home.Viewer.UserId)] = HomeWatch.Print(home);
+
+    /// <summary>The backlog's Slack members who opened their home: the roster and one message ref per member read.</summary>
+    private async Task<UserRef[]> WithHomeAsync(string backlogId, CancellationToken ct)
+    {
+        var withHome = new List<UserRef>();
+        foreach (var member in await context.Store.Members.ListAsync(backlogId, ct))
+        {
+            if (member.User.Platform == Platform.Slack
+                && await context.Store.MessageRefs.GetAsync(LiveHomeView.Ref(member.User.Platform, member.User.UserId), ct) is not null)
+            {
+                withHome.Add(member.User);
+            }
+        }
+
+        return [.. withHome];
+    }
 
     internal Task EnqueueAsync(UserRef user, string name, CancellationToken ct)
     {

@@ -24,7 +24,7 @@ internal static class CommandsEndpoint
         [FromServices] SlackDispatcher dispatcher,
         [FromServices] ILoggerFactory loggers)
     {
-        var logger = loggers.CreateLogger("TriageBot.Slack.Commands");
+        var logger = SlackLoggers.Commands(loggers);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackEndpoint"] = "commands" });
 
         var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxCommandBodyBytes, options.Value, time, logger, SlackRequest.Form).ConfigureAwait(false);

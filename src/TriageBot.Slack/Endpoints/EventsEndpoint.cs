@@ -26,7 +26,7 @@ internal static class EventsEndpoint
         [FromServices] SlackDispatcher dispatcher,
         [FromServices] ILoggerFactory loggers)
     {
-        var logger = loggers.CreateLogger("TriageBot.Slack.Events");
+        var logger = SlackLoggers.Events(loggers);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackEndpoint"] = "events" });
 
         var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxPayloadBodyBytes, options.Value, time, logger, SlackRequest.Json).ConfigureAwait(false);

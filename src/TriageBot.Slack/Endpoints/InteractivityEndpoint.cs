@@ -28,7 +28,7 @@ internal static class InteractivityEndpoint
         [FromServices] SlackDispatcher dispatcher,
         [FromServices] ILoggerFactory loggers)
     {
-        var logger = loggers.CreateLogger("TriageBot.Slack.Interactivity");
+        var logger = SlackLoggers.Interactivity(loggers);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlackEndpoint"] = "interactivity" });
 
         var (body, refusal) = await SlackRequest.ReadVerifiedAsync(http, options.Value.MaxPayloadBodyBytes, options.Value, time, logger, SlackRequest.Form).ConfigureAwait(false);

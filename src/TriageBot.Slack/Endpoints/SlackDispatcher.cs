@@ -28,14 +28,14 @@ internal sealed class SlackDispatcher(
     /// <summary>An Events API body (<c>event_callback</c>, <c>url_verification</c>, <c>app_rate_limited</c>).</summary>
     /// <param name="retryNum">Slack's retry number of this delivery, for the log ("" on a first delivery).</param>
     public Task<SlackAnswer> EventAsync(byte[] body, string retryNum, CancellationToken ct) =>
-        EventsEndpoint.DispatchAsync(body, retryNum, options.Value, time, inbox, processor, services, loggers.CreateLogger("TriageBot.Slack.Events"), ct);
+        EventsEndpoint.DispatchAsync(body, retryNum, options.Value, time, inbox, processor, services, SlackLoggers.Events(loggers), ct);
 
     /// <summary>A slash command's fields.</summary>
     public Task<SlackAnswer> CommandAsync(IReadOnlyDictionary<string, StringValues> fields, CancellationToken ct) =>
-        CommandsEndpoint.DispatchAsync(fields, time, conversation, responder, services, loggers.CreateLogger("TriageBot.Slack.Commands"), ct);
+        CommandsEndpoint.DispatchAsync(fields, time, conversation, responder, services, SlackLoggers.Commands(loggers), ct);
 
     /// <summary>An interaction payload (block actions, view submissions, shortcuts) as JSON.</summary>
     public Task<SlackAnswer> InteractionAsync(byte[] payloadJson, CancellationToken ct) =>
         InteractivityEndpoint.DispatchAsync(payloadJson, options.Value, time, conversation, responder, api, responseUrls, names, services,
-            loggers.CreateLogger("TriageBot.Slack.Interactivity"), ct);
+            SlackLoggers.Interactivity(loggers), ct);
 }

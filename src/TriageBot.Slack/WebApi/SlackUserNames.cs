@@ -16,6 +16,23 @@ public sealed class SlackUserNames(TimeProvider time, ILogger<SlackUserNames> lo
     /// <summary>How long a failed lookup is not retried.</summary>
     public static readonly TimeSpan FailureWait = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// True when what is known of <paramref name="userId"/> in the current workspace is still believed: then
+    /// <paramref name="name"/> is their display name, or null when Slack did not give one (no call is made either way).
+    /// </summary>
+    public bool TryCached(string userId, out string? name)
+    {
+        var workspace = Installations.SlackWorkspace.Current?.TeamId ?? "";
+        if (_cache.TryGetValue(string.Concat(workspace, "/", userId), out var cached) && cached.Until > time.GetUtcNow())
+        {
+            name = cached.Name;
+            return true;
+        }
+
+        name = null;
+        return false;
+    }
+
     /// <summary>Display names of <paramref name="userIds"/> (at most 10 looked up), found within <paramref name="budget"/>.</summary>
     public async Task<IReadOnlyDictionary<string, string>> LookUpAsync(SlackApiClient api, IEnumerable<string> userIds, TimeSpan budget, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 using static TriageBot.Tests.Browser.PlaygroundBrowserTests;
@@ -108,6 +109,30 @@ public sealed class PlaygroundChatTests(ChromiumFixture chromium) : IClassFixtur
         (await PageChecks.ContrastFailuresAsync(page)).ShouldBeEmpty();
         await ChromiumFixture.ScreenshotAsync(page, "playground-allocation-1280");
     }
+
+    [Fact]
+    public async Task AMessageUpdatedInPlace_IntoALongerAnswer_KeepsThePersonWhoWasAtTheEndThere()
+    {
+        // A slow command answers in one post (issue 19): "Preparing…" first, updated in place into the answer. When the
+        // page had already shown the acknowledgement, the update must not leave the person above the answer's end.
+        var page = await SeededPageAsync();
+        await ActAsAsync(page, "priya");
+        var feed = _host.Services.GetRequiredService<TriageBot.Playground.PlaygroundFeed>();
+        var acknowledgement = feed.PostCard(TriageBot.Playground.PlaygroundChannels.Triage, null, Card(["Preparing the allocation report…"]));
+        await Expect(page.Locator("#feed article.msg:not([hidden])", new() { HasText = "Preparing the allocation report" })).ToHaveCountAsync(1);
+
+        feed.Update(acknowledgement.Id, Card([.. Enumerable.Range(1, 40).Select(i => $"Answer line {i}")])).ShouldBeTrue();
+
+        await Expect(page.Locator("#feed", new() { HasText = "Answer line 40" })).ToHaveCountAsync(1);
+        await page.WaitForFunctionAsync("() => { const f = document.getElementById('feed'); return f.scrollHeight > f.clientHeight && f.scrollHeight - f.scrollTop - f.clientHeight < 4; }", null, new() { Timeout = 20_000 });
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Card(IEnumerable<string> lines) => new()
+    {
+        ["type"] = "AdaptiveCard",
+        ["version"] = "1.5",
+        ["body"] = new System.Text.Json.Nodes.JsonArray([.. lines.Select(l => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["type"] = "TextBlock", ["text"] = l, ["wrap"] = true })]),
+    };
 
     [Fact]
     public async Task List_IsGroupedByStream_EachItemWithItsTotalStateAndAShowButton()

@@ -227,12 +227,21 @@
 
   // The view follows new messages like a chat: when the person was already at the bottom, or the message answers them.
   function nearBottom(el) { return el.scrollHeight - el.scrollTop - el.clientHeight < 80; }
+  function scrollerOf(node) { return node.closest("#thread-pane") ? $("thread-pane") : $("feed"); }
   function follow(node) {
-    const feed = $("feed");
-    const scroller = node.closest("#thread-pane") ? $("thread-pane") : feed;
+    const scroller = scrollerOf(node);
     scroller.scrollTop = scroller.scrollHeight;
     node.scrollIntoView({ block: "nearest" });
-    // A chart arrives after its card: follow again once it has its height.
+    followImages(node, scroller);
+  }
+  // A message updated in place (an acknowledgement turned into its answer) keeps a person who was at the end there.
+  function stayAtEnd(node) {
+    const scroller = scrollerOf(node);
+    scroller.scrollTop = scroller.scrollHeight;
+    followImages(node, scroller);
+  }
+  // A chart arrives after its card: follow again once it has its height.
+  function followImages(node, scroller) {
     for (const img of node.querySelectorAll("img")) {
       if (!img.complete) img.addEventListener("load", () => { scroller.scrollTop = scroller.scrollHeight; }, { once: true });
     }
@@ -249,13 +258,17 @@
         const response = await fetch("/playground/api/feed?after=" + state.version + "&as=" + encodeURIComponent(state.as));
         if (!response.ok || generation !== state.generation) return;
         const body = await response.json();
-        let last = null;
+        let last = null, updated = null;
         for (const entry of body.entries) {
           const node = upsert(entry);
           if (node && !node.hidden) last = node;
+          const shown = node ? null : state.nodes.get(entry.id);
+          if (shown && !shown.hidden) updated = shown;
         }
         state.version = Math.max(state.version, body.version);
-        if (last && (atBottom || wantFollow || state.following)) follow(last);
+        const following = atBottom || wantFollow || state.following;
+        if (last && following) follow(last);
+        if (updated && (last ? following : atBottom)) stayAtEnd(updated);
         state.following = false;
       } catch (e) {
         status("Lost the connection to the bot: " + e.message);
