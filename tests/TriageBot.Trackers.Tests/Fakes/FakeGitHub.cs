@@ -9,17 +9,6 @@ using Microsoft.Extensions.Logging;
 
 namespace TriageBot.Trackers.Tests.Fakes;
 
-/// <summary>What the fake does to one matching request instead of (or after) answering it.</summary>
-public enum Fault
-{
-    /// <summary>Answer with the given status (and headers).</summary>
-    Status,
-    /// <summary>Do the work, then drop the connection: the client never sees the answer.</summary>
-    LostAnswer,
-    /// <summary>Never answer (until the client gives up).</summary>
-    Hang,
-}
-
 /// <summary>
 /// A GitHub REST API on loopback (real HTTP through Kestrel, under <c>/api/v3/</c> as Octokit addresses a GitHub Enterprise
 /// host): repositories, issues, comments and issue search, in memory. Records every call and injects faults.
@@ -27,7 +16,7 @@ public enum Fault
 public sealed class FakeGitHub : IAsyncDisposable
 {
     private readonly WebApplication app;
-    private readonly ConcurrentQueue<(string Method, string PathPart, Fault Fault, int Status, Dictionary<string, string> Headers)> faults = new();
+    private readonly Faults faults = new();
     private readonly object gate = new();
     private int nextNumber;
 
@@ -60,7 +49,7 @@ public sealed class FakeGitHub : IAsyncDisposable
 
     /// <summary>The next request with this method whose path contains <paramref name="pathPart"/> gets <paramref name="fault"/>.</summary>
     public void Inject(string method, string pathPart, Fault fault, int status = 500, Dictionary<string, string>? headers = null) =>
-        faults.Enqueue((method, pathPart, fault, status, headers ?? []));
+        faults.Inject(method, pathPart, fault, status, headers);
 
     public IReadOnlyList<(string Method, string Path, string Body)> CallsTo(string method, string pathPart) =>
         [.. Calls.Where(c => c.Method == method && c.Path.Contains(pathPart, StringComparison.Ordinal))];
@@ -90,33 +79,15 @@ public sealed class FakeGitHub : IAsyncDisposable
             return;
         }
 
-        Fault? fault = null;
-        if (faults.TryPeek(out var f) && f.Method == http.Request.Method && path.Contains(f.PathPart, StringComparison.Ordinal) && faults.TryDequeue(out f))
+        var (answered, loseAnswer) = await faults.ApplyAsync(http, path, status => new { message = status == 403 ? "You have exceeded a secondary rate limit." : "injected" });
+        if (answered)
         {
-            if (f.Fault == Fault.Status)
-            {
-                foreach (var (k, v) in f.Headers)
-                {
-                    http.Response.Headers[k] = v;
-                }
-
-                http.Response.StatusCode = f.Status;
-                await http.Response.WriteAsJsonAsync(new { message = f.Status == 403 ? "You have exceeded a secondary rate limit." : "injected" });
-                return;
-            }
-
-            if (f.Fault == Fault.Hang)
-            {
-                await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-                return;
-            }
-
-            fault = f.Fault;
+            return;
         }
 
         var (status, answer) = Route(http.Request.Method, path, http.Request.Query["q"].ToString(), body, http.Request.Query["since"].ToString(),
             int.TryParse(http.Request.Query["page"], out var page) ? page : 1, int.TryParse(http.Request.Query["per_page"], out var perPage) ? perPage : 30);
-        if (fault == Fault.LostAnswer)
+        if (loseAnswer)
         {
             http.Abort();
             return;

@@ -17,7 +17,7 @@ namespace TriageBot.Trackers.Tests.Fakes;
 public sealed partial class FakeJira : IAsyncDisposable
 {
     private readonly WebApplication app;
-    private readonly ConcurrentQueue<(string Method, string PathPart, Fault Fault, int Status, Dictionary<string, string> Headers)> faults = new();
+    private readonly Faults faults = new();
     private readonly object gate = new();
     private int next = 10000;
 
@@ -45,7 +45,7 @@ public sealed partial class FakeJira : IAsyncDisposable
     public ConcurrentQueue<(string Key, string Body)> Comments { get; } = new();
 
     public void Inject(string method, string pathPart, Fault fault, int status = 500, Dictionary<string, string>? headers = null) =>
-        faults.Enqueue((method, pathPart, fault, status, headers ?? []));
+        faults.Inject(method, pathPart, fault, status, headers);
 
     public IReadOnlyList<(string Method, string Path, string Body, string? Authorization)> CallsTo(string method, string pathPart) =>
         [.. Calls.Where(c => c.Method == method && c.Path.Contains(pathPart, StringComparison.Ordinal))];
@@ -85,31 +85,14 @@ public sealed partial class FakeJira : IAsyncDisposable
         var path = http.Request.Path.Value ?? "";
         var body = await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted);
         Calls.Enqueue((http.Request.Method, path + http.Request.QueryString, body, http.Request.Headers.Authorization.ToString()));
-        Fault? fault = null;
-        if (faults.TryPeek(out var f) && f.Method == http.Request.Method && path.Contains(f.PathPart, StringComparison.Ordinal) && faults.TryDequeue(out f))
+        var (answered, loseAnswer) = await faults.ApplyAsync(http, path, _ => null);
+        if (answered)
         {
-            if (f.Fault == Fault.Status)
-            {
-                foreach (var (k, v) in f.Headers)
-                {
-                    http.Response.Headers[k] = v;
-                }
-
-                http.Response.StatusCode = f.Status;
-                return;
-            }
-
-            if (f.Fault == Fault.Hang)
-            {
-                await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-                return;
-            }
-
-            fault = f.Fault;
+            return;
         }
 
         var (status, answer) = Route(http.Request.Method, path, body);
-        if (fault == Fault.LostAnswer)
+        if (loseAnswer)
         {
             http.Abort();
             return;
