@@ -29,7 +29,7 @@ internal sealed partial class Memberships(UseCaseContext context)
         var mine = await OfAsync(c.Actor, c.Ct);
         if (mine.Count == 0)
         {
-            return c with { Unresolved = NoBacklog };
+            return c with { Unresolved = await NoBacklogHereAsync(c.Interaction.Place, c.Ct) };
         }
 
         var named = KeyPrefix(c.Interaction.Intent) is { } prefix
@@ -85,6 +85,39 @@ internal sealed partial class Memberships(UseCaseContext context)
 
     /// <summary>Buttons carry at most this much (Slack's button value holds 2,000).</summary>
     private const int MaxArgument = 1900;
+
+    /// <summary>
+    /// <see cref="NoBacklog"/>, followed by who to ask: the facilitators of the backlogs set up in this workspace (the same
+    /// Slack workspace or Teams tenant; at most <see cref="MaxNamed"/>), so the person knows whom to ask rather than "a facilitator".
+    /// </summary>
+    private async Task<string> NoBacklogHereAsync(ConversationAddress place, CancellationToken ct)
+    {
+        var named = new List<string>();
+        await foreach (var backlog in context.Store.Backlogs.ListAsync(ct))
+        {
+            if (named.Count >= MaxNamed)
+            {
+                break;
+            }
+
+            var here = false;
+            await foreach (var binding in context.Store.Bindings.ListForBacklogAsync(backlog.Id, ct))
+            {
+                here |= binding.Active && binding.Address.Platform == place.Platform && string.Equals(binding.Address.Workspace, place.Workspace, StringComparison.Ordinal);
+            }
+
+            var facilitators = here ? (await context.Store.Members.ListAsync(backlog.Id, ct)).Where(m => m.Role == Role.Facilitator).Select(m => m.User.DisplayName).Take(3).ToList() : [];
+            if (facilitators.Count > 0)
+            {
+                named.Add($"{backlog.Name} ({string.Join(", ", facilitators)})");
+            }
+        }
+
+        return named.Count == 0 ? NoBacklog : $"{NoBacklog}\nFacilitators here: {string.Join("; ", named)}.";
+    }
+
+    /// <summary>How many backlogs the "how to join" answer names.</summary>
+    private const int MaxNamed = 5;
 
     /// <summary>The backlogs this person is a member of, by name.</summary>
     public async Task<IReadOnlyList<(Backlog Backlog, Member Member)>> OfAsync(UserRef actor, CancellationToken ct)
