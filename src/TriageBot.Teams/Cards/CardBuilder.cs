@@ -84,6 +84,15 @@ internal sealed class CardBuilder(CardHost host, CardLimits limits)
         _body.Add(block);
     }
 
+    /// <summary><see cref="Text"/> whose addresses named in <paramref name="links"/> are clickable links labelled with their labels.</summary>
+    public void TextWithLinks(string text, IReadOnlyList<ViewLink> links, string? color = null, bool subtle = false)
+    {
+        var block = new JsonObject { ["type"] = "TextBlock", ["text"] = CardText.WithLinks(text, links, limits.TextLength), ["wrap"] = true };
+        if (color is not null) block["color"] = color;
+        if (subtle) block["isSubtle"] = true;
+        _body.Add(block);
+    }
+
     public void Facts(IEnumerable<(string Title, string Value)> facts)
     {
         var list = facts.Select(f => (JsonNode)new JsonObject

@@ -62,6 +62,32 @@ public static class CardText
         return sb.ToString();
     }
 
+    /// <summary>
+    /// <see cref="Escape"/>, with every address of <paramref name="links"/> that appears in the text made a Markdown link
+    /// (<c>[label](url)</c>): a bare address in a card's TextBlock is not clickable in Teams. Only http(s) addresses the bot
+    /// made; the label is escaped, and characters that would end the link are percent-encoded.
+    /// </summary>
+    public static string WithLinks(string? text, IReadOnlyList<Core.Views.ViewLink> links, int maxLength = 3000)
+    {
+        var escaped = Escape(text, maxLength);
+        foreach (var link in links)
+        {
+            var url = Escape(link.Url, maxLength);
+            if (url.Length > 0 && IsWebAddress(link.Url) && escaped.Contains(url, StringComparison.Ordinal))
+            {
+                escaped = escaped.Replace(url, $"[{Escape(link.Label, 200)}]({LinkTarget(link.Url)})", StringComparison.Ordinal);
+            }
+        }
+        return escaped;
+    }
+
+    private static bool IsWebAddress(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp);
+
+    private static string LinkTarget(string url) => url
+        .Replace(" ", "%20", StringComparison.Ordinal).Replace("(", "%28", StringComparison.Ordinal).Replace(")", "%29", StringComparison.Ordinal)
+        .Replace("<", "%3C", StringComparison.Ordinal).Replace(">", "%3E", StringComparison.Ordinal).Replace("[", "%5B", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal);
+
     /// <summary>A short text for a place that takes no Markdown (titles of choices, facts, input values): only truncated.</summary>
     public static string Plain(string? text, int maxLength = 3000) => Truncate(text ?? "", maxLength);
 

@@ -14,7 +14,7 @@ internal static class FormCard
     public static void Render(CardBuilder b, FormView v)
     {
         b.Heading(v.Title);
-        if (!string.IsNullOrWhiteSpace(v.Intro)) b.Text(v.Intro, subtle: true);
+        if (!string.IsNullOrWhiteSpace(v.Intro)) b.TextWithLinks(v.Intro, v.Links, subtle: true);
         var fieldIds = v.Fields.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var orphan in v.Errors.Where(e => !fieldIds.Contains(e.Field)))
             b.Text("⚠ " + orphan.Message, color: "Attention");

@@ -11,8 +11,10 @@ internal static class MessageCards
     public static void TextView(CardBuilder b, TextView v)
     {
         if (v.Title is not null) b.Heading(v.Title);
-        b.Text(v.Text, color: ToneColor(v.Tone));
+        b.TextWithLinks(v.Text, v.Links, color: ToneColor(v.Tone));
         b.Buttons(v.Actions);
+        // An address the text does not show (the dashboard of an unfurled link) is a button.
+        foreach (var link in v.Links.Where(l => !v.Text.Contains(l.Url, StringComparison.Ordinal))) b.OpenUrl(link.Label, link.Url);
     }
 
     public static void Help(CardBuilder b, HelpView v)
