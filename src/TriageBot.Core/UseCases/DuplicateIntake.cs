@@ -40,7 +40,7 @@ internal sealed class DuplicateIntake(UseCaseContext context)
             return null;
         }
 
-        var next = intake with { DuplicatesChecked = true, Similar = [.. similar.Select(s => s.Item.Number)] };
+        var next = intake with { DuplicatesChecked = true, Similar = [.. similar.Select(s => s.Item.Number)], SimilarIn = backlog.Id };
         var links = similar.Select(s => (s.Item, Url: context.ItemUrl(backlog, s.Item.Number) ?? s.Item.Source?.Link)).ToList();
         var lines = links.Select(l => $"• {l.Item.Key} {l.Item.Title} ({l.Item.State.ToString().ToLowerInvariant()})" + (l.Url is null ? "" : $" — {l.Url}"));
         var choices = new List<Choice> { new(FileAsNew, "File it as a new item") };

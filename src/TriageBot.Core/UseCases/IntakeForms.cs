@@ -12,13 +12,16 @@ namespace TriageBot.Core.UseCases;
 /// </summary>
 /// <remarks><c>Kept</c>: what was typed into another stream's fields, carried so switching back restores it.</remarks>
 /// <remarks><c>Backlogs</c>: the backlogs to choose from, for someone in several reporting from a place bound to none.</remarks>
-/// <remarks><c>DuplicatesChecked</c>, <c>Similar</c>: the form already showed possible duplicates, and which item numbers.</remarks>
+/// <remarks><c>DuplicatesChecked</c>, <c>Similar</c>, <c>SimilarIn</c>: the form already showed possible duplicates, which item numbers, of which backlog.</remarks>
 internal sealed record IntakeContext(MessageSource? Source, string? ThreadId, WorkStream Stream = WorkStream.Bug, string? Id = null,
     IReadOnlyDictionary<string, string>? Kept = null, IReadOnlyList<Choice>? Backlogs = null)
 {
     public bool DuplicatesChecked { get; init; }
 
     public IReadOnlyList<int>? Similar { get; init; }
+
+    /// <summary>The backlog whose items <see cref="Similar"/> numbers (null in forms opened before it was recorded).</summary>
+    public string? SimilarIn { get; init; }
 
     /// <summary>How many backlogs the form offers (the form's context must stay small).</summary>
     public const int MaxBacklogChoices = 10;

@@ -103,6 +103,12 @@ internal sealed class IntakeUseCases(UseCaseContext context, ItemChanges changes
         var backlog = c.RequireBacklog();
         Permissions.Require(c.Role, Permission.Report, "report items");
         var formStream = ParseStream(f.Values, intake.Stream);
+        if (intake.DuplicatesChecked && intake.SimilarIn is { } suggestedIn && suggestedIn != backlog.Id)
+        {
+            // Someone in several backlogs chose another one after the suggestions: those numbers name items of the first
+            // backlog, so they are forgotten and the report is compared with the items of the backlog now chosen.
+            intake = intake with { DuplicatesChecked = false, Similar = null, SimilarIn = null };
+        }
 
         // The stream choice changed: show that stream's fields, keeping everything typed so far.
         if (formStream != intake.Stream)

@@ -64,6 +64,31 @@ public sealed class AnywhereChoiceTests
     }
 
     [Fact]
+    public async Task AfterTheSuggestions_ChoosingTheOtherBacklog_NeverAddsTheReportToThatBacklogsItemOfTheSameNumber()
+    {
+        await using var h = await StartAsync();
+        await SetUpChannelAsync(h);
+        await SetUpSecondBacklogAsync(h);
+        await ReportAsync(h, Members[0], "bug", "Kitchen printer prints each receipt twice");
+        var opened = h.Api.CallsTo("views.open").Count;
+        (await h.InteractAsync(GlobalShortcut(h, Ada))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        Confirmed(await JsonBody(await h.SubmitAsync(Ada, await h.OpenedModalAsync(opened + 1), new Dictionary<string, string?> { ["backlog"] = "search", ["title"] = "Search ranks old docs first" })))
+            .ShouldContain("Reported SRCH-1");
+
+        (await h.InteractAsync(MessageAction(h, Ada, "G0MPIM", "1712345678.000400", "The kitchen printer prints every receipt twice since Monday"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var modal = await h.OpenedModalAsync(opened + 2);
+        var shown = (await JsonBody(await h.SubmitAsync(Ada, modal, new Dictionary<string, string?> { ["backlog"] = "payments" })))!["view"]!.AsObject();
+        TextOf(shown["blocks"]![0]).ShouldContain("TRI-1 Kitchen printer prints each receipt twice");
+
+        // She changes her mind about the backlog and leaves "Add my report to TRI-1" picked.
+        var answer = await JsonBody(await h.SubmitAsync(Ada, shown, new Dictionary<string, string?> { ["backlog"] = "search", ["duplicateOf"] = "1" }));
+
+        Confirmed(answer).ShouldContain("Reported SRCH-2", customMessage: "nothing in Search is like it: a new item there");
+        (await h.Store.History.ForItemAsync("search", 1, default).ToListAsync()).ShouldHaveSingleItem().Kind.ShouldBe(HistoryKind.Created, "SRCH-1 got no comment");
+        (await h.Store.History.ForItemAsync(BacklogId, 1, default).ToListAsync()).ShouldHaveSingleItem().Kind.ShouldBe(HistoryKind.Created, "nor did TRI-1");
+    }
+
+    [Fact]
     public async Task TheGlobalShortcut_ByAPersonInNoBacklog_ExplainsHowToJoin_InADm_AndOpensNoForm()
     {
         await using var h = await StartAsync();
