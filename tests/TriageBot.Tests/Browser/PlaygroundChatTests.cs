@@ -203,6 +203,25 @@ public sealed class PlaygroundChatTests(ChromiumFixture chromium) : IClassFixtur
     }
 
     [Fact]
+    public async Task AtDesktopWidth_HelpShowsEveryCommandWhole_NoneCutOffAtTheFactColumnsEdge()
+    {
+        var page = await SeededPageAsync(1280, 900);
+        await SendAsync(page, "help");
+        await Expect(LastPrivate(page)).ToContainTextAsync("TriageBot commands");
+
+        // The official renderer caps a fact's title at 150 px and hides what overflows: `schedule [weekly|clinic|allocation|sweep …`
+        // was cut after "alloc". Every text in a fact, title or value, must fit the box it is drawn in.
+        var clipped = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('.msg.private:not([hidden]) .ac-factset td, .msg.private:not([hidden]) .ac-factset td *')]
+              .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+              .map(e => e.textContent.trim().slice(0, 60) + ': ' + e.scrollWidth + ' px in ' + e.clientWidth)
+            """);
+        clipped.ShouldBeEmpty();
+        (await page.Locator(".msg.private:not([hidden]) .ac-fact-title, .msg.private:not([hidden]) dt").CountAsync()).ShouldBeGreaterThan(10);
+        await ChromiumFixture.ScreenshotAsync(page, "playground-help-1280");
+    }
+
+    [Fact]
     public async Task AThreadOpensBesideTheChannel_AndItsRepliesFollowThere()
     {
         var page = await SeededPageAsync();
