@@ -222,6 +222,28 @@ public sealed class PlaygroundChatTests(ChromiumFixture chromium) : IClassFixtur
     }
 
     [Fact]
+    public async Task AtPhoneWidth_EveryButtonOfAClinicBallot_IsWhole_ARowThatDoesNotFitWraps()
+    {
+        var page = await SeededPageAsync(390, 844);
+        await ActAsAsync(page, "priya");
+        await page.GetByRole(AriaRole.Button, new() { Name = "#clinic" }).ClickAsync();
+        await SendAsync(page, "clinic");
+        // A re-scored item's ballot has four buttons: Vote, Reveal, Finalize, Keep scores — wider than a phone's card.
+        var keep = page.Locator("#feed .msg:not([hidden]) button", new() { HasText = "Keep scores" }).First;
+        await Expect(keep).ToHaveCountAsync(1);
+
+        var cut = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('#feed .msg:not([hidden]) .card button')].filter(b => {
+              const r = b.getBoundingClientRect(), box = (b.closest('.ac-actionSet') || b.parentElement).getBoundingClientRect();
+              return r.width > 0 && (r.right > box.right + 1 || b.scrollWidth > b.clientWidth + 1);
+            }).map(b => b.textContent)
+            """);
+        cut.ShouldBeEmpty();
+        await keep.ScrollIntoViewIfNeededAsync();
+        await ChromiumFixture.ScreenshotAsync(page, "playground-clinic-390");
+    }
+
+    [Fact]
     public async Task AThreadOpensBesideTheChannel_AndItsRepliesFollowThere()
     {
         var page = await SeededPageAsync();
