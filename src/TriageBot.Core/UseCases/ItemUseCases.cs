@@ -121,6 +121,7 @@ internal sealed class ItemUseCases(UseCaseContext context, ItemChanges changes) 
         {
             EmptyText = "Nothing here.",
             DashboardUrl = context.DashboardUrl(backlog),
+            AsOf = c.Now,
         });
     }
 }

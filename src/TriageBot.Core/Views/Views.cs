@@ -106,6 +106,8 @@ public sealed record ItemListView(string Title, IReadOnlyList<ItemSummary> Items
 {
     public string? EmptyText { get; init; }
     public string? DashboardUrl { get; init; }
+    /// <summary>When the list was made, so a card can say how old each item is.</summary>
+    public DateTimeOffset? AsOf { get; init; }
 }
 
 /// <summary>Posted where an item was reported: its key and what happens next.</summary>

@@ -74,7 +74,7 @@ public static class AdaptiveCardRenderer
             case HelpView v: MessageCards.Help(b, v); break;
             case RubricView v: MessageCards.Rubric(b, v); break;
             case ItemCardView v: ItemCards.ItemCard(b, v); break;
-            case ItemListView v: ItemCards.ItemList(b, v); break;
+            case ItemListView v: ItemListCard.Render(b, v); break;
             case ItemCreatedView v: ItemCards.ItemCreated(b, v); break;
             case CapabilityNoteRequestView v: ItemCards.NoteRequest(b, v); break;
             case BallotView v: BallotCard.Render(b, v); break;

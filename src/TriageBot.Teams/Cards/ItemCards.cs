@@ -26,18 +26,6 @@ internal static class ItemCards
         b.OpenUrl("Open on the dashboard", v.Item.Url);
     }
 
-    public static void ItemList(CardBuilder b, ItemListView v)
-    {
-        b.Heading(v.Title);
-        if (v.Items.Count == 0) b.Text(v.EmptyText ?? Wording.NothingHere, subtle: true);
-        var shown = v.Items.Take(b.Limits.ListItems).ToList();
-        foreach (var item in shown) b.Text(ItemLine(item));
-        var more = Math.Max(v.TotalCount, v.Items.Count) - shown.Count;
-        if (more > 0) b.Text(Invariant($"… and {more} more") + (v.DashboardUrl is not null ? " on the dashboard." : "."), subtle: true);
-        b.OpenUrl("Open the dashboard", v.DashboardUrl);
-        b.Wide = true;
-    }
-
     public static void ItemCreated(CardBuilder b, ItemCreatedView v)
     {
         b.Text(Invariant($"Created {v.Item.Key}: {v.Item.Title}"), weight: "Bolder", size: "Medium", color: "Good");
@@ -92,13 +80,4 @@ internal static class ItemCards
     }
 
     private static IEnumerable<string> FlagTexts(ItemSummary item) => Wording.FlagsOf(item).Select(Wording.Flag);
-
-    private static string ItemLine(ItemSummary item)
-    {
-        var parts = new List<string> { item.Key + " " + CardText.Truncate(item.Title, 150) };
-        parts.Add(item.Total is { } t ? Invariant($"{t} pts") : "unscored");
-        parts.Add(item.State.ToString());
-        parts.AddRange(FlagTexts(item));
-        return string.Join(" · ", parts);
-    }
 }

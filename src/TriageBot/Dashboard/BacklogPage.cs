@@ -34,7 +34,7 @@ internal static class BacklogPage
         IncidentSection(h, s, basePath);
         QueueSections.Ranked(h, "sprint", "Sprint", "Scored into the next sprint, ranked by weighted total, then age.", s.Sprint, s.Now, basePath);
         QueueSections.Ranked(h, "ready", "Ready queue", "Groomed and waiting, ranked by weighted total, then age.", s.Ready, s.Now, basePath);
-        QueueSections.Ranked(h, "new", "Reported, not yet scored", "Waiting for the next triage clinic, ranked by age.", s.New, s.Now, basePath);
+        QueueSections.Ranked(h, "new", "Reported, not yet placed", "Waiting for the next triage clinic (or, once scored, for a capability note), ranked by age.", s.New, s.Now, basePath);
         QueueSections.Icebox(h, s, basePath);
         QueueSections.Finished(h, s, basePath);
         PlanSections.Allocation(h, s);
@@ -47,7 +47,7 @@ internal static class BacklogPage
 
     private static void Contents(Html h) =>
         h.Raw("<nav aria-label=\"Sections\" class=\"contents\"><a href=\"#streams\">Streams</a> <a href=\"#incidents\">Incident lane</a> " +
-              "<a href=\"#sprint\">Sprint</a> <a href=\"#ready\">Ready queue</a> <a href=\"#new\">Not yet scored</a> <a href=\"#icebox\">Icebox</a> " +
+              "<a href=\"#sprint\">Sprint</a> <a href=\"#ready\">Ready queue</a> <a href=\"#new\">Not yet placed</a> <a href=\"#icebox\">Icebox</a> " +
               "<a href=\"#finished\">Done and closed</a> <a href=\"#allocation\">Allocation</a> <a href=\"#ceremonies\">Ceremonies</a></nav>");
 
     private static void StreamsOverview(Html h, DashboardSnapshot s)
@@ -84,7 +84,7 @@ internal static class BacklogPage
         Wip(h, line);
         h.Close("p");
         h.Open("p", "queued").Text("Queued: ").Text(line.Sprint).Text(" in the sprint, ").Text(line.Ready).Text(" ready; ")
-            .Text(line.New).Text(" not yet scored; ").Text(line.Icebox).Text(" in the icebox.").Close("p");
+            .Text(line.New).Text(" not yet placed; ").Text(line.Icebox).Text(" in the icebox.").Close("p");
         ActiveTable(h, s, s.ActiveIn(line.Stream).ToList(), line.Active, basePath, Wording.StreamHeading(line.Stream));
         h.Close("section");
     }

@@ -96,7 +96,7 @@ internal static class ItemPage
     private static IEnumerable<(string, string)> Fields(Item item, DateTimeOffset now, TimeZoneInfo zone)
     {
         yield return ("Stream", Wording.Stream(item.Stream));
-        yield return ("State", State(item.State) + (item.Feature is { } f && item.State is ItemState.Ready or ItemState.Sprint or ItemState.Active ? $" · {f.Column}" : ""));
+        yield return ("State", State(item) + (item.Feature is { } f && item.State is ItemState.Ready or ItemState.Sprint or ItemState.Active ? $" · {f.Column}" : ""));
         yield return ("In this state since", Local(item.StateSince, zone));
         yield return ("Placement", Placement(item));
         yield return ("Reported by", item.Reporter.DisplayName);

@@ -74,6 +74,9 @@ internal static class PageFormat
 
     public static IEnumerable<string> Flags(Item item, DateTimeOffset now) => Wording.FlagsOf(ItemSummaries.Of(item, now)).Select(Wording.Flag);
 
+    /// <summary>The item's state in words; a New item that was scored but is held (no capability note yet) is not "not scored".</summary>
+    public static string State(Item item) => item is { State: ItemState.New, Score: not null } ? "New, scored and held" : State(item.State);
+
     public static string State(ItemState state) => state switch
     {
         ItemState.New => "New, not scored yet",

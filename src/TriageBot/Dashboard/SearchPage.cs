@@ -44,7 +44,7 @@ internal static class SearchPage
                 KeyCell(h, basePath, item);
                 Cell(h, "Title", item.Title, "title");
                 Cell(h, "Stream", Wording.Stream(item.Stream));
-                Cell(h, "Where it is", State(item.State) + (item.HeldPlacement is { } held ? $" ({Wording.HeldPlacement(held)})" : ""));
+                Cell(h, "Where it is", State(item) + (item.HeldPlacement is { } held ? $" ({Wording.HeldPlacement(held)})" : ""));
                 Cell(h, "Total", item.Score?.Total.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unscored", "num");
                 Cell(h, "Reported", Ago(item.CreatedAt, now));
                 h.Close("tr");

@@ -114,23 +114,12 @@ public static class PlaygroundCards
 
         foreach (var group in v.Items.GroupBy(i => i.Stream).OrderBy(g => g.Key))
         {
-            body.Add(Text($"{Wording.StreamHeading(group.Key)} ({group.Count()})", weight: "Bolder", separator: true));
+            body.Add(Text(ItemListCard.GroupHeading(group.Key, group.Count()), weight: "Bolder", separator: true));
             foreach (var item in group)
             {
-                var facts = new List<string> { item.Total is { } t ? $"total {t}" : "not scored", State(item) };
-                var days = (int)Math.Floor((now - item.CreatedAt).TotalDays);
-                facts.Add(days <= 0 ? "reported today" : days == 1 ? "1 day old" : $"{days} days old");
-                facts.AddRange(Wording.FlagsOf(item).Select(Wording.Flag));
-                var buttons = new List<ActionButton> { new(ButtonIds.Show, "Show", item.Ref) };
-                if (item.State == ItemState.New)
-                {
-                    buttons.Add(new(ButtonIds.Score, "Score", item.Ref));
-                }
-                else if (item.State is ItemState.Sprint or ItemState.Ready)
-                {
-                    buttons.Add(new(ButtonIds.Start, "Start", item.Ref));
-                }
-
+                // The same facts as Teams' list card; the playground has room for a row of buttons under every item.
+                var facts = ItemListCard.Facts(item, now);
+                var buttons = ItemListCard.Buttons(item).ToList();
                 body.Add(new JsonObject
                 {
                     ["type"] = "Container",
@@ -138,7 +127,7 @@ public static class PlaygroundCards
                     ["items"] = new JsonArray
                     {
                         Text(CardText.Escape($"{item.Key} {item.Title}"), weight: "Bolder"),
-                        Text(string.Join(" · ", facts), subtle: true),
+                        Text(CardText.Escape(facts), subtle: true),
                         new JsonObject { ["type"] = "ActionSet", ["actions"] = new JsonArray([.. buttons.Select(Execute)]) },
                     },
                 });
@@ -153,16 +142,6 @@ public static class PlaygroundCards
 
         return new JsonObject { ["type"] = "AdaptiveCard", ["version"] = "1.5", ["body"] = body };
     }
-
-    private static string State(ItemSummary item) => item switch
-    {
-        { HeldPlacement: { } held } => Wording.HeldPlacement(held),
-        { State: ItemState.New } => "New",
-        { State: ItemState.Sprint } => "Sprint",
-        { State: ItemState.Ready } => "Ready queue",
-        { State: ItemState.Active, Column: { } column } => "Active · " + column,
-        { State: var s } => s.ToString(),
-    };
 
     private static JsonObject Text(string text, string? weight = null, string? size = null, bool subtle = false, bool separator = false)
     {

@@ -203,6 +203,47 @@ public sealed class PlaygroundChatTests(ChromiumFixture chromium) : IClassFixtur
     }
 
     [Fact]
+    public async Task AtDesktopWidth_HelpShowsEveryCommandWhole_NoneCutOffAtTheFactColumnsEdge()
+    {
+        var page = await SeededPageAsync(1280, 900);
+        await SendAsync(page, "help");
+        await Expect(LastPrivate(page)).ToContainTextAsync("TriageBot commands");
+
+        // The official renderer caps a fact's title at 150 px and hides what overflows: `schedule [weekly|clinic|allocation|sweep …`
+        // was cut after "alloc". Every text in a fact, title or value, must fit the box it is drawn in.
+        var clipped = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('.msg.private:not([hidden]) .ac-factset td, .msg.private:not([hidden]) .ac-factset td *')]
+              .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+              .map(e => e.textContent.trim().slice(0, 60) + ': ' + e.scrollWidth + ' px in ' + e.clientWidth)
+            """);
+        clipped.ShouldBeEmpty();
+        (await page.Locator(".msg.private:not([hidden]) .ac-fact-title, .msg.private:not([hidden]) dt").CountAsync()).ShouldBeGreaterThan(10);
+        await ChromiumFixture.ScreenshotAsync(page, "playground-help-1280");
+    }
+
+    [Fact]
+    public async Task AtPhoneWidth_EveryButtonOfAClinicBallot_IsWhole_ARowThatDoesNotFitWraps()
+    {
+        var page = await SeededPageAsync(390, 844);
+        await ActAsAsync(page, "priya");
+        await page.GetByRole(AriaRole.Button, new() { Name = "#clinic" }).ClickAsync();
+        await SendAsync(page, "clinic");
+        // A re-scored item's ballot has four buttons: Vote, Reveal, Finalize, Keep scores — wider than a phone's card.
+        var keep = page.Locator("#feed .msg:not([hidden]) button", new() { HasText = "Keep scores" }).First;
+        await Expect(keep).ToHaveCountAsync(1);
+
+        var cut = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('#feed .msg:not([hidden]) .card button')].filter(b => {
+              const r = b.getBoundingClientRect(), box = (b.closest('.ac-actionSet') || b.parentElement).getBoundingClientRect();
+              return r.width > 0 && (r.right > box.right + 1 || b.scrollWidth > b.clientWidth + 1);
+            }).map(b => b.textContent)
+            """);
+        cut.ShouldBeEmpty();
+        await keep.ScrollIntoViewIfNeededAsync();
+        await ChromiumFixture.ScreenshotAsync(page, "playground-clinic-390");
+    }
+
+    [Fact]
     public async Task AThreadOpensBesideTheChannel_AndItsRepliesFollowThere()
     {
         var page = await SeededPageAsync();
