@@ -129,6 +129,8 @@ internal sealed class SqliteAdministration(SqliteDb db) : IBacklogAdministration
 
             // The tracker connection stays; a link to an item the restored backlog does not have goes, in the same commit.
             await ExecAsync(c, tx, "DELETE FROM tracker_links WHERE backlog_id = $b AND item_number NOT IN (SELECT number FROM items WHERE backlog_id = $b)", ct, ("$b", id)).ConfigureAwait(false);
+            // The links it keeps push the restored items (through the link, the tracker's outbox), in the same commit.
+            await SqliteTrackerStore.QueueRestoredLinksAsync(c, tx, id, ct).ConfigureAwait(false);
             tx.Commit();
         }, ct);
     }

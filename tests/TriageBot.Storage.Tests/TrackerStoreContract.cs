@@ -238,4 +238,35 @@ public abstract class TrackerStoreContract : IAsyncDisposable
         (await store.FindByIssueAsync(TrackerKind.Jira, $"{backlog.Id}-3", Ct)).ShouldBeEmpty();
         (await store.FindByIssueAsync(TrackerKind.Jira, $"{backlog.Id}-1", Ct)).ShouldHaveSingleItem();
     }
+    [Fact]
+    public async Task RestoringABacklog_QueuesAPushOfEveryKeptLinkWithAnIssue_SoAPushUnderWayFinishesAsPending_AndStoppedLinksStayStopped()
+    {
+        var backend = await OpenBackendAsync();
+        var store = backend.Trackers!;
+        var backlog = Build.Backlog();
+        await backend.Store.Backlogs.TryCreateAsync(backlog, Ct);
+        await store.SaveConnectionAsync(new TrackerConnection { BacklogId = backlog.Id, Kind = TrackerKind.GitHub, Target = "acme/app", ConnectedBy = Priya, ConnectedAt = Now }, Ct);
+        var pushed = await store.SaveLinkAsync(Link(backlog.Id, 1) with { IssueId = $"{backlog.Id}-1", IssueKey = "acme/app#1", NextAttemptAt = Now }, null, Ct);
+        await store.SaveLinkAsync(Link(backlog.Id, 2) with { IssueId = $"{backlog.Id}-2", IssueKey = "acme/app#2", Failed = true, LastError = "404" }, null, Ct);
+        await store.SaveLinkAsync(Link(backlog.Id, 3), null, Ct);
+
+        await backend.Administration.RestoreAsync(new BacklogRestore
+        {
+            Backlog = backlog,
+            Members = [],
+            Bindings = [],
+            Counter = 3,
+            Records = new object[] { Build.Item(backlog.Id, 1), Build.Item(backlog.Id, 2), Build.Item(backlog.Id, 3) }.ToAsyncEnumerable(),
+            Replace = true,
+        }, Ct);
+
+        var queued = (await store.GetLinkAsync(backlog.Id, 1, TrackerKind.GitHub, Ct))!;
+        queued.Value.Pending.ShouldBeTrue("the restored item is pushed without waiting for its next change");
+        queued.Value.IssueKey.ShouldBe("acme/app#1");
+        (await store.DueLinksAsync(Now.AddMinutes(1), 100, Ct)).Where(l => l.Value.BacklogId == backlog.Id).Select(l => l.Value.ItemNumber).ShouldBe([1]);
+        // A push that read the link before the restore cannot finish over it: it finishes as pending again.
+        await Should.ThrowAsync<ConcurrencyException>(() => store.SaveLinkAsync(pushed.Value with { Pending = false }, pushed.ETag, Ct));
+        (await store.GetLinkAsync(backlog.Id, 2, TrackerKind.GitHub, Ct))!.Value.ShouldSatisfyAllConditions(l => l.Failed.ShouldBeTrue(), l => l.Pending.ShouldBeFalse());
+        (await store.GetLinkAsync(backlog.Id, 3, TrackerKind.GitHub, Ct))!.Value.Pending.ShouldBeFalse("no issue yet, and a restore is not a placement");
+    }
 }

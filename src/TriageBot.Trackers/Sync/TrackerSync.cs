@@ -121,6 +121,12 @@ internal sealed class TrackerSync(
         var link = await trackers.GetLinkAsync(connection.BacklogId, e.ItemNumber, connection.Kind, ct).ConfigureAwait(false);
         if (link is null)
         {
+            // A restore is not a placement: it pushes the links it keeps (the store queues them) and makes none.
+            if (e.Kind == ItemEventKind.Restored)
+            {
+                return;
+            }
+
             if (item.State == ItemState.Sprint || (item.State == ItemState.Ready && connection.PushOn == TrackerPushOn.SprintAndReady))
             {
                 try
