@@ -227,7 +227,7 @@ internal sealed class TableTrackerStore(TableServiceClient service, string prefi
             return keys.Count;
         });
 
-    /// <summary>A deleted backlog's connections (and cursor), links and their issue-index rows.</summary>
+    /// <summary>A deleted backlog's webhook delivery records, connections (and cursor), links and their issue-index rows.</summary>
     internal Task DeleteBacklogAsync(string backlogId, CancellationToken ct) => PruneLinksAsync(backlogId, null, ct, deleteConnections: true);
 
     /// <summary>
@@ -266,6 +266,11 @@ internal sealed class TableTrackerStore(TableServiceClient service, string prefi
                 }
             }
 
+            if (deleteConnections)
+            {
+                await DeleteDeliveriesOfAsync(backlogId, gone.Select(g => g.Link), ct).ConfigureAwait(false);
+            }
+
             foreach (var (row, link) in gone)
             {
                 if (link.IssueId is { } issueId)
@@ -294,6 +299,46 @@ internal sealed class TableTrackerStore(TableServiceClient service, string prefi
                     await DeleteIfExistsAsync(connections, partition, row, ct).ConfigureAwait(false);
                 }
             }
+    }
+
+    /// <summary>
+    /// A deleted backlog's webhook delivery records: those of the issues its links name that no other backlog links (a record
+    /// of a shared issue still de-duplicates the other backlog's deliveries). Deliveries are keyed by kind and delivery id, so
+    /// this reads the deliveries of the kinds concerned, at most the retention period's worth; it runs before the links go.
+    /// </summary>
+    private async Task DeleteDeliveriesOfAsync(string backlogId, IEnumerable<TrackerLink> doomed, CancellationToken ct)
+    {
+        var only = new HashSet<(string Kind, string IssueId)>();
+        foreach (var link in doomed.Where(l => l.IssueId is not null))
+        {
+            var shared = false;
+            await foreach (var e in issues.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {IssuePartition(link.Kind, link.IssueId!)}"), cancellationToken: ct).ConfigureAwait(false))
+            {
+                shared |= e.GetString("BacklogId") != backlogId;
+            }
+
+            if (!shared)
+            {
+                only.Add((link.Kind.ToString(), link.IssueId!));
+            }
+        }
+
+        foreach (var kind in only.Select(o => o.Kind).Distinct())
+        {
+            var rows = new List<string>();
+            await foreach (var e in deliveries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {kind}"), cancellationToken: ct).ConfigureAwait(false))
+            {
+                if (only.Contains((kind, JsonProperties.Read<TrackerDelivery>(e).IssueId)))
+                {
+                    rows.Add(e.RowKey);
+                }
+            }
+
+            foreach (var row in rows)
+            {
+                await DeleteIfExistsAsync(deliveries, kind, row, ct).ConfigureAwait(false);
+            }
+        }
     }
 
     private static TableEntity LinkEntity(TrackerLink link)
