@@ -72,5 +72,35 @@ public sealed class DeployedSettingsTests : IAsyncDisposable
         github.Issues.Values.ShouldContain(i => i["title"]!.GetValue<string>().StartsWith($"[{item.Key}] ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task WithKeyVaultReferencesAppServiceCouldNotResolve_TheHostStarts_TheyCountAsNotSet_AndAreListedForTheStartLog()
+    {
+        var settings = NothingGiven();
+        const string Unresolved = "@Microsoft.KeyVault(SecretUri=https://kv-triagebot.vault.azure.net/secrets/{0})";
+        settings["Trackers:GitHub:Token"] = string.Format(System.Globalization.CultureInfo.InvariantCulture, Unresolved, "github-token");
+        settings["Trackers:GitHub:WebhookSecret"] = string.Format(System.Globalization.CultureInfo.InvariantCulture, Unresolved, "github-webhook-secret");
+        settings["Trackers:Jira:SiteUrl"] = "https://your-site.atlassian.net";
+        settings["Trackers:Jira:Email"] = "bot@example.com";
+        settings["Trackers:Jira:ApiToken"] = string.Format(System.Globalization.CultureInfo.InvariantCulture, Unresolved, "jira-api-token");
+        settings["Trackers:Jira:WebhookSecret"] = string.Format(System.Globalization.CultureInfo.InvariantCulture, Unresolved, "jira-webhook-secret");
+        var options = new TrackerOptions
+        {
+            GitHub = new GitHubOptions { Token = settings["Trackers:GitHub:Token"], WebhookSecret = settings["Trackers:GitHub:WebhookSecret"] },
+            Jira = new JiraOptions { SiteUrl = settings["Trackers:Jira:SiteUrl"], Email = "bot@example.com", ApiToken = settings["Trackers:Jira:ApiToken"], WebhookSecret = settings["Trackers:Jira:WebhookSecret"] },
+        };
+        options.UnresolvedReferences().ShouldBe(["Trackers:GitHub:Token", "Trackers:GitHub:WebhookSecret", "Trackers:Jira:ApiToken", "Trackers:Jira:WebhookSecret"]);
+        await using var host = new TrackerHost(github, extra: settings);
+        await host.SeedAsync();
+
+        // Not a literal credential sent to GitHub or Jira, nor a secret anyone could sign with: not set, and said so.
+        (await host.SayAsync("priya", $"connect github {Repo}")).ShouldContain("This server has no GitHub credentials");
+        (await host.SayAsync("priya", "connect jira PAY")).ShouldContain("This server has no Jira credentials");
+        using var signed = await host.GitHubWebhookAsync("d-1", new { action = "closed" }, secret: settings["Trackers:GitHub:WebhookSecret"]!);
+        signed.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        using var jira = await host.JiraWebhookAsync("j-1", new { webhookEvent = "jira:issue_updated" }, secret: settings["Trackers:Jira:WebhookSecret"]!);
+        jira.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        github.Calls.ShouldBeEmpty();
+    }
+
     public async ValueTask DisposeAsync() => await github.DisposeAsync();
 }

@@ -42,6 +42,11 @@ internal sealed class TrackerSync(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await trackers.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var setting in options.UnresolvedReferences())
+        {
+            Log.UnresolvedReference(logger, setting);
+        }
+
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
