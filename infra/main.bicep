@@ -1,5 +1,5 @@
 // TriageBot on Azure: one Linux web app (.NET 10) running as a user-assigned managed identity, Table Storage reached
-// with Entra ID only, an Azure Bot with the Teams channel, Slack secrets in Key Vault, and Application Insights.
+// with Entra ID only, an Azure Bot with the Teams channel, Slack and tracker secrets in Key Vault, and Application Insights.
 // Deploy into a resource group: docs/deploy.md.
 targetScope = 'resourceGroup'
 
@@ -108,6 +108,47 @@ param slackAppToken string = ''
 @description('Give the app the app-level token (Slack__AppToken, Socket Mode) when this deployment passes none: the vault already holds slack-app-token.')
 param keepSlackSocketMode bool = false
 
+@description('GitHub fine-grained token (github_pat_..., Issues read/write) for the tracker sync, stored in Key Vault only (github-token). Empty: not written. docs/trackers.md.')
+@secure()
+param githubToken string = ''
+
+@description('Give the app the GitHub token (Trackers__GitHub__Token) when this deployment passes none: the vault already holds github-token.')
+param keepGitHubToken bool = false
+
+@description('GitHub App client id (Iv1....) or app id, not a secret. Set: the app authenticates as the GitHub App and reads github-private-key from Key Vault. Empty: no app.')
+param githubAppId string = ''
+
+@description('The GitHub App\'s private key (the .pem file), stored in Key Vault only (github-private-key). Empty: not written.')
+@secure()
+param githubPrivateKey string = ''
+
+@description('The GitHub App\'s installation id (Trackers__GitHub__InstallationId). Empty: looked up per repository.')
+param githubInstallationId string = ''
+
+@description('GitHub REST API base address (Trackers__GitHub__ApiBaseUrl): a GitHub Enterprise Server host instead of github.com.')
+param githubApiBaseUrl string = 'https://api.github.com/'
+
+@description('Secret of the GitHub webhook (openssl rand -hex 32), stored in Key Vault only (github-webhook-secret). Empty: not written. Read by the app whenever GitHub is on (an app id or a token).')
+@secure()
+param githubWebhookSecret string = ''
+
+@description('Jira Cloud site, https://your-site.atlassian.net (Trackers__Jira__SiteUrl), not a secret. Set: Jira is on and the app reads jira-api-token and jira-webhook-secret from Key Vault. Empty: Jira is off.')
+param jiraSiteUrl string = ''
+
+@description('E-mail of the Jira account TriageBot acts as (Trackers__Jira__Email).')
+param jiraEmail string = ''
+
+@description('API token of that Jira account, stored in Key Vault only (jira-api-token). Empty: not written.')
+@secure()
+param jiraApiToken string = ''
+
+@description('Secret of the Jira webhook (openssl rand -hex 32), stored in Key Vault only (jira-webhook-secret). Empty: not written.')
+@secure()
+param jiraWebhookSecret string = ''
+
+@description('Type of the Jira issues TriageBot creates (Trackers__Jira__IssueType), as the project names it.')
+param jiraIssueType string = 'Task'
+
 @description('Public https base URL when a custom domain fronts the app (e.g. https://triage.example.com). Empty: https://<app>.azurewebsites.net.')
 param customPublicBaseUrl string = ''
 
@@ -150,6 +191,13 @@ var slackEnabled = keepSlackEnabled || !empty(slackSigningSecret) || !empty(slac
 var slackMultiWorkspace = slackEnabled && !empty(slackClientId)
 var slackPreviousKey = slackMultiWorkspace && (keepSlackPreviousInstallationKey || !empty(slackPreviousInstallationKey))
 var slackSocketMode = slackEnabled && (keepSlackSocketMode || !empty(slackAppToken))
+
+// Tracker sync (docs/trackers.md): a secret is referenced only when the vault holds it (given now, or before with its
+// companion setting or keep flag), else the app would see an unresolved reference.
+var githubApp = !empty(githubAppId)
+var githubTokenAuth = keepGitHubToken || !empty(githubToken)
+var githubEnabled = githubApp || githubTokenAuth
+var jiraEnabled = !empty(jiraSiteUrl)
 
 var names = {
   identity: 'id-${baseName}-${suffix}'
@@ -215,6 +263,11 @@ module keyVault 'modules/keyvault.bicep' = {
     slackInstallationKey: slackInstallationKey
     slackPreviousInstallationKey: slackPreviousInstallationKey
     slackAppToken: slackAppToken
+    githubToken: githubToken
+    githubPrivateKey: githubPrivateKey
+    githubWebhookSecret: githubWebhookSecret
+    jiraApiToken: jiraApiToken
+    jiraWebhookSecret: jiraWebhookSecret
     enablePurgeProtection: enableKeyVaultPurgeProtection
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
@@ -251,6 +304,17 @@ module app 'modules/appservice.bicep' = {
     customPublicBaseUrl: customPublicBaseUrl
     ceremoniesEnabled: ceremoniesEnabled
     deliveryPollInterval: deliveryPollInterval
+    githubAppId: githubApp ? githubAppId : ''
+    githubInstallationId: githubInstallationId
+    githubApiBaseUrl: githubApiBaseUrl
+    githubPrivateKeyRefUri: githubApp ? keyVault.outputs.githubPrivateKeyRefUri : ''
+    githubTokenRefUri: githubTokenAuth ? keyVault.outputs.githubTokenRefUri : ''
+    githubWebhookRefUri: githubEnabled ? keyVault.outputs.githubWebhookRefUri : ''
+    jiraSiteUrl: jiraSiteUrl
+    jiraEmail: jiraEmail
+    jiraIssueType: jiraIssueType
+    jiraApiTokenRefUri: jiraEnabled ? keyVault.outputs.jiraApiTokenRefUri : ''
+    jiraWebhookRefUri: jiraEnabled ? keyVault.outputs.jiraWebhookRefUri : ''
   }
 }
 
@@ -286,7 +350,7 @@ output storageTableEndpoint string = storage.outputs.tableEndpoint
 @description('Storage account name, for az storage commands.')
 output storageAccountName string = storage.outputs.name
 
-@description('Key Vault name, for rotating the Slack secrets.')
+@description('Key Vault name, for rotating the Slack and tracker secrets.')
 output keyVaultName string = keyVault.outputs.name
 
 @description('Azure Bot handle.')
@@ -297,3 +361,9 @@ output teamsEnabled string = enableTeams ? 'true' : 'false'
 
 @description('"true" when the app was given the Slack settings (Slack on), "false" when Slack is off.')
 output slackEnabled string = slackEnabled ? 'true' : 'false'
+
+@description('"true" when the app was given the GitHub tracker settings (an app id or a token), "false" otherwise.')
+output githubEnabled string = githubEnabled ? 'true' : 'false'
+
+@description('"true" when the app was given the Jira tracker settings (jiraSiteUrl set), "false" otherwise.')
+output jiraEnabled string = jiraEnabled ? 'true' : 'false'

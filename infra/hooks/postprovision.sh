@@ -38,3 +38,6 @@ echo "Slack manifest: artifacts/slack-manifest.json"
 if [ "${slackEnabled:-false}" != "true" ]; then
   echo "Slack is off. To turn it on: azd env set SLACK_SIGNING_SECRET <secret>; azd env set SLACK_BOT_TOKEN <xoxb-token>; azd provision"
 fi
+
+# The tracker sync (docs/trackers.md): on when its settings were given.
+echo "Trackers: GitHub ${githubEnabled:-false}, Jira ${jiraEnabled:-false} (docs/trackers.md, In Azure: TRIAGEBOT_GITHUB_… / TRIAGEBOT_JIRA_… then azd provision)"

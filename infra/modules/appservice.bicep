@@ -99,6 +99,39 @@ param ceremoniesEnabled bool
 @description('How often the delivery worker polls the outbox when nothing signals it (a TimeSpan, e.g. 00:00:05).')
 param deliveryPollInterval string
 
+@description('GitHub App client id or app id for the tracker sync. Empty: no app.')
+param githubAppId string
+
+@description('GitHub App installation id. Empty: looked up per repository.')
+param githubInstallationId string
+
+@description('GitHub REST API base address.')
+param githubApiBaseUrl string
+
+@description('Versionless Key Vault URI of the GitHub App private key. Empty: no app.')
+param githubPrivateKeyRefUri string
+
+@description('Versionless Key Vault URI of the GitHub token. Empty: no token.')
+param githubTokenRefUri string
+
+@description('Versionless Key Vault URI of the GitHub webhook secret. Empty: GitHub is off.')
+param githubWebhookRefUri string
+
+@description('Jira Cloud site URL. Empty: Jira is off.')
+param jiraSiteUrl string
+
+@description('E-mail of the Jira account TriageBot acts as.')
+param jiraEmail string
+
+@description('Type of the Jira issues TriageBot creates.')
+param jiraIssueType string
+
+@description('Versionless Key Vault URI of the Jira API token. Empty: Jira is off.')
+param jiraApiTokenRefUri string
+
+@description('Versionless Key Vault URI of the Jira webhook secret. Empty: Jira is off.')
+param jiraWebhookRefUri string
+
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
@@ -225,6 +258,18 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Legal__Operator: legalOperator
     Legal__Contact: legalContact
     Delivery__PollInterval: deliveryPollInterval
+    // Tracker sync (docs/trackers.md): plain values, and the secrets from Key Vault only when the vault holds them.
+    Trackers__GitHub__AppId: githubAppId
+    Trackers__GitHub__InstallationId: githubInstallationId
+    Trackers__GitHub__ApiBaseUrl: githubApiBaseUrl
+    Trackers__GitHub__PrivateKey: empty(githubPrivateKeyRefUri) ? '' : '@Microsoft.KeyVault(SecretUri=${githubPrivateKeyRefUri})'
+    Trackers__GitHub__Token: empty(githubTokenRefUri) ? '' : '@Microsoft.KeyVault(SecretUri=${githubTokenRefUri})'
+    Trackers__GitHub__WebhookSecret: empty(githubWebhookRefUri) ? '' : '@Microsoft.KeyVault(SecretUri=${githubWebhookRefUri})'
+    Trackers__Jira__SiteUrl: jiraSiteUrl
+    Trackers__Jira__Email: jiraEmail
+    Trackers__Jira__IssueType: jiraIssueType
+    Trackers__Jira__ApiToken: empty(jiraApiTokenRefUri) ? '' : '@Microsoft.KeyVault(SecretUri=${jiraApiTokenRefUri})'
+    Trackers__Jira__WebhookSecret: empty(jiraWebhookRefUri) ? '' : '@Microsoft.KeyVault(SecretUri=${jiraWebhookRefUri})'
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
     // Azure.Identity picks the user-assigned identity for any credential that does not name one.
     AZURE_CLIENT_ID: identityClientId

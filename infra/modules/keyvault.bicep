@@ -1,5 +1,6 @@
 // Key Vault (RBAC mode) for the only secrets TriageBot has: Slack's signing secret and bot token, and for installs to many
-// workspaces the client secret, the OAuth state secret, the installation key (and the previous one) and the app-level token.
+// workspaces the client secret, the OAuth state secret, the installation key (and the previous one) and the app-level token;
+// and the tracker sync's: the GitHub token or App private key, the Jira API token, and both webhook secrets.
 // The app never sees the vault directly: App Service resolves Key Vault references with the app identity.
 
 @description('Key Vault name (3-24 letters, digits and hyphens, globally unique).')
@@ -60,6 +61,26 @@ param slackPreviousInstallationKey string
 @description('Slack app-level token (xapp-..., Socket Mode). Empty: not written.')
 @secure()
 param slackAppToken string
+
+@description('GitHub fine-grained token (tracker sync). Empty: not written.')
+@secure()
+param githubToken string
+
+@description('GitHub App private key (PEM). Empty: not written.')
+@secure()
+param githubPrivateKey string
+
+@description('GitHub webhook secret. Empty: not written.')
+@secure()
+param githubWebhookSecret string
+
+@description('Jira API token. Empty: not written.')
+@secure()
+param jiraApiToken string
+
+@description('Jira webhook secret. Empty: not written.')
+@secure()
+param jiraWebhookSecret string
 
 @description('Resource id of the Log Analytics workspace for the diagnostic settings.')
 param logAnalyticsWorkspaceId string
@@ -158,6 +179,52 @@ resource appToken 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(sl
   }
 }
 
+// The tracker sync's credentials (docs/trackers.md), written only when given like the Slack secrets.
+resource githubTokenSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(githubToken)) {
+  parent: vault
+  name: 'github-token'
+  properties: {
+    value: githubToken
+    contentType: 'text/plain'
+  }
+}
+
+resource githubPrivateKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(githubPrivateKey)) {
+  parent: vault
+  name: 'github-private-key'
+  properties: {
+    value: githubPrivateKey
+    contentType: 'application/x-pem-file'
+  }
+}
+
+resource githubWebhookSecretValue 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(githubWebhookSecret)) {
+  parent: vault
+  name: 'github-webhook-secret'
+  properties: {
+    value: githubWebhookSecret
+    contentType: 'text/plain'
+  }
+}
+
+resource jiraApiTokenSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(jiraApiToken)) {
+  parent: vault
+  name: 'jira-api-token'
+  properties: {
+    value: jiraApiToken
+    contentType: 'text/plain'
+  }
+}
+
+resource jiraWebhookSecretValue 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(jiraWebhookSecret)) {
+  parent: vault
+  name: 'jira-webhook-secret'
+  properties: {
+    value: jiraWebhookSecret
+    contentType: 'text/plain'
+  }
+}
+
 resource appSecretsAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, appIdentityName, secretsUserRoleId)
   scope: vault
@@ -176,7 +243,7 @@ resource operatorSecretsAccess 'Microsoft.Authorization/roleAssignments@2022-04-
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsOfficerRoleId)
     principalId: operatorPrincipalId
     principalType: operatorPrincipalType
-    description: 'TriageBot operators: rotate the Slack secrets.'
+    description: 'TriageBot operators: rotate the Slack and tracker secrets.'
   }
 }
 
@@ -227,3 +294,18 @@ output slackPreviousInstallationKeyRefUri string = '${vault.properties.vaultUri}
 
 @description('Versionless URI of the Slack app-level token, for a Key Vault reference.')
 output slackAppTokenRefUri string = '${vault.properties.vaultUri}secrets/slack-app-token'
+
+@description('Versionless URI of the GitHub token, for a Key Vault reference.')
+output githubTokenRefUri string = '${vault.properties.vaultUri}secrets/github-token'
+
+@description('Versionless URI of the GitHub App private key, for a Key Vault reference.')
+output githubPrivateKeyRefUri string = '${vault.properties.vaultUri}secrets/github-private-key'
+
+@description('Versionless URI of the GitHub webhook secret, for a Key Vault reference.')
+output githubWebhookRefUri string = '${vault.properties.vaultUri}secrets/github-webhook-secret'
+
+@description('Versionless URI of the Jira API token, for a Key Vault reference.')
+output jiraApiTokenRefUri string = '${vault.properties.vaultUri}secrets/jira-api-token'
+
+@description('Versionless URI of the Jira webhook secret, for a Key Vault reference.')
+output jiraWebhookRefUri string = '${vault.properties.vaultUri}secrets/jira-webhook-secret'

@@ -97,11 +97,7 @@ internal sealed class TableTrackerStore(TableServiceClient service, string prefi
                 }, TableUpdateMode.Replace, ct).ConfigureAwait(false);
             }
 
-            var entity = JsonProperties.Entity(KeyCodec.Encode(link.BacklogId), LinkRow(link.ItemNumber, link.Kind), link);
-            entity["Due"] = link.Pending && !link.Failed;
-            entity["NextAttemptAt"] = link.NextAttemptAt.UtcDateTime;
-            // Table Storage dates start in 1601: "no lease" is stored as that start.
-            entity["LeaseUntil"] = link.LeaseUntil?.UtcDateTime ?? NoLease;
+            var entity = LinkEntity(link);
             try
             {
                 var response = etag is null
@@ -231,12 +227,13 @@ internal sealed class TableTrackerStore(TableServiceClient service, string prefi
             return keys.Count;
         });
 
-    /// <summary>A deleted backlog's connections (and cursor), links and their issue-index rows.</summary>
+    /// <summary>A deleted backlog's webhook delivery records, connections (and cursor), links and their issue-index rows.</summary>
     internal Task DeleteBacklogAsync(string backlogId, CancellationToken ct) => PruneLinksAsync(backlogId, null, ct, deleteConnections: true);
 
     /// <summary>
     /// Deletes the backlog's links to items not in <paramref name="items"/> (all of them when null), each with its issue-index
-    /// row first so no index row outlives its link for long; with <paramref name="deleteConnections"/> the connections and cursor too.
+    /// row first so no index row outlives its link for long, and queues a push of the links it keeps (a restore); with
+    /// <paramref name="deleteConnections"/> the connections and cursor too.
     /// </summary>
     internal Task PruneLinksAsync(string backlogId, IReadOnlySet<int>? items, CancellationToken ct, bool deleteConnections = false) =>
         ops.RunAsync("trackers.prune", async () =>
@@ -255,6 +252,7 @@ internal sealed class TableTrackerStore(TableServiceClient service, string prefi
     {
             var partition = KeyCodec.Encode(backlogId);
             var gone = new List<(TableEntity Row, TrackerLink Link)>();
+            var kept = new List<TableEntity>();
             await foreach (var e in links.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: ct).ConfigureAwait(false))
             {
                 var link = Read(e).Value;
@@ -262,6 +260,15 @@ internal sealed class TableTrackerStore(TableServiceClient service, string prefi
                 {
                     gone.Add((e, link));
                 }
+                else
+                {
+                    kept.Add(e);
+                }
+            }
+
+            if (deleteConnections)
+            {
+                await DeleteDeliveriesOfAsync(backlogId, gone.Select(g => g.Link), ct).ConfigureAwait(false);
             }
 
             foreach (var (row, link) in gone)
@@ -272,6 +279,11 @@ internal sealed class TableTrackerStore(TableServiceClient service, string prefi
                 }
 
                 await DeleteIfExistsAsync(links, row.PartitionKey, row.RowKey, ct).ConfigureAwait(false);
+            }
+
+            foreach (var row in kept)
+            {
+                await QueueRestoredAsync(row, ct).ConfigureAwait(false);
             }
 
             if (deleteConnections)
@@ -287,6 +299,92 @@ internal sealed class TableTrackerStore(TableServiceClient service, string prefi
                     await DeleteIfExistsAsync(connections, partition, row, ct).ConfigureAwait(false);
                 }
             }
+    }
+
+    /// <summary>
+    /// A deleted backlog's webhook delivery records: those of the issues its links name that no other backlog links (a record
+    /// of a shared issue still de-duplicates the other backlog's deliveries). Deliveries are keyed by kind and delivery id, so
+    /// this reads the deliveries of the kinds concerned, at most the retention period's worth; it runs before the links go.
+    /// </summary>
+    private async Task DeleteDeliveriesOfAsync(string backlogId, IEnumerable<TrackerLink> doomed, CancellationToken ct)
+    {
+        var only = new HashSet<(string Kind, string IssueId)>();
+        foreach (var link in doomed.Where(l => l.IssueId is not null))
+        {
+            var shared = false;
+            await foreach (var e in issues.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {IssuePartition(link.Kind, link.IssueId!)}"), cancellationToken: ct).ConfigureAwait(false))
+            {
+                shared |= e.GetString("BacklogId") != backlogId;
+            }
+
+            if (!shared)
+            {
+                only.Add((link.Kind.ToString(), link.IssueId!));
+            }
+        }
+
+        foreach (var kind in only.Select(o => o.Kind).Distinct())
+        {
+            var rows = new List<string>();
+            await foreach (var e in deliveries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {kind}"), cancellationToken: ct).ConfigureAwait(false))
+            {
+                if (only.Contains((kind, JsonProperties.Read<TrackerDelivery>(e).IssueId)))
+                {
+                    rows.Add(e.RowKey);
+                }
+            }
+
+            foreach (var row in rows)
+            {
+                await DeleteIfExistsAsync(deliveries, kind, row, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static TableEntity LinkEntity(TrackerLink link)
+    {
+        var entity = JsonProperties.Entity(KeyCodec.Encode(link.BacklogId), LinkRow(link.ItemNumber, link.Kind), link);
+        entity["Due"] = link.Pending && !link.Failed;
+        entity["NextAttemptAt"] = link.NextAttemptAt.UtcDateTime;
+        // Table Storage dates start in 1601: "no lease" is stored as that start.
+        entity["LeaseUntil"] = link.LeaseUntil?.UtcDateTime ?? NoLease;
+        return entity;
+    }
+
+    /// <summary>
+    /// After a restore: queues a push of a link it keeps that names an issue and has not stopped, so the tracker hears of the
+    /// restored item without waiting for its next change (a push of an item equal to what was last pushed sends nothing).
+    /// Written over the row's ETag, read again when it changed meanwhile: a push under way with the item from before the
+    /// restore then finishes as pending again.
+    /// </summary>
+    private async Task QueueRestoredAsync(TableEntity row, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var link = Read(row).Value;
+            if (link.IssueId is null || link.Failed)
+            {
+                return;
+            }
+
+            try
+            {
+                await links.UpdateEntityAsync(LinkEntity(link with { Pending = true }), row.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status == TableOps.PreconditionFailed)
+            {
+                var again = await links.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey, cancellationToken: ct).ConfigureAwait(false);
+                if (!again.HasValue)
+                {
+                    return;
+                }
+
+                row = again.Value!;
+            }
+        }
+
+        throw new ConcurrencyException($"The links of {row.PartitionKey} kept changing during the restore; run it again.");
     }
 
     private static async Task DeleteIfExistsAsync(TableClient table, string partition, string row, CancellationToken ct)

@@ -23,9 +23,18 @@ internal sealed class SqliteAdministration(SqliteDb db) : IBacklogAdministration
         "DELETE FROM backlogs WHERE id = $b",
     ];
 
-    /// <summary>A deleted backlog's tracker connections, event cursor and item links (webhook deliveries name no backlog; they are purged by age).</summary>
+    /// <summary>
+    /// A deleted backlog's tracker data: the webhook delivery records of the issues only it links (read from its links, so
+    /// first; a record of an issue another backlog links still de-duplicates that backlog's deliveries), then its
+    /// connections, event cursor and item links.
+    /// </summary>
     private static readonly string[] TrackerDeleteStatements =
     [
+        """
+        DELETE FROM tracker_deliveries
+        WHERE EXISTS (SELECT 1 FROM tracker_links l WHERE l.backlog_id = $b AND l.kind = tracker_deliveries.kind AND l.issue_id = json_extract(tracker_deliveries.json, '$.issueId'))
+          AND NOT EXISTS (SELECT 1 FROM tracker_links o WHERE o.backlog_id <> $b AND o.kind = tracker_deliveries.kind AND o.issue_id = json_extract(tracker_deliveries.json, '$.issueId'))
+        """,
         "DELETE FROM tracker_links WHERE backlog_id = $b",
         "DELETE FROM tracker_connections WHERE backlog_id = $b",
         "DELETE FROM tracker_cursors WHERE backlog_id = $b",
@@ -129,6 +138,8 @@ internal sealed class SqliteAdministration(SqliteDb db) : IBacklogAdministration
 
             // The tracker connection stays; a link to an item the restored backlog does not have goes, in the same commit.
             await ExecAsync(c, tx, "DELETE FROM tracker_links WHERE backlog_id = $b AND item_number NOT IN (SELECT number FROM items WHERE backlog_id = $b)", ct, ("$b", id)).ConfigureAwait(false);
+            // The links it keeps push the restored items (through the link, the tracker's outbox), in the same commit.
+            await SqliteTrackerStore.QueueRestoredLinksAsync(c, tx, id, ct).ConfigureAwait(false);
             tx.Commit();
         }, ct);
     }

@@ -164,5 +164,33 @@ internal sealed class SqliteTrackerStore(SqliteDb db) : ITrackerStore
         db.WriteAsync("trackers.purgeDeliveries", c =>
             c.ExecAsync("DELETE FROM tracker_deliveries WHERE handled = 1 AND received_at < $before", ct, ("$before", receivedBefore.UtcTicks)), ct);
 
+    /// <summary>
+    /// In a restore's transaction: queues a push of every link the restore keeps that names an issue and has not stopped, so the
+    /// tracker hears of the restored item without waiting for its next change (a push of an item equal to what was last pushed
+    /// sends nothing). A new version makes a push under way with the item from before the restore finish as pending again.
+    /// </summary>
+    internal static async Task QueueRestoredLinksAsync(SqliteConnection c, SqliteTransaction tx, string backlogId, CancellationToken ct)
+    {
+        var kept = new List<TrackerLink>();
+        using (var select = c.Command("SELECT json FROM tracker_links WHERE backlog_id = $b AND issue_id IS NOT NULL", ("$b", backlogId)))
+        {
+            select.Transaction = tx;
+            using var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                kept.Add(StoredJson.Deserialize<TrackerLink>(reader.GetString(0)));
+            }
+        }
+
+        foreach (var link in kept.Where(l => !l.Failed))
+        {
+            using var update = c.Command("UPDATE tracker_links SET due = 1, json = $json, version = $v WHERE backlog_id = $b AND item_number = $n AND kind = $k",
+                ("$json", StoredJson.Serialize(link with { Pending = true })), ("$v", Random.Shared.NextInt64(1, long.MaxValue)),
+                ("$b", backlogId), ("$n", link.ItemNumber), ("$k", link.Kind.ToString()));
+            update.Transaction = tx;
+            await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
     private static Versioned<TrackerLink> Read(SqliteDataReader r) => new(StoredJson.Deserialize<TrackerLink>(r.GetString(0)), ETag(r.GetInt64(1)));
 }

@@ -19,6 +19,23 @@ public sealed class TrackerOptions
     public TimeSpan FirstBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Whether a credential or secret is there to use: not empty, and not a Key Vault reference App Service could not resolve
+    /// (the app then sees <c>@Microsoft.KeyVault(…)</c> literally, e.g. when the secret was never written to the vault).
+    /// </summary>
+    internal static bool IsSet([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value) => !string.IsNullOrWhiteSpace(value) && !IsUnresolvedReference(value);
+
+    internal static bool IsUnresolvedReference(string? value) => value?.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>The settings that are unresolved Key Vault references: each is treated as not set, and named once in the log.</summary>
+    internal IEnumerable<string> UnresolvedReferences() =>
+        new (string Name, string? Value)[]
+        {
+            ("Trackers:GitHub:AppId", GitHub.AppId), ("Trackers:GitHub:PrivateKey", GitHub.PrivateKey), ("Trackers:GitHub:Token", GitHub.Token),
+            ("Trackers:GitHub:WebhookSecret", GitHub.WebhookSecret), ("Trackers:Jira:SiteUrl", Jira.SiteUrl), ("Trackers:Jira:Email", Jira.Email),
+            ("Trackers:Jira:ApiToken", Jira.ApiToken), ("Trackers:Jira:WebhookSecret", Jira.WebhookSecret),
+        }.Where(s => IsUnresolvedReference(s.Value)).Select(s => s.Name);
 }
 
 public sealed class GitHubOptions

@@ -121,10 +121,12 @@ public sealed partial class AzdTests(CompiledTemplate template)
                 ["identityClientId"] = clientId,
                 ["AZURE_ENV_NAME"] = "prod",
                 ["slackEnabled"] = "false",
+                ["githubEnabled"] = "true",
             });
 
             run.ExitCode.ShouldBe(0, run.Output);
             run.Output.ShouldContain("Slack is off. To turn it on: azd env set SLACK_SIGNING_SECRET");
+            run.Output.ShouldContain("Trackers: GitHub true, Jira false (docs/trackers.md");
             using (var zip = ZipFile.OpenRead(Path.Combine(copy.FullName, "artifacts", "triagebot-teams.zip")))
             {
                 using var manifest = JsonDocument.Parse(zip.GetEntry("manifest.json")!.Open());

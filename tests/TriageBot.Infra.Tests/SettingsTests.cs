@@ -31,6 +31,22 @@ public sealed partial class SettingsTests(CompiledTemplate template)
         "Playground__Enabled",
         "Ceremonies__Enabled",
         "Delivery__PollInterval",
+        "Trackers__GitHub__AppId",
+        "Trackers__GitHub__PrivateKey",
+        "Trackers__GitHub__InstallationId",
+        "Trackers__GitHub__Token",
+        "Trackers__GitHub__ApiBaseUrl",
+        "Trackers__GitHub__WebhookSecret",
+        "Trackers__Jira__SiteUrl",
+        "Trackers__Jira__Email",
+        "Trackers__Jira__ApiToken",
+        "Trackers__Jira__IssueType",
+        "Trackers__Jira__WebhookSecret",
+        "Trackers__PollInterval",
+        "Trackers__RequestTimeout",
+        "Trackers__FirstBackoff",
+        "Trackers__MaxBackoff",
+        "Maintenance__TrackerDeliveryRetention",
         "Legal__Operator",
         "Legal__Contact",
         "Legal__TemplateFolder",
@@ -105,6 +121,20 @@ public sealed partial class SettingsTests(CompiledTemplate template)
         given.Single(p => p.Name == "slackInstallationKey").Value.GetProperty("value").GetString().ShouldBe("${SLACK_INSTALLATION_KEY}");
         given.Single(p => p.Name == "slackPreviousInstallationKey").Value.GetProperty("value").GetString().ShouldBe("${SLACK_PREVIOUS_INSTALLATION_KEY}");
         given.Single(p => p.Name == "slackAppToken").Value.GetProperty("value").GetString().ShouldBe("${SLACK_APP_TOKEN}");
+        // Prefixed: GITHUB_TOKEN is set in every GitHub Actions job, JIRA_API_TOKEN by Jira's CLI; neither may turn a tracker on.
+        foreach (var (parameter, variable) in new[]
+        {
+            ("githubToken", "TRIAGEBOT_GITHUB_TOKEN"), ("githubAppId", "TRIAGEBOT_GITHUB_APP_ID"), ("githubPrivateKey", "TRIAGEBOT_GITHUB_PRIVATE_KEY"),
+            ("githubInstallationId", "TRIAGEBOT_GITHUB_INSTALLATION_ID"), ("githubWebhookSecret", "TRIAGEBOT_GITHUB_WEBHOOK_SECRET"),
+            ("jiraSiteUrl", "TRIAGEBOT_JIRA_SITE_URL"), ("jiraEmail", "TRIAGEBOT_JIRA_EMAIL"), ("jiraApiToken", "TRIAGEBOT_JIRA_API_TOKEN"),
+            ("jiraWebhookSecret", "TRIAGEBOT_JIRA_WEBHOOK_SECRET"),
+        })
+        {
+            given.Single(p => p.Name == parameter).Value.GetProperty("value").GetString().ShouldBe($"${{{variable}}}");
+        }
+
+        given.Single(p => p.Name == "jiraIssueType").Value.GetProperty("value").GetString().ShouldBe("${TRIAGEBOT_JIRA_ISSUE_TYPE=Task}");
+        given.Single(p => p.Name == "githubApiBaseUrl").Value.GetProperty("value").GetString().ShouldBe("${TRIAGEBOT_GITHUB_API_BASE_URL=https://api.github.com/}");
     }
 
     [Fact]

@@ -151,7 +151,7 @@ public sealed partial class TemplateTests(CompiledTemplate template)
     }
 
     /// <summary>Every secret parameter and the Key Vault secret it is written to: exactly these, nothing else.</summary>
-    private static readonly Dictionary<string, string> SlackSecretParameters = new()
+    private static readonly Dictionary<string, string> SecretParameters = new()
     {
         ["slackSigningSecret"] = "slack-signing-secret",
         ["slackBotToken"] = "slack-bot-token",
@@ -160,13 +160,18 @@ public sealed partial class TemplateTests(CompiledTemplate template)
         ["slackInstallationKey"] = "slack-installation-key",
         ["slackPreviousInstallationKey"] = "slack-previous-installation-key",
         ["slackAppToken"] = "slack-app-token",
+        ["githubToken"] = "github-token",
+        ["githubPrivateKey"] = "github-private-key",
+        ["githubWebhookSecret"] = "github-webhook-secret",
+        ["jiraApiToken"] = "jira-api-token",
+        ["jiraWebhookSecret"] = "jira-webhook-secret",
     };
 
     [Fact]
-    public void SlackSecrets_AreOptionalSecureParameters_WrittenToKeyVaultOnlyWhenGiven()
+    public void SlackAndTrackerSecrets_AreOptionalSecureParameters_WrittenToKeyVaultOnlyWhenGiven()
     {
         var parameters = template.Root.GetProperty("parameters");
-        foreach (var name in SlackSecretParameters.Keys)
+        foreach (var name in SecretParameters.Keys)
         {
             parameters.GetProperty(name).GetProperty("type").GetString().ShouldBe("securestring");
             // The only default a secure parameter may have: nothing (the linter's secure-parameter-default rule agrees).
@@ -174,19 +179,19 @@ public sealed partial class TemplateTests(CompiledTemplate template)
         }
 
         parameters.EnumerateObject().Where(p => p.Value.GetProperty("type").GetString() == "securestring").Select(p => p.Name)
-            .ShouldBe(SlackSecretParameters.Keys, ignoreOrder: true);
+            .ShouldBe(SecretParameters.Keys, ignoreOrder: true);
         var secrets = template.Resources("Microsoft.KeyVault/vaults/secrets");
-        secrets.Count.ShouldBe(SlackSecretParameters.Count);
+        secrets.Count.ShouldBe(SecretParameters.Count);
         secrets.Select(s => s.GetProperty("properties").GetProperty("value").GetString())
-            .ShouldBe(SlackSecretParameters.Keys.Select(k => $"[parameters('{k}')]"), ignoreOrder: true);
-        foreach (var (parameter, secretName) in SlackSecretParameters)
+            .ShouldBe(SecretParameters.Keys.Select(k => $"[parameters('{k}')]"), ignoreOrder: true);
+        foreach (var (parameter, secretName) in SecretParameters)
         {
             secrets.ShouldContain(s => s.GetProperty("name").GetString()!.Contains($"'{secretName}'", StringComparison.Ordinal)
                 && s.GetProperty("properties").GetProperty("value").GetString() == $"[parameters('{parameter}')]", $"{parameter} → {secretName}");
         }
         // A deployment without the values never overwrites a secret rotated in the vault.
         secrets.Select(s => s.GetProperty("condition").GetString())
-            .ShouldBe(SlackSecretParameters.Keys.Select(k => $"[not(empty(parameters('{k}')))]"), ignoreOrder: true);
+            .ShouldBe(SecretParameters.Keys.Select(k => $"[not(empty(parameters('{k}')))]"), ignoreOrder: true);
     }
 
     [Fact]
@@ -264,6 +269,54 @@ public sealed partial class TemplateTests(CompiledTemplate template)
             .ShouldBe("[and(variables('slackMultiWorkspace'), or(parameters('keepSlackPreviousInstallationKey'), not(empty(parameters('slackPreviousInstallationKey')))))]");
         template.Root.GetProperty("variables").GetProperty("slackSocketMode").GetString()
             .ShouldBe("[and(variables('slackEnabled'), or(parameters('keepSlackSocketMode'), not(empty(parameters('slackAppToken')))))]");
+    }
+
+    [Fact]
+    public void AppSettings_ForTheTrackers_ReadTheirSecretsFromKeyVault_OnlyWhenTheVaultHoldsThem()
+    {
+        var settings = AppSettings();
+
+        settings["Trackers__GitHub__AppId"].ShouldBe("[parameters('githubAppId')]");
+        settings["Trackers__GitHub__InstallationId"].ShouldBe("[parameters('githubInstallationId')]");
+        settings["Trackers__GitHub__ApiBaseUrl"].ShouldBe("[parameters('githubApiBaseUrl')]");
+        settings["Trackers__Jira__SiteUrl"].ShouldBe("[parameters('jiraSiteUrl')]");
+        settings["Trackers__Jira__Email"].ShouldBe("[parameters('jiraEmail')]");
+        settings["Trackers__Jira__IssueType"].ShouldBe("[parameters('jiraIssueType')]");
+        foreach (var (setting, uri) in new[]
+        {
+            ("Trackers__GitHub__PrivateKey", "githubPrivateKeyRefUri"), ("Trackers__GitHub__Token", "githubTokenRefUri"),
+            ("Trackers__GitHub__WebhookSecret", "githubWebhookRefUri"), ("Trackers__Jira__ApiToken", "jiraApiTokenRefUri"),
+            ("Trackers__Jira__WebhookSecret", "jiraWebhookRefUri"),
+        })
+        {
+            // Empty unless main.bicep passes the URI: an unresolved reference would reach the app as a literal credential.
+            settings[setting].ShouldBe($"[if(empty(parameters('{uri}')), '', format('@Microsoft.KeyVault(SecretUri={{0}})', parameters('{uri}')))]");
+        }
+
+        var parameters = template.Resources("Microsoft.Resources/deployments").Single(d => d.GetProperty("name").GetString() == "appservice").GetProperty("properties").GetProperty("parameters");
+        foreach (var (uri, condition) in new[]
+        {
+            ("githubPrivateKeyRefUri", "githubApp"), ("githubTokenRefUri", "githubTokenAuth"), ("githubWebhookRefUri", "githubEnabled"),
+            ("jiraApiTokenRefUri", "jiraEnabled"), ("jiraWebhookRefUri", "jiraEnabled"),
+        })
+        {
+            parameters.GetProperty(uri).GetString().ShouldNotBeNull().ShouldStartWith($"[if(variables('{condition}'), createObject('value', reference(resourceId('Microsoft.Resources/deployments', 'keyvault')");
+        }
+
+        parameters.GetProperty("githubAppId").GetString().ShouldBe("[if(variables('githubApp'), createObject('value', parameters('githubAppId')), createObject('value', ''))]");
+        var variables = template.Root.GetProperty("variables");
+        variables.GetProperty("githubApp").GetString().ShouldBe("[not(empty(parameters('githubAppId')))]");
+        variables.GetProperty("githubTokenAuth").GetString().ShouldBe("[or(parameters('keepGitHubToken'), not(empty(parameters('githubToken'))))]");
+        variables.GetProperty("githubEnabled").GetString().ShouldBe("[or(variables('githubApp'), variables('githubTokenAuth'))]");
+        variables.GetProperty("jiraEnabled").GetString().ShouldBe("[not(empty(parameters('jiraSiteUrl')))]");
+        var declared = template.Root.GetProperty("parameters");
+        declared.GetProperty("keepGitHubToken").GetProperty("defaultValue").GetBoolean().ShouldBeFalse();
+        // The same defaults as TrackerOptions: an empty setting would replace them (and an empty base address cannot be used).
+        declared.GetProperty("githubApiBaseUrl").GetProperty("defaultValue").GetString().ShouldBe("https://api.github.com/");
+        declared.GetProperty("jiraIssueType").GetProperty("defaultValue").GetString().ShouldBe("Task");
+        var outputs = template.Root.GetProperty("outputs");
+        outputs.GetProperty("githubEnabled").GetProperty("value").GetString().ShouldBe("[if(variables('githubEnabled'), 'true', 'false')]");
+        outputs.GetProperty("jiraEnabled").GetProperty("value").GetString().ShouldBe("[if(variables('jiraEnabled'), 'true', 'false')]");
     }
 
     [Fact]

@@ -238,4 +238,73 @@ public abstract class TrackerStoreContract : IAsyncDisposable
         (await store.FindByIssueAsync(TrackerKind.Jira, $"{backlog.Id}-3", Ct)).ShouldBeEmpty();
         (await store.FindByIssueAsync(TrackerKind.Jira, $"{backlog.Id}-1", Ct)).ShouldHaveSingleItem();
     }
+    [Fact]
+    public async Task RestoringABacklog_QueuesAPushOfEveryKeptLinkWithAnIssue_SoAPushUnderWayFinishesAsPending_AndStoppedLinksStayStopped()
+    {
+        var backend = await OpenBackendAsync();
+        var store = backend.Trackers!;
+        var backlog = Build.Backlog();
+        await backend.Store.Backlogs.TryCreateAsync(backlog, Ct);
+        await store.SaveConnectionAsync(new TrackerConnection { BacklogId = backlog.Id, Kind = TrackerKind.GitHub, Target = "acme/app", ConnectedBy = Priya, ConnectedAt = Now }, Ct);
+        var pushed = await store.SaveLinkAsync(Link(backlog.Id, 1) with { IssueId = $"{backlog.Id}-1", IssueKey = "acme/app#1", NextAttemptAt = Now }, null, Ct);
+        await store.SaveLinkAsync(Link(backlog.Id, 2) with { IssueId = $"{backlog.Id}-2", IssueKey = "acme/app#2", Failed = true, LastError = "404" }, null, Ct);
+        await store.SaveLinkAsync(Link(backlog.Id, 3), null, Ct);
+
+        await backend.Administration.RestoreAsync(new BacklogRestore
+        {
+            Backlog = backlog,
+            Members = [],
+            Bindings = [],
+            Counter = 3,
+            Records = new object[] { Build.Item(backlog.Id, 1), Build.Item(backlog.Id, 2), Build.Item(backlog.Id, 3) }.ToAsyncEnumerable(),
+            Replace = true,
+        }, Ct);
+
+        var queued = (await store.GetLinkAsync(backlog.Id, 1, TrackerKind.GitHub, Ct))!;
+        queued.Value.Pending.ShouldBeTrue("the restored item is pushed without waiting for its next change");
+        queued.Value.IssueKey.ShouldBe("acme/app#1");
+        (await store.DueLinksAsync(Now.AddMinutes(1), 100, Ct)).Where(l => l.Value.BacklogId == backlog.Id).Select(l => l.Value.ItemNumber).ShouldBe([1]);
+        // A push that read the link before the restore cannot finish over it: it finishes as pending again.
+        await Should.ThrowAsync<ConcurrencyException>(() => store.SaveLinkAsync(pushed.Value with { Pending = false }, pushed.ETag, Ct));
+        (await store.GetLinkAsync(backlog.Id, 2, TrackerKind.GitHub, Ct))!.Value.ShouldSatisfyAllConditions(l => l.Failed.ShouldBeTrue(), l => l.Pending.ShouldBeFalse());
+        (await store.GetLinkAsync(backlog.Id, 3, TrackerKind.GitHub, Ct))!.Value.Pending.ShouldBeFalse("no issue yet, and a restore is not a placement");
+    }
+    [Fact]
+    public async Task DeletingABacklog_RemovesTheWebhookDeliveryRecordsOfTheIssuesOnlyItLinks_AndKeepsThoseOfIssuesAnotherBacklogLinks()
+    {
+        var backend = await OpenBackendAsync();
+        var store = backend.Trackers!;
+        var (doomed, kept) = ("doomed-" + Guid.NewGuid().ToString("N")[..8], "kept-" + Guid.NewGuid().ToString("N")[..8]);
+        var (own, shared, others, unknown) = ("own-" + Guid.NewGuid().ToString("N"), "shared-" + Guid.NewGuid().ToString("N"), "others-" + Guid.NewGuid().ToString("N"), "unknown-" + Guid.NewGuid().ToString("N"));
+        foreach (var backlog in new[] { doomed, kept })
+        {
+            await backend.Store.Backlogs.TryCreateAsync(Build.Backlog(backlog), Ct);
+        }
+
+        await store.SaveLinkAsync(Link(doomed, 1) with { IssueId = own, IssueKey = "acme/app#1" }, null, Ct);
+        await store.SaveLinkAsync(Link(doomed, 2) with { IssueId = shared, IssueKey = "acme/app#2" }, null, Ct);
+        await store.SaveLinkAsync(Link(kept, 7) with { IssueId = shared, IssueKey = "acme/app#2" }, null, Ct);
+        await store.SaveLinkAsync(Link(kept, 8) with { IssueId = others, IssueKey = "acme/app#3" }, null, Ct);
+        TrackerDelivery Delivery(string issue, int n) => new()
+        {
+            Kind = TrackerKind.GitHub, DeliveryId = $"{issue}-{n}", ReceivedAt = Now, IssueId = issue, IssueKey = "acme/app#1", Change = TrackerChangeKind.Reopened,
+        };
+        var all = new[] { Delivery(own, 1), Delivery(own, 2), Delivery(shared, 1), Delivery(others, 1), Delivery(unknown, 1) };
+        foreach (var d in all)
+        {
+            (await store.TryRecordDeliveryAsync(d, Ct)).ShouldBeTrue();
+        }
+
+        await store.MarkDeliveryHandledAsync(all[0], Ct);
+
+        await backend.Administration.DeleteBacklogAsync(doomed, Ct);
+
+        // A record that is gone accepts its id again; one that stays refuses it as a replay.
+        (await store.TryRecordDeliveryAsync(all[0], Ct)).ShouldBeTrue("the handled delivery of the deleted backlog's own issue is gone");
+        (await store.TryRecordDeliveryAsync(all[1], Ct)).ShouldBeTrue("so is its pending one");
+        (await store.TryRecordDeliveryAsync(all[2], Ct)).ShouldBeFalse("the shared issue's record still de-duplicates the other backlog's deliveries");
+        (await store.TryRecordDeliveryAsync(all[3], Ct)).ShouldBeFalse("another backlog's issue");
+        (await store.TryRecordDeliveryAsync(all[4], Ct)).ShouldBeFalse("an issue nobody links is left to the purge");
+        (await store.GetLinkAsync(kept, 7, TrackerKind.GitHub, Ct)).ShouldNotBeNull();
+    }
 }

@@ -68,6 +68,9 @@ public sealed class TrackerHost : WebApplicationFactory<Program>
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The host's storage settings, for the command line (<c>backup</c>, <c>restore</c>) against the same store.</summary>
+    public IReadOnlyDictionary<string, string?> StorageSettings => settings.Where(s => s.Key.StartsWith("Storage:", StringComparison.Ordinal)).ToDictionary();
+
     public ITriageStore Store => Services.GetRequiredService<ITriageStore>();
 
     public ITrackerStore Trackers => Services.GetRequiredService<ITrackerStore>();

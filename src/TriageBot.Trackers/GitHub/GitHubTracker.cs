@@ -20,11 +20,11 @@ internal sealed partial class GitHubTracker : ITrackerClient, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         this.time = time;
         var o = options.Value;
-        if (!string.IsNullOrWhiteSpace(o.GitHub.AppId) && !string.IsNullOrWhiteSpace(o.GitHub.PrivateKey))
+        if (TrackerOptions.IsSet(o.GitHub.AppId) && TrackerOptions.IsSet(o.GitHub.PrivateKey))
         {
             app = new GitHubAppAuth(o.GitHub, o.RequestTimeout, time);
         }
-        else if (!string.IsNullOrWhiteSpace(o.GitHub.Token))
+        else if (TrackerOptions.IsSet(o.GitHub.Token))
         {
             tokenClient = new GitHubClient(new ProductHeaderValue("TriageBot"), new Uri(o.GitHub.ApiBaseUrl))
             {

@@ -40,7 +40,7 @@ internal sealed partial class JiraTracker : ITrackerClient
 
     public TrackerKind Kind => TrackerKind.Jira;
 
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(options.SiteUrl) && !string.IsNullOrWhiteSpace(options.Email) && !string.IsNullOrWhiteSpace(options.ApiToken);
+    public bool IsConfigured => TrackerOptions.IsSet(options.SiteUrl) && TrackerOptions.IsSet(options.Email) && TrackerOptions.IsSet(options.ApiToken);
 
     public Task CheckAsync(TrackerConnection connection, CancellationToken ct) =>
         SendAsync(HttpMethod.Get, $"rest/api/3/project/{Uri.EscapeDataString(connection.Target)}", null, $"reading project {connection.Target}", ct);

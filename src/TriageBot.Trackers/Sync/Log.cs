@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "Tracker webhook refused: {Reason}")]
     public static partial void WebhookRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2205, Level = LogLevel.Warning, Message = "{Setting} is a Key Vault reference App Service could not resolve (the app sees '@Microsoft.KeyVault(…)' literally): it is treated as not set. Check that the secret exists in the vault (docs/trackers.md, In Azure) and that the app identity can read it.")]
+    public static partial void UnresolvedReference(ILogger logger, string setting);
 }

@@ -42,6 +42,11 @@ internal sealed class TrackerSync(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await trackers.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var setting in options.UnresolvedReferences())
+        {
+            Log.UnresolvedReference(logger, setting);
+        }
+
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -121,6 +126,12 @@ internal sealed class TrackerSync(
         var link = await trackers.GetLinkAsync(connection.BacklogId, e.ItemNumber, connection.Kind, ct).ConfigureAwait(false);
         if (link is null)
         {
+            // A restore is not a placement: it pushes the links it keeps (the store queues them) and makes none.
+            if (e.Kind == ItemEventKind.Restored)
+            {
+                return;
+            }
+
             if (item.State == ItemState.Sprint || (item.State == ItemState.Ready && connection.PushOn == TrackerPushOn.SprintAndReady))
             {
                 try

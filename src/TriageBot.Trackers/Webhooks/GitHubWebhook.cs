@@ -24,9 +24,11 @@ internal static class GitHubWebhook
     {
         var logger = loggers.CreateLogger("TriageBot.Trackers.GitHubWebhook");
         var secret = options.Value.GitHub.WebhookSecret;
-        if (string.IsNullOrEmpty(secret))
+        if (!TrackerOptions.IsSet(secret))
         {
-            Log.WebhookRefused(logger, "no Trackers:GitHub:WebhookSecret is configured");
+            Log.WebhookRefused(logger, TrackerOptions.IsUnresolvedReference(secret)
+                ? "Trackers:GitHub:WebhookSecret is a Key Vault reference App Service could not resolve"
+                : "no Trackers:GitHub:WebhookSecret is configured");
             return Results.Problem("GitHub webhooks are not configured on this server.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 

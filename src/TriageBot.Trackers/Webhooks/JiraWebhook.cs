@@ -24,9 +24,11 @@ internal static class JiraWebhook
     {
         var logger = loggers.CreateLogger("TriageBot.Trackers.JiraWebhook");
         var secret = options.Value.Jira.WebhookSecret;
-        if (string.IsNullOrEmpty(secret))
+        if (!TrackerOptions.IsSet(secret))
         {
-            Log.WebhookRefused(logger, "no Trackers:Jira:WebhookSecret is configured");
+            Log.WebhookRefused(logger, TrackerOptions.IsUnresolvedReference(secret)
+                ? "Trackers:Jira:WebhookSecret is a Key Vault reference App Service could not resolve"
+                : "no Trackers:Jira:WebhookSecret is configured");
             return Results.Problem("Jira webhooks are not configured on this server.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
