@@ -37,11 +37,25 @@ internal sealed class SqliteOutbox(SqliteDb db) : IOutbox
 {
     private const string Columns = "json, version, lease_owner, lease_until";
 
-    public Task EnqueueAsync(OutboxMessage message, CancellationToken ct)
+    public async Task EnqueueAsync(OutboxMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return db.WriteAsync("outbox.enqueue", c => InsertAsync(c, message, ct), ct);
+        if (WaitingKey(message) is { } key
+            && await db.RunAsync("outbox.waiting", c => c.ScalarAsync<long?>(WaitingSql, ct, ("$key", key)), ct).ConfigureAwait(false) is not null)
+        {
+            // Many votes in a row each ask for an update of one ballot: while one waits unleased it will render their state
+            // (it is leased, and so rendered, only after this read), so this one is dropped without taking the write lock.
+            return;
+        }
+
+        await db.WriteAsync("outbox.enqueue", c => InsertAsync(c, message, ct), ct).ConfigureAwait(false);
     }
+
+    private const string WaitingSql = "SELECT 1 FROM outbox WHERE coalesce_key = $key AND status = 'Pending' AND lease_owner IS NULL LIMIT 1";
+
+    /// <summary>The key under which <paramref name="message"/> may be dropped for a waiting one; null when it must be queued.</summary>
+    private static string? WaitingKey(OutboxMessage message) =>
+        message.Status == OutboxStatus.Pending && message.LeaseOwner is null ? message.CoalescingKey : null;
 
     public Task EnqueueManyAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken ct)
     {
@@ -70,7 +84,7 @@ internal sealed class SqliteOutbox(SqliteDb db) : IOutbox
                 WHERE $key IS NULL OR NOT EXISTS (
                     SELECT 1 FROM outbox WHERE coalesce_key = $key AND status = 'Pending' AND lease_owner IS NULL)
                 """,
-                ct, [.. Parameters(message), ("$key", message.Status == OutboxStatus.Pending && message.LeaseOwner is null ? message.CoalescingKey : null)]).ConfigureAwait(false);
+                ct, [.. Parameters(message), ("$key", WaitingKey(message))]).ConfigureAwait(false);
         }
         catch (SqliteException e) when (SqliteDb.IsConstraint(e))
         {

@@ -63,6 +63,26 @@ public sealed class SqliteOutboxCoalescingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUpdateDroppedForAWaitingOne_NeverWaitsForTheWriteLock_SoAVoteIsNotQueuedBehindOtherWriters()
+    {
+        await store.Outbox.EnqueueAsync(BallotUpdate(1), Ct);
+
+        // Another process (the CLI's import) holds SQLite's write lock: a write would wait up to busy_timeout (30 s).
+        await using var other = new SqliteConnection($"Data Source={Path.Combine(folder, "triagebot.db")};Pooling=False");
+        await other.OpenAsync(Ct);
+        await using var hold = other.CreateCommand();
+        hold.CommandText = "BEGIN IMMEDIATE";
+        await hold.ExecuteNonQueryAsync(Ct);
+
+        // The next vote's update of the same ballot is dropped on a read, so it is done while the lock is still held.
+        await store.Outbox.EnqueueAsync(BallotUpdate(1), Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        hold.CommandText = "ROLLBACK";
+        await hold.ExecuteNonQueryAsync(Ct);
+        (await store.Outbox.CountPendingAsync(Ct)).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task UpdatesWithAFixedView_AndPosts_AreNeverDropped()
     {
         var fixedUpdate = Build.Message() with { Kind = OutboxKind.Update, MessageRef = "slack:C1:1700.1", Payload = OutboxViews.Payload(new TextView("v1")) };

@@ -37,13 +37,12 @@ internal static class InteractivityEndpoint
             return refusal;
         }
 
-        var form = body!.TryReadForm();
-        if (form is null || !form.TryGetValue("payload", out var payloadValues) || payloadValues.Count != 1 || string.IsNullOrWhiteSpace(payloadValues[0]))
+        if (body!.TryReadSingleField("payload"u8) is not { } payload || payload.AsSpan().Trim(" \t\r\n\v\f"u8).IsEmpty)
         {
             return SlackRequest.BadRequest(logger, "interactivity requests carry exactly one form field 'payload' with JSON");
         }
 
-        return (await dispatcher.InteractionAsync(System.Text.Encoding.UTF8.GetBytes(payloadValues[0]!), http.RequestAborted).ConfigureAwait(false)).ToResult();
+        return (await dispatcher.InteractionAsync(payload, http.RequestAborted).ConfigureAwait(false)).ToResult();
     }
 
     /// <summary>One interaction payload (JSON), verified by its transport: the answer (a modal's <c>response_action</c> is its body).</summary>

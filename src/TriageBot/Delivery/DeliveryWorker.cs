@@ -10,21 +10,6 @@ using TriageBot.Telemetry;
 
 namespace TriageBot.Delivery;
 
-/// <summary>Delivery settings (section <c>Delivery</c>).</summary>
-public sealed class DeliveryOptions
-{
-    /// <summary>How often the outbox is polled when nothing wakes the worker.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-    public TimeSpan LeaseFor { get; set; } = TimeSpan.FromSeconds(60);
-    public int BatchSize { get; set; } = 20;
-    /// <summary>Attempts before a message that keeps failing transiently is recorded as failed.</summary>
-    public int MaxAttempts { get; set; } = 12;
-    /// <summary>How long a post may wait for the message whose thread it goes into.</summary>
-    public TimeSpan MaxThreadWait { get; set; } = TimeSpan.FromHours(1);
-    /// <summary>Names this instance in leases; defaults to machine name + process id.</summary>
-    public string? InstanceId { get; set; }
-}
-
 /// <summary>
 /// Drains the outbox: leases due messages (so any number of instances can run), resolves threads and live views,
 /// hands each to its platform's sender, and records the outcome — retry with backoff, or a permanent failure that
@@ -44,6 +29,7 @@ public sealed partial class DeliveryWorker(
     private readonly Dictionary<Platform, IChannelSender> _senders = senders.ToDictionary(s => s.Platform);
     private readonly DeliveryOptions _options = options.Value;
     private readonly string _owner = options.Value.InstanceId ?? $"{Environment.MachineName}:{Environment.ProcessId}";
+    private readonly LiveUpdatePacer _pacer = new(options.Value.LiveUpdateInterval);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -64,7 +50,7 @@ public sealed partial class DeliveryWorker(
             {
                 try
                 {
-                    await signal.WaitAsync(_options.PollInterval, stoppingToken);
+                    await signal.WaitAsync(_pacer.NextWait(_options.PollInterval, time.GetUtcNow()), stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -142,6 +128,13 @@ public sealed partial class DeliveryWorker(
         {
             await FailAsync(leased, $"No channel is configured for {message.Target.Platform}.", channelLost: false, ct);
             return "failed";
+        }
+
+        if (message.CoalescingKey is { } live && _pacer.HoldUntil(live, now) is { } until)
+        {
+            // Sent a moment ago: wait (unleased, so the votes meanwhile coalesce into this one) instead of redrawing it again.
+            await SaveAsync(leased, message with { NextAttemptAt = until, LeaseOwner = null, LeaseUntil = null }, ct);
+            return "paced";
         }
 
         var target = message.Target;
@@ -236,6 +229,11 @@ public sealed partial class DeliveryWorker(
                 }
 
                 await SaveAsync(leased, message with { Status = OutboxStatus.Sent, PlatformMessageId = ok.PlatformMessageId, Attempts = message.Attempts + 1, LeaseOwner = null, LeaseUntil = null }, ct);
+                if (message.CoalescingKey is { } sentLive)
+                {
+                    _pacer.Sent(sentLive, now);
+                }
+
                 LogDelivered(logger, message.Id, message.Target.Platform);
                 return "sent";
             case SendRetryLater later:

@@ -75,6 +75,11 @@ public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
             failures.Add($"Delivery:MaxAttempts {options.MaxAttempts} must be at least 1; the default is 12.");
         }
 
+        if (options.LiveUpdateInterval < TimeSpan.Zero || options.LiveUpdateInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Delivery:LiveUpdateInterval '{options.LiveUpdateInterval}' must be between 00:00:00 and 00:01:00; the default is 00:00:01.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
 using TriageBot.Slack.Tests;
 using TriageBot.Slack.Tests.Fakes;
 using static TriageBot.Tests.Slack.SlackFlows;
@@ -13,7 +14,8 @@ public sealed class PayloadCheckTests
     [Fact]
     public async Task EveryMessageAndModalSentDuringTheFlows_CompilesAgainstSlackTypes()
     {
-        await using var h = await SlackHost.StartAsync();
+        // Every redraw of a ballot is checked too: none is held back to show several votes at once.
+        await using var h = await SlackHost.StartAsync(b => b.UseSetting("Delivery:LiveUpdateInterval", "00:00:00"));
 
         // Setup, roles, a bug, a clinic with votes, reveal and finalize.
         await ClinicFlow.RunAsync(h);
