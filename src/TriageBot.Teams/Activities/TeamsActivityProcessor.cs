@@ -21,7 +21,8 @@ public sealed class TeamsActivityProcessor(
     IBindingStore bindings,
     TimeProvider time,
     ILogger<TeamsActivityProcessor> logger,
-    TriageBot.Core.UseCases.ItemFinder? finder = null)
+    TriageBot.Core.UseCases.ItemFinder? finder = null,
+    IBacklogStore? backlogs = null)
 {
     public const string AdaptiveCardAction = "adaptiveCard/action";
     public const string TaskFetch = "task/fetch";
@@ -142,7 +143,9 @@ public sealed class TeamsActivityProcessor(
 
         var binding = await RefreshBindingAsync(place, ct).ConfigureAwait(false);
         var bound = binding is { Active: true };
-        var welcome = new WelcomeView(bound, null)
+        // A re-add names the backlog the conversation is bound to.
+        var backlogName = bound && backlogs is not null ? (await backlogs.GetAsync(binding!.BacklogId, ct).ConfigureAwait(false))?.Value.Name : null;
+        var welcome = new WelcomeView(bound, backlogName)
         {
             Actions = bound ? [] : [new ActionButton(ButtonIds.Setup, "Set up", Style: ButtonStyle.Primary)],
             // Teams sends the member add from the person who added the bot.
