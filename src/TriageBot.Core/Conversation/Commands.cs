@@ -23,6 +23,9 @@ public sealed record StartCommand(string Key) : Command
 
     /// <summary>A facilitator's written reason to start beyond the stream's WIP limit.</summary>
     public string? OverrideReason { get; init; }
+
+    /// <summary>The person the work is started for (<c>for @person</c>), who becomes its owner; null: the person starting it.</summary>
+    public string? ForMention { get; init; }
 }
 public sealed record DoneCommand(string Key) : Command { public override string Name => "done"; }
 public sealed record GateCommand(string Key) : Command { public override string Name => "gate"; }

@@ -17,7 +17,7 @@ public sealed record AllocationMonth(bool Next, int Year = 0, int Month = 0);
 /// <summary>Parses the WIP and allocation commands, and <c>start … override &lt;reason&gt;</c>.</summary>
 public static partial class LimitCommandParser
 {
-    public const string StartUsage = "start TRI-42 [override <reason>]";
+    public const string StartUsage = "start TRI-42 [for @person] [override <reason>]";
     public const string LimitsUsage = "limits [model|feature|bug|incident <n>|auto]";
     public const string AllocationUsage = "allocation [model <n> bug <n> feature <n> [from next|yyyy-mm]]";
 
@@ -28,20 +28,34 @@ public static partial class LimitCommandParser
             return Fail($"Expected `{StartUsage}` with one item key.");
         }
 
-        if (args.Count == 1)
+        // "for @person": the person the work is started for becomes its owner (a facilitator's override for an engineer).
+        var rest = args.Skip(1).ToList();
+        string? forMention = null;
+        if (rest.Count > 0 && rest[0].Equals("for", StringComparison.OrdinalIgnoreCase))
         {
-            return (new StartCommand(args[0]), null);
+            if (rest.Count < 2)
+            {
+                return Fail($"Name the person the work is for with an @mention: `start {args[0]} for @person`.");
+            }
+
+            forMention = rest[1];
+            rest = rest.Skip(2).ToList();
         }
 
-        if (!args[1].Equals("override", StringComparison.OrdinalIgnoreCase))
+        if (rest.Count == 0)
+        {
+            return (new StartCommand(args[0]) { ForMention = forMention }, null);
+        }
+
+        if (!rest[0].Equals("override", StringComparison.OrdinalIgnoreCase))
         {
             return Fail($"Expected `{StartUsage}`.");
         }
 
-        var reason = string.Join(' ', args.Skip(2)).Trim();
+        var reason = string.Join(' ', rest.Skip(1)).Trim();
         return reason.Length == 0
             ? Fail($"Starting beyond a WIP limit needs a written reason: `start {args[0]} override <reason>`.")
-            : (new StartCommand(args[0]) { OverrideReason = reason }, null);
+            : (new StartCommand(args[0]) { OverrideReason = reason, ForMention = forMention }, null);
     }
 
     public static (Command? Command, CommandError? Error) Limits(IReadOnlyList<string> args)

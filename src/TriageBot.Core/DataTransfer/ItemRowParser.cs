@@ -163,6 +163,11 @@ internal static partial class ItemRowParser
         {
             Fail(ItemColumns.CapabilityNote, $"must be at most {InputText.FreeTextMax} characters (found {InputText.Length(note)}).");
         }
+        else if (note.Length > 0 && !NoteSentence.IsASentence(InputText.Clean(note)))
+        {
+            // The same rule as the note's form, on every surface (issue 19): at least a sentence.
+            Fail(ItemColumns.CapabilityNote, "needs at least a sentence: what the feature depends on in the model, retrieval or evaluation, and how big that is.");
+        }
 
         var rationale = Value(values, ItemColumns.ClosedRationale);
         if (state == ItemState.Closed && InputText.Length(rationale) < InputText.RationaleMin)

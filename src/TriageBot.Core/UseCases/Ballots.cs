@@ -19,6 +19,27 @@ internal sealed class Ballots(UseCaseContext context)
     /// <summary>The name whose stored value counts the item's earlier ballot posts.</summary>
     private static string EarlierCountRef(Item item) => $"ballots:{item.BacklogId}/{item.Number}";
 
+    /// <summary>
+    /// The name of the item's ballot posted in the <paramref name="index"/>-th channel of one clinic (0-based): a clinic posts
+    /// in every channel with the clinic role, and each post is kept true. The first keeps the name <see cref="Ref"/>.
+    /// </summary>
+    public static string PostRef(Item item, int index) =>
+        index == 0 ? Ref(item) : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ballot:{item.BacklogId}/{item.Number}#{index}");
+
+    /// <summary>The name whose stored value counts the channels the item's current ballot was posted in.</summary>
+    public static string PostCountRef(Item item) => $"ballotposts:{item.BacklogId}/{item.Number}";
+
+    /// <summary>The names of the item's current ballot posts, one per channel of the clinic that posted them.</summary>
+    private async Task<IReadOnlyList<string>> CurrentRefsAsync(Item item, CancellationToken ct)
+    {
+        var count = await context.Store.MessageRefs.GetAsync(PostCountRef(item), ct) is { } stored
+            && int.TryParse(stored.PlatformMessageId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, MaxChannels) : 1;
+        return [.. Enumerable.Range(0, count).Select(i => PostRef(item, i))];
+    }
+
+    /// <summary>A stored channel count above this is not believed (a clinic posts in each channel with the clinic role).</summary>
+    private const int MaxChannels = 1000;
+
     /// <summary>At most this many earlier ballots of one item are kept true (about a year of fortnightly clinics).</summary>
     private const int MaxEarlier = 26;
 
@@ -33,18 +54,21 @@ internal sealed class Ballots(UseCaseContext context)
     /// </summary>
     public async Task KeepEarlierAsync(RequestContext c, Item item)
     {
-        if (await context.Store.MessageRefs.GetAsync(Ref(item), c.Ct) is not { } posted || posted.PlatformMessageId.Length == 0)
+        foreach (var current in await CurrentRefsAsync(item, c.Ct))
         {
-            return;
-        }
+            if (await context.Store.MessageRefs.GetAsync(current, c.Ct) is not { } posted || posted.PlatformMessageId.Length == 0)
+            {
+                continue;
+            }
 
-        var n = await EarlierCountAsync(item, c.Ct);
-        // Beyond the cap the last name is reused: the post it named before was closed already and keeps what it last said.
-        var slot = n < MaxEarlier ? n + 1 : MaxEarlier;
-        var name = EarlierRef(item, slot);
-        await context.Store.MessageRefs.SetManyAsync(
-            [(name, posted.Where, posted.PlatformMessageId), (EarlierCountRef(item), posted.Where, slot.ToString(System.Globalization.CultureInfo.InvariantCulture))], c.Ct);
-        await context.EnqueueAsync(c, OutboxKind.Update, posted.Where, new LiveBallotView(item.BacklogId, item.Number) { Earlier = true }, messageRef: name);
+            var n = await EarlierCountAsync(item, c.Ct);
+            // Beyond the cap the last name is reused: the post it named before was closed already and keeps what it last said.
+            var slot = n < MaxEarlier ? n + 1 : MaxEarlier;
+            var name = EarlierRef(item, slot);
+            await context.Store.MessageRefs.SetManyAsync(
+                [(name, posted.Where, posted.PlatformMessageId), (EarlierCountRef(item), posted.Where, slot.ToString(System.Globalization.CultureInfo.InvariantCulture))], c.Ct);
+            await context.EnqueueAsync(c, OutboxKind.Update, posted.Where, new LiveBallotView(item.BacklogId, item.Number) { Earlier = true }, messageRef: name);
+        }
     }
 
     /// <summary>The ballot as it stands: who voted (never how) until reveal; then every vote, medians, spread; then the outcome.</summary>
@@ -111,10 +135,12 @@ internal sealed class Ballots(UseCaseContext context)
     /// <summary>Queues an update of the item's clinic ballot, if one was posted; the update renders live state when sent.</summary>
     public async Task RefreshAsync(RequestContext c, Item item)
     {
-        var posted = await context.Store.MessageRefs.GetAsync(Ref(item), c.Ct);
-        if (posted is { } p)
+        foreach (var name in await CurrentRefsAsync(item, c.Ct))
         {
-            await context.EnqueueAsync(c, OutboxKind.Update, p.Where, new LiveBallotView(item.BacklogId, item.Number), messageRef: Ref(item));
+            if (await context.Store.MessageRefs.GetAsync(name, c.Ct) is { } p)
+            {
+                await context.EnqueueAsync(c, OutboxKind.Update, p.Where, new LiveBallotView(item.BacklogId, item.Number), messageRef: name);
+            }
         }
 
         var earlier = await EarlierUpdatesAsync(c, item);
@@ -146,10 +172,12 @@ internal sealed class Ballots(UseCaseContext context)
     public async Task<IReadOnlyList<OutboxMessage>> RefreshMessagesAsync(RequestContext c, Item item)
     {
         var messages = new List<OutboxMessage>();
-        var posted = await context.Store.MessageRefs.GetAsync(Ref(item), c.Ct);
-        if (posted is { } p)
+        foreach (var name in await CurrentRefsAsync(item, c.Ct))
         {
-            messages.Add(UseCaseContext.NewOutbox(c, OutboxKind.Update, p.Where, new LiveBallotView(item.BacklogId, item.Number), messageRef: Ref(item)));
+            if (await context.Store.MessageRefs.GetAsync(name, c.Ct) is { } p)
+            {
+                messages.Add(UseCaseContext.NewOutbox(c, OutboxKind.Update, p.Where, new LiveBallotView(item.BacklogId, item.Number), messageRef: name));
+            }
         }
 
         messages.AddRange(await EarlierUpdatesAsync(c, item));

@@ -26,15 +26,24 @@ internal sealed class Clinics(UseCaseContext context, ReportBuilder reports, Bal
         }
 
         await OpenRescoringRoundsAsync(system, agenda);
-        foreach (var channel in channels)
+        // Each channel's ballot has its own name, so votes and the outcome keep every channel's post true, not only the last.
+        var posts = channels.Count;
+        if (posts > 0)
         {
+            await context.Store.MessageRefs.SetManyAsync(
+                [.. agenda.Items.Select(e => (Ballots.PostCountRef(e.Item), channels[0], posts.ToString(System.Globalization.CultureInfo.InvariantCulture)))], ct);
+        }
+
+        for (var index = 0; index < posts; index++)
+        {
+            var channel = channels[index];
             var clinicRef = Ref(backlog.Id, occurrenceId, channel);
             await context.EnqueueAsync(system, OutboxKind.Post, channel, kickoff, messageRef: clinicRef);
             // One ballot per agenda item in the kickoff's thread. A busy fortnight puts thousands of items on the agenda, so
             // the ballots' names are reserved (so later votes update them) and their posts queued in two batches.
-            await context.Store.MessageRefs.SetManyAsync([.. agenda.Items.Select(e => (Ballots.Ref(e.Item), channel, ""))], ct);
+            await context.Store.MessageRefs.SetManyAsync([.. agenda.Items.Select(e => (Ballots.PostRef(e.Item, index), channel, ""))], ct);
             await context.Store.Outbox.EnqueueManyAsync(
-                [.. agenda.Items.Select(e => UseCaseContext.NewOutbox(system, OutboxKind.Post, channel, new LiveBallotView(e.Item.BacklogId, e.Item.Number), Ballots.Ref(e.Item), clinicRef))], ct);
+                [.. agenda.Items.Select(e => UseCaseContext.NewOutbox(system, OutboxKind.Post, channel, new LiveBallotView(e.Item.BacklogId, e.Item.Number), Ballots.PostRef(e.Item, index), clinicRef))], ct);
             context.Notify();
         }
 

@@ -25,7 +25,7 @@ internal sealed class WipUseCases(UseCaseContext context, ItemChanges changes) :
             }
 
             return changes.ChangeAsync(c, cmd.Key, Permission.ChangeState, "start work",
-                (item, now) => StartAsync(c, item, now, cmd.OverrideReason),
+                async (item, now) => await StartAsync(c, item, now, cmd.OverrideReason, await StartedForAsync(c, cmd)),
                 i => cmd.OverrideReason is null
                     ? $"{i.Key} is now Active (owner: {i.Owner?.DisplayName ?? c.Actor.DisplayName})."
                     : $"{i.Key} is now Active (owner: {i.Owner?.DisplayName ?? c.Actor.DisplayName}). WIP override recorded: it will be listed in the weekly report.");
@@ -36,7 +36,22 @@ internal sealed class WipUseCases(UseCaseContext context, ItemChanges changes) :
         h.OnCommand<AllocationCommand>(AllocationAsync);
     }
 
-    private async Task<ItemChange> StartAsync(RequestContext c, Item item, DateTimeOffset now, string? overrideReason)
+    /// <summary>The person named by <c>start … for @person</c>: a member of the backlog, or a refusal (null when nobody is named).</summary>
+    private async Task<UserRef?> StartedForAsync(RequestContext c, StartCommand cmd)
+    {
+        if (cmd.ForMention is null)
+        {
+            return null;
+        }
+
+        var named = SetupUseCases.ParseMention(cmd.ForMention, c.Actor.Platform)
+            ?? throw new RuleViolationException("Name the person the work is for with an @mention: `start TRI-42 for @person`.");
+        var member = await context.Store.Members.GetAsync(c.RequireBacklog().Id, named.Key, c.Ct)
+            ?? throw new RuleViolationException($"{named.DisplayName} is not a member of this backlog yet: a facilitator adds them with `role @person engineer`.");
+        return member.User;
+    }
+
+    private async Task<ItemChange> StartAsync(RequestContext c, Item item, DateTimeOffset now, string? overrideReason, UserRef? owner = null)
     {
         var backlog = c.RequireBacklog();
         var active = new List<Item>();
@@ -46,7 +61,7 @@ internal sealed class WipUseCases(UseCaseContext context, ItemChanges changes) :
         }
 
         active.Sort((a, b) => a.Number.CompareTo(b.Number));
-        return WorkRules.Start(item, c.Actor, now, active, backlog.Settings, overrideReason);
+        return WorkRules.Start(item, c.Actor, now, active, backlog.Settings, overrideReason, owner);
     }
 
     private async Task<Outcome> LimitsAsync(RequestContext c, LimitsCommand cmd)

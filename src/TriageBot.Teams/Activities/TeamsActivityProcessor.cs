@@ -21,7 +21,8 @@ public sealed class TeamsActivityProcessor(
     IBindingStore bindings,
     TimeProvider time,
     ILogger<TeamsActivityProcessor> logger,
-    TriageBot.Core.UseCases.ItemFinder? finder = null)
+    TriageBot.Core.UseCases.ItemFinder? finder = null,
+    IBacklogStore? backlogs = null)
 {
     public const string AdaptiveCardAction = "adaptiveCard/action";
     public const string TaskFetch = "task/fetch";
@@ -142,7 +143,9 @@ public sealed class TeamsActivityProcessor(
 
         var binding = await RefreshBindingAsync(place, ct).ConfigureAwait(false);
         var bound = binding is { Active: true };
-        var welcome = new WelcomeView(bound, null)
+        // A re-add names the backlog the conversation is bound to.
+        var backlogName = bound && backlogs is not null ? (await backlogs.GetAsync(binding!.BacklogId, ct).ConfigureAwait(false))?.Value.Name : null;
+        var welcome = new WelcomeView(bound, backlogName)
         {
             Actions = bound ? [] : [new ActionButton(ButtonIds.Setup, "Set up", Style: ButtonStyle.Primary)],
             // Teams sends the member add from the person who added the bot.
@@ -215,6 +218,7 @@ public sealed class TeamsActivityProcessor(
                 var data = Read<TaskModuleValue>(activity.Value)?.Data;
                 var actionId = StringOf(data, ActionIdKey);
                 if (actionId is null) return Json(InvokeResponses.DialogMessage("This button does not open anything."));
+                if (actionId == RowPicker.ActionId) return await PickRowAsync(activity, actor, place, data, now, ct).ConfigureAwait(false);
                 var outcome = await HandleAsync(new Interaction(actor, place, ButtonOrCommand(actionId, StringOf(data, ArgKey)), now), ct).ConfigureAwait(false);
                 return await DialogResponseAsync(activity, place, actor, outcome, fetch: true, now, ct).ConfigureAwait(false);
             }
@@ -262,13 +266,31 @@ public sealed class TeamsActivityProcessor(
         }
     }
 
+    /// <summary>
+    /// The dialog that picks a row of a report with too many rows for buttons. Who may act is checked before it opens: the
+    /// first action that opens a form is asked for the first row, and a refusal is shown instead of the picker.
+    /// </summary>
+    private async Task<TeamsResponse> PickRowAsync(TeamsActivity activity, UserRef actor, ConversationAddress place, System.Text.Json.Nodes.JsonObject? data, DateTimeOffset now, CancellationToken ct)
+    {
+        var (rows, actions) = RowPicker.Read(data);
+        if (rows.Count == 0 || actions.Count == 0) return Json(InvokeResponses.DialogMessage("Nothing is left to pick here."));
+        if (actions.FirstOrDefault(a => DialogButtons.OpensForm(a.ActionId)) is { } probe)
+        {
+            var outcome = await HandleAsync(new Interaction(actor, place, new ButtonIntent(probe.ActionId, rows[0].Value), now), ct).ConfigureAwait(false);
+            if (outcome is not OpenFormOutcome) return await DialogResponseAsync(activity, place, actor, outcome, fetch: true, now, ct).ConfigureAwait(false);
+        }
+        return Json(InvokeResponses.ContinueDialog("TriageBot", RowPicker.Dialog(rows, actions)));
+    }
+
     /// <summary>Action.Execute: the answer replaces the card for the person who clicked, or shows a short message.</summary>
     private async Task<TeamsResponse> ExecuteResponseAsync(TeamsActivity activity, ConversationAddress place, UserRef actor, Outcome outcome, DateTimeOffset now, CancellationToken ct)
     {
         switch (outcome)
         {
             // A card posted before forms became dialogs: the clicker's copy turns into the button that opens the form privately.
-            case OpenFormOutcome f: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(FormButton(f.Form, ExecutedIntent(activity)), CardHost.TeamsMessage)));
+            // So is a button that opens a form only sometimes (Done on a model item still owing its evaluation gate): its
+            // button here always opens the dialog, whatever the action, so the click is never answered with the same button.
+            case OpenFormOutcome f: return Json(InvokeResponses.ExecuteCard(DialogButtons.Card(f.Form, ExecutedIntent(activity) as ButtonIntent)));
             // Only the clicker sees an Action.Execute answer, so a refused inline form (the ballot's picks) comes back to them alone.
             case FormErrorsOutcome f: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(f.Form, CardHost.Message)));
             case UpdateCardOutcome u: return Json(InvokeResponses.ExecuteCard(AdaptiveCardRenderer.Render(u.View, CardHost.TeamsMessage)));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TriageBot.Core.Conversation;
 using TriageBot.Core.Views;
 using TriageBot.Teams.Activities;
 
@@ -37,6 +38,18 @@ public static class DialogButtons
     /// again for whoever clicks it, in a dialog, so their own role decides and they are the actor.
     /// </summary>
     public const string OpenCommand = "teams.openCommand";
+
+    /// <summary>
+    /// The card that replaces a clicked Action.Execute button whose answer is a form: one button that opens the same button's
+    /// answer in a dialog (<c>task/fetch</c>), whichever action it is.
+    /// </summary>
+    public static JsonObject Card(FormView form, ButtonIntent? clicked)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var card = AdaptiveCardRenderer.Render(new TextView($"{form.Title}: the form opens privately, for you alone."), CardHost.TeamsMessage);
+        if (clicked is not null) card["actions"] = new JsonArray(Fetch("Open the form", clicked.ActionId, clicked.Argument));
+        return card;
+    }
 
     /// <summary>What a typed command that opens a form is answered with in the conversation: a button, never the form.</summary>
     public static TextView ForCommand(FormView form, string command) => new($"{form.Title}: the form opens privately, for you alone.")

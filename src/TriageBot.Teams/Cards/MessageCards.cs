@@ -64,7 +64,7 @@ internal static class MessageCards
         if (IsHttps(v.ChartUrl))
             b.Add(new JsonObject { ["type"] = "Image", ["url"] = v.ChartUrl, ["altText"] = "Allocation chart", ["size"] = "Stretch" });
         // Teams cards carry at most 6 actions: when the rows' buttons would pass that, the rows are listed without them and
-        // one picker of the rows comes with one button per distinct action (an icebox sweep: pick an item, then "Decide…").
+        // one button opens a dialog to pick the row and its action (elsewhere: one picker of the rows with one button per action).
         var rowActions = v.Sections.Sum(s => s.Actions.Count);
         var ownActions = v.Actions.Count + (IsHttp(v.DashboardUrl) ? 1 : 0);
         var gathered = rowActions + ownActions > AdaptiveCardRenderer.MaxCardActions;
@@ -82,7 +82,9 @@ internal static class MessageCards
             if (section.Lines.Count > lines.Count) b.Text(Invariant($"… and {section.Lines.Count - lines.Count} more") + (v.DashboardUrl is not null ? " on the dashboard." : "."), subtle: true);
             if (section.Actions.Count > 0 && !gathered) b.Add(b.ActionSet(section.Actions));
         }
-        if (gathered) RowPicker(b, v.Sections, AdaptiveCardRenderer.MaxCardActions - ownActions);
+        // In Teams nothing fillable is posted: one button opens a private dialog in which the row is picked (Cards.RowPicker).
+        if (gathered && b.Host == CardHost.TeamsMessage && global::TriageBot.Teams.Cards.RowPicker.Button(v.Sections) is { } pick) b.AddAction(pick);
+        else if (gathered) RowPicker(b, v.Sections, AdaptiveCardRenderer.MaxCardActions - ownActions);
         b.Buttons(v.Actions);
         b.OpenUrl("Open the dashboard", v.DashboardUrl);
         b.Wide = true;

@@ -14,6 +14,7 @@ public static class ChannelExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ITriageStore>().Outbox);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ITriageStore>().Bindings);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ITriageStore>().MessageRefs);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<ITriageStore>().Backlogs);
         builder.Services.AddSlack(builder.Configuration);
         builder.Services.AddSlackDisplayNames();
         builder.Services.AddTeams(builder.Configuration);

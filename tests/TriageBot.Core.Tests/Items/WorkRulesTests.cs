@@ -140,7 +140,8 @@ public class WorkRulesTests
         var ex = Should.Throw<WipLimitReachedException>(() => WorkRules.Start(Item(WorkStream.Bug, ItemState.Sprint), Pat, Later, active, settings));
 
         ex.Message.ShouldBe("The bug stream is at its WIP limit (2 active, limit 2): TRI-3 (Eve (engineer)), TRI-5 (no owner). Finish one before starting TRI-42, " +
-            "or a facilitator overrides with a written reason: `start TRI-42 override <reason>`.");
+            "or a facilitator overrides with a written reason: `start TRI-42 override <reason>` " +
+            "(`start TRI-42 for @person override <reason>` starts it for someone else, who becomes its owner).");
         ex.Active.Select(i => i.Key).ShouldBe(["TRI-3", "TRI-5"]);
     }
 

@@ -102,6 +102,20 @@ public sealed class ImportExportTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_ACapabilityNoteThatIsNotASentence_IsRefusedAsInTheNotesForm_AndNothingIsImported()
+    {
+        await _cli.CreateBacklogAsync();
+        var file = await WriteAsync("note.csv", "title,stream,state,capability_note\nSmart retry suggestions,feature,new,.\nExport answers to PDF,feature,new,Needs the PDF renderer in the evaluation harness; days.\n");
+
+        var result = await _cli.RunAsync("import", file, "--backlog", "payments");
+
+        result.ExitCode.ShouldBe(1);
+        result.Error.ShouldContain("line 2: capability_note: needs at least a sentence");
+        result.Error.ShouldNotContain("line 3");
+        (await _cli.ItemsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Import_UnknownColumnOrMissingTitle_IsRefusedBeforeAnyRow()
     {
         await _cli.CreateBacklogAsync();

@@ -93,6 +93,14 @@ public sealed class QuarterOnTeamsTests(LocalOpenIdIssuer issuer) : TeamsFlow(is
         }
 
         var form = Cards.DialogCard(await P.PostOkAsync(A.TaskFetch(Person(who), post.ThreadConversation, post.ActivityId, data)));
+        if (data["actionId"]?.GetValue<string>() == TriageBot.Teams.Cards.RowPicker.ActionId)
+        {
+            // Many rows: the one "Decide…" opened a dialog to pick the row; picking it continues with the row's form.
+            var pick = Cards.Actions(form).Single(a => a["data"]?["actionId"]?.GetValue<string>() == actionId);
+            var picked = Cards.Fill(form, pick, new Dictionary<string, string> { ["arg"] = arg.ShouldNotBeNull() });
+            form = Cards.DialogCard(await P.PostOkAsync(A.TaskSubmit(Person(who), post.ThreadConversation, picked)));
+        }
+
         return await SubmitAsync(who, post, form, values);
     }
 
@@ -105,7 +113,7 @@ public sealed class QuarterOnTeamsTests(LocalOpenIdIssuer issuer) : TeamsFlow(is
 
     /// <summary>
     /// What the dialog button for <paramref name="actionId"/> sends: its own data (the row's button when there are few rows), or the
-    /// one "Decide…" merged with the row picked in the card's picker (many rows); null when the card has no such button.
+    /// one "Decide…" whose dialog picks the row (many rows); null when the card has no such button.
     /// </summary>
     private static JsonObject? Dialog(JsonObject card, string actionId, string? arg)
     {
@@ -116,8 +124,8 @@ public sealed class QuarterOnTeamsTests(LocalOpenIdIssuer issuer) : TeamsFlow(is
             return own["data"]!.AsObject();
         }
 
-        return arg is not null && Cards.Inputs(card).Count > 0 && Find(card, a => IsDialog(a, actionId), null) is { } picker
-            ? Cards.Fill(card, picker, new Dictionary<string, string> { ["arg"] = arg })
+        return arg is not null && Find(card, a => IsDialog(a, TriageBot.Teams.Cards.RowPicker.ActionId), null) is { } picker
+            ? picker["data"]!.AsObject()
             : null;
     }
 

@@ -104,7 +104,7 @@ public sealed class TeamsSetupTests(LocalOpenIdIssuer issuer) : TeamsFlow(issuer
     }
 
     [Fact]
-    public async Task TheWelcome_NamesWhoAddedTheBot_AndAReAddNamesNoEmptyBacklog()
+    public async Task TheWelcome_NamesWhoAddedTheBot_AndAReAddNamesTheBacklog()
     {
         var welcome = (await DeliveredAsync(() => P.PostOkAsync(A.BotInstalled(People.Grace)))).ShouldHaveSingleItem();
         welcome.Text.ShouldContain("Thanks for adding me, Grace Hopper.");
@@ -113,7 +113,7 @@ public sealed class TeamsSetupTests(LocalOpenIdIssuer issuer) : TeamsFlow(issuer
         var again = (await DeliveredAsync(() => P.PostOkAsync(A.BotInstalled(People.Ken)))).ShouldHaveSingleItem();
 
         again.Text.ShouldContain("Thanks for adding me, Ken Thompson.");
-        again.Text.ShouldContain("already bound to");
+        again.Text.ShouldContain("already bound to the backlog AI Assistant.");
         again.Text.ShouldNotContain("backlog .");
         await P.ShouldAllBeValidCardsAsync();
     }

@@ -32,6 +32,7 @@ public sealed class WipLimitReachedException(Item item, IReadOnlyList<Item> acti
         var list = string.Join(", ", active.Select(i => $"{i.Key} ({i.Owner?.DisplayName ?? "no owner"})"));
         var stream = ItemValidation.StreamName(item.Stream);
         return $"The {stream} stream is at its WIP limit ({active.Count} active, limit {limit}): {list}. Finish one before starting {item.Key}, " +
-            $"or a facilitator overrides with a written reason: `start {item.Key} override <reason>`.";
+            $"or a facilitator overrides with a written reason: `start {item.Key} override <reason>` " +
+            $"(`start {item.Key} for @person override <reason>` starts it for someone else, who becomes its owner).";
     }
 }

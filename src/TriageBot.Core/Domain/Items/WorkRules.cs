@@ -20,7 +20,7 @@ public static class WorkRules
     /// </summary>
     /// <param name="activeInStream">The items active in the item's stream now (items of other streams, and the item itself, are ignored).</param>
     public static ItemChange Start(
-        Item item, UserRef by, DateTimeOffset now, IReadOnlyList<Item> activeInStream, BacklogSettings settings, string? overrideReason = null)
+        Item item, UserRef by, DateTimeOffset now, IReadOnlyList<Item> activeInStream, BacklogSettings settings, string? overrideReason = null, UserRef? owner = null)
     {
         ArgumentNullException.ThrowIfNull(activeInStream);
         ArgumentNullException.ThrowIfNull(settings);
@@ -85,10 +85,12 @@ public static class WorkRules
         }
 
         c.MoveTo(ItemState.Active, overridden is null ? null : $"WIP override: {overridden}");
-        if (item.Owner is null)
+        // The owner is the person the work is started for when one is named, else whoever starts it (unless it has one).
+        if (owner is not null ? owner.Key != item.Owner?.Key : item.Owner is null)
         {
-            c.Item = c.Item with { Owner = by };
-            c.Add(HistoryKind.OwnerChanged, FieldIds.Owner, null, by.Key);
+            var to = owner ?? by;
+            c.Item = c.Item with { Owner = to };
+            c.Add(HistoryKind.OwnerChanged, FieldIds.Owner, item.Owner?.Key, to.Key);
         }
 
         return c.Result();
