@@ -44,9 +44,14 @@ public sealed class TeamsListCardBrowserTests(ChromiumFixture chromium) : IClass
 
         var page = await chromium.NewPageAsync(_host.BaseAddress, width, height);
         await page.GotoAsync("/playground");
-        await page.WaitForFunctionAsync("() => window.AdaptiveCards !== undefined");
+        await page.WaitForFunctionAsync("() => window.AdaptiveCards !== undefined && window.TriagePlain !== undefined");
         await page.EvaluateAsync("""
             json => {
+              // Markdown as Teams reads it: the escapes of people's text are undone, nothing becomes a link.
+              AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => {
+                result.outputHtml = "<p>" + TriagePlain.escapeHtml(TriagePlain.plainText(text)) + "</p>";
+                result.didProcess = true;
+              };
               const ac = new AdaptiveCards.AdaptiveCard();
               ac.parse(JSON.parse(json));
               const el = ac.render();
