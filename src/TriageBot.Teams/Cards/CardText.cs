@@ -88,6 +88,22 @@ public static class CardText
         .Replace(" ", "%20", StringComparison.Ordinal).Replace("(", "%28", StringComparison.Ordinal).Replace(")", "%29", StringComparison.Ordinal)
         .Replace("<", "%3C", StringComparison.Ordinal).Replace(">", "%3E", StringComparison.Ordinal).Replace("[", "%5B", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal);
 
+    /// <summary>
+    /// One line of people's text (a name in a list's facts) with every character that could start a link, an image, a
+    /// mention or emphasis escaped; parentheses stay as they are, since without brackets they make no link.
+    /// </summary>
+    public static string EscapeInline(string text)
+    {
+        var sb = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (c is not ('(' or ')') && AlwaysEscaped.Contains(c, StringComparison.Ordinal)) sb.Append('\\');
+            sb.Append(c);
+        }
+
+        return sb.ToString();
+    }
+
     /// <summary>A short text for a place that takes no Markdown (titles of choices, facts, input values): only truncated.</summary>
     public static string Plain(string? text, int maxLength = 3000) => Truncate(text ?? "", maxLength);
 

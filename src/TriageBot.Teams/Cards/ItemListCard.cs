@@ -64,7 +64,7 @@ public static class ItemListCard
             {
                 // Titles and names are what people typed: escaped, so they never become a link, an image or a mention.
                 b.Text(item.Key + " " + CardText.Escape(item.Title, 150), weight: "Bolder", spacing: "Small");
-                b.Text(Defang(Facts(item, v.AsOf)), subtle: true, spacing: "None");
+                b.Text(CardText.EscapeInline(Facts(item, v.AsOf)), subtle: true, spacing: "None");
             }
         }
 
@@ -73,22 +73,6 @@ public static class ItemListCard
         Picker(b, [.. groups.SelectMany(g => g)]);
         b.OpenUrl("Open the dashboard", v.DashboardUrl);
         b.Wide = true;
-    }
-
-    /// <summary>
-    /// The facts line with every character that could start a link, an image, a mention or emphasis escaped (an owner's
-    /// name is what a person typed); parentheses stay as they are, since without brackets they make no link.
-    /// </summary>
-    private static string Defang(string text)
-    {
-        var sb = new System.Text.StringBuilder(text.Length + 8);
-        foreach (var c in text)
-        {
-            if ("\\`*_[]<>~|!#".Contains(c, StringComparison.Ordinal)) sb.Append('\\');
-            sb.Append(c);
-        }
-
-        return sb.ToString();
     }
 
     /// <summary>One choice of the listed items (its id is the buttons' argument key) and one button per distinct action.</summary>
